@@ -1,0 +1,1 @@
+"""Reading plan decisions into structured plans. Plain Python: no web framework here."""

@@ -1,0 +1,169 @@
+"""The structured plan that every reader produces, and its plan-json form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+PLAN_JSON_FORMAT = "plan-json/1"
+
+DUE_KINDS = (
+    "date", "month", "quarter", "half", "year", "range", "recurring",
+    "ongoing", "per_plan", "conditional", "none",
+)
+
+
+@dataclass
+class Step:
+    """An earlier deadline inside a cell that gives several ("... trước 30/4")."""
+
+    on: str
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"on": self.on, "text": self.text}
+
+
+@dataclass
+class Due:
+    """A normalised deadline: `kind` as in plan-json, ISO dates as strings."""
+
+    kind: str = "none"
+    on: str | None = None
+    start: str | None = None  # plan-json "from"
+    every: str | None = None
+    text: str | None = None
+    steps: list[Step] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.start is not None:
+            out["from"] = self.start
+        if self.on is not None:
+            out["on"] = self.on
+        if self.every is not None:
+            out["every"] = self.every
+        if self.text is not None:
+            out["text"] = self.text
+        if self.steps:
+            out["steps"] = [s.to_json() for s in self.steps]
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Due:
+        if not data:
+            return cls()
+        return cls(
+            kind=data.get("kind", "none"),
+            on=data.get("on"),
+            start=data.get("from"),
+            every=data.get("every"),
+            text=data.get("text"),
+            steps=[Step(s["on"], s.get("text", "")) for s in data.get("steps", [])],
+        )
+
+
+@dataclass
+class Target:
+    """A measurable objective (chỉ tiêu) with its value and unit."""
+
+    text: str
+    value: float | int | None
+    unit: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "value": self.value, "unit": self.unit}
+
+
+@dataclass
+class Task:
+    """One row of a task table, or one numbered paragraph of a narrative plan."""
+
+    code: str
+    name: str | None = None
+    detail: str | None = None
+    result: str | None = None
+    deadline: str | None = None
+    due: Due = field(default_factory=Due)
+    lead: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "detail": self.detail,
+            "result": self.result,
+            "deadline": self.deadline,
+            "due": self.due.to_json(),
+            "lead": list(self.lead),
+            "partners": list(self.partners),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Task:
+        return cls(
+            code=str(data["code"]),
+            name=data.get("name"),
+            detail=data.get("detail"),
+            result=data.get("result"),
+            deadline=data.get("deadline"),
+            due=Due.from_json(data.get("due")),
+            lead=list(data.get("lead") or []),
+            partners=list(data.get("partners") or []),
+        )
+
+
+@dataclass
+class PlanMeta:
+    """The decision's header: number, date, issuer, title, year, signer."""
+
+    number: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    title: str | None = None
+    year: int | None = None
+    signer: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "date": self.date,
+            "issuer": self.issuer,
+            "title": self.title,
+            "year": self.year,
+            "signer": self.signer,
+        }
+
+
+@dataclass
+class Plan:
+    """A whole extracted plan, with the warnings met while reading it."""
+
+    source: str
+    meta: PlanMeta = field(default_factory=PlanMeta)
+    targets: list[Target] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": PLAN_JSON_FORMAT,
+            "source": self.source,
+            "plan": self.meta.to_json(),
+            "targets": [t.to_json() for t in self.targets],
+            "tasks": [t.to_json() for t in self.tasks],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        meta = data.get("plan") or {}
+        return cls(
+            source=data.get("source", ""),
+            meta=PlanMeta(**{k: meta.get(k) for k in PlanMeta.__dataclass_fields__}),
+            targets=[
+                Target(t.get("text", ""), t.get("value"), t.get("unit"))
+                for t in data.get("targets", [])
+            ],
+            tasks=[Task.from_json(t) for t in data.get("tasks", [])],
+        )
