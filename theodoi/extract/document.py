@@ -1,0 +1,47 @@
+"""The intermediate form every reader produces: a decision as paragraphs and tables.
+
+Readers (text, DOCX, PDF, OCR) differ in how they find cells; everything after this point
+(columns, codes, deadlines, agencies, targets, merge) exists once, in `theodoi.extract.plan`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of body text, line breaks inside it kept as "\\n"."""
+
+    text: str
+
+
+@dataclass
+class Table:
+    """A table as rows of cell texts; a merged cell appears once, in its first column.
+
+    `rows[i][j]` is the text of the cell (lines joined with "\\n", None for an empty or
+    covered cell). `header_rows` says how many leading rows are the header; readers that
+    see a header repeated on a later page drop the repeat, so each data row appears once.
+    A row whose only text is in one cell spanning the width (a section heading such as
+    "I CÔNG TÁC CHỈ ĐẠO ...") keeps that text in its first non-empty cell.
+    """
+
+    rows: list[list[str | None]]
+    header_rows: int = 1
+
+
+@dataclass
+class Document:
+    """A decision as its readers saw it."""
+
+    source: str
+    blocks: list[Paragraph | Table] = field(default_factory=list)
+    pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
