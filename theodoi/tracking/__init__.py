@@ -1,0 +1,1 @@
+"""Tracking: plans, tasks, assignments, progress reports and their statuses (a Django app)."""

@@ -1,0 +1,10 @@
+"""URL routes of theodoi: the admin for now; pages and the API are added beside it."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
