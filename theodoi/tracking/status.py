@@ -1,0 +1,327 @@
+"""Statuses of tasks and assignments: pure functions of (deadline, reports, date).
+
+Nothing here reads the database or the clock. The models turn their rows into a
+`Deadline` and a list of `ReportFact`s and call `judge()`; tests do the same with literals.
+The rules are written out in docs/tracking.md.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+DONE = "done"
+DONE_LATE = "done_late"
+AWAITING_DATE = "awaiting_date"
+
+STATUSES = (NOT_STARTED, IN_PROGRESS, DUE_SOON, OVERDUE, DONE, DONE_LATE, AWAITING_DATE)
+CLOSED = frozenset({DONE, DONE_LATE})
+
+# What a progress report says (its own field, not the computed status above).
+REPORT_NOT_STARTED = "not_started"
+REPORT_IN_PROGRESS = "in_progress"
+REPORT_DONE = "done"
+REPORT_CANNOT_DO = "cannot_do"
+
+REVIEW_PENDING = "pending"
+REVIEW_ACCEPTED = "accepted"
+REVIEW_RETURNED = "returned"
+
+# Deadline kinds (plan-json `due.kind`) grouped by how they are judged.
+DATED_KINDS = frozenset({"date", "month", "quarter", "half", "year", "range"})
+WAITING_KINDS = frozenset({"per_plan", "conditional"})
+PERIODIC_KINDS = frozenset({"recurring", "ongoing"})
+
+PERIODS = ("week", "month", "quarter", "half", "year")
+# "Thường xuyên" names no period; its reports are asked for once a quarter.
+ONGOING_EVERY = "quarter"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A task's deadline as the status engine needs it.
+
+    `start` is when a recurring or ongoing task begins (plan-json `from`, else the plan's
+    date) or the first day of a `range`; `on` is the last day (for recurring tasks: the
+    last day of the recurrence, usually unset); `set_on` is a date set by a coordinator,
+    required for per-plan and conditional deadlines and an extension for dated ones.
+    """
+
+    kind: str = "none"
+    on: date | None = None
+    start: date | None = None
+    every: str | None = None
+    set_on: date | None = None
+
+    @property
+    def due_on(self) -> date | None:
+        """The one date a non-periodic task must be done by, or None."""
+        if self.kind in PERIODIC_KINDS:
+            return None
+        return self.set_on or self.on
+
+    @property
+    def period(self) -> str | None:
+        """The length of one occurrence for recurring and ongoing tasks, else None."""
+        if self.kind == "recurring":
+            return self.every if self.every in PERIODS else "year"
+        if self.kind == "ongoing":
+            return self.every if self.every in PERIODS else ONGOING_EVERY
+        return None
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    """What the engine needs from one progress report (dates are local calendar days)."""
+
+    status: str
+    on: date
+    review: str = REVIEW_PENDING
+    reviewed_on: date | None = None
+    period: str = ""
+    percent: int | None = None
+
+    def visible(self, as_of: date) -> bool:
+        """Whether the report had been written by `as_of`."""
+        return self.on <= as_of
+
+    def accepted(self, as_of: date) -> bool:
+        """Whether the report had been accepted by `as_of`."""
+        return self.review == REVIEW_ACCEPTED and _by(self.reviewed_on, as_of)
+
+    def returned(self, as_of: date) -> bool:
+        """Whether the report had been sent back by `as_of`."""
+        return self.review == REVIEW_RETURNED and _by(self.reviewed_on, as_of)
+
+    def closes(self, as_of: date) -> bool:
+        """Whether the report is an accepted "done" by `as_of`."""
+        return self.status == REPORT_DONE and self.visible(as_of) and self.accepted(as_of)
+
+    def shows_work(self) -> bool:
+        """Whether the report says work has begun."""
+        if self.status in (REPORT_IN_PROGRESS, REPORT_DONE):
+            return True
+        return self.status != REPORT_CANNOT_DO and (self.percent or 0) > 0
+
+
+def _by(day: date | None, as_of: date) -> bool:
+    return day is not None and day <= as_of
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One thing owed: the whole task, or one period of a recurring or ongoing task."""
+
+    status: str
+    due: date | None
+    period: str = ""
+    start: date | None = None
+    done_on: date | None = None
+    latest: ReportFact | None = None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A status with the date that decides it and, for periodic tasks, every occurrence."""
+
+    status: str
+    due: date | None = None
+    occurrences: tuple[Occurrence, ...] = field(default_factory=tuple)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED
+
+
+# -- periods -------------------------------------------------------------------------
+
+
+def period_key(day: date, every: str) -> str:
+    """The key of the period of length `every` holding `day`: "2024-W05", "2024-05", "2024-Q2",
+    "2024-H1" or "2024"."""
+    if every == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    if every == "month":
+        return f"{day.year}-{day.month:02d}"
+    if every == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if every == "half":
+        return f"{day.year}-H{(day.month - 1) // 6 + 1}"
+    if every == "year":
+        return str(day.year)
+    raise ValueError(f"unknown period length: {every!r}")
+
+
+def period_bounds(day: date, every: str) -> tuple[date, date]:
+    """The first and last day of the period of length `every` holding `day`."""
+    if every == "week":
+        first = day - timedelta(days=day.weekday())
+        return first, first + timedelta(days=6)
+    if every == "year":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    months = {"month": 1, "quarter": 3, "half": 6}.get(every)
+    if months is None:
+        raise ValueError(f"unknown period length: {every!r}")
+    first_month = (day.month - 1) // months * months + 1
+    last_month = first_month + months - 1
+    last_day = calendar.monthrange(day.year, last_month)[1]
+    return date(day.year, first_month, 1), date(day.year, last_month, last_day)
+
+
+def periods_between(start: date, end: date, every: str) -> list[tuple[str, date, date]]:
+    """Every period (key, first day, last day) of length `every` from `start`'s to `end`'s."""
+    out: list[tuple[str, date, date]] = []
+    day = start
+    while day <= end:
+        first, last = period_bounds(day, every)
+        out.append((period_key(day, every), first, last))
+        day = last + timedelta(days=1)
+    return out
+
+
+# -- judging -------------------------------------------------------------------------
+
+
+def judge_occurrence(
+    reports: Iterable[ReportFact],
+    due: date | None,
+    as_of: date,
+    due_soon_days: int,
+    *,
+    period: str = "",
+    start: date | None = None,
+) -> Occurrence:
+    """The status of one thing owed by `due` (None: no deadline), judged on `as_of`."""
+    seen = sorted((r for r in reports if r.visible(as_of)), key=lambda r: r.on)
+    closing = next((r for r in seen if r.closes(as_of)), None)
+    if closing is not None:
+        late = due is not None and closing.on > due
+        return Occurrence(DONE_LATE if late else DONE, due, period, start, closing.on, closing)
+    counted = [r for r in seen if not r.returned(as_of)]
+    latest = counted[-1] if counted else None
+    started = latest is not None and latest.shows_work()
+    if due is not None and as_of > due:
+        status = OVERDUE
+    elif due is not None and (due - as_of).days <= due_soon_days:
+        status = DUE_SOON
+    else:
+        status = IN_PROGRESS if started else NOT_STARTED
+    return Occurrence(status, due, period, start, None, latest)
+
+
+def judge(
+    deadline: Deadline,
+    reports: Sequence[ReportFact],
+    as_of: date,
+    due_soon_days: int = 14,
+) -> Judgement:
+    """The status of one assignment (or of a task seen through one set of reports) on
+    `as_of`; reports written or reviewed after `as_of` are ignored."""
+    if deadline.kind == "recurring":
+        return _judge_recurring(deadline, reports, as_of, due_soon_days)
+    if deadline.kind == "ongoing":
+        return _judge_ongoing(deadline, reports, as_of)
+    due = deadline.due_on
+    if deadline.kind in WAITING_KINDS and due is None:
+        occ = judge_occurrence(reports, None, as_of, due_soon_days)
+        status = occ.status if occ.status in CLOSED else AWAITING_DATE
+        return Judgement(status, None, (occ,))
+    if deadline.kind not in DATED_KINDS and deadline.kind not in WAITING_KINDS:
+        due = None  # "none" or a kind this engine does not know: no date to miss
+    occ = judge_occurrence(reports, due, as_of, due_soon_days, start=deadline.start)
+    return Judgement(occ.status, due, (occ,))
+
+
+def _by_period(reports: Iterable[ReportFact], every: str) -> dict[str, list[ReportFact]]:
+    """Reports grouped by the period they answer (their own, else the one they were written in)."""
+    groups: dict[str, list[ReportFact]] = {}
+    for report in reports:
+        groups.setdefault(report.period or period_key(report.on, every), []).append(report)
+    return groups
+
+
+def _occurrences(
+    deadline: Deadline, reports: Sequence[ReportFact], as_of: date, due_soon_days: int
+) -> list[Occurrence]:
+    every = deadline.period or "year"
+    start = deadline.start or period_bounds(as_of, every)[0]
+    end = min(as_of, deadline.on) if deadline.on else as_of
+    groups = _by_period(reports, every)
+    return [
+        judge_occurrence(groups.get(key, ()), last, as_of, due_soon_days, period=key, start=first)
+        for key, first, last in periods_between(start, end, every)
+    ]
+
+
+def _judge_recurring(
+    deadline: Deadline, reports: Sequence[ReportFact], as_of: date, due_soon_days: int
+) -> Judgement:
+    occurrences = _occurrences(deadline, reports, as_of, due_soon_days)
+    if not occurrences:
+        every = deadline.period or "year"
+        first_due = period_bounds(deadline.start or as_of, every)[1]
+        return Judgement(NOT_STARTED, first_due, ())
+    missed = [o for o in occurrences if o.due is not None and o.due < as_of and not _closed(o)]
+    if missed:
+        return Judgement(OVERDUE, missed[0].due, tuple(occurrences))
+    last = occurrences[-1]
+    if last.due is not None and last.due >= as_of:
+        return Judgement(last.status, last.due, tuple(occurrences))
+    # The recurrence has ended and every occurrence was closed.
+    late = any(o.status == DONE_LATE for o in occurrences)
+    return Judgement(DONE_LATE if late else DONE, last.due, tuple(occurrences))
+
+
+def _judge_ongoing(deadline: Deadline, reports: Sequence[ReportFact], as_of: date) -> Judgement:
+    # Reports for a period usually come after it ends, so an ongoing task is never "late":
+    # it is judged by whether its last completed period was reported.
+    occurrences = _occurrences(deadline, reports, as_of, 0)
+    if not occurrences:
+        return Judgement(NOT_STARTED, None, ())
+    completed = [o for o in occurrences if o.due is not None and o.due < as_of]
+    if not completed:
+        current = occurrences[-1]
+        started = current.latest is not None and current.latest.shows_work()
+        return Judgement(IN_PROGRESS if started else NOT_STARTED, current.due, tuple(occurrences))
+    last = completed[-1]
+    if _closed(last):
+        status = DONE
+    elif last.latest is not None and last.latest.shows_work():
+        status = IN_PROGRESS
+    else:
+        status = OVERDUE
+    return Judgement(status, last.due, tuple(occurrences))
+
+
+def _closed(occurrence: Occurrence) -> bool:
+    return occurrence.status in CLOSED
+
+
+# -- several assignments of one task ---------------------------------------------------
+
+
+def combine(statuses: Iterable[str]) -> str:
+    """One status for a task from its lead assignments' statuses.
+
+    Done only when every one is done (late if any was late); otherwise the most urgent
+    open status, and "in progress" as soon as one of them has started or finished.
+    """
+    seen = list(statuses)
+    if not seen:
+        return NOT_STARTED
+    if all(s in CLOSED for s in seen):
+        return DONE_LATE if DONE_LATE in seen else DONE
+    open_statuses = {s for s in seen if s not in CLOSED}
+    for status in (OVERDUE, DUE_SOON, AWAITING_DATE):
+        if status in open_statuses:
+            return status
+    if IN_PROGRESS in open_statuses or any(s in CLOSED for s in seen):
+        return IN_PROGRESS
+    return NOT_STARTED
