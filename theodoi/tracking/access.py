@@ -1,0 +1,171 @@
+"""Who may see and change what: one helper per object kind, used by the pages and the API.
+
+Each `access_*` helper returns the object or raises: `Http404` when there is no such
+object, `PermissionDenied` when the user may not see it or act on it. The rules:
+
+- coordinator (or superuser): everything, every plan, drafts included;
+- agency reporter: reads every published plan, reports only on its own agency's
+  active assignments (as lead or partner) of published plans;
+- leader: reads every published plan, changes nothing;
+- anyone else (no role, inactive, anonymous): nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from theodoi.tracking.models import (
+    Assignment,
+    Plan,
+    ProgressReport,
+    Role,
+    Target,
+    Task,
+    role_of,
+)
+
+
+def _get(queryset: QuerySet, object_id: Any) -> Any:
+    try:
+        return queryset.get(pk=object_id)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(f"no {queryset.model.__name__} {object_id!r}") from exc
+
+
+def is_coordinator(user: Any) -> bool:
+    return role_of(user) == Role.COORDINATOR
+
+
+def can_read(user: Any, plan: Plan) -> bool:
+    """Whether `user` may read `plan` and everything in it."""
+    role = role_of(user)
+    if role == Role.COORDINATOR:
+        return True
+    return role in (Role.REPORTER, Role.LEADER) and plan.is_published
+
+
+def can_report_on(user: Any, assignment: Assignment) -> bool:
+    """Whether `user` may write a progress report on `assignment`."""
+    role = role_of(user)
+    task = assignment.task
+    if not assignment.is_active or task.is_removed or not task.plan.is_published:
+        return False
+    if role == Role.COORDINATOR:
+        return True
+    return (
+        role == Role.REPORTER
+        and assignment.agency_id is not None
+        and assignment.agency_id == user.profile.agency_id
+    )
+
+
+def visible_plans(user: Any) -> QuerySet[Plan]:
+    """The plans `user` may read."""
+    role = role_of(user)
+    if role == Role.COORDINATOR:
+        return Plan.objects.all()
+    if role in (Role.REPORTER, Role.LEADER):
+        return Plan.objects.filter(status=Plan.Status.PUBLISHED)
+    return Plan.objects.none()
+
+
+def visible_tasks(user: Any) -> QuerySet[Task]:
+    """The tasks `user` may read (removed ones included: pages filter them)."""
+    return Task.objects.filter(plan__in=visible_plans(user))
+
+
+def visible_assignments(user: Any) -> QuerySet[Assignment]:
+    """The assignments `user` may read."""
+    return Assignment.objects.filter(task__plan__in=visible_plans(user))
+
+
+def ensure_coordinator(user: Any) -> None:
+    """Refuse anyone but a coordinator."""
+    if not is_coordinator(user):
+        raise PermissionDenied("only a coordinator may do this")
+
+
+def ensure_can_read(user: Any, plan: Plan) -> None:
+    if not can_read(user, plan):
+        raise PermissionDenied("this plan is not visible to you")
+
+
+def ensure_can_report_on(user: Any, assignment: Assignment) -> None:
+    if not can_report_on(user, assignment):
+        raise PermissionDenied("you may not report on this assignment")
+
+
+# -- one helper per object kind --------------------------------------------------------
+
+
+def access_plan(user: Any, plan_id: Any) -> Plan:
+    """The plan `plan_id` if `user` may read it."""
+    plan = _get(Plan.objects.all(), plan_id)
+    ensure_can_read(user, plan)
+    return plan
+
+
+def access_plan_for_edit(user: Any, plan_id: Any) -> Plan:
+    """The plan `plan_id` if `user` may import, publish or correct it (coordinators)."""
+    ensure_coordinator(user)
+    return _get(Plan.objects.all(), plan_id)
+
+
+def access_task(user: Any, task_id: Any) -> Task:
+    """The task `task_id` if `user` may read it."""
+    task = _get(Task.objects.select_related("plan", "section"), task_id)
+    ensure_can_read(user, task.plan)
+    return task
+
+
+def access_task_for_edit(user: Any, task_id: Any) -> Task:
+    """The task `task_id` if `user` may set its date (coordinators)."""
+    ensure_coordinator(user)
+    return _get(Task.objects.select_related("plan", "section"), task_id)
+
+
+def access_assignment(user: Any, assignment_id: Any) -> Assignment:
+    """The assignment `assignment_id` if `user` may read it."""
+    assignment = _get(
+        Assignment.objects.select_related("task", "task__plan", "agency"), assignment_id
+    )
+    ensure_can_read(user, assignment.task.plan)
+    return assignment
+
+
+def access_assignment_for_report(user: Any, assignment_id: Any) -> Assignment:
+    """The assignment `assignment_id` if `user` may write a progress report on it."""
+    assignment = _get(
+        Assignment.objects.select_related("task", "task__plan", "agency"), assignment_id
+    )
+    ensure_can_report_on(user, assignment)
+    return assignment
+
+
+def access_report(user: Any, report_id: Any) -> ProgressReport:
+    """The progress report `report_id` if `user` may read it."""
+    report = _get(
+        ProgressReport.objects.select_related(
+            "assignment", "assignment__task", "assignment__task__plan", "assignment__agency"
+        ),
+        report_id,
+    )
+    ensure_can_read(user, report.assignment.task.plan)
+    return report
+
+
+def access_report_for_review(user: Any, report_id: Any) -> ProgressReport:
+    """The progress report `report_id` if `user` may accept or return it (coordinators)."""
+    ensure_coordinator(user)
+    return access_report(user, report_id)
+
+
+def access_target(user: Any, target_id: Any) -> Target:
+    """The target `target_id` if `user` may read it."""
+    target = _get(Target.objects.select_related("plan"), target_id)
+    ensure_can_read(user, target.plan)
+    return target
