@@ -254,3 +254,25 @@ def test_a_target_shows_the_latest_value_of_each_agency_as_of_a_date(
     assert target.progress(date(2024, 7, 15)) == pytest.approx(0.35)
     assert target.current_value(date(2024, 4, 1)) is None
     assert target.values.count() == 3
+
+
+@pytest.mark.django_db
+def test_statuses_of_a_whole_plan_take_three_queries_whatever_its_size(
+    published_plan, coordinator, reporter_a, django_assert_num_queries
+):
+    from tests.conftest_django import FakeRegistry, gold
+    from theodoi.tracking.services import import_plan, publish_plan, submit_report
+
+    big = import_plan(gold("001"), user=coordinator)
+    publish_plan(big, user=coordinator, registry=FakeRegistry(names={}))
+    for assignment in Assignment.objects.filter(task__plan=published_plan, agency__isnull=False):
+        if assignment.agency.registry_id == "bo-a":
+            submit_report(assignment, reporter_a, status="in_progress")
+    for plan in (published_plan, big):
+        with django_assert_num_queries(3):
+            statuses = [t.get_status(date(2024, 5, 1)) for t in Task.objects.for_status()
+                        .filter(plan=plan)]
+        assert len(statuses) == plan.tasks.count()
+    with django_assert_num_queries(2):
+        assignments = list(Assignment.objects.for_status().filter(task__plan=big))
+        [a.get_status(date(2024, 5, 1)) for a in assignments]
