@@ -1,0 +1,1 @@
+"""The registry's data files (a package so that setuptools ships them)."""

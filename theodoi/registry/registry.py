@@ -1,0 +1,393 @@
+"""The agency registry: who is who, and who answers for whom on a given date."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta, timezone
+from functools import cache
+from importlib.abc import Traversable
+
+from theodoi.registry.loader import RegistryData, Template, load_data, unit_id
+from theodoi.registry.model import (
+    CENTRAL_KINDS,
+    FOLLOWED_KINDS,
+    LINEAGE_KINDS,
+    Entity,
+    GroupRule,
+    LineageEvent,
+    Resolution,
+)
+from theodoi.registry.resolve import resolve_text
+from theodoi.registry.text import compact, key
+
+# Viet Nam keeps UTC+7 all year round.
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+LIST_PREFIX = "list:"
+
+
+def today() -> date:
+    """Today's date in Viet Nam."""
+    return datetime.now(VIETNAM).date()
+
+
+def _unique(entities: Iterable[Entity]) -> list[Entity]:
+    """`entities` without repeats, first occurrence kept."""
+    seen: set[str] = set()
+    out = []
+    for entity in entities:
+        if entity.id not in seen:
+            seen.add(entity.id)
+            out.append(entity)
+    return out
+
+
+def list_entity(members: Sequence[Entity], printed: str = "") -> Entity:
+    """A group standing for a printed list of agencies ("Bộ Công an; Văn phòng Chính phủ")."""
+    ids = tuple(m.id for m in members)
+    return Entity(
+        id=LIST_PREFIX + "+".join(ids),
+        name=printed or "; ".join(m.name for m in members),
+        kind="group",
+        group=GroupRule(rule="list", members=ids),
+    )
+
+
+class Registry:
+    """Agencies, groups and lineage, with lookups by printed name and by date."""
+
+    def __init__(self, data: RegistryData):
+        self.data = data
+        self._entities = data.entities
+        self._order = {eid: i for i, eid in enumerate(data.entities)}
+        self._out: dict[str, list[LineageEvent]] = defaultdict(list)
+        for event in sorted(data.events, key=lambda e: e.date):
+            self._out[event.from_id].append(event)
+        self._selected: dict[str, tuple[str, ...]] = {}
+        self._by_key: dict[str, list[str]] = defaultdict(list)
+        self._by_compact: dict[str, list[str]] = defaultdict(list)
+        self._province_cores: dict[str, list[str]] = defaultdict(list)
+        self._template_keys: list[tuple[str, str]] = []
+        self._index()
+
+    # -- indices -------------------------------------------------------------------------
+
+    def _add(self, table: dict[str, list[str]], name_key: str, eid: str) -> None:
+        if name_key and eid not in table[name_key]:
+            table[name_key].append(eid)
+
+    def _index(self) -> None:
+        for entity in self._entities.values():
+            if entity.kind == "province_unit":
+                continue  # found through "<Sở ...> <province>" instead
+            names = (entity.name, *entity.aliases)
+            if entity.kind == "province":
+                short = entity.name.split(" ", 1)[1] if entity.name.startswith("tỉnh ") \
+                    else entity.name.removeprefix("thành phố ")
+                for name in (short, *entity.aliases):
+                    self._add(self._province_cores, key(name), entity.id)
+                    self._add(self._province_cores, compact(name), entity.id)
+                continue
+            for name in names:
+                self._add(self._by_key, key(name), entity.id)
+                self._add(self._by_compact, compact(name), entity.id)
+        for template in self.data.templates.values():
+            for name in (template.name, *template.aliases):
+                self._template_keys.append((key(name), template.key))
+        self._template_keys.sort(key=lambda pair: -len(pair[0]))
+
+    def candidates(self, name: str) -> list[Entity]:
+        """Entities (not provinces) whose name or alias has the key of `name`."""
+        ids = self._by_key.get(key(name)) or self._by_compact.get(compact(name)) or []
+        return [self._entities[i] for i in ids]
+
+    def province_candidates(self, core: str) -> list[Entity]:
+        """Provinces whose short name or alias has the key `core` (already a key)."""
+        ids = self._province_cores.get(core) or self._province_cores.get(core.replace(" ", ""))
+        return [self._entities[i] for i in ids or []]
+
+    def template_keys(self) -> list[tuple[str, str]]:
+        """(name key, template key) of every province unit template, longest first."""
+        return self._template_keys
+
+    def template(self, template_key: str) -> Template:
+        """A province unit template ("so-tttt")."""
+        return self.data.templates[template_key]
+
+    # -- entities ------------------------------------------------------------------------
+
+    def get(self, entity_id: str) -> Entity:
+        """The entity with this id (KeyError when unknown)."""
+        if entity_id in self._entities:
+            return self._entities[entity_id]
+        if entity_id.startswith(LIST_PREFIX):
+            ids = entity_id.removeprefix(LIST_PREFIX).split("+")
+            return list_entity([self.get(i) for i in ids])
+        raise KeyError(entity_id)
+
+    def entities(self, kind: str | None = None, on: date | None = None) -> list[Entity]:
+        """Every entity (of `kind`, existing on `on` and of that kind then, when given)."""
+        out = []
+        for entity in self._entities.values():
+            if on is not None and not entity.exists_on(on):
+                continue
+            current = self.kind_on(entity, on) if on is not None else entity.kind
+            if kind is None or current == kind:
+                out.append(entity)
+        return out
+
+    def source(self, key_: str) -> dict[str, object]:
+        """A source's citation, addresses and how far it was checked."""
+        return self.data.sources[key_]
+
+    def events_from(self, entity_id: str) -> list[LineageEvent]:
+        """Every lineage event starting at `entity_id`, oldest first."""
+        return list(self._out.get(entity_id, ()))
+
+    def _moves(self, entity: Entity, on: date) -> list[LineageEvent]:
+        return [e for e in self._out.get(entity.id, ()) if e.kind == "moved_under"
+                and e.date <= on]
+
+    def parent_on(self, entity: Entity | str, on: date) -> str | None:
+        """The id of the agency the entity belonged to on `on`."""
+        entity = self._entity(entity)
+        moves = self._moves(entity, on)
+        return moves[-1].to_id if moves else entity.parent
+
+    def kind_on(self, entity: Entity | str, on: date | None) -> str:
+        """The entity's kind on `on`: an agency moved under a ministry becomes its unit."""
+        entity = self._entity(entity)
+        if on is not None and entity.kind in (*CENTRAL_KINDS, "other_body") \
+                and self._moves(entity, on):
+            return "unit"
+        return entity.kind
+
+    def dt_ministry(self, on: date) -> Entity:
+        """The ministry in charge of digital transformation on `on`."""
+        for period in self.data.dt_ministry:
+            if (period.start is None or period.start <= on) and (
+                period.end is None or on <= period.end
+            ):
+                return self._entities[period.id]
+        return self._entities[self.data.dt_ministry[-1].id]
+
+    def _entity(self, entity: Entity | str) -> Entity:
+        return entity if isinstance(entity, Entity) else self.get(entity)
+
+    # -- lineage -------------------------------------------------------------------------
+
+    def successors(self, entity_id: str, on: date | None = None) -> list[Entity]:
+        """Who answers on `on` for `entity_id`, after its mergers and renames up to then."""
+        on = on or today()
+        entity = self.get(entity_id)
+        if entity.valid_from and on < entity.valid_from:
+            return []
+        return _unique(self._walk(entity, on, []))
+
+    def _walk(self, entity: Entity, on: date, path: list[str]) -> list[Entity]:
+        if entity.id in path:  # a cycle in the data: stop rather than loop
+            return [entity]
+        steps = [e for e in self._out.get(entity.id, ()) if e.kind in FOLLOWED_KINDS
+                 and e.date <= on]
+        if not steps:
+            return [entity]
+        out: list[Entity] = []
+        for step in steps:
+            out.extend(self._walk(self._entities[step.to_id], on, [*path, entity.id]))
+        return out
+
+    def lineage(self, entity_id: str, on: date | None = None) -> list[LineageEvent]:
+        """The changes between `entity_id` and whoever answers for it on `on`, oldest first."""
+        on = on or today()
+        events: list[LineageEvent] = []
+        todo, seen = [entity_id], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for event in self._out.get(current, ()):
+                if event.date <= on:
+                    events.append(event)
+                    if event.kind in FOLLOWED_KINDS:
+                        todo.append(event.to_id)
+        return sorted(events, key=lambda e: (e.date, self._order.get(e.from_id, 0),
+                                             LINEAGE_KINDS.index(e.kind)))
+
+    def related(self, a: str, b: str, on: date | None = None) -> bool:
+        """Whether one of the two ids leads to the other through mergers and renames."""
+        horizon = on or date.max
+        return a == b or self.get(b) in self._walk(self.get(a), horizon, []) \
+            or self.get(a) in self._walk(self.get(b), horizon, [])
+
+    def earliest(self, entities: Sequence[Entity]) -> Entity | None:
+        """The one entity that leads to all the others (a single chain), else None."""
+        for entity in entities:
+            reach = {e.id for e in self._chain(entity)}
+            if all(other.id in reach for other in entities):
+                return entity
+        return None
+
+    def _chain(self, entity: Entity) -> list[Entity]:
+        """`entity` and everything it merges or is renamed into, at any date."""
+        out, todo = [], [entity.id]
+        while todo:
+            current = todo.pop()
+            if any(e.id == current for e in out):
+                continue
+            out.append(self._entities[current])
+            todo.extend(e.to_id for e in self._out.get(current, ()) if e.kind in FOLLOWED_KINDS)
+        return out
+
+    # -- resolving printed names -----------------------------------------------------------
+
+    def resolve(
+        self, name: str, on: date | None = None, context: str | None = None
+    ) -> Resolution | None:
+        """What a printed name stands for and who answers for it on `on` (None if unknown).
+
+        `context` is the id of the plan's issuer; names such as "Vụ Hợp tác quốc tế" or
+        "Các cơ quan, đơn vị thuộc Bộ" are read inside it (by default the ministry in charge
+        of digital transformation on `on`).
+        """
+        on = on or today()
+        found = resolve_text(self, name, on, context)
+        if found is None:
+            return None
+        return self.describe(found, on)
+
+    def describe(self, found: Resolution, on: date) -> Resolution:
+        """`found` with its successors and lineage on `on` filled in."""
+        entity = found.entity
+        if entity.is_group:
+            found.successors_on = self.expand(entity, on, found.context)
+            found.lineage = sorted(
+                {ev for part in found.parts for ev in part.lineage},
+                key=lambda e: (e.date, e.from_id, LINEAGE_KINDS.index(e.kind)),
+            )
+        else:
+            found.successors_on = self.successors(entity.id, on)
+            found.lineage = self.lineage(entity.id, on)
+        return found
+
+    # -- groups --------------------------------------------------------------------------
+
+    def expand(
+        self,
+        group_or_entity: Entity | Resolution | str,
+        on: date | None = None,
+        context: str | None = None,
+    ) -> list[Entity]:
+        """The agencies a group (or one agency) stands for on `on`, after lineage.
+
+        Enterprises and groups outside the state are recorded, not assigned: they expand
+        to nothing, and so do unspecified groups and coordinator groups not yet set.
+        """
+        on = on or today()
+        if isinstance(group_or_entity, Resolution):
+            context = context or group_or_entity.context
+            group_or_entity = group_or_entity.entity
+        entity = self._entity(group_or_entity)
+        if entity.kind == "enterprise_group":
+            return []
+        if not entity.is_group or entity.group is None:
+            return self.successors(entity.id, on)
+        return _unique(self._expand_rule(entity, entity.group, on, context, ()))
+
+    def _followed(self, ids: Iterable[str], on: date) -> list[Entity]:
+        return [s for i in ids for s in self.successors(i, on)]
+
+    def _expand_rule(
+        self, group: Entity, rule: GroupRule, on: date, context: str | None,
+        path: tuple[str, ...],
+    ) -> list[Entity]:
+        if group.id in path:
+            return []
+        path = (*path, group.id)
+        match rule.rule:
+            case "kinds":
+                return [e for e in self._entities.values() if e.exists_on(on)
+                        and self.kind_on(e, on) in rule.kinds]
+            case "union" | "via_agencies":
+                out: list[Entity] = []
+                for included in (*rule.includes, *(x for x in [rule.pool] if x)):
+                    inner = self._entities[included]
+                    if inner.group:
+                        out.extend(self._expand_rule(inner, inner.group, on, context, path))
+                return out
+            case "members" | "list":
+                out = []
+                for member_id in rule.members:
+                    member = self.get(member_id)
+                    if member.group:
+                        out.extend(self._expand_rule(member, member.group, on, context, path))
+                    else:
+                        out.extend(self.expand(member, on))
+                return out
+            case "selected":
+                return self._followed(self._selected.get(group.id, ()), on)
+            case "province_units":
+                return self._template_units(self.data.templates[rule.template or ""], on)
+            case "issuer_units":
+                return self.units_of(context or self.dt_ministry(on).id, on)
+        return []  # outside_state, unspecified
+
+    def _template_units(self, template: Template, on: date) -> list[Entity]:
+        """The template's unit in every province on `on`, or, once the template is gone,
+        on its last day followed to whoever answers on `on`."""
+        when = on if template.valid_to is None or on <= template.valid_to else template.valid_to
+        units = [e for e in self._entities.values() if e.kind == "province_unit"
+                 and e.id.startswith(template.key + "-") and e.exists_on(when)]
+        return units if when == on else self._followed((u.id for u in units), on)
+
+    def units_of(self, agency_id: str, on: date) -> list[Entity]:
+        """The recorded units of an agency (followed to its successor) on `on`."""
+        owners = {a.id for a in self.successors(agency_id, on)} or {agency_id}
+        return [e for e in self._entities.values() if e.kind == "unit" and e.exists_on(on)
+                and self.parent_on(e, on) in owners]
+
+    def province_unit(self, template_key: str, province_id: str) -> Entity | None:
+        """The unit of a template inside a province, if it existed."""
+        return self._entities.get(unit_id(template_key, province_id))
+
+    # -- coordinator-set groups ----------------------------------------------------------------
+
+    def set_members(self, group_id: str, member_ids: Iterable[str]) -> None:
+        """Set the members of a coordinator group ("Các địa phương có khu công nghiệp...")."""
+        group = self.get(group_id)
+        if group.group is None or group.group.rule != "selected":
+            raise ValueError(f"{group_id} is not a group whose members a coordinator sets")
+        members = tuple(dict.fromkeys(member_ids))
+        allowed = self._pool_kinds(group.group.pool)
+        for member_id in members:
+            member = self.get(member_id)
+            if member.is_group or (allowed and member.kind not in allowed):
+                raise ValueError(f"{member_id} cannot be a member of {group_id}")
+        self._selected[group_id] = members
+
+    def members_of(self, group_id: str) -> tuple[str, ...]:
+        """The members a coordinator set for a group (empty until set)."""
+        return self._selected.get(group_id, ())
+
+    def _pool_kinds(self, pool: str | None) -> set[str]:
+        """The kinds of agency that a group of the pool may hold (empty: any)."""
+        if not pool:
+            return set()
+        rule = self._entities[pool].group
+        if rule is None:
+            return set()
+        kinds = set(rule.kinds)
+        for included in (*rule.includes, *(x for x in [rule.pool] if x)):
+            kinds |= self._pool_kinds(included)
+        return kinds | ({"unit"} if kinds & set(CENTRAL_KINDS) else set())
+
+
+@cache
+def load_registry() -> Registry:
+    """The registry built from the packaged data, loaded once per process."""
+    return Registry(load_data())
+
+
+def registry_from(folder: Traversable) -> Registry:
+    """A registry built from another data folder (for tests and trials)."""
+    return Registry(load_data(folder))
