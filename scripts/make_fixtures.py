@@ -51,6 +51,7 @@ OUT = DATA / "fixtures"
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO2 = "Độc lập - Tự do - Hạnh phúc"
 FONT = "Times New Roman"
+QUALITY = 35  # JPEG quality of the scanned fixture
 
 # Column header text -> plan-json field, per plan, in the plan's own column order.
 COLUMNS = {
@@ -498,23 +499,32 @@ def to_pdf(docx_path: Path, pdf_path: Path, workdir: Path, filter_opts: str = ""
 
 
 def scanned_copy(pdf_path: Path, out_path: Path, workdir: Path, seed: int) -> None:
-    """An image-only PDF: pages at 150 dpi grayscale, turned by under a degree, with noise."""
+    """An image-only PDF: pages at 150 dpi grayscale, turned by under a degree, with noise.
+
+    To stay small it keeps the decision's first page and the appendix (the task table).
+    """
+    import pdfplumber
+
+    with pdfplumber.open(pdf_path) as pdf:
+        keep = [i + 1 for i, page in enumerate(pdf.pages) if i == 0 or page.width > page.height]
     prefix = workdir / "scan"
     subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(pdf_path), str(prefix)],
                    check=True, timeout=300)
     rng = random.Random(seed)  # noqa: S311 (noise, not secrets)
     pages = []
     for png in sorted(workdir.glob("scan-*.png")):
+        if int(png.stem.split("-")[-1]) not in keep:
+            continue
         img = Image.open(png).convert("L")
         angle = rng.choice([-1, 1]) * rng.uniform(0.3, 0.9)
         img = img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
-        img = img.filter(ImageFilter.GaussianBlur(0.4))
-        noise = Image.effect_noise(img.size, 14)
-        img = ImageChops.add(img, noise, scale=1.0, offset=-128)
+        img = img.filter(ImageFilter.GaussianBlur(0.5))
+        img = ImageChops.add(img, Image.effect_noise(img.size, 4), scale=1.0, offset=-128)
         buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=55, optimize=True)
+        img.save(buf, "JPEG", quality=QUALITY, optimize=True)
         pages.append(Image.open(io.BytesIO(buf.getvalue())))
-    pages[0].save(out_path, "PDF", save_all=True, append_images=pages[1:], resolution=150.0)
+    pages[0].save(out_path, "PDF", save_all=True, append_images=pages[1:], resolution=150.0,
+                  quality=QUALITY)
 
 
 def rotated_copy(pdf_path: Path, out_path: Path) -> None:

@@ -12,14 +12,14 @@ import unicodedata
 
 from theodoi.extract.document import Document, Table
 
-HEADER_FIELDS = (
-    (r"^(s?tt|số tt)$", "code"),
-    (r"chi tiết", "detail"),
-    (r"kết quả", "result"),
-    (r"thời gian|tiến độ", "deadline"),
-    (r"chủ trì|thực hiện", "lead"),
-    (r"phối hợp", "partners"),
-    (r"nhiệm vụ|nội dung", "name"),
+HEADER_FIELDS = (  # matched without diacritics
+    (r"^(s?tt|so tt)$", "code"),
+    (r"chi tiet", "detail"),
+    (r"ket qua", "result"),
+    (r"thoi gian|tien do", "deadline"),
+    (r"chu tri|thuc hien", "lead"),
+    (r"phoi hop", "partners"),
+    (r"nhiem vu|noi dung", "name"),
 )
 TEXT_FIELDS = ("name", "detail", "result", "deadline")
 AGENCY_FIELDS = ("lead", "partners")
@@ -46,8 +46,14 @@ def norm_agencies(text: str | list[str] | None) -> str:
     return re.sub(r"[\s;,.]+", " ", text).strip()
 
 
+def _plain(text: str) -> str:
+    """Without diacritics, so that an OCR'd "Chỉ tiết" still reads as "Chi tiết"."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
 def field_of(header: str | None) -> str | None:
-    h = re.sub(r"\s+", " ", (header or "")).strip().casefold()
+    h = _plain(re.sub(r"\s+", " ", (header or "")).strip().casefold())
     for pattern, name in HEADER_FIELDS:
         if re.search(pattern, h):
             return name

@@ -106,8 +106,9 @@ def words_to_lines(words: list[Word]) -> list[Line]:
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
         mid = (word.top + word.bottom) / 2
         for line in reversed(lines[-4:]):
-            if line.top - 1 <= mid <= line.bottom + 1 and abs(line.height - word.height) < \
-                    0.6 * max(line.height, word.height):
+            # Small glyphs ("-", ".") join the line around their middle; a much taller
+            # word (another font size) does not.
+            if line.top - 1 <= mid <= line.bottom + 1 and word.height < 1.8 * line.height:
                 line.words.append(word)
                 break
         else:

@@ -15,6 +15,7 @@ A page with no text layer but an image is handed to the OCR reader.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,8 @@ def read_pdf(path: str | Path, *, max_pages: int | None = None, ocr: bool = True
             finally:
                 page.close()
     finally:
-        pdf.close()
+        with contextlib.suppress(Exception):  # closing walks the pages again
+            pdf.close()
     if not any(_has_text(b) for b in doc.blocks):
         raise UnreadableDocument(f"Tệp PDF không có chữ nào đọc được: {path.name}")
     return doc
@@ -108,13 +110,15 @@ def _open(path: Path) -> Any:
 
     try:
         return pdfplumber.open(path)
-    except PDFPasswordIncorrect as exc:
-        raise UnreadableDocument(
-            f"Tệp PDF được bảo vệ bằng mật khẩu, không đọc được: {path.name}") from exc
-    except PDFEncryptionError as exc:
-        raise UnreadableDocument(
-            f"Tệp PDF mã hóa theo cách không hỗ trợ, không đọc được: {path.name}") from exc
     except Exception as exc:
+        # pdfplumber wraps pdfminer's errors: look at what is inside.
+        inner = [exc, exc.__cause__, *(a for a in exc.args if isinstance(a, BaseException))]
+        if any(isinstance(e, PDFPasswordIncorrect) for e in inner):
+            raise UnreadableDocument(
+                f"Tệp PDF được bảo vệ bằng mật khẩu, không đọc được: {path.name}") from exc
+        if any(isinstance(e, PDFEncryptionError) for e in inner):
+            raise UnreadableDocument(
+                f"Tệp PDF mã hóa theo cách không hỗ trợ, không đọc được: {path.name}") from exc
         raise UnreadableDocument(f"Tệp PDF bị hỏng, không mở được: {path.name}") from exc
 
 
@@ -125,6 +129,7 @@ class _State:
         self.open_table: Table | None = None
         self.unruled_edges: list[float] | None = None
         self.unruled_left: float | None = None
+        self.page_size: tuple[float, float] = (0.0, 0.0)
 
 
 def _read_page(pdf: Any, page: Any, index: int, path: Path, doc: Document, state: _State,
@@ -142,6 +147,12 @@ def _read_page(pdf: Any, page: Any, index: int, path: Path, doc: Document, state
     if not chars:
         return
     page = page_upright(pdf, page, index, doc)
+    size = (round(page.width), round(page.height))
+    if size != state.page_size:
+        # A table does not run on into a page of another size or orientation.
+        state.unruled_edges = None
+        state.open_table = None
+        state.page_size = size
     items = page_items(page, state)
     _place(items, doc, state, fuzzy=False)
 
@@ -164,9 +175,21 @@ def _place(items: list[Paragraph | TableFragment], doc: Document, state: _State,
             else:
                 state.unruled_edges = None
         else:
-            doc.blocks.append(item)
+            prev = doc.blocks[-1] if doc.blocks else None
+            if i == 0 and isinstance(prev, Paragraph) and continues_paragraph(prev.text, item.text):
+                prev.text += "\n" + item.text  # a paragraph that a page break split
+            else:
+                doc.blocks.append(item)
             state.open_table = None
             state.unruled_edges = None
+
+
+def continues_paragraph(before: str, after: str) -> bool:
+    """Whether text at the top of a page goes on with the paragraph ending the last page."""
+    last_line = before.rsplit("\n", 1)[-1].rstrip()
+    if not last_line or last_line[-1] in ".;:!?)”\"":
+        return False
+    return after[:1].islower() or len(last_line) >= 60
 
 
 # ---------------------------------------------------------------------------------------
