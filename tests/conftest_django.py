@@ -69,14 +69,20 @@ class FakeRegistry:
         self.successions = successions or {}
         self.calls: list[tuple[str, Any, date | None]] = []
 
-    def resolve(self, name: str, on: date | None = None) -> FakeResolution | None:
+    def resolve(
+        self, name: str, on: date | None = None, context: str | None = None
+    ) -> FakeResolution | None:
         self.calls.append(("resolve", name, on))
         entity = self.names.get(name)
         return None if entity is None else FakeResolution(entity, entity.id in self.groups)
 
     def expand(self, entity_or_id: Any, on: date | None = None) -> list[FakeEntity]:
+        if isinstance(entity_or_id, FakeResolution):
+            entity_or_id = entity_or_id.entity
         self.calls.append(("expand", getattr(entity_or_id, "id", entity_or_id), on))
         entity = entity_or_id if isinstance(entity_or_id, FakeEntity) else self._by_id(entity_or_id)
+        if entity.kind == "enterprises":
+            return []
         members = self.groups.get(entity.id, [entity])
         return [self._current(m, on) for m in members]
 
@@ -106,6 +112,7 @@ AGENCY_A = FakeEntity("bo-a", "Bộ A")
 AGENCY_B = FakeEntity("tinh-b", "Ủy ban nhân dân tỉnh B", "province")
 OLD_MINISTRY = FakeEntity("bo-cu", "Bộ Cũ")
 GROUP = FakeEntity("nhom-bo-nganh-dia-phuong", "Các bộ, ngành, địa phương", "group")
+ENTERPRISES = FakeEntity("nhom-dn-cns", "Các doanh nghiệp công nghệ số", "enterprises")
 
 
 @pytest.fixture
@@ -118,6 +125,7 @@ def fake_registry() -> FakeRegistry:
             "Ủy ban nhân dân tỉnh B": AGENCY_B,
             "Bộ Cũ": OLD_MINISTRY,
             "Các bộ, ngành, địa phương": GROUP,
+            "Các doanh nghiệp công nghệ số": ENTERPRISES,
         },
         groups={GROUP.id: [AGENCY_A, AGENCY_B, OLD_MINISTRY]},
         successions={OLD_MINISTRY.id: (date(2025, 3, 1), AGENCY_A)},
@@ -223,7 +231,8 @@ SMALL_PLAN = {
          "lead": ["Bộ Cũ"], "partners": ["Các bộ, ngành, địa phương"]},
         {"code": "II.2", "name": "Ban hành Nghị định về cơ chế thử nghiệm", "detail": None,
          "result": "Nghị định được ban hành", "deadline": "Theo Kế hoạch được duyệt",
-         "due": {"kind": "per_plan"}, "lead": ["Bộ A"], "partners": ["Hiệp hội Không Có"]},
+         "due": {"kind": "per_plan"}, "lead": ["Bộ A"],
+         "partners": ["Hiệp hội Không Có", "Các doanh nghiệp công nghệ số"]},
         {"code": "III.A.1", "name": "Đánh giá chỉ số chuyển đổi số", "detail": None,
          "result": "Báo cáo đánh giá", "deadline": "Quý II",
          "due": {"kind": "quarter", "on": "2024-06-30"},

@@ -112,7 +112,7 @@ def test_reports_are_read_by_every_reader_and_reviewed_by_coordinators(
 def test_nobody_reports_on_an_unresolved_assignment_but_a_coordinator(
     published_plan, reporter_a, coordinator
 ):
-    unresolved = Assignment.objects.get(task__plan=published_plan, agency__isnull=True)
+    unresolved = Assignment.objects.get(task__plan=published_plan, flag="unknown")
     assert not allowed(access.access_assignment_for_report, reporter_a, unresolved.pk)
     assert allowed(access.access_assignment_for_report, coordinator, unresolved.pk)
 

@@ -12,7 +12,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 
-from tests.conftest_django import FakeRegistry, gold
+from tests.conftest_django import SMALL_PLAN, FakeRegistry, gold
 from theodoi.tracking.models import (
     Assignment,
     DeadlineChange,
@@ -30,6 +30,7 @@ from theodoi.tracking.services import (
     publish_plan,
     reimport_plan,
     resolve_assignment,
+    resolve_printed_name,
     review_report,
     set_task_date,
     submit_report,
@@ -156,19 +157,24 @@ def test_publishing_creates_one_assignment_per_task_per_agency(published_plan):
         ("II.1", "bo-cu", "lead", "Bộ Cũ"),
         ("II.1", "bo-a", "partner", "Các bộ, ngành, địa phương"),
         ("II.1", "tinh-b", "partner", "Các bộ, ngành, địa phương"),
-        # A name the registry does not know is kept, without an agency.
+        # A name the registry does not know is kept, without an agency, and so is a
+        # group with nobody to assign.
         ("II.2", "bo-a", "lead", "Bộ A"),
         ("II.2", None, "partner", "Hiệp hội Không Có"),
+        ("II.2", None, "partner", "Các doanh nghiệp công nghệ số"),
         ("III.A.1", "tinh-b", "lead", "UBND tỉnh B"),
         ("III.A.1", "bo-a", "partner", "Bộ A"),
     }
 
 
-def test_an_unknown_name_is_flagged_not_dropped(published_plan):
+def test_a_name_without_an_agency_is_flagged_not_dropped(published_plan):
     unresolved = Assignment.objects.filter(task__plan=published_plan).unresolved()
-    assert [(a.task.code, a.printed_name, a.is_resolved) for a in unresolved] == [
-        ("II.2", "Hiệp hội Không Có", False)
+    assert sorted((a.task.code, a.printed_name, a.is_resolved, a.flag) for a in unresolved) == [
+        ("II.2", "Các doanh nghiệp công nghệ số", False, "no_agency"),
+        ("II.2", "Hiệp hội Không Có", False, "unknown"),
     ]
+    resolved = Assignment.objects.filter(task__plan=published_plan, agency__isnull=False)
+    assert set(resolved.values_list("flag", flat=True)) == {""}
 
 
 def test_groups_are_expanded_on_the_plans_date_and_mapped_to_todays_successor(
@@ -227,19 +233,49 @@ def test_every_sample_plan_publishes(prefix, coordinator):
     assert kept == {n[:500] for n in printed}
 
 
-def test_an_unresolved_assignment_can_be_given_its_agency(published_plan, coordinator, agency_b):
-    unresolved = Assignment.objects.get(task__plan=published_plan, agency__isnull=True)
-    resolved = resolve_assignment(unresolved, agency_b, user=coordinator)
-    assert (resolved.agency, resolved.printed_name) == (agency_b, "Hiệp hội Không Có")
-
-
-def test_resolving_to_an_agency_already_assigned_drops_the_duplicate(
-    published_plan, coordinator, agency_a
+def test_an_unresolved_assignment_can_be_given_its_agencies(
+    published_plan, coordinator, agency_a, agency_b
 ):
-    unresolved = Assignment.objects.get(task__plan=published_plan, agency__isnull=True)
-    kept = resolve_assignment(unresolved, agency_a, user=coordinator)
-    assert kept.role == "lead"
-    assert not Assignment.objects.filter(pk=unresolved.pk).exists()
+    unresolved = Assignment.objects.get(task__plan=published_plan, flag="unknown")
+    rows = resolve_assignment(unresolved, [agency_b], user=coordinator)
+    assert [(a.pk, a.agency, a.printed_name, a.flag) for a in rows] == [
+        (unresolved.pk, agency_b, "Hiệp hội Không Có", "chosen")
+    ]
+    group = Assignment.objects.get(task__plan=published_plan, flag="no_agency")
+    rows = resolve_assignment(group, [agency_a, agency_b], user=coordinator)
+    # Bộ A already leads the task and Tỉnh B now answers for it: nothing new to add.
+    assert [a.agency for a in rows] == [agency_a, agency_b]
+    group.refresh_from_db()
+    assert not group.is_active
+    assert not Assignment.objects.filter(task__plan=published_plan).unresolved().exists()
+
+
+def test_a_printed_name_is_resolved_across_the_plan(coordinator, agency_b, fake_registry):
+    plan_json = copy.deepcopy(SMALL_PLAN)
+    for task in plan_json["tasks"]:
+        task["partners"] = ["Hiệp hội Không Có"]
+    plan = import_plan(plan_json, user=coordinator)
+    publish_plan(plan, user=coordinator, on=date(2024, 5, 1), registry=fake_registry)
+    rows = resolve_printed_name(plan, "Hiệp hội Không Có", [agency_b], user=coordinator)
+    assert len(rows) == 5
+    assert not Assignment.objects.filter(task__plan=plan).unresolved().exists()
+
+
+def test_a_coordinators_choice_survives_a_reimport(
+    published_plan, small_plan_json, coordinator, agency_b, fake_registry
+):
+    unresolved = Assignment.objects.get(task__plan=published_plan, flag="unknown")
+    resolve_assignment(unresolved, [agency_b], user=coordinator)
+    reimport_plan(published_plan, small_plan_json, coordinator, registry=fake_registry)
+    rows = Assignment.objects.filter(task__plan=published_plan, task__code="II.2",
+                                     printed_name="Hiệp hội Không Có")
+    assert [(a.agency, a.flag, a.is_active) for a in rows] == [(agency_b, "chosen", True)]
+
+
+def test_only_a_coordinator_resolves_names(published_plan, reporter_a, agency_a):
+    unresolved = Assignment.objects.get(task__plan=published_plan, flag="unknown")
+    with pytest.raises(PermissionDenied):
+        resolve_assignment(unresolved, [agency_a], user=reporter_a)
 
 
 # -- reports -----------------------------------------------------------------------------

@@ -410,8 +410,8 @@ class AssignmentQuerySet(models.QuerySet):
         return self.select_related("task", "task__plan", "agency").prefetch_related("reports")
 
     def unresolved(self) -> AssignmentQuerySet:
-        """Assignments whose printed name matched no agency of the registry."""
-        return self.filter(agency__isnull=True)
+        """Active assignments whose printed name gave no agency: a coordinator settles them."""
+        return self.filter(agency__isnull=True, is_active=True)
 
 
 class Assignment(models.Model):
@@ -421,12 +421,19 @@ class Assignment(models.Model):
     PARTNER = "partner"
     ROLES = ((LEAD, _("Lead")), (PARTNER, _("Partner")))
 
+    class Flag(models.TextChoices):
+        REGISTRY = "", _("Resolved by the registry")
+        UNKNOWN = "unknown", _("Name unknown to the registry")
+        NO_AGENCY = "no_agency", _("No agency to assign (enterprises, associations, unspecified)")
+        CHOSEN = "chosen", _("Agency chosen by a coordinator")
+
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
     )
     role = models.CharField(max_length=10, choices=ROLES)
     printed_name = models.CharField(max_length=500)
+    flag = models.CharField(max_length=20, choices=Flag.choices, blank=True, default="")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -451,7 +458,7 @@ class Assignment(models.Model):
 
     @property
     def is_resolved(self) -> bool:
-        """Whether the printed name was matched to an agency (unresolved ones need a person)."""
+        """Whether an agency answers for the printed name (else `flag` says why not)."""
         return self.agency_id is not None
 
     def report_list(self) -> list[ProgressReport]:

@@ -42,11 +42,11 @@ from theodoi.tracking.models import (
 
 
 class Registry(Protocol):
-    """What publishing needs from `theodoi.registry` (see its module for the real thing)."""
+    """What publishing needs from `theodoi.registry.Registry`."""
 
-    def resolve(self, name: str, on: date | None = ...) -> Any: ...
+    def resolve(self, name: str, on: date | None = ..., context: str | None = ...) -> Any: ...
 
-    def expand(self, entity_or_id: Any, on: date | None = ...) -> list[Any]: ...
+    def expand(self, group_or_entity: Any, on: date | None = ...) -> list[Any]: ...
 
 
 def default_registry() -> Registry:
@@ -56,22 +56,45 @@ def default_registry() -> Registry:
     return load_registry()
 
 
-def agency_for(entity: Any, cache: dict[str, Agency] | None = None) -> Agency:
+class AgencyMirror:
+    """Agency rows for registry entities, created (or renamed) on demand, with their parents."""
+
+    def __init__(self, registry: Registry | None = None):
+        self.registry = registry
+        self.cache: dict[str, Agency] = {}
+
+    def __call__(self, entity: Any) -> Agency:
+        registry_id = str(entity.id)
+        if registry_id in self.cache:
+            return self.cache[registry_id]
+        name = str(getattr(entity, "name", registry_id))
+        kind = str(getattr(entity, "kind", "") or "")
+        parent = self._parent(entity)
+        agency, created = Agency.objects.get_or_create(
+            registry_id=registry_id, defaults={"name": name, "kind": kind, "parent": parent}
+        )
+        if not created and (agency.name, agency.kind, agency.parent_id) != (
+            name, kind, parent.pk if parent else None
+        ):
+            agency.name, agency.kind, agency.parent = name, kind, parent
+            agency.save(update_fields=["name", "kind", "parent"])
+        self.cache[registry_id] = agency
+        return agency
+
+    def _parent(self, entity: Any) -> Agency | None:
+        parent_id = getattr(entity, "parent", None)
+        lookup = getattr(self.registry, "get", None)
+        if not parent_id or lookup is None or parent_id == getattr(entity, "id", None):
+            return None
+        try:
+            return self(lookup(parent_id))
+        except KeyError:
+            return None
+
+
+def agency_for(entity: Any, registry: Registry | None = None) -> Agency:
     """The Agency row mirroring a registry entity, created (or renamed) on demand."""
-    registry_id = str(entity.id)
-    if cache is not None and registry_id in cache:
-        return cache[registry_id]
-    name = str(getattr(entity, "name", registry_id))
-    kind = str(getattr(entity, "kind", "") or "")
-    agency, created = Agency.objects.get_or_create(
-        registry_id=registry_id, defaults={"name": name, "kind": kind}
-    )
-    if not created and (agency.name, agency.kind) != (name, kind):
-        agency.name, agency.kind = name, kind
-        agency.save(update_fields=["name", "kind"])
-    if cache is not None:
-        cache[registry_id] = agency
-    return agency
+    return AgencyMirror(registry)(entity)
 
 
 # -- plan-json to rows ------------------------------------------------------------------
@@ -259,96 +282,92 @@ def _new_task(plan: Plan, code: str, order: int, doc: TaskDoc, sections: _Sectio
     return task
 
 
-@dataclass
-class Resolved:
-    """What one printed agency name turned into."""
-
-    printed: str
-    role: str
-    agencies: list[Agency] = field(default_factory=list)
-
-    @property
-    def is_resolved(self) -> bool:
-        return bool(self.agencies)
-
-
 class _Resolver:
-    """Printed names to today's agencies, remembered for the whole plan."""
+    """Printed names to the agencies that answer for them, remembered for the whole plan."""
 
-    def __init__(self, registry: Registry, plan_date: date, on: date):
+    def __init__(self, registry: Registry, plan: Plan, on: date):
         self.registry = registry
-        self.plan_date = plan_date
+        self.plan_date = plan.reference_date()
         self.on = on
-        self.agencies: dict[str, Agency] = {}
-        self.names: dict[str, list[Agency]] = {}
+        self.mirror = AgencyMirror(registry)
+        self.names: dict[str, tuple[list[Agency], str]] = {}
+        issuer = registry.resolve(plan.issuer, on=self.plan_date) if plan.issuer else None
+        self.context = None if issuer is None or issuer.is_group else str(issuer.entity.id)
 
-    def agencies_for(self, printed: str) -> list[Agency]:
+    def agencies_for(self, printed: str) -> tuple[list[Agency], str]:
+        """The agencies answering for `printed` today, or none and the flag saying why."""
         if printed not in self.names:
             self.names[printed] = self._lookup(printed)
         return self.names[printed]
 
-    def _lookup(self, printed: str) -> list[Agency]:
-        resolution = self.registry.resolve(printed, on=self.plan_date)
+    def _lookup(self, printed: str) -> tuple[list[Agency], str]:
+        resolution = self.registry.resolve(printed, on=self.plan_date, context=self.context)
         if resolution is None:
-            return []
+            return [], Assignment.Flag.UNKNOWN
         # Groups are expanded as the plan meant them (on its date), then each member is
-        # followed through mergers and renames to the agency that answers for it today.
-        members = self.registry.expand(resolution.entity, on=self.plan_date)
+        # followed through mergers and renames to the agency that answers for it on `on`.
         out: list[Agency] = []
-        seen: set[str] = set()
-        for member in members:
+        for member in self.registry.expand(resolution, on=self.plan_date):
             for current in self.registry.expand(member, on=self.on) or [member]:
-                agency = agency_for(current, self.agencies)
-                if agency.registry_id not in seen:
-                    seen.add(agency.registry_id)
+                agency = self.mirror(current)
+                if agency not in out:
                     out.append(agency)
-        return out
+        return out, ("" if out else Assignment.Flag.NO_AGENCY)
 
 
-Wanted = dict[Any, tuple[str, str, Agency | None]]
+Wanted = dict[Any, tuple[str, str, Agency | None, str]]
 
 
 def _wanted_assignments(task: Task, resolver: _Resolver) -> Wanted:
-    """(role, printed name, agency) per agency id (or per unresolved printed name); a lead
-    wins over a partner, the first printed name over later ones."""
+    """(role, printed name, agency, flag) per agency id, or per printed name that gives no
+    agency; a lead wins over a partner, the first printed name over later ones. Agencies a
+    coordinator chose for a printed name stand instead of the registry's answer."""
+    chosen: dict[str, list[Agency]] = {}
+    for row in task.assignments.all():
+        if row.flag == Assignment.Flag.CHOSEN and row.agency is not None:
+            chosen.setdefault(row.printed_name, []).append(row.agency)
     wanted: Wanted = {}
     for role, names in ((Assignment.LEAD, task.lead), (Assignment.PARTNER, task.partners)):
         for printed in names:
-            agencies = resolver.agencies_for(printed)
+            if printed[:500] in chosen:
+                agencies, flag = chosen[printed[:500]], Assignment.Flag.CHOSEN
+            else:
+                agencies, flag = resolver.agencies_for(printed)
             if not agencies:
-                wanted.setdefault(("?", printed), (role, printed, None))
+                wanted.setdefault(("?", printed[:500]), (role, printed[:500], None, flag))
             for agency in agencies:
-                wanted.setdefault(agency.pk, (role, printed, agency))
+                wanted.setdefault(agency.pk, (role, printed[:500], agency, flag))
     return wanted
 
 
 def _sync_assignments(plan: Plan, registry: Registry, on: date) -> None:
     """Make the active assignments of `plan`'s current tasks match their lead and partners."""
-    resolver = _Resolver(registry, plan.reference_date(), on)
-    tasks = list(plan.tasks.prefetch_related("assignments"))
+    resolver = _Resolver(registry, plan, on)
+    tasks = list(plan.tasks.prefetch_related("assignments__agency"))
     create: list[Assignment] = []
     update: list[Assignment] = []
+    fields = ("role", "printed_name", "flag", "is_active")
     for task in tasks:
         existing = {
             (a.agency_id if a.agency_id is not None else ("?", a.printed_name)): a
             for a in task.assignments.all()
         }
         wanted = {} if task.is_removed else _wanted_assignments(task, resolver)
-        for key, (role, printed, agency) in wanted.items():
+        for key, (role, printed, agency, flag) in wanted.items():
             row = existing.get(key)
             if row is None:
                 create.append(Assignment(
-                    task=task, agency=agency, role=role, printed_name=printed[:500]
+                    task=task, agency=agency, role=role, printed_name=printed, flag=flag
                 ))
-            elif (row.role, row.printed_name, row.is_active) != (role, printed[:500], True):
-                row.role, row.printed_name, row.is_active = role, printed[:500], True
+            elif tuple(getattr(row, f) for f in fields) != (role, printed, flag, True):
+                row.role, row.printed_name, row.flag, row.is_active = role, printed, flag, True
                 update.append(row)
         for key, row in existing.items():
             if key not in wanted and row.is_active:
                 row.is_active = False
                 update.append(row)
     Assignment.objects.bulk_create(create, batch_size=500)
-    Assignment.objects.bulk_update(update, ["role", "printed_name", "is_active"], batch_size=500)
+    Assignment.objects.bulk_update(update, fields, batch_size=500)
 
 
 @transaction.atomic
@@ -375,23 +394,53 @@ def publish_plan(
 
 
 @transaction.atomic
-def resolve_assignment(assignment: Assignment, agency: Agency, *, user: Any) -> Assignment:
-    """Give an unresolved assignment (a printed name the registry did not know) its agency."""
+def resolve_assignment(
+    assignment: Assignment, agencies: Sequence[Agency], *, user: Any
+) -> list[Assignment]:
+    """Give a printed name that had no agency (unknown to the registry, or a group with
+    nobody to assign) the agencies a coordinator chose; returns their assignments."""
     access.ensure_coordinator(user)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.agency_id is not None:
         raise ValidationError("this assignment already has an agency")
-    taken = assignment.task.assignments.filter(agency=agency).first()
-    if taken is not None:
-        # The agency already answers for this task: the printed name adds nothing new.
-        if not assignment.reports.exists():
-            assignment.delete()
+    if not agencies:
+        raise ValidationError("choose at least one agency")
+    task = assignment.task
+    taken = {a.agency_id: a for a in task.assignments.filter(agency__in=agencies)}
+    out: list[Assignment] = []
+    first = True
+    for agency in agencies:
+        if agency.pk in taken:
+            out.append(taken[agency.pk])  # it already answers for the task
+            continue
+        if first and not assignment.reports.exists():
+            assignment.agency, assignment.flag = agency, Assignment.Flag.CHOSEN
+            assignment.save(update_fields=["agency", "flag"])
+            out.append(assignment)
         else:
-            assignment.is_active = False
-            assignment.save(update_fields=["is_active"])
-        return taken
-    assignment.agency = agency
-    assignment.save(update_fields=["agency"])
-    return assignment
+            out.append(Assignment.objects.create(
+                task=task, agency=agency, role=assignment.role,
+                printed_name=assignment.printed_name, flag=Assignment.Flag.CHOSEN,
+            ))
+        first = False
+    if assignment.agency_id is None:
+        # The name is settled: keep the row (and any report on it) out of the way.
+        assignment.is_active = False
+        assignment.save(update_fields=["is_active"])
+    return out
+
+
+@transaction.atomic
+def resolve_printed_name(
+    plan: Plan, printed_name: str, agencies: Sequence[Agency], *, user: Any
+) -> list[Assignment]:
+    """`resolve_assignment` for every task of `plan` where `printed_name` gave no agency."""
+    access.ensure_coordinator(user)
+    rows = Assignment.objects.unresolved().filter(task__plan=plan, printed_name=printed_name)
+    out: list[Assignment] = []
+    for row in rows:
+        out.extend(resolve_assignment(row, agencies, user=user))
+    return out
 
 
 # -- reports and reviews ------------------------------------------------------------------
