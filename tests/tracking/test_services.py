@@ -373,6 +373,7 @@ def test_a_period_must_fit_the_task(published_plan, reporter_a):
     [
         {"status": "finished"},
         {"status": "in_progress", "percent": 120},
+        {"status": "in_progress", "percent": "một nửa"},
         {"status": "in_progress", "links": ["javascript:alert(1)"]},
         {"status": "in_progress", "target_value": "nhiều"},
     ],

@@ -372,3 +372,8 @@ def test_a_task_takes_the_most_urgent_open_status():
     assert s.combine([s.NOT_STARTED, s.IN_PROGRESS]) == s.IN_PROGRESS
     assert s.combine([s.AWAITING_DATE, s.DONE]) == s.AWAITING_DATE
     assert s.combine([]) == s.NOT_STARTED
+
+
+def test_the_on_time_rate_counts_what_was_due():
+    assert s.on_time_rate([s.DONE, s.DONE_LATE, s.OVERDUE, s.DONE, s.IN_PROGRESS]) == 0.5
+    assert s.on_time_rate([s.NOT_STARTED, s.AWAITING_DATE]) is None

@@ -474,7 +474,7 @@ def submit_report(
     user: Any,
     *,
     status: str,
-    percent: int | None = None,
+    percent: int | str | None = None,
     text: str = "",
     links: Sequence[str] = (),
     files: Iterable[File] = (),
@@ -493,8 +493,13 @@ def submit_report(
     access.ensure_can_report_on(user, assignment)
     if status not in ProgressReport.Status.values:
         raise ValidationError(f"unknown report status: {status!r}")
-    if percent is not None and not 0 <= int(percent) <= 100:
-        raise ValidationError("percent must be between 0 and 100")
+    if percent is not None:
+        try:
+            percent = int(percent)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(f"not a percent: {percent!r}") from exc
+        if not 0 <= percent <= 100:
+            raise ValidationError("percent must be between 0 and 100")
     value = _decimal(target_value)
     if target_value not in (None, "") and value is None:
         raise ValidationError(f"not a number: {target_value!r}")
@@ -512,7 +517,7 @@ def submit_report(
         assignment=assignment,
         period=_check_period(assignment, period),
         status=status,
-        percent=None if percent is None else int(percent),
+        percent=percent,
         text=text,
         links=clean_links,
         target=target,

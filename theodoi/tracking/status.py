@@ -325,3 +325,12 @@ def combine(statuses: Iterable[str]) -> str:
     if IN_PROGRESS in open_statuses or any(s in CLOSED for s in seen):
         return IN_PROGRESS
     return NOT_STARTED
+
+
+def on_time_rate(statuses: Iterable[str]) -> float | None:
+    """The share of things already due that were done on time: done / (done + done late +
+    overdue); None when nothing was due yet."""
+    seen = [s for s in statuses if s in (DONE, DONE_LATE, OVERDUE)]
+    if not seen:
+        return None
+    return sum(1 for s in seen if s == DONE) / len(seen)
