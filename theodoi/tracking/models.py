@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.extract.model import DUE_KINDS
+from theodoi.registry.text import fold
 from theodoi.tracking import status as engine
 from theodoi.tracking.status import Deadline, Judgement, ReportFact
-from theodoi.tracking.text import fold
 
 
 class AppendOnlyError(Exception):
