@@ -31,6 +31,7 @@ from typing import Any
 from theodoi.extract.document import Document, Paragraph
 from theodoi.extract.readers import MAX_PAGES, UnreadableDocument
 from theodoi.extract.readers.layout import (
+    CODE,
     TableFragment,
     Word,
     find_unruled_header,
@@ -210,7 +211,9 @@ def image_items(img: Any, dpi: int = DPI) -> list[Paragraph | TableFragment]:
     if lines:
         left = min(ln.x0 for ln in lines)
         right = max(ln.x1 for ln in lines)
-        items.extend(fragments_to_paragraphs(lines_to_fragments(lines), left, right))
+        for top, para in fragments_to_paragraphs(lines_to_fragments(lines), left, right):
+            if sum(c.isalnum() for c in para.text) >= 4:  # specks read as letters
+                items.append((top, para))
     items.sort(key=lambda it: it[0])
     return [it for _, it in items]
 
@@ -224,7 +227,7 @@ def deskew(img: Any, max_angle: float = 3.0) -> Any:
 
     def sharpness(angle: float) -> float:
         turned = small.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0)
-        profile = list(turned.resize((1, turned.height), Image.Resampling.BOX).getdata())
+        profile = list(turned.resize((1, turned.height), Image.Resampling.BOX).get_flattened_data())
         mean = sum(profile) / len(profile)
         return sum((v - mean) ** 2 for v in profile)
 
@@ -282,7 +285,7 @@ def find_rules(img: Any) -> Rules:
     # Averaging k pixels along a row keeps only long horizontal strokes near full black.
     across = mask.resize((max(1, w // k), h), Image.Resampling.BOX).point(
         lambda v: 255 if v > 200 else 0)
-    row_cover = list(across.resize((1, h), Image.Resampling.BOX).getdata())
+    row_cover = list(across.resize((1, h), Image.Resampling.BOX).get_flattened_data())
     rows = _runs([v / 255 for v in row_cover], 0.30)
     if len(rows) < 2:
         return Rules([], [])
@@ -291,7 +294,7 @@ def find_rules(img: Any) -> Rules:
     kv = max(8, (bottom - top) // 40)
     down = region.resize((w, max(1, (bottom - top) // kv)), Image.Resampling.BOX).point(
         lambda v: 255 if v > 200 else 0)
-    col_cover = list(down.resize((w, 1), Image.Resampling.BOX).getdata())
+    col_cover = list(down.resize((w, 1), Image.Resampling.BOX).get_flattened_data())
     cols = _runs([v / 255 for v in col_cover], 0.5)
     if len(cols) < 2:
         return Rules(rows, [])
@@ -320,7 +323,7 @@ def _rule_present(rules: Rules, x: int, y0: int, y1: int) -> bool:
         return True
     strip = rules.gray.crop((x - 4, y0 + 5, x + 5, y1 - 5))
     width = strip.width
-    data = list(strip.getdata())
+    data = list(strip.get_flattened_data())
     rows = [data[i: i + width] for i in range(0, len(data), width)]
     dark = sum(1 for row in rows if min(row) < 170)
     return dark > 0.85 * len(rows)
@@ -357,10 +360,14 @@ def grid_to_fragment(words: list[Word], rules: Rules) -> tuple[TableFragment | N
             continue
         cells[band][spans[band][col]].append(word)
     rows = []
-    for band_cells in cells:
+    for index, band_cells in enumerate(cells):
         texts = [_words_text(ws) for ws in band_cells]
-        if texts[0] is not None and rules.image is not None:
-            texts[0] = _read_number_cell(rules.image, band_cells[0]) or texts[0]
+        first = texts[0] or ""
+        if index > 0 and rules.image is not None and spans[index][1] == 1 and (
+                not first or re.search(r"\d", first) or CODE.match(first)):
+            y0, y1 = bands[index]
+            box = (rules.cols[0], y0, rules.cols[1], y1)
+            texts[0] = _read_number_cell(rules.image, box) or texts[0]
         if any(texts):
             rows.append(texts)
     if not rows:
@@ -376,20 +383,19 @@ def _words_text(words: list[Word]) -> str | None:
     return nfc("\n".join(ln.text for ln in words_to_lines(words))) or None
 
 
-def _read_number_cell(img: Any, words: list[Word]) -> str | None:
-    """The row number ("1.1", "IV", "a") read again on its own, as one line of numbering
-    characters: on a full page Tesseract often loses the dots of "1.1"."""
-    if not words or len(words) > 3:
-        return None
-    pad = 8
-    box = (int(min(w.x0 for w in words)) - pad, int(min(w.top for w in words)) - pad,
-           int(max(w.x1 for w in words)) + pad, int(max(w.bottom for w in words)) + pad)
-    crop = img.crop(box)
-    text = _run_tesseract(crop, ["--psm", "7", "-c",
+def _read_number_cell(img: Any, box: tuple[int, int, int, int]) -> str | None:
+    """The row number ("1.1", "IV", "a") in the first cell, read again on its own as one
+    line of numbering characters: on a full page Tesseract often loses "2" or the dot of
+    "1.1"."""
+    pad = 6
+    x0, y0, x1, y1 = box
+    crop = img.crop((x0 + pad, y0 + pad, x1 - pad, y1 - pad))
+    if crop.width < 8 or crop.height < 8 or crop.getextrema()[0] > 150:
+        return None  # blank cell
+    text = _run_tesseract(crop, ["--psm", "6", "-c",
                                  "tessedit_char_whitelist=0123456789.IVXLABCDEFGHabcdefghđĐ"],
-                          "txt").strip()
-    return text if text and re.fullmatch(r"[0-9IVXLA-Ha-hđĐ]+(\.[0-9A-Ha-h]+)*\.?", text) \
-        else None
+                          "txt").strip().split("\n")[0].strip()
+    return text if CODE.match(text) else None
 
 
 # ---------------------------------------------------------------------------------------
