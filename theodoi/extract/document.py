@@ -29,6 +29,9 @@ class Table:
 
     rows: list[list[str | None]]
     header_rows: int = 1
+    # Indices of rows the source shows damaged (cells lost or run together): their tasks
+    # are marked uncertain, and a merge prefers another source's reading of them.
+    damaged_rows: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -39,6 +42,9 @@ class Document:
     blocks: list[Paragraph | Table] = field(default_factory=list)
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
+    # How directly the reader saw cells: 2 when the source has them (DOCX, ruled PDF, text
+    # with tab-separated cells), 1 when they were rebuilt from broken lines, 0 for OCR.
+    cell_fidelity: int = 2
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]

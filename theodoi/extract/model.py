@@ -87,6 +87,8 @@ class Task:
     due: Due = field(default_factory=Due)
     lead: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
+    # Not part of plan-json: set when the source around this row is damaged.
+    uncertain: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -145,6 +147,8 @@ class Plan:
     targets: list[Target] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cell_fidelity: int = 2
+    pages: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {

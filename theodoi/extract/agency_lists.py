@@ -1,0 +1,126 @@
+"""Splitting a lead or partner cell into one string per agency or group, as printed.
+
+The rules are those of plan-json: split after ";", at line-initial "- " bullets, and at
+", " or " và " where the next words begin a new agency or group; commas inside one name
+stay, and nothing inside parentheses is split.
+"""
+
+from __future__ import annotations
+
+import re
+
+from theodoi.extract.text import join_lines, nfc
+
+# Words that begin the name of an agency or a group of agencies. Compared case-sensitively
+# (capitalised) except "các", which also begins a group in lower case.
+AGENCY_HEADS = (
+    "Bộ", "Cục", "Vụ", "Viện", "Trung tâm", "Văn phòng", "Ủy ban", "Uỷ ban", "UBND", "Sở",
+    "Ngân hàng", "Bảo hiểm", "Tổng công ty", "Tổng Công ty", "Tổng cục", "Tập đoàn", "Đài",
+    "Báo", "Tạp chí",
+    "Học viện", "Thanh tra", "Thông tấn xã", "Hội", "Hiệp hội", "Ban", "Tổ", "Quốc hội",
+    "Tòa án", "Toà án", "Kiểm toán", "Mặt trận", "Các", "Cơ quan", "Đơn vị", "Công an",
+    "Đại học", "Trường", "Liên hiệp", "Đoàn", "Hội đồng", "Viettel", "VNPT",
+)
+# Verbs and nouns that begin like an agency word but are not one ("Tổ chức" is to
+# organise, "Ban hành" to issue, "Báo cáo" a report).
+_NOT_AGENCY = r"(?!Tổ chức|Ban hành|Báo cáo|Hội nghị|Hội thảo|Các năm|Các nội dung)"
+_HEAD_RE = re.compile(
+    _NOT_AGENCY
+    + r"(?:"
+    + "|".join(re.escape(h) for h in sorted(AGENCY_HEADS, key=len, reverse=True))
+    + r")(?=[\s,;.]|$)"
+)
+_LOWER_GROUP_RE = re.compile(r"các(?=\s)")
+_ABBREV_RE = re.compile(r"[A-ZĐ][A-ZĐ&]{1,}(?=\s*(?:[,;.]|$))")
+
+
+def starts_agency(text: str) -> bool:
+    """True when `text` begins the name of a new agency or group."""
+    return bool(
+        _HEAD_RE.match(text) or _LOWER_GROUP_RE.match(text) or _ABBREV_RE.match(text)
+    )
+
+
+def _split_top_level(text: str, separators: re.Pattern[str]) -> list[tuple[str, str]]:
+    """Pieces of `text` split at `separators` outside parentheses, with the separator kept."""
+    pieces: list[tuple[str, str]] = []
+    depth = 0
+    start = 0
+    pos = 0
+    while pos < len(text):
+        char = text[pos]
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            match = separators.match(text, pos)
+            if match:
+                pieces.append((text[start:pos], match.group(0)))
+                start = pos = match.end()
+                continue
+        pos += 1
+    pieces.append((text[start:], ""))
+    return pieces
+
+
+_HARD = re.compile(r";\s*")
+_SOFT = re.compile(r",\s+|\s+và\s+")
+
+
+def split_agencies(cell: str | None) -> list[str]:
+    """One string per agency or group printed in a lead or partner cell."""
+    if cell is None:
+        return []
+    lines = [nfc(line).strip() for line in cell.split("\n")]
+    # A line that starts with a "- " bullet starts a new item.
+    chunks: list[list[str]] = []
+    for line in lines:
+        if not line:
+            continue
+        if re.match(r"[-–+•]\s", line) or not chunks:
+            chunks.append([re.sub(r"^[-–+•]\s+", "", line)])
+        else:
+            chunks[-1].append(line)
+    items: list[str] = []
+    for chunk in chunks:
+        text = join_lines(chunk)
+        for hard_piece, _sep in _split_top_level(text, _HARD):
+            items.extend(_split_soft(hard_piece))
+    cleaned = [_tidy(item) for item in items]
+    cleaned = [item for item in cleaned if item]
+    if cleaned == ["-"] or all(item in {"-", "–"} for item in cleaned):
+        return []
+    return cleaned
+
+
+def _split_soft(text: str) -> list[str]:
+    """Split at ", " / " và " only where the next words begin a new agency or group."""
+    pieces = _split_top_level(text, _SOFT)
+    items: list[str] = []
+    current = ""
+    for piece, sep in pieces:
+        if current and starts_agency(piece.strip()) and _is_breakable(current):
+            items.append(current)
+            current = piece
+        else:
+            current += piece
+        current += sep
+    if current:
+        items.append(current)
+    return items
+
+
+def _is_breakable(current: str) -> bool:
+    """Whether the text gathered so far may end an item (not inside "các hội, hiệp hội")."""
+    return bool(current.strip(" ,;và"))
+
+
+def _tidy(item: str) -> str:
+    """An item without trailing punctuation, separators or stray bullets."""
+    item = item.strip()
+    item = re.sub(r"(?:\s+và)$", "", item)
+    item = item.rstrip(" ,;.:").strip()
+    item = re.sub(r"^[-–+•]\s+", "", item)
+    item = item.rstrip("…").rstrip(" ,;.")
+    return item.strip()

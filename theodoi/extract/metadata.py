@@ -1,0 +1,116 @@
+"""The decision's header: number, date, issuer, title, year and signer, from its paragraphs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from theodoi.extract.model import PlanMeta
+from theodoi.extract.text import join_lines
+
+_NUMBER = re.compile(r"(?<![\w/])(\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)+)")
+_DATE_WORDS = re.compile(
+    r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE
+)
+_DATE_SLASH = re.compile(r"ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
+_ATTACHED = re.compile(r"\((?:Ban hành )?[Kk]èm theo (?:Quyết định|Kế hoạch)[^)]*\)", re.S)
+_OFFICE = re.compile(
+    r"^(?:Bộ trưởng|Chủ tịch|Thủ tướng(?: Chính phủ)?|Giám đốc|Cục trưởng|Tổng Giám đốc|"
+    r"Chủ nhiệm|Thống đốc|Tổng Kiểm toán|Trưởng ban|Viện trưởng)\s+"
+)
+_SIGNER_TITLES = re.compile(
+    r"^(?:KT\.|TM\.|Q\.|TL\.|TUQ\.)?\s*(?:BỘ TRƯỞNG|THỨ TRƯỞNG|CHỦ TỊCH|PHÓ CHỦ TỊCH|THỦ TƯỚNG|"
+    r"PHÓ THỦ TƯỚNG|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|CỤC TRƯỞNG|PHÓ CỤC TRƯỞNG|THỐNG ĐỐC|TỔNG GIÁM ĐỐC|"
+    r"CHỦ NHIỆM|ỦY BAN NHÂN DÂN|UBND)"
+)
+_PERSON = re.compile(r"^(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]*)(?:\s+[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*){1,4}$")
+
+
+def read_metadata(paragraphs: Sequence[str]) -> PlanMeta:
+    """The decision header found in the paragraphs; fields left None when absent or blank."""
+    text = "\n".join(paragraphs)
+    flat = join_lines(text.split("\n"))
+    meta = PlanMeta()
+    attached = _ATTACHED.search(flat)
+    attached_text = attached.group(0) if attached else ""
+    number_line = re.search(r"Số\s*:\s*([^\n]*)", text)
+    for source in (attached_text, number_line.group(1) if number_line else ""):
+        found = _NUMBER.search(source)
+        if found:
+            meta.number = found.group(1)
+            break
+    for source in (attached_text, flat[:600]):
+        found_date = _find_date(source)
+        if found_date:
+            meta.date = found_date.isoformat()
+            break
+    meta.issuer = _issuer(attached_text)
+    meta.title = _title(paragraphs, flat)
+    meta.signer = _signer(paragraphs)
+    meta.year = _year(meta, attached_text)
+    return meta
+
+
+def _find_date(text: str) -> date | None:
+    for pattern in (_DATE_WORDS, _DATE_SLASH):
+        found = pattern.search(text)
+        if found:
+            day, month, year = (int(g) for g in found.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+def _issuer(attached: str) -> str | None:
+    """The issuing body, from "(Kèm theo Quyết định ... của Bộ trưởng Bộ ...)"."""
+    found = re.search(r"\bcủa\s+(.+?)\)?$", attached.strip())
+    if not found:
+        return None
+    who = found.group(1).rstrip(")").strip()
+    return _OFFICE.sub("", who).strip() or None
+
+
+def _title(paragraphs: Sequence[str], flat: str) -> str | None:
+    """The plan's title: what Điều 1 approves or issues, else the appendix heading."""
+    article = re.search(r"Điều 1\.\s*(.+?)(?:\s+\(sau đây|\s+với chi tiết|\.\s|\.$)", flat)
+    if article:
+        found = re.search(r"(Kế hoạch\b.*)", article.group(1))
+        if found:
+            return found.group(1).strip()
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.strip().upper() == "PHỤ LỤC" and index + 1 < len(paragraphs):
+            heading = join_lines(paragraphs[index + 1].split("\n"))
+            heading = re.split(r"\s*\((?:Ban hành )?[Kk]èm theo", heading)[0]
+            if heading and not heading.isupper():
+                return heading.strip()
+    return None
+
+
+def _signer(paragraphs: Sequence[str]) -> str | None:
+    """The signer's name: the first person-like line after the signature titles."""
+    lines = [line.strip() for p in paragraphs for line in p.split("\n")]
+    for index, line in enumerate(lines):
+        if _SIGNER_TITLES.match(line) and line.upper() == line:
+            for candidate in lines[index + 1:index + 12]:
+                if not candidate or candidate.upper() == candidate:
+                    continue
+                if _PERSON.match(candidate):
+                    return candidate
+                break
+    return None
+
+
+def _year(meta: PlanMeta, attached: str) -> int | None:
+    if meta.date:
+        return int(meta.date[:4])
+    found = re.search(r"/(20\d\d)\b", attached)
+    if found:
+        return int(found.group(1))
+    if meta.title:
+        found = re.search(r"năm (20\d\d)", meta.title)
+        if found:
+            return int(found.group(1))
+    return None

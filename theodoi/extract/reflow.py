@@ -1,0 +1,285 @@
+"""Rebuilding table cells from PDF-extracted text, where each cell is broken over lines.
+
+Text extracted from a PDF table lists a row's cells one after another, each broken into the
+narrow lines of its column, sometimes with two cells glued on one line ("... thông qua Tháng
+6") or a blank line inside a cell. `segment_row` splits a row's lines into the table's
+columns, in order, by choosing the cut points that best fit what each column holds:
+deadline phrases in the deadline column, agency names in the lead and partner columns,
+lines no wider than the column, cells that start as cells start (a capital, a bullet).
+It is a small dynamic programme over cut points; `estimate_widths` learns each column's
+width from a first pass so that the second pass can use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from theodoi.extract.agency_lists import AGENCY_HEADS, split_agencies
+from theodoi.extract.columns import DEADLINE, DETAIL, LEAD, NAME, PARTNERS, RESULT
+from theodoi.extract.deadlines import is_deadline_text
+from theodoi.extract.text import join_lines
+
+AGENCY_COLUMNS = (LEAD, PARTNERS)
+
+
+@dataclass
+class Token:
+    """A piece of a row: a whole line, or part of a line where two cells were glued."""
+
+    text: str
+    blank_before: bool = False  # a blank line separates it from the previous token
+    split_in_line: bool = False  # it continues the previous token's line
+    empty_marker: bool = False  # a whitespace-only line: an empty cell in the source
+
+    @property
+    def line_start(self) -> bool:
+        return not self.split_in_line
+
+
+@dataclass
+class RowCells:
+    """The cells of one row (or sub-row) as lists of lines, by field."""
+
+    cells: dict[str, list[str]] = field(default_factory=dict)
+    cost: float = 0.0
+
+    def text(self, name: str) -> str | None:
+        lines = self.cells.get(name) or []
+        return "\n".join(lines) if any(line.strip() for line in lines) else None
+
+
+# Words that may begin a deadline cell or an agency cell glued to the end of another line.
+_DEADLINE_STARTS = r"(?:Tháng|Quý|Trước|Hằng|Hàng|Thường|Năm|Theo|\(Theo|Bảo|Trong|Từ|Đến|Định)"
+_AGENCY_STARTS = "|".join(
+    re.escape(h) for h in sorted(AGENCY_HEADS, key=len, reverse=True) if h[0].isupper()
+)
+_IN_LINE_CUT = re.compile(
+    rf"(?<=[^\s\-–+•])\s+(?=(?:{_DEADLINE_STARTS}|{_AGENCY_STARTS})\b)|(?<=\S)\s+(?=-\s)"
+)
+_CONNECTOR_END = re.compile(
+    r"(?:,|\bvà|\bcủa|\bcác|\bvề|\bđến|\btheo|\btại|\bcho|\bvới|\btrong|\bsố|\bngày|\btháng|"
+    r"\bquý|\bnăm|\bhoặc|\bđể|\bthuộc|\bnhà|\bđược|-|–)$",
+    re.IGNORECASE,
+)
+
+
+def tokenize(lines: Sequence[str]) -> list[Token]:
+    """Tokens of a row's lines, with in-line cut candidates split into separate tokens."""
+    tokens: list[Token] = []
+    blank = False
+    for raw in lines:
+        if raw == "":
+            blank = True
+            continue
+        if not raw.strip():
+            tokens.append(Token("", blank_before=blank, empty_marker=True))
+            blank = False
+            continue
+        line = raw.strip()
+        pieces = _split_candidates(line)
+        for index, piece in enumerate(pieces):
+            tokens.append(Token(piece, blank_before=blank and index == 0, split_in_line=index > 0))
+        blank = False
+    return tokens
+
+
+def _split_candidates(line: str) -> list[str]:
+    """The line cut before each word where a glued cell may begin."""
+    cuts = [m.end() for m in _IN_LINE_CUT.finditer(line)]
+    pieces: list[str] = []
+    start = 0
+    for cut in cuts:
+        pieces.append(line[start:cut].strip())
+        start = cut
+    pieces.append(line[start:].strip())
+    return [p for p in pieces if p]
+
+
+@dataclass
+class ColumnModel:
+    """What is known about the columns of one table: their order and widths."""
+
+    fields: list[str]
+    widths: dict[str, int] = field(default_factory=dict)
+
+
+def _starts_like_agency(text: str) -> bool:
+    return bool(re.match(rf"(?:-\s+)?(?:{_AGENCY_STARTS}|các\s)", text))
+
+
+def _content_cost(column: str, tokens: Sequence[Token], *, sub_row: bool) -> float:
+    """How badly the tokens fit the column's kind of content."""
+    real = [t for t in tokens if not t.empty_marker]
+    if not real:
+        if any(t.empty_marker for t in tokens):
+            return 0.0
+        return _EMPTY_COST.get(column, 0.5) if not sub_row else 0.2
+    if any(t.empty_marker for t in tokens):
+        return 3.0
+    text = join_lines([t.text for t in real])
+    if column == DEADLINE:
+        if not is_deadline_text(text):
+            return 4.0 + 0.5 * len(real)
+        return _overrun_cost(real)
+    if column in AGENCY_COLUMNS:
+        if text in {"-", "–"}:
+            return 0.0
+        items = split_agencies("\n".join(t.text for t in real))
+        bad = sum(1 for item in items if not _starts_like_agency(item))
+        cost = 2.5 * bad
+        if is_deadline_text(text):
+            cost += 3.0
+        return cost
+    # Prose columns: a cell made only of a deadline or only of agency names is unlikely.
+    cost = 0.0
+    if len(text) < 40 and is_deadline_text(text):
+        cost += 2.5
+    if real[0].text.startswith(("-", "–")) and column == NAME:
+        cost += 0.5
+    return cost
+
+
+def _overrun_cost(tokens: Sequence[Token]) -> float:
+    """A deadline cell that runs on past a complete phrase into a new sentence or bullet."""
+    if tokens[0].text.startswith(("-", "–", "+")):
+        return 0.0  # a listed deadline ("- Năm 2024: ...; - Các năm tiếp theo: ...")
+    cost = 0.0
+    for index in range(1, len(tokens)):
+        first = tokens[index].text[:1]
+        if (first.isupper() or first in "-–+") and is_deadline_text(
+            join_lines([t.text for t in tokens[:index]])
+        ):
+            cost += 2.5
+    return cost
+
+
+_EMPTY_COST = {NAME: 4.0, DETAIL: 0.6, RESULT: 0.8, DEADLINE: 1.2, LEAD: 1.5, PARTNERS: 0.6}
+
+
+def _width_cost(column: str, tokens: Sequence[Token], model: ColumnModel) -> float:
+    """A cost for lines wider than the column can hold."""
+    width = model.widths.get(column)
+    if not width:
+        return 0.0
+    cost = 0.0
+    line = ""
+    for token in tokens:
+        if token.empty_marker:
+            continue
+        if token.line_start and line:
+            if len(line) > width + 2:
+                cost += 1.5
+            line = token.text
+        else:
+            line = f"{line} {token.text}".strip()
+    if len(line) > width + 2:
+        cost += 1.5
+    return cost
+
+
+def _boundary_cost(tokens: Sequence[Token], index: int) -> float:
+    """The cost of starting a new cell at tokens[index]."""
+    if index <= 0 or index >= len(tokens):
+        return 0.0
+    token, previous = tokens[index], tokens[index - 1]
+    cost = 0.0
+    if token.split_in_line:
+        cost += 0.8
+    elif not token.blank_before:
+        cost += 0.6
+    first = token.text[:1]
+    if first.islower():
+        cost += 2.0
+    if (
+        previous.text
+        and _CONNECTOR_END.search(previous.text)
+        and not is_deadline_text(previous.text)
+    ):
+        cost += 1.5
+    return cost
+
+
+def segment_row(
+    lines: Sequence[str], model: ColumnModel, *, sub_row: bool = False
+) -> RowCells:
+    """The row's lines split into the model's columns, in order, at the best cut points."""
+    tokens = tokenize(lines)
+    columns = model.fields
+    n, k = len(tokens), len(columns)
+    if n == 0:
+        return RowCells({c: [] for c in columns})
+
+    @cache
+    def cell_cost(column_index: int, start: int, end: int) -> float:
+        column = columns[column_index]
+        segment = tokens[start:end]
+        if column == DEADLINE and len(segment) > 14:
+            return 50.0
+        return _content_cost(column, segment, sub_row=sub_row) + _width_cost(
+            column, segment, model
+        )
+
+    inf = float("inf")
+    best = [[inf] * (n + 1) for _ in range(k + 1)]
+    back = [[0] * (n + 1) for _ in range(k + 1)]
+    best[0][0] = 0.0
+    for c in range(k):
+        for start in range(n + 1):
+            base = best[c][start]
+            if base == inf:
+                continue
+            entry = base + _boundary_cost(tokens, start) if 0 < start < n else base
+            for end in range(start, n + 1):
+                total = entry + cell_cost(c, start, end)
+                if total < best[c + 1][end]:
+                    best[c + 1][end] = total
+                    back[c + 1][end] = start
+    cells: dict[str, list[str]] = {}
+    end = n
+    for c in range(k, 0, -1):
+        start = back[c][end]
+        cells[columns[c - 1]] = _lines_of(tokens[start:end])
+        end = start
+    return RowCells(cells, best[k][n])
+
+
+def _lines_of(tokens: Sequence[Token]) -> list[str]:
+    """Tokens back to lines, glued pieces of one line rejoined with a space."""
+    lines: list[str] = []
+    for token in tokens:
+        if token.empty_marker:
+            continue
+        if token.split_in_line and lines:
+            lines[-1] = f"{lines[-1]} {token.text}"
+        else:
+            lines.append(token.text)
+    return lines
+
+
+def estimate_widths(rows: Sequence[RowCells], fields: Sequence[str]) -> dict[str, int]:
+    """Each column's width: the 90th percentile of its line lengths over the table."""
+    widths: dict[str, int] = {}
+    for column in fields:
+        lengths = sorted(len(line) for row in rows for line in row.cells.get(column, []))
+        if len(lengths) >= 5:
+            widths[column] = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
+    return widths
+
+
+__all__ = [
+    "DEADLINE",
+    "DETAIL",
+    "LEAD",
+    "NAME",
+    "PARTNERS",
+    "RESULT",
+    "ColumnModel",
+    "RowCells",
+    "Token",
+    "estimate_widths",
+    "segment_row",
+    "tokenize",
+]
