@@ -3,24 +3,38 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SYSTEM_STAMP := $(VENV)/.system
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-sqlite test-postgres lint bench setup clean
 
-$(STAMP): pyproject.toml
+# System packages (Tesseract with Vietnamese, poppler, Chromium for browser tests).
+$(SYSTEM_STAMP): scripts/setup-system.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	sh scripts/setup-system.sh
+	touch $(SYSTEM_STAMP)
+
+$(STAMP): pyproject.toml $(SYSTEM_STAMP)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+setup: $(STAMP)
+
 demo: $(STAMP)
 	$(BIN)/theodoi demo
 
-test: $(STAMP)
-	$(BIN)/ruff check theodoi tests bench
-	$(BIN)/pytest
-
 lint: $(STAMP)
 	$(BIN)/ruff check theodoi tests bench
+
+# SQLite by default; PostgreSQL too when THEODOI_TEST_DATABASE_URL is set (CI sets it).
+test: $(STAMP) lint
+	$(BIN)/pytest
+	@if [ -n "$$THEODOI_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
+
+test-postgres: $(STAMP)
+	DATABASE_URL="$${THEODOI_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" \
+		$(BIN)/pytest tests/tracking tests/web tests/api tests/outputs $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.extract_speed

@@ -54,10 +54,13 @@ def _align(base: Plan, other: Plan) -> dict[int, Task]:
     by_code = {t.code: i for i, t in enumerate(other.tasks)}
     for index, task in enumerate(base.tasks):
         candidate = by_code.get(task.code)
-        if candidate is not None and candidate not in used:
-            if _similarity(task.name, other.tasks[candidate].name) >= 0.6:
-                matches[index] = other.tasks[candidate]
-                used.add(candidate)
+        if (
+            candidate is not None
+            and candidate not in used
+            and _similarity(task.name, other.tasks[candidate].name) >= 0.6
+        ):
+            matches[index] = other.tasks[candidate]
+            used.add(candidate)
     for index, task in enumerate(base.tasks):
         if index in matches:
             continue
@@ -119,7 +122,9 @@ def _merge_task(
         else:
             kept, kept_src, lost, lost_src = mine, base.source, their_value, other.source
         if _filled(lost) and name != "due":
-            found.append(Disagreement(ours.code, name, _show(kept), kept_src, _show(lost), lost_src))
+            found.append(
+                Disagreement(ours.code, name, _show(kept), kept_src, _show(lost), lost_src)
+            )
     if not ours_better:
         ours.uncertain = theirs.uncertain
     return found
