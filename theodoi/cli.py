@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "theodoi.extract.commands",
     "theodoi.registry.commands",
+    "theodoi.web.commands",
+    "theodoi.outputs.commands",
 )
 
 
