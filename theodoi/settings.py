@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "theodoi.tracking",
+    "ninja",  # the API's documentation page, served from our own static files
+    "theodoi.web.api",
 ]
 
 MIDDLEWARE = [
@@ -112,3 +114,7 @@ LOGIN_URL = "admin:login"
 
 # Tracking: a task is "due soon" this many days before its deadline.
 DUE_SOON_DAYS = envint("DUE_SOON_DAYS", "14")
+
+# HTTP API (theodoi/web/api): rows per page of its lists, by default and at most.
+API_PAGE_SIZE = envint("API_PAGE_SIZE", "50")
+API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", "500")

@@ -1,0 +1,199 @@
+"""Writing through the API: a progress report (form with evidence files), and its review."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from theodoi.tracking.models import Assignment, EvidenceFile, ProgressReport, TargetValue
+from theodoi.tracking.services import import_plan, submit_report
+
+pytestmark = pytest.mark.django_db
+
+
+def assignment(plan, code: str, agency: str) -> Assignment:
+    return Assignment.objects.get(task__plan=plan, task__code=code, agency__registry_id=agency)
+
+
+def reports_path(row: Assignment) -> str:
+    return f"/api/assignments/{row.pk}/reports"
+
+
+def test_a_reporter_submits_a_report_with_evidence_files_and_links(
+    api, published_plan, media_root
+):
+    row = assignment(published_plan, "I.2", "bo-a")
+    response = api("reporter_a").post(reports_path(row), {
+        "status": "in_progress",
+        "percent": "60",
+        "text": "Đã xây dựng dự thảo kế hoạch kiểm tra",
+        "links": ["https://mic.gov.vn/du-thao", "http://example.vn/2"],
+        "files": [
+            SimpleUploadedFile("dự thảo.pdf", b"%PDF-1.4", content_type="application/pdf"),
+            SimpleUploadedFile("bien-ban.docx", b"PK", content_type="application/octet-stream"),
+        ],
+    })
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["status"], data["percent"], data["review_state"], data["author"]) == (
+        "in_progress", 60, "pending", "reporter-a")
+    assert data["links"] == ["https://mic.gov.vn/du-thao", "http://example.vn/2"]
+    assert [f["name"] for f in data["files"]] == ["dự thảo.pdf", "bien-ban.docx"]
+    assert all(f["url"].startswith("/media/evidence/") for f in data["files"])
+    report = ProgressReport.objects.get(pk=data["id"])
+    assert report.assignment == row and report.text == "Đã xây dựng dự thảo kế hoạch kiểm tra"
+    assert EvidenceFile.objects.filter(report=report).count() == 2
+    assert len(list(media_root.rglob("*.pdf"))) == 1
+    assert api("reporter_b").get(f"/api/reports/{report.pk}").json() == data
+
+
+def test_a_report_on_a_recurring_task_answers_the_current_period_or_the_one_named(
+    api, published_plan
+):
+    row = assignment(published_plan, "I.1", "bo-a")
+    client = api("reporter_a")
+    moment = datetime(2024, 5, 20, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with time_machine.travel(moment, tick=False):
+        current = client.post(reports_path(row), {"status": "done"}).json()
+        named = client.post(reports_path(row), {"status": "done", "period": "2024-04"}).json()
+    assert (current["period"], named["period"]) == ("2024-05", "2024-04")
+    wrong = client.post(reports_path(row), {"status": "done", "period": "2024-Q2"})
+    assert wrong.status_code == 400
+    assert "not a month" in wrong.json()["detail"]
+
+
+def test_a_report_gives_a_value_of_its_plans_target(api, published_plan):
+    row = assignment(published_plan, "II.1", "tinh-b")
+    target = published_plan.targets.order_by("order").first()
+    response = api("reporter_b").post(reports_path(row), {
+        "status": "in_progress", "target": str(target.pk), "target_value": "27.5",
+    })
+    assert response.status_code == 201, response.content
+    assert response.json()["target_value"] == 27.5
+    value = TargetValue.objects.get()
+    assert (value.target, value.agency.registry_id, float(value.value)) == (target, "tinh-b", 27.5)
+
+
+def test_a_target_of_another_plan_is_refused(api, published_plan, coordinator, small_plan_json):
+    other = import_plan({**small_plan_json, "source": "other.txt"}, user=coordinator)
+    row = assignment(published_plan, "II.1", "bo-a")
+    response = api("coordinator").post(reports_path(row), {
+        "status": "in_progress", "target": str(other.targets.first().pk), "target_value": "3",
+    })
+    assert response.status_code == 400
+    assert response.json() == {"detail": "this target belongs to another plan"}
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_reporter_cannot_name_a_target_of_a_draft(api, published_plan, coordinator,
+                                                    small_plan_json):
+    draft = import_plan({**small_plan_json, "source": "draft.txt"}, user=coordinator)
+    row = assignment(published_plan, "II.1", "bo-a")
+    response = api("reporter_a").post(reports_path(row), {
+        "status": "in_progress", "target": str(draft.targets.first().pk), "target_value": "3",
+    })
+    assert response.status_code == 403
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_correction_is_a_new_report_pointing_to_the_old_one(api, published_plan):
+    row = assignment(published_plan, "I.2", "bo-a")
+    client = api("reporter_a")
+    first = client.post(reports_path(row), {"status": "done", "percent": "100"}).json()
+    second = client.post(reports_path(row), {
+        "status": "in_progress", "percent": "80", "corrects": str(first["id"]),
+    }).json()
+    assert second["corrects"] == first["id"]
+    assert ProgressReport.objects.get(pk=first["id"]).percent == 100
+
+
+@pytest.mark.parametrize(
+    ("form", "status_code"),
+    [
+        ({}, 422),
+        ({"status": "finished"}, 422),
+        ({"status": "done", "percent": "101"}, 422),
+        ({"status": "done", "percent": "nhiều"}, 422),
+        ({"status": "done", "target_value": "abc"}, 422),
+        ({"status": "done", "target_value": "5"}, 400),  # a value needs its target
+        ({"status": "done", "links": ["ftp://example.vn/x"]}, 400),
+        ({"status": "done", "period": "2024-05"}, 400),  # I.2 does not recur
+        ({"status": "done", "target": "999999", "target_value": "1"}, 404),
+        ({"status": "done", "corrects": "999999"}, 404),
+    ],
+)
+def test_a_bad_report_is_refused_and_nothing_is_written(form, status_code, api, published_plan):
+    row = assignment(published_plan, "I.2", "bo-a")
+    response = api("reporter_a").post(reports_path(row), form)
+    assert response.status_code == status_code, response.content
+    assert not ProgressReport.objects.exists()
+    assert not EvidenceFile.objects.exists()
+
+
+def test_an_empty_optional_field_means_no_value(api, published_plan):
+    row = assignment(published_plan, "I.2", "bo-a")
+    response = api("reporter_a").post(reports_path(row), {
+        "status": "not_started", "percent": "", "target": "", "target_value": "", "corrects": "",
+    })
+    assert response.status_code == 201, response.content
+    assert response.json()["percent"] is None
+
+
+def test_a_report_can_be_sent_as_a_url_encoded_form(api, tokens, published_plan):
+    from django.test import Client
+
+    row = assignment(published_plan, "I.2", "bo-a")
+    response = Client().post(
+        reports_path(row), "status=done&text=Ho%C3%A0n+th%C3%A0nh",
+        content_type="application/x-www-form-urlencoded",
+        headers={"Authorization": f"Bearer {tokens['reporter_a']}"},
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["text"] == "Hoàn thành"
+
+
+# -- review -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pending(published_plan, reporter_a):
+    return submit_report(assignment(published_plan, "I.2", "bo-a"), reporter_a, status="done")
+
+
+def test_a_coordinator_accepts_a_report_and_the_assignment_is_done(api, pending):
+    response = api("coordinator").post_json(
+        f"/api/reports/{pending.pk}/review", {"decision": "accept"}
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["review_state"], data["reviewed_by"]) == ("accepted", "coordinator")
+    assignment_data = api("reporter_a").get(f"/api/assignments/{pending.assignment_id}").json()
+    assert assignment_data["status"] == "done_late"  # written after 30 April 2024
+
+
+def test_a_returned_report_carries_its_reason(api, pending):
+    client = api("coordinator")
+    refused = client.post_json(f"/api/reports/{pending.pk}/review", {"decision": "return"})
+    assert refused.status_code == 400
+    assert refused.json() == {"detail": "returning a report needs a reason"}
+    response = client.post_json(
+        f"/api/reports/{pending.pk}/review",
+        {"decision": "return", "reason": "Chưa có quyết định ban hành"},
+    )
+    assert response.json()["review_reason"] == "Chưa có quyết định ban hành"
+    again = client.post_json(f"/api/reports/{pending.pk}/review", {"decision": "accept"})
+    assert again.status_code == 400
+    pending.refresh_from_db()
+    assert pending.review_state == "returned"
+
+
+@pytest.mark.parametrize("body", [{}, {"decision": "maybe"}, {"decision": True}])
+def test_a_review_needs_a_decision(body, api, pending):
+    response = api("coordinator").post_json(f"/api/reports/{pending.pk}/review", body)
+    assert response.status_code == 422
+    pending.refresh_from_db()
+    assert pending.is_pending

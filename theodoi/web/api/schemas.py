@@ -1,0 +1,343 @@
+"""What the API reads and writes, as pydantic schemas (they make its OpenAPI description)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from theodoi.tracking import status as engine
+
+# Literal[tuple] spells out each value, so the OpenAPI description lists them.
+TaskStatus = Literal[engine.STATUSES]  # type: ignore[valid-type]
+ReportStatus = Literal[
+    engine.REPORT_NOT_STARTED, engine.REPORT_IN_PROGRESS, engine.REPORT_DONE,
+    engine.REPORT_CANNOT_DO,
+]
+ReviewState = Literal[engine.REVIEW_PENDING, engine.REVIEW_ACCEPTED, engine.REVIEW_RETURNED]
+
+
+# -- query parameters ---------------------------------------------------------------------
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, description="Page number, from 1.")
+    page_size: int | None = Field(
+        None, ge=1, description="Rows per page (default API_PAGE_SIZE, at most API_MAX_PAGE_SIZE)."
+    )
+
+
+class AsOfQuery(Schema):
+    as_of: date | None = Field(
+        None, description="Judge statuses as of this date (YYYY-MM-DD); default today."
+    )
+
+
+class TaskFilters(AsOfQuery):
+    plan: int | None = Field(None, description="Only tasks of this plan (its id).")
+    agency: str | None = Field(
+        None, description="Only tasks this agency works on, as lead or partner: its id or "
+        "its registry id (such as bo-tai-chinh).",
+    )
+    section: str | None = Field(
+        None, description='Only tasks of this section and its sub-sections (code: "II", "III.A").'
+    )
+    status: TaskStatus | None = Field(None, description="Only tasks with this status on as_of.")
+    search: str | None = Field(
+        None, description='Words every task cell must hold, ignoring case and diacritics '
+        '("chuyen doi so" finds "chuyển đổi số").',
+    )
+
+
+class AssignmentFilters(AsOfQuery):
+    agency: str | None = Field(
+        None, description="Only this agency's assignments: its id or its registry id."
+    )
+    plan: int | None = Field(None, description="Only assignments of this plan's tasks.")
+    task: int | None = Field(None, description="Only assignments of this task.")
+    role: Literal["lead", "partner"] | None = Field(None, description="Only leads or partners.")
+    status: TaskStatus | None = Field(None, description="Only assignments with this status.")
+
+
+class StatusFilters(AsOfQuery):
+    plan: int | None = Field(None, description="Only tasks of this plan.")
+    agency: str | None = Field(
+        None, description="Only this agency's tasks, each judged by the agency's own assignment.",
+    )
+    section: str | None = Field(None, description="Only this section and its sub-sections.")
+
+
+class TargetFilters(AsOfQuery):
+    plan: int | None = Field(None, description="Only targets of this plan.")
+
+
+# -- small parts -----------------------------------------------------------------------------
+
+
+class AgencyOut(Schema):
+    id: int
+    registry_id: str = Field(description="The agency's id in the registry (theodoi agencies).")
+    name: str
+    kind: str
+
+
+class SectionOut(Schema):
+    code: str
+    title: str
+    parent: str | None = Field(description="The parent section's code.")
+
+
+class DueOut(Schema):
+    kind: str = Field(description="date, month, quarter, half, year, range, per_plan, "
+                      "conditional, recurring, ongoing or none.")
+    on: date | None = Field(description="The last day as printed (for a dated deadline).")
+    start: date | None = Field(description='First day (range, recurring): plan-json "from".')
+    every: str | None = Field(description="week, month, quarter, half or year (recurring).")
+    text: str = Field(description="Condition or plan the deadline depends on, as printed.")
+
+
+class EvidenceFileOut(Schema):
+    name: str
+    url: str
+
+
+class ReportSummary(Schema):
+    id: int
+    period: str
+    status: ReportStatus
+    percent: int | None
+    created_at: datetime
+    review_state: ReviewState
+
+
+class ReportOut(Schema):
+    id: int
+    assignment: int
+    period: str = Field(description='The period answered ("2024-05", "2024-Q2"), or "".')
+    status: ReportStatus
+    percent: int | None
+    text: str
+    links: list[str]
+    files: list[EvidenceFileOut]
+    target: int | None
+    target_value: float | None
+    corrects: int | None = Field(description="The report this one corrects.")
+    author: str
+    created_at: datetime
+    review_state: ReviewState
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    review_reason: str = Field(description="Why a coordinator returned the report.")
+
+
+class DeadlineChangeOut(Schema):
+    source: Literal["coordinator", "reimport"]
+    old_on: date | None
+    new_on: date | None
+    old_text: str
+    new_text: str
+    reason: str
+    changed_at: datetime
+
+
+# -- plans ------------------------------------------------------------------------------------
+
+
+class PlanOut(Schema):
+    id: int
+    number: str
+    date: date | None
+    issuer: str
+    title: str
+    year: int | None
+    signer: str
+    status: Literal["draft", "published"]
+    published_at: datetime | None
+    tasks: int = Field(description="Number of current tasks.")
+
+
+class PlanTargetOut(Schema):
+    id: int
+    text: str
+    goal: float | None
+    unit: str
+
+
+class PlanDetailOut(PlanOut):
+    source: str
+    sections: list[SectionOut]
+    targets: list[PlanTargetOut]
+    files: list[str] = Field(description="Names of the files the plan was read from.")
+
+
+class PlanPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[PlanOut]
+
+
+# -- tasks and assignments --------------------------------------------------------------------
+
+
+class TaskOut(Schema):
+    id: int
+    plan: int
+    code: str
+    section: str | None = Field(description="The section's code.")
+    name: str
+    detail: str
+    result: str
+    deadline: str = Field(description="The deadline cell as printed.")
+    due: DueOut
+    due_on: date | None = Field(description="The date it must be done by (a coordinator's "
+                                "date first); none for recurring, ongoing and open tasks.")
+    set_on: date | None = Field(description="A date a coordinator set.")
+    lead: list[str] = Field(description="Lead agencies as printed.")
+    partners: list[str] = Field(description="Partner agencies as printed.")
+    removed: bool = Field(description="Dropped by a corrected version of the plan.")
+    status: TaskStatus
+
+
+class AssignmentOut(Schema):
+    id: int
+    task: int
+    task_code: str
+    plan: int
+    agency: AgencyOut | None = Field(description="None when the printed name gave no agency.")
+    printed_name: str
+    role: Literal["lead", "partner"]
+    flag: str = Field(description='Why there is no agency ("unknown", "no_agency"), '
+                      '"chosen" by a coordinator, or "".')
+    active: bool
+    status: TaskStatus
+    current_period: str = Field(description="The period a report written today answers.")
+    reports: int = Field(description="Number of reports.")
+    last_report: ReportSummary | None
+
+
+class AssignmentDetailOut(AssignmentOut):
+    task_name: str
+    history: list[ReportOut] = Field(description="Every report, oldest first.")
+
+
+class TaskAssignmentOut(AssignmentOut):
+    history: list[ReportOut] = Field(description="Every report, oldest first.")
+
+
+class TaskDetailOut(TaskOut):
+    plan_number: str
+    assignments: list[TaskAssignmentOut]
+    deadline_changes: list[DeadlineChangeOut]
+
+
+class TaskPage(Schema):
+    as_of: date
+    count: int
+    page: int
+    page_size: int
+    items: list[TaskOut]
+
+
+class AssignmentPage(Schema):
+    as_of: date
+    count: int
+    page: int
+    page_size: int
+    items: list[AssignmentOut]
+
+
+# -- statuses ---------------------------------------------------------------------------------
+
+
+class StatusItem(Schema):
+    task: int
+    plan: int
+    code: str
+    assignment: int | None = Field(description="The agency's assignment, with an agency filter.")
+    due_on: date | None
+    status: TaskStatus
+
+
+class StatusPage(Schema):
+    as_of: date
+    counts: dict[str, int] = Field(description="Number of tasks in each status.")
+    on_time_rate: float | None = Field(
+        description="done / (done + done late + overdue); none when nothing was due yet."
+    )
+    count: int
+    page: int
+    page_size: int
+    items: list[StatusItem]
+
+
+# -- targets ----------------------------------------------------------------------------------
+
+
+class TargetValueOut(Schema):
+    agency: AgencyOut | None
+    value: float
+    report: int | None
+    created_at: datetime
+
+
+class TargetOut(Schema):
+    id: int
+    plan: int
+    text: str
+    goal: float | None
+    unit: str
+    current: float | None = Field(
+        description="The national value on as_of: the sum of each agency's latest value "
+        "(their mean for a percentage); values of returned reports left out."
+    )
+    progress: float | None = Field(description="current / goal.")
+    agencies: int = Field(description="Number of agencies with a value.")
+
+
+class TargetDetailOut(TargetOut):
+    latest: list[TargetValueOut] = Field(description="Each agency's latest value on as_of.")
+    history: list[TargetValueOut] = Field(description="Every value reported, oldest first.")
+
+
+class TargetPage(Schema):
+    as_of: date
+    count: int
+    page: int
+    page_size: int
+    items: list[TargetOut]
+
+
+# -- writes -----------------------------------------------------------------------------------
+
+
+class ReportIn(Schema):
+    status: ReportStatus
+    percent: int | None = Field(None, ge=0, le=100)
+    text: str = ""
+    links: list[str] = Field(default_factory=list, description="Evidence links (http, https).")
+    period: str = Field(
+        "", description='For a recurring or ongoing task: "2024-05", "2024-Q2", "2024-H1", '
+        '"2024", "2024-W05"; default the current period.',
+    )
+    target: int | None = Field(None, description="The plan's target the value is for.")
+    target_value: Decimal | None = Field(None, description="The agency's value of the target.")
+    corrects: int | None = Field(None, description="The report this one corrects.")
+
+    @field_validator("percent", "target", "target_value", "corrects", mode="before")
+    @classmethod
+    def blank_is_none(cls, value: object) -> object:
+        """An empty form field means no value."""
+        return None if value == "" else value
+
+
+class ReviewIn(Schema):
+    decision: Literal["accept", "return"]
+    reason: str = Field("", description="Required to return a report: the agency sees it.")
+
+
+class ErrorOut(Schema):
+    detail: str

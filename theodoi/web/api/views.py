@@ -1,0 +1,492 @@
+"""The API's endpoints. Each one checks access with `theodoi.tracking.access` (the helpers the
+pages use), then reads, or validates and calls one service of `theodoi.tracking.services`.
+
+Lists fetch what statuses need in a fixed number of queries (`for_status()`), whatever the
+number of rows; a status filter judges every matching row, then pages the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import File, Form, Query, Router, UploadedFile
+from ninja.responses import Status
+
+from theodoi.tracking import access, services
+from theodoi.tracking import status as engine
+from theodoi.tracking.models import (
+    Agency,
+    Assignment,
+    DeadlineChange,
+    Plan,
+    ProgressReport,
+    Target,
+    TargetValue,
+    Task,
+    today,
+)
+from theodoi.web.api import schemas as s
+from theodoi.web.api.auth import caller
+
+plans = Router(tags=["plans"])
+tasks = Router(tags=["tasks"])
+assignments = Router(tags=["assignments"])
+statuses = Router(tags=["statuses"])
+targets = Router(tags=["targets"])
+reports = Router(tags=["reports"])
+
+ROUTERS = {
+    "plans": plans, "tasks": tasks, "assignments": assignments, "statuses": statuses,
+    "targets": targets, "reports": reports,
+}
+
+READ_ERRORS = {401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
+LIST_ERRORS = {401: s.ErrorOut}
+WRITE_ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
+
+
+# -- reading helpers ----------------------------------------------------------------------
+
+
+def page_of(rows: QuerySet | Sequence[Any], query: s.PageQuery) -> tuple[list[Any], dict]:
+    """One page of `rows` and the paging fields of the answer (count, page, page_size)."""
+    size = min(query.page_size or settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
+    start = (query.page - 1) * size
+    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
+    items = list(rows[start:start + size]) if start < count else []
+    return items, {"count": count, "page": query.page, "page_size": size}
+
+
+def agency_filter(value: str, prefix: str = "") -> Q:
+    """Rows of the agency `value`, given by its id or its registry id."""
+    value = value.strip()
+    if value.isdigit():
+        return Q(**{f"{prefix}agency_id": int(value)})
+    return Q(**{f"{prefix}agency__registry_id": value})
+
+
+def section_filter(code: str, prefix: str = "") -> Q:
+    """Rows of the section `code` and of its sub-sections ("III" takes "III.A")."""
+    code = code.strip().rstrip(".")
+    return Q(**{f"{prefix}section__code": code}) | Q(
+        **{f"{prefix}section__code__startswith": f"{code}."}
+    )
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """A stored time in the project's time zone, as users read it."""
+    return timezone.localtime(moment) if moment is not None else None
+
+
+def number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+REPORTS_IN_FULL = Prefetch(
+    "reports",
+    queryset=ProgressReport.objects.select_related("author", "reviewed_by").prefetch_related(
+        "files"
+    ),
+)
+TARGET_VALUES = Prefetch("values", queryset=TargetValue.objects.select_related("report", "agency"))
+
+
+# -- rows to answers ------------------------------------------------------------------------
+
+
+def agency_data(agency: Agency | None) -> dict | None:
+    if agency is None:
+        return None
+    return {"id": agency.pk, "registry_id": agency.registry_id, "name": agency.name,
+            "kind": agency.kind}
+
+
+def plan_data(plan: Plan) -> dict:
+    return {
+        "id": plan.pk, "number": plan.number, "date": plan.date, "issuer": plan.issuer,
+        "title": plan.title, "year": plan.year, "signer": plan.signer, "status": plan.status,
+        "published_at": local(plan.published_at), "tasks": plan.task_count,
+    }
+
+
+def task_data(task: Task, status: str) -> dict:
+    return {
+        "id": task.pk,
+        "plan": task.plan_id,
+        "code": task.code,
+        "section": task.section.code if task.section_id else None,
+        "name": task.name,
+        "detail": task.detail,
+        "result": task.result,
+        "deadline": task.deadline,
+        "due": {
+            "kind": task.due_kind, "on": task.due_on, "start": task.due_from,
+            "every": task.due_every or None, "text": task.due_text,
+        },
+        "due_on": task.effective_due(),
+        "set_on": task.set_on,
+        "lead": list(task.lead),
+        "partners": list(task.partners),
+        "removed": task.is_removed,
+        "status": status,
+    }
+
+
+def report_summary(report: ProgressReport) -> dict:
+    return {
+        "id": report.pk, "period": report.period, "status": report.status,
+        "percent": report.percent, "created_at": local(report.created_at),
+        "review_state": report.review_state,
+    }
+
+
+def report_data(report: ProgressReport) -> dict:
+    return {
+        **report_summary(report),
+        "assignment": report.assignment_id,
+        "text": report.text,
+        "links": list(report.links),
+        "files": [{"name": f.name, "url": f.file.url} for f in report.files.all()],
+        "target": report.target_id,
+        "target_value": number(report.target_value),
+        "corrects": report.corrects_id,
+        "author": report.author.get_username(),
+        "reviewed_by": report.reviewed_by.get_username() if report.reviewed_by else None,
+        "reviewed_at": local(report.reviewed_at),
+        "review_reason": report.review_reason,
+    }
+
+
+def assignment_data(assignment: Assignment, status: str, *, history: bool = False) -> dict:
+    report_list = assignment.report_list()
+    data = {
+        "id": assignment.pk,
+        "task": assignment.task_id,
+        "task_code": assignment.task.code,
+        "plan": assignment.task.plan_id,
+        "agency": agency_data(assignment.agency),
+        "printed_name": assignment.printed_name,
+        "role": assignment.role,
+        "flag": assignment.flag,
+        "active": assignment.is_active,
+        "status": status,
+        "current_period": assignment.current_period(),
+        "reports": len(report_list),
+        "last_report": report_summary(report_list[-1]) if report_list else None,
+    }
+    if history:
+        data["history"] = [report_data(r) for r in report_list]
+    return data
+
+
+def deadline_change_data(change: DeadlineChange) -> dict:
+    return {
+        "source": change.source, "old_on": change.old_on, "new_on": change.new_on,
+        "old_text": change.old_text, "new_text": change.new_text, "reason": change.reason,
+        "changed_at": local(change.changed_at),
+    }
+
+
+def target_value_data(value: TargetValue) -> dict:
+    return {"agency": agency_data(value.agency), "value": float(value.value),
+            "report": value.report_id, "created_at": local(value.created_at)}
+
+
+def target_data(target: Target, as_of: date, *, detail: bool = False) -> dict:
+    latest = target.latest_values(as_of)
+    data = {
+        "id": target.pk, "plan": target.plan_id, "text": target.text,
+        "goal": number(target.goal), "unit": target.unit,
+        "current": number(target.current_value(as_of)),
+        "progress": target.progress(as_of), "agencies": len(latest),
+    }
+    if detail:
+        data["latest"] = [target_value_data(v) for v in latest.values()]
+        data["history"] = [
+            target_value_data(v)
+            for v in sorted(target.values.all(), key=lambda v: (v.created_at, v.pk))
+        ]
+    return data
+
+
+def fetch_report(report_id: int) -> ProgressReport:
+    """A report with what `report_data` reads (after access was checked)."""
+    return (
+        ProgressReport.objects.select_related("author", "reviewed_by")
+        .prefetch_related("files")
+        .get(pk=report_id)
+    )
+
+
+# -- plans ------------------------------------------------------------------------------------
+
+
+def with_task_count(rows: QuerySet[Plan]) -> QuerySet[Plan]:
+    return rows.annotate(
+        task_count=Count("tasks", filter=Q(tasks__removed_at__isnull=True))
+    )
+
+
+@plans.get("", response={200: s.PlanPage, **LIST_ERRORS}, summary="List plans")
+def list_plans(request: HttpRequest, page: Query[s.PageQuery]) -> dict:
+    """The plans the caller may read (drafts only for coordinators), newest first."""
+    rows = with_task_count(access.visible_plans(caller(request)))
+    items, meta = page_of(rows, page)
+    return {**meta, "items": [plan_data(p) for p in items]}
+
+
+@plans.get("/{plan_id}", response={200: s.PlanDetailOut, **READ_ERRORS}, summary="Get a plan")
+def get_plan(request: HttpRequest, plan_id: int) -> dict:
+    """A plan's header as printed, its sections, targets and source file names."""
+    plan = access.access_plan(caller(request), plan_id)
+    plan.task_count = plan.tasks.current().count()
+    return {
+        **plan_data(plan),
+        "source": plan.source,
+        "sections": [
+            {"code": x.code, "title": x.title, "parent": x.parent.code if x.parent else None}
+            for x in plan.sections.select_related("parent")
+        ],
+        "targets": [
+            {"id": t.pk, "text": t.text, "goal": number(t.goal), "unit": t.unit}
+            for t in plan.targets.all()
+        ],
+        "files": [f.name for f in plan.files.all()],
+    }
+
+
+# -- tasks ------------------------------------------------------------------------------------
+
+
+@tasks.get("", response={200: s.TaskPage, **LIST_ERRORS}, summary="List tasks")
+def list_tasks(
+    request: HttpRequest, filters: Query[s.TaskFilters], page: Query[s.PageQuery]
+) -> dict:
+    """Current tasks of the plans the caller may read, with their status on `as_of`,
+    filtered by plan, agency, section, status and words (diacritic-insensitive)."""
+    as_of = filters.as_of or today()
+    rows = access.visible_tasks(caller(request)).current()
+    if filters.plan is not None:
+        rows = rows.filter(plan_id=filters.plan)
+    if filters.agency:
+        rows = rows.filter(agency_filter(filters.agency, "assignments__"),
+                           assignments__is_active=True)
+    if filters.section:
+        rows = rows.filter(section_filter(filters.section))
+    if filters.search:
+        rows = rows.search(filters.search)
+    rows = rows.for_status()
+    if filters.status:
+        judged = [(t, t.get_status(as_of)) for t in rows]
+        items, meta = page_of([j for j in judged if j[1] == filters.status], page)
+    else:
+        page_rows, meta = page_of(rows, page)
+        items = [(t, t.get_status(as_of)) for t in page_rows]
+    return {"as_of": as_of, **meta, "items": [task_data(t, st) for t, st in items]}
+
+
+@tasks.get("/{task_id}", response={200: s.TaskDetailOut, **READ_ERRORS}, summary="Get a task")
+def get_task(request: HttpRequest, task_id: int, when: Query[s.AsOfQuery]) -> dict:
+    """A task's cells as printed, its status, every assignment with its status and reports,
+    and the history of its deadline."""
+    as_of = when.as_of or today()
+    task = access.access_task(caller(request), task_id)
+    prefetch_related_objects(
+        [task],
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("agency").prefetch_related(
+                REPORTS_IN_FULL
+            ),
+        ),
+        "deadline_changes",
+    )
+    return {
+        **task_data(task, task.get_status(as_of)),
+        "plan_number": task.plan.number,
+        "assignments": [
+            assignment_data(a, a.get_status(as_of), history=True)
+            for a in task.assignments.all()
+        ],
+        "deadline_changes": [deadline_change_data(c) for c in task.deadline_changes.all()],
+    }
+
+
+# -- assignments ------------------------------------------------------------------------------
+
+
+@assignments.get("", response={200: s.AssignmentPage, **LIST_ERRORS}, summary="List assignments")
+def list_assignments(
+    request: HttpRequest, filters: Query[s.AssignmentFilters], page: Query[s.PageQuery]
+) -> dict:
+    """Active assignments of current tasks (what each agency owes), with their status on
+    `as_of`: give `agency` for one agency's."""
+    as_of = filters.as_of or today()
+    rows = access.visible_assignments(caller(request)).active()
+    if filters.agency:
+        rows = rows.filter(agency_filter(filters.agency))
+    if filters.plan is not None:
+        rows = rows.filter(task__plan_id=filters.plan)
+    if filters.task is not None:
+        rows = rows.filter(task_id=filters.task)
+    if filters.role:
+        rows = rows.filter(role=filters.role)
+    rows = rows.for_status().order_by("task__plan", "task__order", "role", "id")
+    if filters.status:
+        judged = [(a, a.get_status(as_of)) for a in rows]
+        items, meta = page_of([j for j in judged if j[1] == filters.status], page)
+    else:
+        page_rows, meta = page_of(rows, page)
+        items = [(a, a.get_status(as_of)) for a in page_rows]
+    return {"as_of": as_of, **meta, "items": [assignment_data(a, st) for a, st in items]}
+
+
+@assignments.get(
+    "/{assignment_id}", response={200: s.AssignmentDetailOut, **READ_ERRORS},
+    summary="Get an assignment",
+)
+def get_assignment(request: HttpRequest, assignment_id: int, when: Query[s.AsOfQuery]) -> dict:
+    """One agency's part of a task: its status on `as_of` and every report, oldest first."""
+    as_of = when.as_of or today()
+    assignment = access.access_assignment(caller(request), assignment_id)
+    prefetch_related_objects([assignment], REPORTS_IN_FULL)
+    return {
+        **assignment_data(assignment, assignment.get_status(as_of), history=True),
+        "task_name": assignment.task.name,
+    }
+
+
+@assignments.post(
+    "/{assignment_id}/reports", response={201: s.ReportOut, **WRITE_ERRORS},
+    summary="Submit a progress report",
+)
+def create_report(
+    request: HttpRequest,
+    assignment_id: int,
+    data: Form[s.ReportIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Status:
+    """Report progress on an assignment (multipart form: evidence files under `files`).
+
+    Coordinators report on any assignment, agency reporters only on their own agency's
+    active ones; the report waits for a coordinator's review. Reports are never changed:
+    send a new one, with `corrects`, to correct one.
+    """
+    user = caller(request)
+    assignment = access.access_assignment_for_report(user, assignment_id)
+    target = access.access_target(user, data.target) if data.target is not None else None
+    corrects = access.access_report(user, data.corrects) if data.corrects is not None else None
+    report = services.submit_report(
+        assignment,
+        user,
+        status=data.status,
+        percent=data.percent,
+        text=data.text,
+        links=data.links,
+        files=files or [],
+        period=data.period or None,
+        target=target,
+        target_value=data.target_value,
+        corrects=corrects,
+    )
+    return Status(201, report_data(fetch_report(report.pk)))
+
+
+# -- statuses ---------------------------------------------------------------------------------
+
+
+@statuses.get("", response={200: s.StatusPage, **LIST_ERRORS}, summary="Statuses on a date")
+def list_statuses(
+    request: HttpRequest, filters: Query[s.StatusFilters], page: Query[s.PageQuery]
+) -> dict:
+    """Every current task's status on `as_of` with the counts by status and the on-time
+    rate; with `agency`, each task is judged by that agency's own assignment."""
+    as_of = filters.as_of or today()
+    user = caller(request)
+    judged: list[tuple[Task, Assignment | None, str]]
+    if filters.agency:
+        rows = access.visible_assignments(user).active().filter(agency_filter(filters.agency))
+        if filters.plan is not None:
+            rows = rows.filter(task__plan_id=filters.plan)
+        if filters.section:
+            rows = rows.filter(section_filter(filters.section, "task__"))
+        rows = rows.for_status().order_by("task__plan", "task__order", "id")
+        judged = [(a.task, a, a.get_status(as_of)) for a in rows]
+    else:
+        task_rows = access.visible_tasks(user).current()
+        if filters.plan is not None:
+            task_rows = task_rows.filter(plan_id=filters.plan)
+        if filters.section:
+            task_rows = task_rows.filter(section_filter(filters.section))
+        judged = [(t, None, t.get_status(as_of)) for t in task_rows.for_status()]
+    counts = dict.fromkeys(engine.STATUSES, 0)
+    for _, _, status in judged:
+        counts[status] += 1
+    items, meta = page_of(judged, page)
+    return {
+        "as_of": as_of,
+        "counts": counts,
+        "on_time_rate": engine.on_time_rate(status for _, _, status in judged),
+        **meta,
+        "items": [
+            {"task": t.pk, "plan": t.plan_id, "code": t.code,
+             "assignment": a.pk if a else None, "due_on": t.effective_due(), "status": st}
+            for t, a, st in items
+        ],
+    }
+
+
+# -- targets ----------------------------------------------------------------------------------
+
+
+@targets.get("", response={200: s.TargetPage, **LIST_ERRORS}, summary="List targets")
+def list_targets(
+    request: HttpRequest, filters: Query[s.TargetFilters], page: Query[s.PageQuery]
+) -> dict:
+    """The targets of the plans the caller may read, with their national value on `as_of`."""
+    as_of = filters.as_of or today()
+    rows = Target.objects.filter(plan__in=access.visible_plans(caller(request)))
+    if filters.plan is not None:
+        rows = rows.filter(plan_id=filters.plan)
+    items, meta = page_of(rows.prefetch_related(TARGET_VALUES), page)
+    return {"as_of": as_of, **meta, "items": [target_data(t, as_of) for t in items]}
+
+
+@targets.get("/{target_id}", response={200: s.TargetDetailOut, **READ_ERRORS},
+             summary="Get a target")
+def get_target(request: HttpRequest, target_id: int, when: Query[s.AsOfQuery]) -> dict:
+    """A target with its national value on `as_of`, each agency's latest value and the
+    full history of values."""
+    as_of = when.as_of or today()
+    target = access.access_target(caller(request), target_id)
+    prefetch_related_objects([target], TARGET_VALUES)
+    return target_data(target, as_of, detail=True)
+
+
+# -- reports ----------------------------------------------------------------------------------
+
+
+@reports.get("/{report_id}", response={200: s.ReportOut, **READ_ERRORS}, summary="Get a report")
+def get_report(request: HttpRequest, report_id: int) -> dict:
+    """One progress report with its evidence and its review."""
+    report = access.access_report(caller(request), report_id)
+    return report_data(fetch_report(report.pk))
+
+
+@reports.post(
+    "/{report_id}/review", response={200: s.ReportOut, **WRITE_ERRORS},
+    summary="Accept or return a report",
+)
+def review_report(request: HttpRequest, report_id: int, data: s.ReviewIn) -> dict:
+    """A coordinator accepts a pending report, or returns it with the reason the agency
+    will see (only accepted "done" reports close a task)."""
+    user = caller(request)
+    report = access.access_report_for_review(user, report_id)
+    services.review_report(report, user, accept=data.decision == "accept", reason=data.reason)
+    return report_data(fetch_report(report.pk))
