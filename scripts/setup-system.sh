@@ -1,9 +1,10 @@
 #!/bin/sh
 # Install the Debian packages the document readers need (idempotent).
 #
-#   scripts/setup-system.sh              OCR: tesseract-ocr tesseract-ocr-vie poppler-utils
+#   scripts/setup-system.sh              OCR: tesseract-ocr tesseract-ocr-vie poppler-utils;
+#                                        PDF reports: fonts-liberation2 (Times-like, Vietnamese)
 #   WITH_LIBREOFFICE=1 scripts/setup-system.sh
-#                                        also libreoffice-writer-nogui and fonts-liberation2 (legacy .doc/.odt and
+#                                        also libreoffice-writer-nogui (legacy .doc/.odt and
 #                                        rebuilding the test fixtures; ~260 MB, not needed
 #                                        by the test suite)
 #
@@ -11,9 +12,9 @@
 # when something is missing. Needs root (or sudo) only in that case.
 set -eu
 
-packages="tesseract-ocr tesseract-ocr-vie poppler-utils"
+packages="tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation2"
 if [ "${WITH_LIBREOFFICE:-0}" = "1" ]; then
-    packages="$packages libreoffice-writer-nogui fonts-liberation2"
+    packages="$packages libreoffice-writer-nogui"
 fi
 
 missing=""

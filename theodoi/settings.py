@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "theodoi.tracking",
+    "theodoi.outputs",
     "ninja",  # the API's documentation page, served from our own static files
     "theodoi.web.api",
 ]
@@ -118,3 +119,29 @@ DUE_SOON_DAYS = envint("DUE_SOON_DAYS", "14")
 # HTTP API (theodoi/web/api): rows per page of its lists, by default and at most.
 API_PAGE_SIZE = envint("API_PAGE_SIZE", "50")
 API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", "500")
+
+# E-mail (reminders, `theodoi remind`): SMTP when EMAIL_HOST is set, else printed to the console.
+EMAIL_BACKEND = os.getenv(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.getenv("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "False")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "theodoi@localhost")
+# Reminders go out at most once per period: week, month, quarter (docs/outputs.md).
+REMINDER_EVERY = os.getenv("REMINDER_EVERY", "week")
+
+# Documents (docs/outputs.md): the issuing body printed on urging letters and reports.
+DOCUMENT_ISSUER = os.getenv("DOCUMENT_ISSUER", "Bộ Khoa học và Công nghệ")
+DOCUMENT_ISSUER_PARENT = os.getenv("DOCUMENT_ISSUER_PARENT", "")
+DOCUMENT_SYMBOL = os.getenv("DOCUMENT_SYMBOL", "BKHCN-CĐS")
+DOCUMENT_PLACE = os.getenv("DOCUMENT_PLACE", "Hà Nội")
+DOCUMENT_SIGNER_TITLE = os.getenv("DOCUMENT_SIGNER_TITLE", "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG")
+DOCUMENT_SIGNER_NAME = os.getenv("DOCUMENT_SIGNER_NAME", "")

@@ -1,0 +1,533 @@
+"""The task sheet of a plan in Excel, and the way back: progress filled in by an agency.
+
+Export: one sheet per section of the plan, one row per task and agency (assignment), the
+columns an agency reads (task, deadline, status, latest report) and, shaded yellow, the
+columns it fills in (period, progress, percent, text, evidence links). Headers are in
+Vietnamese, the header row is frozen and filtered.
+
+Import: every filled-in row is read and checked (the assignment exists and belongs to the
+plan, the user may report on it, the values are valid); errors are listed by sheet, row
+and column in Vietnamese, and nothing is written unless the whole workbook is valid. Then
+each row becomes one progress report through `submit_report`, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from theodoi.outputs.labels import REPORT_STATUS_LABELS, ROLE_LABELS, status_label, vn_date
+from theodoi.outputs.registry import renderer
+from theodoi.outputs.report import heading_codes
+from theodoi.registry.text import fold
+from theodoi.tracking import access
+from theodoi.tracking import status as engine
+from theodoi.tracking.models import Agency, Assignment, Plan, ProgressReport, Task
+from theodoi.tracking.services import PERIOD_PATTERNS, submit_report
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INFO_SHEET = "Hướng dẫn"
+PLAN_ID_LABEL = "Mã kế hoạch"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    fill_in: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("assignment", "Mã phân công", 10),
+    Column("code", "Mã nhiệm vụ", 10),
+    Column("name", "Nhiệm vụ", 48),
+    Column("result", "Sản phẩm, kết quả", 30),
+    Column("deadline", "Thời hạn theo kế hoạch", 18),
+    Column("due", "Hạn hoàn thành", 13),
+    Column("agency", "Cơ quan", 28),
+    Column("role", "Vai trò", 10),
+    Column("status", "Tình trạng", 16),
+    Column("latest", "Báo cáo gần nhất", 34),
+    Column("period", "Kỳ báo cáo", 11, fill_in=True),
+    Column("report_status", "Tiến độ", 20, fill_in=True),
+    Column("percent", "Tỷ lệ hoàn thành (%)", 12, fill_in=True),
+    Column("text", "Nội dung báo cáo", 45, fill_in=True),
+    Column("links", "Đường dẫn minh chứng", 30, fill_in=True),
+)
+BY_KEY = {c.key: c for c in COLUMNS}
+# A row is a report when one of these is filled (the period alone is not).
+REPORT_KEYS = ("report_status", "percent", "text", "links")
+
+# What an agency may write in the "Tiến độ" column, folded, besides the list's own labels.
+STATUS_WORDS: dict[str, str] = {
+    **{fold(label): code for code, label in REPORT_STATUS_LABELS.items()},
+    **{fold(code): code for code in REPORT_STATUS_LABELS},
+    "chua thuc hien": engine.REPORT_NOT_STARTED,
+    "dang thuc hien": engine.REPORT_IN_PROGRESS,
+    "hoan thanh": engine.REPORT_DONE,
+    "da thuc hien": engine.REPORT_DONE,
+    "khong thuc hien duoc": engine.REPORT_CANNOT_DO,
+}
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SheetPart:
+    """One sheet: a section of the plan and its rows (one per assignment)."""
+
+    title: str
+    label: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class TaskSheet:
+    """The export of a plan's tasks and assignments (for one agency, or all) on `as_of`."""
+
+    plan: Plan
+    as_of: date
+    agency: Agency | None
+    parts: list[SheetPart]
+
+    @property
+    def filename_stem(self) -> str:
+        who = f"-{self.agency.registry_id}" if self.agency else ""
+        return f"nhiem-vu-ke-hoach-{self.plan.pk}{who}"
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(p.rows) for p in self.parts)
+
+
+def sheet_title(code: str, taken: set[str]) -> str:
+    """An Excel sheet name for a section code: no []:*?/\\, at most 31 characters, unique."""
+    title = re.sub(r"[\[\]:*?/\\]", "-", code).strip("'") or "Chung"
+    title = title[:31]
+    base, n = title, 2
+    while title in taken or title == INFO_SHEET:
+        suffix = f" ({n})"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(title)
+    return title
+
+
+def _assignment_row(task: Task, assignment: Assignment, as_of: date) -> dict[str, Any]:
+    judgement = assignment.judge(as_of)
+    period = ""
+    every = task.deadline_rule().period
+    if every:
+        missed = [o.period for o in judgement.occurrences
+                  if o.due is not None and o.due < as_of and o.status not in engine.CLOSED]
+        period = missed[0] if missed else engine.period_key(as_of, every)
+    latest = None
+    reports = [r for r in assignment.report_list()
+               if r.as_fact().visible(as_of) and not r.as_fact().returned(as_of)]
+    if reports:
+        last = reports[-1]
+        latest = f"{vn_date(last.as_fact().on)}: {REPORT_STATUS_LABELS.get(last.status, '')}"
+        if last.percent is not None:
+            latest += f" ({last.percent}%)"
+        if last.period:
+            latest += f", kỳ {last.period}"
+    return {
+        "assignment": assignment.pk,
+        "code": task.code,
+        "name": task.name,
+        "result": task.result,
+        "deadline": task.deadline,
+        "due": task.effective_due(),
+        "agency": assignment.agency.name if assignment.agency else assignment.printed_name,
+        "role": ROLE_LABELS.get(assignment.role, assignment.role),
+        "status": status_label(judgement.status),
+        "latest": latest or "",
+        "period": period,
+    }
+
+
+def build_sheet(plan: Plan, as_of: date, agency: Agency | None = None) -> TaskSheet:
+    """The task sheet of `plan` on `as_of`: every active assignment with an agency (only
+    `agency`'s when given), grouped by section."""
+    tasks = list(Task.objects.filter(plan=plan).current().for_status().order_by("order"))
+    headings = heading_codes(tasks)
+    taken: set[str] = set()
+    parts: dict[int | None, SheetPart] = {}
+    for section in plan.sections.all():
+        label = str(section)
+        parts[section.pk] = SheetPart(sheet_title(section.code, taken), label)
+    for task in tasks:
+        if task.code in headings:
+            continue
+        for assignment in task.active_assignments():
+            if assignment.agency is None:
+                continue
+            if agency is not None and assignment.agency_id != agency.pk:
+                continue
+            part = parts.get(task.section_id)
+            if part is None:
+                part = parts[task.section_id] = SheetPart(sheet_title("", taken), "Chung")
+            part.rows.append(_assignment_row(task, assignment, as_of))
+    return TaskSheet(plan, as_of, agency, [p for p in parts.values() if p.rows])
+
+
+def _info_sheet(book: Any, sheet: TaskSheet) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws = book.create_sheet(INFO_SHEET, 0)
+    plan = sheet.plan
+    rows = [
+        ("Kế hoạch", plan.title),
+        ("Số quyết định", plan.number),
+        ("Ngày quyết định", vn_date(plan.date)),
+        (PLAN_ID_LABEL, plan.pk),
+        ("Cơ quan", sheet.agency.name if sheet.agency else "Tất cả cơ quan"),
+        ("Tình trạng tính đến ngày", vn_date(sheet.as_of)),
+        ("", ""),
+        ("Cách cập nhật tiến độ", ""),
+        ("1.", "Mỗi trang là một phần của kế hoạch; mỗi dòng là một nhiệm vụ của một cơ quan."),
+        ("2.", "Chỉ điền các cột tô vàng: Kỳ báo cáo (nhiệm vụ định kỳ), Tiến độ (chọn trong "
+               "danh sách), Tỷ lệ hoàn thành (%), Nội dung báo cáo, Đường dẫn minh chứng "
+               "(http:// hoặc https://, cách nhau bởi dấu chấm phẩy)."),
+        ("3.", "Không sửa cột Mã phân công và Mã nhiệm vụ; dòng không điền gì được bỏ qua."),
+        ("4.", "Tải tệp lên hệ thống (hoặc: theodoi import TỆP --user TÊN). Nếu có lỗi, hệ thống "
+               "liệt kê lỗi theo trang, dòng, cột và không ghi nhận dòng nào cho đến khi "
+               "toàn bộ tệp hợp lệ."),
+    ]
+    for row in rows:
+        ws.append(row)
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 100
+    for cell in ws["A"]:
+        cell.font = Font(bold=True)
+    for cell in ws["B"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+@renderer("tasks", "xlsx", XLSX, "Danh sách nhiệm vụ và phân công (Excel)")
+def tasks_xlsx(sheet: TaskSheet) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    book.remove(book.active)
+    _info_sheet(book, sheet)
+    thin = Side(style="thin", color="A6A6A6")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = PatternFill("solid", fgColor="D9E1F2")
+    input_fill = PatternFill("solid", fgColor="FFF2CC")
+    statuses = ",".join(REPORT_STATUS_LABELS.values())
+    last = get_column_letter(len(COLUMNS))
+    for part in sheet.parts:
+        ws = book.create_sheet(part.title)
+        ws.append([c.header for c in COLUMNS])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            cell.border = border
+        ws.row_dimensions[1].height = 32
+        for row in part.rows:
+            ws.append([row.get(c.key, "") for c in COLUMNS])
+        for index, column in enumerate(COLUMNS, start=1):
+            letter = get_column_letter(index)
+            ws.column_dimensions[letter].width = column.width
+            for cell in ws[letter][1:]:
+                cell.border = border
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if column.fill_in:
+                    cell.fill = input_fill
+                if column.key == "due":
+                    cell.number_format = "DD/MM/YYYY"
+                if column.key in ("period", "code"):
+                    cell.number_format = "@"  # "2024-05" stays text, not a date
+        end = ws.max_row
+        ws.freeze_panes = "C2"
+        ws.auto_filter.ref = f"A1:{last}{end}"
+        if end > 1:
+            col = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+            choice = DataValidation(type="list", formula1=f'"{statuses}"', allow_blank=True,
+                                    showErrorMessage=True, errorTitle="Tiến độ",
+                                    error="Chọn một giá trị trong danh sách.")
+            choice.add(f"{col['report_status']}2:{col['report_status']}{end}")
+            share = DataValidation(type="whole", operator="between", formula1="0",
+                                   formula2="100", allow_blank=True, showErrorMessage=True,
+                                   errorTitle="Tỷ lệ hoàn thành",
+                                   error="Nhập số nguyên từ 0 đến 100.")
+            share.add(f"{col['percent']}2:{col['percent']}{end}")
+            ws.add_data_validation(choice)
+            ws.add_data_validation(share)
+    book.properties.title = f"Nhiệm vụ {sheet.plan}"
+    book.properties.creator = "theodoi"
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem in the uploaded workbook, where a person can find it."""
+
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(f"trang «{self.sheet}»")
+        if self.row:
+            where.append(f"dòng {self.row}")
+        if self.column:
+            where.append(f"cột «{self.column}»")
+        prefix = ", ".join(where)
+        return f"{prefix[:1].upper()}{prefix[1:]}: {self.message}" if prefix else self.message
+
+
+@dataclass
+class ImportResult:
+    """What an upload did: the reports written (none when there are errors) and the errors."""
+
+    reports: list[ProgressReport] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Row:
+    sheet: str
+    row: int
+    assignment_id: int | None
+    code: str
+    period: str
+    status: str | None
+    percent: int | None
+    text: str
+    links: list[str]
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _parse_percent(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        number = float(_text(value).rstrip("%").strip().replace(",", "."))
+    if not number.is_integer() or not 0 <= number <= 100:
+        raise ValueError
+    return int(number)
+
+
+def _parse_period(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        # Excel turned "2024-05" into a date: read it back as the month.
+        return f"{value.year}-{value.month:02d}"
+    return _text(value).upper().replace(" ", "")
+
+
+def _parse_row(sheet: str, number: int, cells: dict[str, Any]) -> tuple[_Row, list[CellError]]:
+    """One filled-in row read and checked on its own (no database)."""
+    errors: list[CellError] = []
+
+    def fail(key: str, message: str) -> None:
+        errors.append(CellError(sheet, number, BY_KEY[key].header, message))
+
+    assignment_id: int | None = None
+    try:
+        assignment_id = int(_text(cells.get("assignment")))
+    except ValueError:
+        fail("assignment", "mã phân công phải là số do hệ thống ghi; đừng sửa cột này")
+    status = None
+    raw_status = _text(cells.get("report_status"))
+    if not raw_status:
+        fail("report_status", "chưa chọn tiến độ")
+    else:
+        status = STATUS_WORDS.get(fold(raw_status))
+        if status is None:
+            choices = ", ".join(REPORT_STATUS_LABELS.values())
+            fail("report_status", f"«{raw_status}» không hợp lệ; chọn một trong: {choices}")
+    share = None
+    if cells.get("percent") not in (None, ""):
+        try:
+            share = _parse_percent(cells["percent"])
+        except ValueError:
+            fail("percent", f"«{_text(cells['percent'])}» không phải số nguyên từ 0 đến 100")
+    if status == engine.REPORT_DONE and share is not None and share != 100:
+        fail("percent", "nhiệm vụ đã hoàn thành thì tỷ lệ là 100")
+    if status == engine.REPORT_NOT_STARTED and share:
+        fail("percent", "nhiệm vụ chưa triển khai thì tỷ lệ là 0 hoặc để trống")
+    links = [part for part in re.split(r"[\s;]+", _text(cells.get("links"))) if part]
+    for link in links:
+        if not re.match(r"^https?://\S+$", link):
+            fail("links", f"«{link}» không phải đường dẫn bắt đầu bằng http:// hoặc https://")
+    row = _Row(sheet, number, assignment_id, _text(cells.get("code")),
+               _parse_period(cells.get("period")), status, share, _text(cells.get("text")),
+               links)
+    return row, errors
+
+
+def _read_rows(book: Any) -> tuple[list[_Row], list[CellError], int | None]:
+    rows: list[_Row] = []
+    errors: list[CellError] = []
+    plan_id: int | None = None
+    if INFO_SHEET in book.sheetnames:
+        for label, value, *_ in book[INFO_SHEET].iter_rows(values_only=True, max_col=2):
+            if label == PLAN_ID_LABEL:
+                try:
+                    plan_id = int(value)
+                except (TypeError, ValueError):
+                    errors.append(CellError(INFO_SHEET, 0, PLAN_ID_LABEL,
+                                            "mã kế hoạch đã bị sửa"))
+    for ws in book.worksheets:
+        if ws.title == INFO_SHEET:
+            continue
+        header = [_text(v) for v in next(ws.iter_rows(max_row=1, values_only=True), ())]
+        where = {text: i for i, text in enumerate(header) if text}
+        if BY_KEY["assignment"].header not in where:
+            continue  # not one of our sheets: a page someone added for notes
+        missing = [c.header for c in COLUMNS
+                   if (c.fill_in or c.key in ("assignment", "code")) and c.header not in where]
+        if missing:
+            errors.append(CellError(ws.title, 1, ", ".join(missing),
+                                    "thiếu cột; hãy dùng tệp xuất từ hệ thống"))
+            continue
+        for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+            cells = {key: (values[i] if i < len(values) else None)
+                     for key, i in ((c.key, where.get(c.header)) for c in COLUMNS)
+                     if i is not None}
+            if all(cells.get(k) in (None, "") for k in REPORT_KEYS):
+                continue
+            row, row_errors = _parse_row(ws.title, number, cells)
+            rows.append(row)
+            errors.extend(row_errors)
+    return rows, errors, plan_id
+
+
+def _check_rows(rows: list[_Row], user: Any, plan_id: int | None) -> list[CellError]:
+    """Errors that need the database: the assignment, the user's right, the period."""
+    errors: list[CellError] = []
+    ids = {r.assignment_id for r in rows if r.assignment_id is not None}
+    found = Assignment.objects.select_related("task", "task__plan", "agency").in_bulk(ids)
+    seen: dict[tuple[int, str], int] = {}
+    column = BY_KEY["assignment"].header
+    for row in rows:
+        if row.assignment_id is None:
+            continue
+        assignment = found.get(row.assignment_id)
+        if assignment is None:
+            errors.append(CellError(row.sheet, row.row, column,
+                                    f"không có phân công số {row.assignment_id}"))
+            continue
+        task = assignment.task
+        if plan_id is not None and task.plan_id != plan_id:
+            errors.append(CellError(row.sheet, row.row, column,
+                                    "phân công này không thuộc kế hoạch của tệp"))
+            continue
+        if row.code and row.code != task.code:
+            errors.append(CellError(row.sheet, row.row, BY_KEY["code"].header,
+                                    f"mã nhiệm vụ «{row.code}» không khớp phân công "
+                                    f"(nhiệm vụ {task.code}); đừng sửa hai cột mã"))
+            continue
+        if not access.can_report_on(user, assignment):
+            who = assignment.agency.name if assignment.agency else assignment.printed_name
+            errors.append(CellError(row.sheet, row.row, column,
+                                    f"bạn không được báo cáo thay {who} về nhiệm vụ {task.code}"))
+            continue
+        every = task.deadline_rule().period
+        period_column = BY_KEY["period"].header
+        if every is None and row.period:
+            errors.append(CellError(row.sheet, row.row, period_column,
+                                    "nhiệm vụ không định kỳ: để trống kỳ báo cáo"))
+        elif every is not None and row.period and not PERIOD_PATTERNS[every].match(row.period):
+            example = engine.period_key(task.plan.reference_date(), every)
+            errors.append(CellError(row.sheet, row.row, period_column,
+                                    f"kỳ «{row.period}» không đúng dạng kỳ {every}, "
+                                    f"ví dụ {example}"))
+        key = (assignment.pk, row.period)
+        if key in seen:
+            errors.append(CellError(row.sheet, row.row, column,
+                                    f"trùng với dòng {seen[key]}: mỗi phân công một dòng"))
+        seen.setdefault(key, row.row)
+    return errors
+
+
+def _open(source: str | Path | bytes | IO[bytes]) -> Any:
+    from openpyxl import load_workbook
+
+    if isinstance(source, bytes):
+        source = BytesIO(source)
+    return load_workbook(source, data_only=True, read_only=False)
+
+
+def import_progress(source: str | Path | bytes | IO[bytes], user: Any) -> ImportResult:
+    """Read a filled-in task sheet and, if every row is valid, write its progress reports
+    (one transaction); else write nothing and return the errors."""
+    try:
+        book = _open(source)
+    except Exception:  # openpyxl raises many kinds of errors for a file that is no xlsx
+        return ImportResult(errors=[CellError("", 0, "", "tệp không phải bảng tính Excel "
+                                                         "(.xlsx) đọc được")])
+    rows, errors, plan_id = _read_rows(book)
+    result = ImportResult(rows_read=len(rows))
+    if not rows and not errors:
+        result.errors.append(CellError("", 0, "", "tệp không có dòng nào được điền tiến độ"))
+        return result
+    errors.extend(_check_rows([r for r in rows if r.assignment_id is not None], user, plan_id))
+    if errors:
+        result.errors = sorted(errors, key=lambda e: (book.sheetnames.index(e.sheet)
+                                                      if e.sheet in book.sheetnames else -1,
+                                                      e.row))
+        return result
+    reports: list[ProgressReport] = []
+    try:
+        with transaction.atomic():
+            found = Assignment.objects.in_bulk({r.assignment_id for r in rows})
+            for row in rows:
+                try:
+                    reports.append(submit_report(
+                        found[row.assignment_id], user, status=row.status or "",
+                        percent=row.percent, text=row.text, links=row.links,
+                        period=row.period or None,
+                    ))
+                except ValidationError as exc:
+                    result.errors.append(CellError(row.sheet, row.row, "",
+                                                   "; ".join(exc.messages)))
+                except PermissionDenied as exc:  # checked above; kept for a race
+                    result.errors.append(CellError(row.sheet, row.row, "", str(exc)))
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        return result
+    result.reports = reports
+    return result

@@ -1,0 +1,365 @@
+"""The periodic report of a plan on a date (báo cáo định kỳ): the numbers every format shows.
+
+`build_report(plan, as_of)` reads the database once and returns a `PlanReport`;
+`report_docx` and `report_pdf` only lay it out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from theodoi.outputs.labels import (
+    REPORT_STATUS_LABELS,
+    STATUS_ORDER,
+    Issuer,
+    number,
+    percent,
+    place_and_date,
+    status_label,
+    vn_date,
+)
+from theodoi.registry.text import fold
+from theodoi.tracking import status as engine
+from theodoi.tracking.models import Plan, ProgressReport, Task
+
+
+@dataclass
+class Counts:
+    """How many tasks (or assignments) are in each status."""
+
+    by_status: Counter = field(default_factory=Counter)
+
+    def add(self, status: str) -> None:
+        self.by_status[status] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def done(self) -> int:
+        return self.by_status[engine.DONE] + self.by_status[engine.DONE_LATE]
+
+    @property
+    def overdue(self) -> int:
+        return self.by_status[engine.OVERDUE]
+
+    @property
+    def due_soon(self) -> int:
+        return self.by_status[engine.DUE_SOON]
+
+    @property
+    def in_progress(self) -> int:
+        return self.by_status[engine.IN_PROGRESS]
+
+    @property
+    def not_started(self) -> int:
+        return self.by_status[engine.NOT_STARTED]
+
+    @property
+    def awaiting_date(self) -> int:
+        return self.by_status[engine.AWAITING_DATE]
+
+    @property
+    def done_rate(self) -> float | None:
+        return self.done / self.total if self.total else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return engine.on_time_rate(self.by_status.elements())
+
+    @property
+    def percent(self) -> str:
+        return percent(self.done_rate)
+
+    def ordered(self) -> list[tuple[str, int]]:
+        """(status, count) for every status present, most urgent first."""
+        return [(s, self.by_status[s]) for s in STATUS_ORDER if self.by_status[s]]
+
+
+@dataclass
+class SectionRow(Counts):
+    code: str = ""
+    title: str = ""
+
+    @property
+    def label(self) -> str:
+        if not self.code:
+            return self.title or "Toàn bộ kế hoạch"
+        return f"{self.code}. {self.title}" if self.title else f"Phần {self.code}"
+
+
+@dataclass
+class AgencyRow(Counts):
+    name: str = ""
+    partner: int = 0
+
+
+@dataclass(frozen=True)
+class LatestReport:
+    """The newest report (not returned) on a task's lead assignments, as of the report date."""
+
+    agency: str
+    on: date
+    status: str
+    percent: int | None
+    text: str
+    review: str
+
+    def summary(self) -> str:
+        parts = [f"{vn_date(self.on)}, {self.agency}: {REPORT_STATUS_LABELS.get(self.status, '')}"]
+        if self.percent is not None:
+            parts[0] += f" ({self.percent}%)"
+        if self.text:
+            parts.append(self.text if len(self.text) <= 300 else self.text[:297] + "...")
+        return ". ".join(parts)
+
+
+@dataclass
+class TaskRow:
+    code: str
+    name: str
+    lead: str
+    deadline: str
+    due: date | None
+    status: str
+    latest: LatestReport | None
+    is_heading: bool = False
+    depth: int = 0
+
+    @property
+    def status_label(self) -> str:
+        return "" if self.is_heading else status_label(self.status)
+
+    @property
+    def due_label(self) -> str:
+        when = vn_date(self.due)
+        printed = self.deadline.strip()
+        if when and printed and printed != when:
+            return f"{printed} ({when})"
+        return printed or when
+
+
+@dataclass
+class TargetRow:
+    text: str
+    goal: Decimal | None
+    unit: str
+    current: Decimal | None
+    progress: float | None
+
+    @property
+    def percent(self) -> str:
+        return percent(self.progress)
+
+
+@dataclass
+class PlanReport:
+    """Everything the periodic report of `plan` shows on `as_of`."""
+
+    plan: Plan
+    as_of: date
+    totals: Counts
+    sections: list[SectionRow]
+    agencies: list[AgencyRow]
+    tasks: list[TaskRow]
+    targets: list[TargetRow]
+    issuer: Issuer = field(default_factory=Issuer)
+
+    @property
+    def filename_stem(self) -> str:
+        return f"bao-cao-ke-hoach-{self.plan.pk}-{self.as_of.isoformat()}"
+
+    def summary_text(self) -> str:
+        """ "3 nhiệm vụ hoàn thành, 2 quá hạn, ..." in the order of urgency."""
+        parts = [f"{count} nhiệm vụ {status_label(s).lower()}" for s, count in
+                 self.totals.ordered()]
+        return "; ".join(parts) if parts else "chưa có nhiệm vụ nào"
+
+
+def heading_codes(tasks: list[Task]) -> set[str]:
+    """Codes of grouping rows: a task with sub-tasks, no agency and no deadline ("I.2" over
+    "I.2.1", "I.2.2"). They are shown as headings and not counted."""
+    codes = {t.code for t in tasks}
+    parents = {c.rsplit(".", 1)[0] for c in codes if "." in c}
+    return {
+        t.code for t in tasks
+        if t.code in parents and not t.lead and not t.partners and t.due_kind == "none"
+    }
+
+
+def latest_report(task: Task, as_of: date) -> LatestReport | None:
+    """The newest report on the task's lead assignments written by `as_of` and not returned."""
+    best: tuple[ProgressReport, str] | None = None
+    for assignment in task.lead_assignments():
+        for report in assignment.report_list():
+            fact = report.as_fact()
+            if not fact.visible(as_of) or fact.returned(as_of):
+                continue
+            if best is None or (report.created_at, report.pk) > (best[0].created_at, best[0].pk):
+                agency = assignment.agency.name if assignment.agency else assignment.printed_name
+                best = (report, agency)
+    if best is None:
+        return None
+    report, agency = best
+    fact = report.as_fact()
+    review = report.review_state if fact.accepted(as_of) else engine.REVIEW_PENDING
+    return LatestReport(agency, fact.on, report.status, report.percent, report.text, review)
+
+
+def build_report(plan: Plan, as_of: date, *, issuer: Issuer | None = None) -> PlanReport:
+    """The periodic report of `plan` on `as_of` (reports written after it are ignored)."""
+    tasks = list(Task.objects.filter(plan=plan).current().for_status().order_by("order"))
+    headings = heading_codes(tasks)
+    totals = Counts()
+    sections: dict[int | None, SectionRow] = {}
+    agencies: dict[int, AgencyRow] = {}
+    rows: list[TaskRow] = []
+    for section in plan.sections.all():
+        sections[section.pk] = SectionRow(code=section.code, title=section.title)
+    for task in tasks:
+        depth = task.code.count(".")
+        if task.code in headings:
+            rows.append(TaskRow(task.code, task.name, "", "", None, "", None, True, depth))
+            continue
+        status = task.get_status(as_of)
+        totals.add(status)
+        section_row = sections.setdefault(task.section_id, SectionRow())
+        section_row.add(status)
+        leads = task.lead_assignments()
+        for assignment in leads:
+            if assignment.agency is None:
+                continue
+            row = agencies.setdefault(assignment.agency_id, AgencyRow(name=assignment.agency.name))
+            row.add(assignment.get_status(as_of))
+        for assignment in task.active_assignments():
+            if assignment.agency is not None and assignment not in leads:
+                agencies.setdefault(
+                    assignment.agency_id, AgencyRow(name=assignment.agency.name)
+                ).partner += 1
+        rows.append(TaskRow(
+            code=task.code,
+            name=task.name,
+            lead="; ".join(task.lead),
+            deadline=task.deadline,
+            due=task.effective_due(),
+            status=status,
+            latest=latest_report(task, as_of),
+            depth=depth,
+        ))
+    targets = [
+        TargetRow(t.text, t.goal, t.unit, t.current_value(as_of), t.progress(as_of))
+        for t in plan.targets.prefetch_related("values__report")
+    ]
+    agency_rows = sorted(agencies.values(), key=lambda r: (-r.total, -r.overdue, fold(r.name)))
+    return PlanReport(
+        plan=plan,
+        as_of=as_of,
+        totals=totals,
+        sections=[s for s in sections.values() if s.total],
+        agencies=[r for r in agency_rows if r.total],
+        tasks=rows,
+        targets=targets,
+        issuer=issuer or Issuer(),
+    )
+
+
+# The agency chart shows this many agencies (the ones leading the most tasks).
+CHART_AGENCIES = 15
+
+
+@dataclass(frozen=True)
+class ReportCharts:
+    """The report's charts as PNG bytes (None when there is nothing to draw)."""
+
+    sections: bytes | None
+    agencies: bytes | None
+    targets: bytes | None
+
+
+def report_charts(report: PlanReport) -> ReportCharts:
+    """Draw the report's three charts."""
+    from theodoi.outputs import charts
+
+    sections = agencies = targets = None
+    if report.sections:
+        sections = charts.status_bars(
+            "Tình trạng nhiệm vụ theo phần của kế hoạch",
+            [(s.label, dict(s.by_status)) for s in report.sections],
+        )
+    if report.agencies:
+        shown = report.agencies[:CHART_AGENCIES]
+        title = "Tình trạng nhiệm vụ theo cơ quan chủ trì"
+        if len(report.agencies) > len(shown):
+            title += f" ({len(shown)} cơ quan chủ trì nhiều nhiệm vụ nhất)"
+        agencies = charts.status_bars(title, [(a.name, dict(a.by_status)) for a in shown])
+    if any(t.progress is not None for t in report.targets):
+        targets = charts.progress_bars(
+            "Mức độ đạt chỉ tiêu so với mục tiêu",
+            [(t.text, t.progress) for t in report.targets],
+        )
+    return ReportCharts(sections, agencies, targets)
+
+
+def target_cells(row: TargetRow) -> dict[str, str]:
+    """A target's cells as printed: goal, unit, current value, share."""
+    return {
+        "text": row.text,
+        "goal": number(row.goal),
+        "unit": row.unit,
+        "current": number(row.current) or "chưa có số liệu",
+        "percent": row.percent,
+    }
+
+
+def plan_reference(plan: Plan) -> str:
+    """ "Kế hoạch ban hành kèm theo Quyết định số 58/QĐ-... ngày 19/04/2024 của ..." """
+    if not plan.number:
+        return f"Kế hoạch năm {plan.year}" if plan.year else "Kế hoạch"
+    text = f"Kế hoạch ban hành kèm theo Quyết định số {plan.number}"
+    if plan.date:
+        text += f" ngày {vn_date(plan.date)}"
+    if plan.issuer:
+        text += f" của {plan.issuer}"
+    return text
+
+
+def report_context(report: PlanReport) -> dict:
+    """The fields both the Word template and the HTML template of the report use."""
+    plan = report.plan
+    return {
+        "issuer": report.issuer.name,
+        "issuer_parent": report.issuer.parent,
+        "place_date": place_and_date(report.as_of, report.issuer.place),
+        "plan_title": plan.title or str(plan),
+        "plan_number": plan.number,
+        "plan_reference": plan_reference(plan),
+        "as_of": vn_date(report.as_of),
+        "total": report.totals.total,
+        "summary_text": report.summary_text(),
+        "done_rate": percent(report.totals.done_rate, 1) or "chưa có",
+        "on_time_rate": percent(report.totals.on_time_rate, 1) or "chưa có nhiệm vụ đến hạn",
+        "totals": [(status_label(s), n) for s, n in report.totals.ordered()],
+        "sections": report.sections,
+        "agencies": report.agencies,
+        "targets": [target_cells(t) for t in report.targets],
+        "recipients": [],
+        "signer_lines": report.issuer.signer_lines(),
+        "signer_name": report.issuer.signer_name,
+        "tasks": [
+            {
+                "code": k.code,
+                "name": k.name,
+                "lead": k.lead,
+                "due": k.due_label,
+                "status": k.status,
+                "status_label": k.status_label,
+                "latest": k.latest.summary() if k.latest else "",
+                "is_heading": k.is_heading,
+            }
+            for k in report.tasks
+        ],
+    }
