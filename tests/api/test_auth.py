@@ -165,3 +165,27 @@ def test_a_token_write_needs_no_csrf_token(api, tokens, published_plan):
         headers={"Authorization": f"Bearer {tokens['reporter_a']}"},
     )
     assert response.status_code == 201
+
+
+# -- the model and the admin -------------------------------------------------------------------
+
+
+def test_no_token_model_change_is_missing_a_migration():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "api", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_admin_lists_tokens_without_keys_and_revokes_them(reporter_a):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("admin", password="pw-for-tests")  # noqa: S106
+    token, key = ApiToken.objects.issue(reporter_a, name="báo cáo")
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/admin/api/apitoken/")
+    assert page.status_code == 200
+    assert token.prefix in page.content.decode() and key not in page.content.decode()
+    assert client.get("/admin/api/apitoken/add/").status_code == 403
+    client.post("/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    assert ApiToken.objects.user_for(key) is None
