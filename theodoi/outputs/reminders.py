@@ -41,7 +41,7 @@ def reminder_period(as_of: date, every: str | None = None) -> str:
 
 def contacts_of(agency: Agency) -> list[str]:
     """Where an agency's reminders go: its active contacts and its active reporters' e-mail
-    addresses, each once (compared without case)."""
+    addresses, each once, in lower case."""
     addresses = list(
         AgencyContact.objects.filter(agency=agency, is_active=True).values_list("email", flat=True)
     )
@@ -50,10 +50,8 @@ def contacts_of(agency: Agency) -> list[str]:
             profile__agency=agency, profile__role=Role.REPORTER, is_active=True
         ).exclude(email="").values_list("email", flat=True)
     )
-    seen: dict[str, str] = {}
-    for address in addresses:
-        seen.setdefault(address.strip().lower(), address.strip())
-    return sorted(seen.values(), key=str.lower)
+    # Lower-cased: mail systems ignore case, and the sent-log must see one address once.
+    return sorted({address.strip().lower() for address in addresses if address.strip()})
 
 
 def agencies_to_remind() -> list[Agency]:

@@ -1,0 +1,199 @@
+"""The Excel task sheet: what the export holds, and the round trip of progress filled in."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+
+from tests.outputs.conftest import AS_OF, assignment, at
+from theodoi.outputs.excel import BY_KEY, INFO_SHEET, build_sheet, import_progress, sheet_title
+from theodoi.outputs.registry import render
+from theodoi.tracking.models import ProgressReport
+
+pytestmark = pytest.mark.django_db
+
+
+def exported(plan, agency=None) -> bytes:
+    return render("tasks", "xlsx", build_sheet(plan, AS_OF, agency)).content
+
+
+def header_index(ws) -> dict[str, int]:
+    """Column number (1-based) of each column key, read from the header row."""
+    headers = [c.value for c in ws[1]]
+    return {key: headers.index(col.header) + 1 for key, col in BY_KEY.items()}
+
+
+def rows_of(ws) -> list[dict[str, object]]:
+    cols = header_index(ws)
+    return [
+        {key: ws.cell(row=r, column=c).value for key, c in cols.items()}
+        for r in range(2, ws.max_row + 1)
+    ]
+
+
+def fill(content: bytes, edits: dict[tuple[str, str], dict[str, object]]) -> bytes:
+    """The workbook with cells filled in: {(sheet, task code + agency name): {key: value}}."""
+    book = load_workbook(BytesIO(content))
+    for (sheet, who), values in edits.items():
+        ws = book[sheet]
+        cols = header_index(ws)
+        for r in range(2, ws.max_row + 1):
+            code = ws.cell(row=r, column=cols["code"]).value
+            agency = ws.cell(row=r, column=cols["agency"]).value
+            if f"{code} {agency}" == who:
+                for key, value in values.items():
+                    ws.cell(row=r, column=cols[key]).value = value
+                break
+        else:
+            raise AssertionError(f"no row {who} in {sheet}")
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def test_the_export_has_a_sheet_per_section_with_vietnamese_headers(reported_plan):
+    book = load_workbook(BytesIO(exported(reported_plan)))
+    assert book.sheetnames == [INFO_SHEET, "I", "II", "III.A"]
+    ws = book["I"]
+    assert [c.value for c in ws[1]][:4] == ["Mã phân công", "Mã nhiệm vụ", "Nhiệm vụ",
+                                            "Sản phẩm, kết quả"]
+    assert ws.freeze_panes == "C2"
+    assert ws.auto_filter.ref == f"A1:O{ws.max_row}"
+    assert len(ws.data_validations.dataValidation) == 2
+
+
+def test_the_export_has_one_row_per_task_and_agency_with_its_status(reported_plan):
+    book = load_workbook(BytesIO(exported(reported_plan)))
+    rows = rows_of(book["I"])
+    assert [(r["code"], r["agency"], r["role"], r["status"]) for r in rows] == [
+        ("I.1", "Bộ A", "Chủ trì", "Quá hạn"),
+        ("I.1", "Ủy ban nhân dân tỉnh B", "Phối hợp", "Quá hạn"),
+        ("I.2", "Bộ A", "Chủ trì", "Hoàn thành"),
+        ("I.2", "Ủy ban nhân dân tỉnh B", "Chủ trì", "Quá hạn"),
+        ("I.2", "Bộ Cũ", "Chủ trì", "Quá hạn"),
+    ]
+    assert rows[0]["period"] == "2024-04"  # the first month not reported
+    assert rows[2]["latest"] == "25/04/2024: Đã hoàn thành (100%)"
+    assert rows[3]["due"].date().isoformat() == "2024-04-30"
+    assert book[INFO_SHEET]["B4"].value == reported_plan.pk
+
+
+def test_an_agency_export_holds_only_its_rows(reported_plan, agency_b):
+    book = load_workbook(BytesIO(exported(reported_plan, agency_b)))
+    agencies = {r["agency"] for name in book.sheetnames[1:] for r in rows_of(book[name])}
+    assert agencies == {"Ủy ban nhân dân tỉnh B"}
+    assert book.sheetnames == [INFO_SHEET, "I", "II", "III.A"]
+
+
+def test_sheet_names_follow_excel_rules():
+    taken: set[str] = set()
+    assert sheet_title("", taken) == "Chung"
+    assert sheet_title("IV/A", taken) == "IV-A"
+    assert sheet_title("IV-A", taken) == "IV-A (2)"
+    assert len(sheet_title("X" * 40, taken)) == 31
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def test_a_valid_sheet_becomes_pending_reports(reported_plan, reporter_b):
+    content = fill(exported(reported_plan, reporter_b.profile.agency), {
+        ("I", "I.2 Ủy ban nhân dân tỉnh B"): {
+            "report_status": "Đã hoàn thành", "percent": 100,
+            "text": "Kế hoạch số 12/KH-UBND", "links": "https://b.gov.vn/kh12; http://b.vn/x",
+        },
+        ("I", "I.1 Ủy ban nhân dân tỉnh B"): {"report_status": "Đang triển khai",
+                                               "period": "2024-05"},
+        ("III.A", "III.A.1 Ủy ban nhân dân tỉnh B"): {"report_status": "dang trien khai",
+                                                      "percent": "80%"},
+    })
+    before = ProgressReport.objects.count()
+    with time_machine.travel(at(2024, 6, 21), tick=False):
+        result = import_progress(content, reporter_b)
+    assert result.ok, [str(e) for e in result.errors]
+    assert len(result.reports) == 3
+    assert ProgressReport.objects.count() == before + 3
+    done = assignment(reported_plan, "I.2", "tinh-b").reports.get()
+    assert (done.status, done.percent, done.text, done.review_state) == (
+        "done", 100, "Kế hoạch số 12/KH-UBND", "pending")
+    assert done.links == ["https://b.gov.vn/kh12", "http://b.vn/x"]
+    monthly = assignment(reported_plan, "I.1", "tinh-b").reports.get()
+    assert monthly.period == "2024-05"
+    latest = assignment(reported_plan, "III.A.1", "tinh-b").reports.latest("created_at")
+    assert latest.percent == 80
+
+
+def test_an_invalid_sheet_lists_every_error_by_row_and_column_and_writes_nothing(
+    reported_plan, reporter_b
+):
+    content = fill(exported(reported_plan), {
+        # valid on its own: must not be written either
+        ("I", "I.2 Ủy ban nhân dân tỉnh B"): {"report_status": "Đã hoàn thành"},
+        ("I", "I.1 Bộ A"): {"report_status": "Đang triển khai"},  # not tỉnh B's row
+        ("II", "II.1 Ủy ban nhân dân tỉnh B"): {"report_status": "Xong", "percent": 120},
+        ("III.A", "III.A.1 Ủy ban nhân dân tỉnh B"): {
+            "report_status": "Đã hoàn thành", "percent": 60, "links": "www.example.vn"},
+    })
+    before = ProgressReport.objects.count()
+    result = import_progress(content, reporter_b)
+    assert not result.ok
+    assert result.reports == []
+    assert ProgressReport.objects.count() == before
+    messages = [str(e) for e in result.errors]
+    assert messages == [
+        "Trang «I», dòng 2, cột «Mã phân công»: bạn không được báo cáo thay Bộ A về nhiệm vụ I.1",
+        "Trang «II», dòng 4, cột «Tiến độ»: «Xong» không hợp lệ; chọn một trong: "
+        "Chưa triển khai, Đang triển khai, Đã hoàn thành, Không thể thực hiện",
+        "Trang «II», dòng 4, cột «Tỷ lệ hoàn thành (%)»: «120» không phải số nguyên "
+        "từ 0 đến 100",
+        "Trang «III.A», dòng 2, cột «Tỷ lệ hoàn thành (%)»: nhiệm vụ đã hoàn thành thì "
+        "tỷ lệ là 100",
+        "Trang «III.A», dòng 2, cột «Đường dẫn minh chứng»: «www.example.vn» không phải "
+        "đường dẫn bắt đầu bằng http:// hoặc https://",
+    ]
+
+
+def test_edited_codes_and_bad_periods_are_caught(reported_plan, reporter_b):
+    content = fill(exported(reported_plan, reporter_b.profile.agency), {
+        ("I", "I.1 Ủy ban nhân dân tỉnh B"): {"report_status": "Đang triển khai",
+                                               "period": "2024-Q2"},
+        ("I", "I.2 Ủy ban nhân dân tỉnh B"): {"report_status": "Đã hoàn thành",
+                                               "code": "I.9"},
+        ("III.A", "III.A.1 Ủy ban nhân dân tỉnh B"): {"report_status": "Đang triển khai",
+                                                      "period": "2024-06"},
+    })
+    messages = [str(e) for e in import_progress(content, reporter_b).errors]
+    assert messages == [
+        "Trang «I», dòng 2, cột «Kỳ báo cáo»: kỳ «2024-Q2» không đúng dạng kỳ month, "
+        "ví dụ 2024-04",
+        "Trang «I», dòng 3, cột «Mã nhiệm vụ»: mã nhiệm vụ «I.9» không khớp phân công "
+        "(nhiệm vụ I.2); đừng sửa hai cột mã",
+        "Trang «III.A», dòng 2, cột «Kỳ báo cáo»: nhiệm vụ không định kỳ: để trống kỳ báo cáo",
+    ]
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(reporter_b):
+    result = import_progress(b"not a spreadsheet", reporter_b)
+    assert [str(e) for e in result.errors] == [
+        "tệp không phải bảng tính Excel (.xlsx) đọc được"]
+
+
+def test_a_sheet_with_nothing_filled_in_says_so(reported_plan, reporter_b):
+    result = import_progress(exported(reported_plan), reporter_b)
+    assert [str(e) for e in result.errors] == ["tệp không có dòng nào được điền tiến độ"]
+
+
+def test_a_coordinator_may_report_for_any_agency(reported_plan, coordinator):
+    content = fill(exported(reported_plan), {
+        ("I", "I.2 Bộ Cũ"): {"report_status": "Không thể thực hiện",
+                              "text": "Bộ đã sáp nhập"},
+    })
+    result = import_progress(content, coordinator)
+    assert result.ok
+    assert result.reports[0].status == "cannot_do"
