@@ -23,7 +23,10 @@ AGENCY_HEADS = (
 )
 # Verbs and nouns that begin like an agency word but are not one ("Tổ chức" is to
 # organise, "Ban hành" to issue, "Báo cáo" a report).
-_NOT_AGENCY = r"(?!Tổ chức|Ban hành|Báo cáo|Hội nghị|Hội thảo|Các năm|Các nội dung)"
+_NOT_AGENCY = (
+    r"(?!Tổ chức|Ban hành|Báo cáo|Hội nghị|Hội thảo|Các năm|Các nội dung|Các hoạt động"
+    r"|Các nhiệm vụ|Các chỉ tiêu|Các văn bản|Các hội nghị)"
+)
 _HEAD_RE = re.compile(
     _NOT_AGENCY
     + r"(?:"

@@ -40,7 +40,8 @@ def read_metadata(paragraphs: Sequence[str]) -> PlanMeta:
         if found:
             meta.number = found.group(1)
             break
-    for source in (attached_text, flat[:600]):
+    place_date = re.search(r"[A-ZĐ][^\n,]{1,30},\s*ngày[^\n]{0,40}", text)
+    for source in (attached_text, place_date.group(0) if place_date else ""):
         found_date = _find_date(source)
         if found_date:
             meta.date = found_date.isoformat()
@@ -48,8 +49,14 @@ def read_metadata(paragraphs: Sequence[str]) -> PlanMeta:
     meta.issuer = _issuer(attached_text)
     meta.title = _title(paragraphs, flat)
     meta.signer = _signer(paragraphs)
-    meta.year = _year(meta, attached_text)
+    meta.year = _year(meta, attached_text) or _most_named_year(flat)
     return meta
+
+
+def _most_named_year(text: str) -> int | None:
+    """The year the text names most often ("năm 2024"), for a plan without its header."""
+    years = re.findall(r"\bnăm (20\d\d)\b", text)
+    return int(max(set(years), key=years.count)) if years else None
 
 
 def _find_date(text: str) -> date | None:
@@ -82,7 +89,12 @@ def _title(paragraphs: Sequence[str], flat: str) -> str | None:
             return found.group(1).strip()
     for index, paragraph in enumerate(paragraphs):
         if paragraph.strip().upper() == "PHỤ LỤC" and index + 1 < len(paragraphs):
-            heading = join_lines(paragraphs[index + 1].split("\n"))
+            following = []
+            for part in paragraphs[index + 1:index + 6]:
+                if part.strip().startswith("("):
+                    break
+                following.append(part)
+            heading = join_lines("\n".join(following).split("\n"))
             heading = re.split(r"\s*\((?:Ban hành )?[Kk]èm theo", heading)[0]
             if heading and not heading.isupper():
                 return heading.strip()

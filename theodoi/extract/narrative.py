@@ -33,7 +33,8 @@ PREDICATES = (
     "quản lý", "giám sát", "vận hành", "duy trì", "lựa chọn", "lên phương án",
 )
 _PREDICATE_RE = re.compile(
-    r"(?:,\s*)?\s(?:" + "|".join(re.escape(p) for p in sorted(PREDICATES, key=len, reverse=True))
+    # "các tổ chức" is a noun (organisations), "tổ chức" alone a verb (to organise).
+    r"(?:,\s*)?(?<!\bcác)(?<!\bmỗi)(?<!\bnhững)\s(?:" + "|".join(re.escape(p) for p in sorted(PREDICATES, key=len, reverse=True))
     + r")(?=[\s,:;.]|$)"
 )
 _PARTNERS = re.compile(r"\bphối hợp(?: với)?\s+(.+)", re.IGNORECASE | re.S)
@@ -62,7 +63,7 @@ def narrative_tasks(paragraphs: Sequence[str]) -> list[Task]:
         requested_in_text = _requested(item.text)
         intro_requested = next((r for r in map(_requested, item.intros) if r), None)
         if is_heading:
-            task.lead = requested_in_text or own_lead or intro_requested or []
+            task.lead = requested_in_text or intro_requested or own_lead or []
             # A deadline printed in the intro belongs to the heading, not to its items.
             task.deadline = next((p for p in map(_first_deadline, item.intros) if p), None)
             if task.deadline is None:

@@ -81,11 +81,22 @@ def _tabbed_document(lines: Sequence[str], source: str) -> Document:
         if blocks:
             table = _rows_to_table(blocks)
             table.damaged_rows = set(damaged)
-            doc.blocks.append(table)
+            if table.header_rows:
+                doc.blocks.append(table)
+            else:
+                # A layout table (recipients beside the signature): its cells are paragraphs.
+                doc.blocks.extend(
+                    Paragraph(line.strip())
+                    for row in table.rows
+                    for cell in row
+                    for line in (cell or "").split("\n")
+                    if line.strip()
+                )
             blocks.clear()
             damaged.clear()
 
     in_table = False
+    width = 0  # cells in a complete row: a row with fewer continues after a blank line
     for line in lines:
         stripped_tab = line[1:] if line.startswith("\t") else None
         if line.startswith(" \t"):
@@ -101,7 +112,12 @@ def _tabbed_document(lines: Sequence[str], source: str) -> Document:
             current_row.append([stripped_tab])
             continue
         if in_table and line.strip() == "":
-            flush_row()
+            if current_row and len(current_row) >= width:
+                width = max(width, len(current_row))
+                flush_row()
+            elif not blocks and current_row:
+                width = len(current_row)
+                flush_row()
             continue
         if in_table and current_row and _continues_cell(line, lines):
             current_row[-1].append(line)
@@ -138,8 +154,11 @@ def _rows_to_table(rows: list[list[list[str]]]) -> Table:
 _CODE_LINE = re.compile(
     r"^(?P<code>(?:[IVX]{1,5}|[A-Z]|\d{1,2}(?:\.\d{1,2}){0,3}))\.?(?:\s+(?P<rest>\S.*))?$"
 )
-_NEEDS_NUMBER = re.compile(r"(?:\b(?:tháng|quý|ngày|năm|số|khoản|điều|giai đoạn)|[-/])\s*$",
-                           re.IGNORECASE)
+# Words after which a number continues the same cell (lower or title case: a heading in
+# capitals such as "V DỮ LIỆU SỐ" does not count).
+_NEEDS_NUMBER = re.compile(
+    r"(?:\b(?:[Tt]háng|[Qq]uý|[Nn]gày|[Nn]ăm|số|khoản|[Đđ]iều|giai đoạn)|\w[-/])\s*$"
+)
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _OUTLINE_HEADING = re.compile(r"^\s*(?P<roman>[IVX]{1,5})\.\s+\S")
 
@@ -180,7 +199,14 @@ def _count_pages(lines: Sequence[str]) -> int:
 
 
 def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
-    """Body paragraphs: runs of lines between blank lines, bullets and numbered items."""
+    """Body paragraphs: runs of lines between blank lines, bullets and numbered items.
+
+    Text extracted from a DOCX holds one paragraph per line, unwrapped: each line is then a
+    paragraph of its own.
+    """
+    lengths = sorted(len(line) for line in lines if line.strip())
+    if lengths and lengths[len(lengths) // 2] > 90:
+        return [Paragraph(line.strip()) for line in lines if line.strip()]
     out: list[Paragraph] = []
     current: list[str] = []
     for line in lines:
