@@ -7,5 +7,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("theodoi.web.api.urls")),
+    path("", include("theodoi.web.urls")),
 ]

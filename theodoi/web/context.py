@@ -1,0 +1,27 @@
+"""Template context every page gets: the viewing date, the user's role and agency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from theodoi.tracking.models import Role, role_of, today
+from theodoi.web import asof
+from theodoi.web.labels import ROLE_LABELS
+
+
+def web(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    role = role_of(user)
+    agency = user.profile.agency if role == Role.REPORTER else None
+    return {
+        "as_of": asof.as_of(request),
+        "as_of_is_past": asof.is_past(request),
+        "as_of_invalid": getattr(request, "_web_as_of_invalid", False),
+        "today": today(),
+        "role": role,
+        "role_label": ROLE_LABELS.get(role or "", ""),
+        "is_coordinator": role == Role.COORDINATOR,
+        "my_agency": agency,
+    }

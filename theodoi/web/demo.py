@@ -1,0 +1,210 @@
+"""The demo: the four sample plans published, one user per role, a few months of reports.
+
+Loading is idempotent: a plan already loaded (same source) is kept, users are reset to
+the printed passwords, and reports are added only when the demo has none yet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from theodoi.tracking import services
+from theodoi.tracking import status as engine
+from theodoi.tracking.models import (
+    Agency,
+    Assignment,
+    Plan,
+    ProgressReport,
+    Role,
+    UserProfile,
+    today,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "tests" / "data" / "seeds"
+# 001 and 003 are two readings of the same decision: loaded merged.
+GROUPS = (("000",), ("001", "003"), ("004",))
+PASSWORD = "theodoi-demo-2025"  # noqa: S105 - printed for the demo, never a real account
+REPORTER_AGENCIES = 3
+
+
+@dataclass
+class DemoResult:
+    plans: list[Plan] = field(default_factory=list)
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, agency
+    reports: int = 0
+
+
+def seed_files(prefixes: tuple[str, ...], folder: Path = SEEDS) -> list[Path]:
+    return [next(folder.glob(f"{p}_*.txt")) for p in prefixes]
+
+
+def load(log: Callable[[str], Any] = print, groups: tuple[tuple[str, ...], ...] = GROUPS,
+         folder: Path = SEEDS, registry: Any = None) -> DemoResult:
+    """Load everything the demo shows; `log` hears what is happening."""
+    registry = registry or services.default_registry()
+    result = DemoResult()
+    coordinator = _user("dieuphoi", "Điều phối viên", Role.COORDINATOR)
+    leader = _user("lanhdao", "Lãnh đạo", Role.LEADER)
+    result.users += [("dieuphoi", "coordinator", ""), ("lanhdao", "leader", "")]
+    for prefixes in groups:
+        result.plans.append(_load_plan(seed_files(prefixes, folder), coordinator, registry, log))
+    for agency in _busiest_agencies(result.plans):
+        username = f"bc-{agency.registry_id}"[:150]
+        _user(username, f"Báo cáo viên {agency.name}"[:150], Role.REPORTER, agency)
+        result.users.append((username, "reporter", agency.name))
+    if not ProgressReport.objects.filter(assignment__task__plan__in=result.plans).exists():
+        result.reports = _add_reports(result, coordinator, log)
+    del leader
+    return result
+
+
+def _user(username: str, full_name: str, role: str, agency: Agency | None = None) -> Any:
+    users = get_user_model()
+    user, _ = users.objects.get_or_create(username=username)
+    user.first_name = full_name[:150]
+    user.set_password(PASSWORD)
+    user.save()
+    UserProfile.objects.update_or_create(user=user, defaults={"role": role, "agency": agency})
+    return user
+
+
+def _load_plan(paths: list[Path], user: Any, registry: Any, log: Callable[[str], Any]) -> Plan:
+    from theodoi.extract.commands import extract_plan
+
+    names = " + ".join(p.name for p in paths)
+    existing = Plan.objects.filter(source=names).first()
+    if existing is not None:
+        log(f"Đã có {names}: {existing}")
+        return existing
+    log(f"Đọc {names} (tệp dài có thể mất vài phút)...")
+    plan_doc = extract_plan([str(p) for p in paths], report=io.StringIO())
+    plan_json = plan_doc.to_json()
+    existing = Plan.objects.filter(source=plan_json.get("source", "")).first()
+    if existing is not None:
+        log(f"  đã có: {existing} ({existing.tasks.count()} nhiệm vụ)")
+        return existing
+    files = [ContentFile(p.read_bytes(), name=p.name) for p in paths]
+    plan = services.import_plan(plan_json, files=files, user=user)
+    plan = services.publish_plan(plan, user=user, registry=registry)
+    assignments = Assignment.objects.filter(task__plan=plan, is_active=True)
+    log(f"  ban hành: {len(plan_json['tasks'])} nhiệm vụ, {assignments.count()} lượt giao, "
+        f"{assignments.filter(agency__isnull=True).count()} tên chưa có cơ quan")
+    return plan
+
+
+def _busiest_agencies(plans: list[Plan]) -> list[Agency]:
+    """The agencies leading the most tasks, one of them a province when there is one."""
+    qs = Agency.objects.annotate(n=Count(
+        "assignments", filter=Q(assignments__task__plan__in=plans, assignments__is_active=True,
+                                assignments__role=Assignment.LEAD)))
+    qs = qs.filter(n__gt=0).order_by("-n", "name")
+    chosen = list(qs[:REPORTER_AGENCIES])
+    province = qs.filter(kind="province").first()
+    if province is not None and province not in chosen:
+        chosen[-1:] = [province]
+    return chosen
+
+
+@contextlib.contextmanager
+def _on(day: date) -> Iterator[None]:
+    """Write as if on `day` (with time-machine when installed, else today), so the demo has
+    a few months of history for its charts and `?as_of=`."""
+    try:
+        import time_machine
+    except ImportError:
+        yield
+        return
+    moment = timezone.make_aware(datetime.combine(day, time(9, 30)))
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
+TEXTS = {
+    engine.REPORT_IN_PROGRESS: "Đã xây dựng dự thảo, đang lấy ý kiến các đơn vị liên quan.",
+    engine.REPORT_DONE: "Đã hoàn thành; văn bản đã được ban hành và gửi các đơn vị.",
+}
+
+
+SCENARIOS = ("on_time", "progress", "late", "returned", "pending", "on_time", "progress",
+             "on_time")
+
+
+def _demo_assignments(agency: Agency, plans: list[Plan]) -> list[Assignment]:
+    """The agency's assignments to report on: tasks it leads alone first, so that a report
+    accepted as done closes the task."""
+    rows = (
+        Assignment.objects.active()
+        .filter(agency=agency, task__plan__in=plans)
+        .annotate(leads=Count("task__assignments", filter=Q(
+            task__assignments__role=Assignment.LEAD, task__assignments__is_active=True)))
+        .select_related("task", "task__plan")
+    )
+    ordered = sorted(rows, key=lambda a: (
+        not (a.role == Assignment.LEAD and a.leads == 1), a.task.plan_id, a.task.order))
+    return ordered[: len(SCENARIOS)]
+
+
+def _report_day(assignment: Assignment, scenario: str) -> date:
+    """When the demo's report is written: around the task's due date, never in the future."""
+    task = assignment.task
+    due = task.effective_due() or task.plan.reference_date() + timedelta(days=90)
+    offset = {"on_time": -10, "late": 12, "progress": -30, "returned": -5}.get(scenario)
+    day = today() - timedelta(days=3) if offset is None else due + timedelta(days=offset)
+    return max(task.plan.reference_date(), min(day, today()))
+
+
+def _add_reports(result: DemoResult, coordinator: Any, log: Callable[[str], Any]) -> int:
+    """A few reports per demo reporter, written around each task's due date: done on time,
+    done late, in progress, one returned with a reason and one left pending."""
+    users = get_user_model()
+    count = 0
+    for username, role, _agency in result.users:
+        if role != "reporter":
+            continue
+        user = users.objects.get(username=username)
+        for i, (assignment, scenario) in enumerate(
+            zip(_demo_assignments(user.profile.agency, result.plans), SCENARIOS, strict=False)
+        ):
+            done = scenario in ("on_time", "late", "returned", "pending")
+            day = _report_day(assignment, scenario)
+            with _on(day):
+                report = services.submit_report(
+                    assignment, user,
+                    status=engine.REPORT_DONE if done else engine.REPORT_IN_PROGRESS,
+                    percent=100 if done else 40 + 10 * (i % 4),
+                    text=TEXTS[engine.REPORT_DONE if done else engine.REPORT_IN_PROGRESS],
+                    links=["https://example.gov.vn/van-ban/demo"] if done else [],
+                    files=[ContentFile("Báo cáo minh chứng (demo)\n".encode(),
+                                       name="minh-chung.txt")] if i == 0 else [],
+                )
+            count += 1
+            if scenario == "pending":
+                continue
+            with _on(min(day + timedelta(days=4), today())):
+                services.review_report(
+                    report, coordinator, accept=scenario != "returned",
+                    reason="Thiếu minh chứng: đề nghị gửi kèm văn bản đã ban hành."
+                    if scenario == "returned" else "")
+    log(f"Thêm {count} báo cáo mẫu.")
+    return count
+
+
+def credentials_text(result: DemoResult) -> str:
+    """The demo accounts, to print."""
+    labels = {"coordinator": "điều phối (mọi quyền)", "leader": "lãnh đạo (chỉ xem)",
+              "reporter": "báo cáo viên"}
+    lines = [f"Tài khoản demo (mật khẩu chung: {PASSWORD}):"]
+    for username, role, agency in result.users:
+        lines.append(f"  {username:<34} {labels[role]}{' — ' + agency if agency else ''}")
+    return "\n".join(lines)

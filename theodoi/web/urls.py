@@ -1,0 +1,35 @@
+"""Routes of the pages (the API lives under /api/, see theodoi/web/api)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from theodoi.web.views import auth, imports, pages, reports
+
+app_name = "web"
+
+urlpatterns = [
+    path("", pages.overview, name="overview"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("plans/", pages.plan_list, name="plans"),
+    path("plans/import/", imports.upload, name="import"),
+    path("plans/<int:plan_id>/", pages.plan_detail, name="plan"),
+    path("plans/<int:plan_id>/review/", imports.review, name="plan-review"),
+    path("plans/<int:plan_id>/tasks/<int:task_id>/edit/", imports.edit_task, name="task-edit"),
+    path("plans/<int:plan_id>/agencies/", imports.choose_agencies, name="choose-agencies"),
+    path("plans/<int:plan_id>/publish/", imports.publish, name="publish"),
+    path("plans/<int:plan_id>/correct/", imports.upload_correction, name="import-correction"),
+    path("imports/<str:job_id>/", imports.job, name="import-job"),
+    path("corrections/<int:import_id>/", imports.correction, name="correction"),
+    path("tasks/<int:task_id>/", pages.task_detail, name="task"),
+    path("tasks/<int:task_id>/date/", reports.set_date, name="task-date"),
+    path("assignments/<int:assignment_id>/report/", reports.report, name="report"),
+    path("reports/<int:report_id>/review/", reports.review, name="review"),
+    path("agencies/", pages.agency_list, name="agencies"),
+    path("agencies/<int:agency_id>/", pages.agency_detail, name="agency"),
+    path("timeline/", pages.timeline, name="timeline"),
+    path("search/", pages.search, name="search"),
+    path("files/evidence/<int:file_id>/", pages.evidence_file, name="evidence-file"),
+    path("files/plan/<int:file_id>/", pages.plan_file, name="plan-file"),
+]

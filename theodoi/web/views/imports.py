@@ -1,0 +1,190 @@
+"""Import and publish: upload -> reading (with progress) -> review -> publish; corrections."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from theodoi.tracking import access, services
+from theodoi.tracking.models import today
+from theodoi.web import actions, imports, preview
+from theodoi.web.forms import CellsForm, ChooseAgenciesForm, UploadForm
+from theodoi.web.labels import DUE_KIND_LABELS
+from theodoi.web.models import PlanImport
+from theodoi.web.views.common import role_required
+
+
+def _upload(request: HttpRequest, plan: services.Plan | None) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = imports.start(request.user, form.cleaned_data["files"], plan)
+        return redirect("web:import-job", job.id)
+    return render(request, "web/import_upload.html", {"form": form, "plan": plan})
+
+
+@role_required
+def upload(request: HttpRequest) -> HttpResponse:
+    """Upload the files of a new decision (coordinators)."""
+    access.ensure_coordinator(request.user)
+    return _upload(request, None)
+
+
+@role_required
+def upload_correction(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Upload a corrected version of a plan (coordinators)."""
+    plan = access.access_plan_for_edit(request.user, plan_id)
+    return _upload(request, plan)
+
+
+@role_required
+def job(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Where the reading stands; htmx polls the progress part until it is done."""
+    try:
+        current = imports.get_job(request.user, job_id)
+    except KeyError as exc:
+        raise Http404("no such import") from exc
+    record = imports.finish(request.user, current)
+    if record is not None:
+        if record.kind == PlanImport.Kind.NEW:
+            target = reverse("web:plan-review", args=[record.plan_id])
+        else:
+            target = reverse("web:correction", args=[record.pk])
+        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    template = "web/_import_progress.html" if request.htmx else "web/import_job.html"
+    return render(request, template, {"job": current})
+
+
+def _review_record(plan: services.Plan) -> PlanImport | None:
+    return plan.web_imports.filter(kind=PlanImport.Kind.NEW).first()
+
+
+@role_required
+def review(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A draft plan before publishing: every task with its cells, its deadline as understood,
+    each printed name as the registry reads it; uncertain cells marked."""
+    plan = access.access_plan_for_edit(request.user, plan_id)
+    if plan.is_published:
+        return redirect("web:plan", plan.pk)
+    record = _review_record(plan)
+    tasks = list(plan.tasks.current().select_related("section").order_by("order"))
+    reg = preview.registry()
+    names = [n for t in tasks for n in [*t.lead, *t.partners]]
+    readings = preview.read_names(plan, names, reg, today())
+    choices = record.choices if record else {}
+    uncertain = set(record.uncertain) if record else set()
+    rows = [
+        {"task": t, "uncertain": t.code in uncertain, "kind": DUE_KIND_LABELS.get(t.due_kind),
+         "lead": [readings[n] for n in t.lead], "partners": [readings[n] for n in t.partners]}
+        for t in tasks
+    ]
+    unplaced = sorted({r.printed for r in readings.values() if r.flag})
+    return render(request, "web/plan_review.html", {
+        "plan": plan, "record": record, "rows": rows, "uncertain_count": len(uncertain),
+        "unplaced": [(name, readings[name], choices.get(name)) for name in unplaced],
+        "choose_form": ChooseAgenciesForm(),
+        "agency_names": preview.agency_names(reg, today()),
+        "warnings": record.warnings if record else [],
+    })
+
+
+@role_required
+def edit_task(request: HttpRequest, plan_id: int, task_id: int) -> HttpResponse:
+    """Correct one task's cells on a draft plan."""
+    plan = access.access_plan_for_edit(request.user, plan_id)
+    task = access.access_task_for_edit(request.user, task_id)
+    if task.plan_id != plan.pk or plan.is_published:
+        raise Http404("no such draft task")
+    initial = {"name": task.name, "detail": task.detail, "result": task.result,
+               "deadline": task.deadline, "lead": "\n".join(task.lead),
+               "partners": "\n".join(task.partners)}
+    form = CellsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.correct_task(task, form.cleaned_data, request.user)
+        except ValidationError as exc:
+            form.add_error(None, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã sửa nhiệm vụ %(code)s.") % {"code": task.code})
+            return redirect(reverse("web:plan-review", args=[plan.pk]) + f"#task-{task.pk}")
+    return render(request, "web/task_edit.html", {"plan": plan, "task": task, "form": form})
+
+
+@role_required
+@require_POST
+def choose_agencies(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Give a printed name the registry could not place the agencies a coordinator typed."""
+    plan = access.access_plan_for_edit(request.user, plan_id)
+    form = ChooseAgenciesForm(request.POST)
+    back = "web:plan" if plan.is_published else "web:plan-review"
+    if not form.is_valid():
+        messages.error(request, _("Hãy nhập tên cơ quan."))
+        return redirect(back, plan.pk)
+    reg = preview.registry()
+    try:
+        entities = preview.agencies_for_text(form.cleaned_data["agencies"], reg, today())
+        if not entities:
+            raise preview.UnknownAgency(form.cleaned_data["agencies"])
+        actions.choose_agencies(plan, form.cleaned_data["printed_name"],
+                                [str(e.id) for e in entities], request.user, reg)
+    except preview.UnknownAgency as exc:
+        messages.error(request, _("Danh mục không có cơ quan: %(name)s") % {"name": exc})
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã giao “%(name)s” cho: %(agencies)s") % {
+            "name": form.cleaned_data["printed_name"],
+            "agencies": ", ".join(e.name for e in entities)})
+    return redirect(back, plan.pk)
+
+
+@role_required
+@require_POST
+def publish(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = access.access_plan_for_edit(request.user, plan_id)
+    try:
+        actions.publish(plan, request.user, preview.registry())
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("web:plan-review", plan.pk)
+    messages.success(request, _("Đã ban hành kế hoạch; các cơ quan đã được giao nhiệm vụ."))
+    return redirect("web:plan", plan.pk)
+
+
+@role_required
+def correction(request: HttpRequest, import_id: int) -> HttpResponse:
+    """What a corrected version changes (tasks added, removed, changed), and applying it."""
+    record = get_object_or_404(PlanImport, pk=import_id, kind=PlanImport.Kind.CORRECTION)
+    plan = access.access_plan_for_edit(request.user, record.plan_id)
+    if request.method == "POST":
+        if record.applied_at is not None:
+            raise PermissionDenied("already applied")
+        try:
+            diff = actions.apply_correction(record, request.user, preview.registry())
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, _(
+                "Đã cập nhật kế hoạch: %(added)d nhiệm vụ mới, %(changed)d nhiệm vụ sửa, "
+                "%(removed)d nhiệm vụ bỏ; các báo cáo được giữ nguyên.") % {
+                "added": len(diff.added), "changed": len(diff.changed),
+                "removed": len(diff.removed)})
+            return redirect("web:plan", plan.pk)
+    diff = services.diff_plan(plan, record.plan_json)
+    new_tasks = {t["code"]: t for t in record.plan_json.get("tasks", [])}
+    old_tasks = {t.code: t for t in plan.tasks.current()}
+    changed = [
+        {"code": code, "fields": fields, "old": old_tasks.get(code),
+         "new": new_tasks.get(code, {})}
+        for code, fields in diff.changed.items()
+    ]
+    return render(request, "web/correction.html", {
+        "plan": plan, "record": record, "diff": diff, "changed": changed,
+        "added": [new_tasks.get(c, {"code": c}) for c in diff.added],
+        "removed": [old_tasks[c] for c in diff.removed if c in old_tasks],
+    })

@@ -1,0 +1,83 @@
+"""Reporting on an assignment, reviewing a report, setting a task's date."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from theodoi.tracking import access, services
+from theodoi.tracking.models import today
+from theodoi.web.forms import ReportForm, ReviewForm, TaskDateForm
+from theodoi.web.views.common import role_required
+
+
+@role_required
+def report(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """A progress report on one assignment: its agency's reporter, or a coordinator."""
+    assignment = access.access_assignment_for_report(request.user, assignment_id)
+    form = ReportForm(request.POST or None, request.FILES or None,
+                      assignment=assignment, on=today())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.submit_report(
+                assignment, request.user,
+                status=data["status"], percent=data.get("percent"), text=data.get("text", ""),
+                links=data.get("links", []), files=data.get("files", []),
+                period=data.get("period") or None, target=data.get("target"),
+                target_value=data.get("target_value"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã gửi báo cáo; điều phối viên sẽ xem xét."))
+            return redirect("web:task", assignment.task_id)
+    previous = assignment.reports.select_related("reviewed_by").order_by("-created_at")[:5]
+    return render(request, "web/report_form.html", {
+        "assignment": assignment, "task": assignment.task, "form": form,
+        "previous": previous,
+    })
+
+
+@role_required
+@require_POST
+def review(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Accept a report, or return it with the reason the agency will read (coordinators)."""
+    report = access.access_report_for_review(request.user, report_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("web:task", report.assignment.task_id)
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        services.review_report(report, request.user, accept, form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã chấp nhận báo cáo.") if accept
+                         else _("Đã trả lại báo cáo cho đơn vị."))
+    return redirect("web:task", report.assignment.task_id)
+
+
+@role_required
+@require_POST
+def set_date(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Set (or clear) the date a coordinator gives a task."""
+    task = access.access_task_for_edit(request.user, task_id)
+    form = TaskDateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_task_date(task, form.cleaned_data["on"], request.user,
+                                   form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã đặt hạn cho nhiệm vụ."))
+    else:
+        messages.error(request, _("Ngày không hợp lệ."))
+    return redirect("web:task", task.pk)
