@@ -153,3 +153,14 @@ def test_a_real_plan_report_renders_to_pages_a_person_can_read(coordinator, arti
         subprocess.run(["pdftoppm", "-png", "-r", "70", str(artifacts / "report-001.pdf"),
                         str(artifacts / "report-001")], check=True)
         assert list(artifacts.glob("report-001-*.png"))
+
+
+def test_the_committed_report_template_asks_only_for_fields_the_report_gives(reported_plan):
+    from docxtpl import DocxTemplate
+
+    from theodoi.outputs.report import report_context
+    from theodoi.outputs.report_docx import TEMPLATE
+
+    wanted = DocxTemplate(str(TEMPLATE)).get_undeclared_template_variables()
+    given = set(report_context(build_report(reported_plan, AS_OF)))
+    assert wanted <= given | {"chart_sections", "chart_agencies", "chart_targets"}

@@ -21,8 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     report.add_argument("plan", metavar="PLAN_ID", help="số hiệu kế hoạch trong hệ thống")
     report.add_argument("--as-of", metavar="NGÀY", help="tính đến ngày (mặc định: hôm nay)")
-    report.add_argument("--format", choices=("docx", "pdf", "html"),
-                        help="định dạng (mặc định: theo đuôi tệp --out)")
+    report.add_argument("--format", metavar="ĐỊNH_DẠNG",
+                        help="docx, pdf, html... (mặc định: theo đuôi tệp --out)")
     report.add_argument("--out", required=True, metavar="TỆP")
     report.set_defaults(handler=run_report)
 
