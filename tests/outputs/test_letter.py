@@ -143,3 +143,14 @@ def test_agencies_are_found_by_id_or_by_name(agency_a):
     assert find_agency("bộ a") == agency_a
     with pytest.raises(LookupError, match="không có cơ quan"):
         find_agency("Bộ Z")
+
+
+def test_an_ongoing_task_owes_its_last_completed_quarter_only(reported_plan):
+    from datetime import date
+
+    from theodoi.tracking.models import Agency
+
+    old_ministry = Agency.objects.get(registry_id="bo-cu")
+    rows = {r.code: r for r in agency_digest(old_ministry, date(2024, 10, 10)).rows}
+    assert rows["II.1"].missed_periods == ("2024-Q3",)
+    assert rows["II.1"].due_label == "30/09/2024 (chưa báo cáo: quý III/2024)"

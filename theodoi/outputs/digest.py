@@ -8,6 +8,7 @@ from datetime import date
 from theodoi.outputs.labels import ROLE_LABELS, period_label, status_label, vn_date
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Agency, Assignment, Plan, Task
+from theodoi.tracking.status import Judgement
 
 
 @dataclass(frozen=True)
@@ -94,16 +95,25 @@ def owed_tasks(agency: Agency) -> list[Task]:
     )
 
 
+def periods_owed(task: Task, judgement: Judgement, as_of: date) -> tuple[str, ...]:
+    """The past periods of a recurring or ongoing task still to report, oldest first.
+
+    A recurring task owes every past period not closed; an ongoing one is judged by its last
+    completed period only (docs/tracking.md), so that is the one it owes when overdue.
+    """
+    if task.due_kind not in engine.PERIODIC_KINDS:
+        return ()
+    past = [o for o in judgement.occurrences if o.due is not None and o.due < as_of]
+    if task.due_kind == "ongoing":
+        return (past[-1].period,) if past and judgement.status == engine.OVERDUE else ()
+    return tuple(o.period for o in past if o.status not in engine.CLOSED)
+
+
 def _owed(task: Task, assignment: Assignment, as_of: date) -> OwedTask | None:
     judgement = assignment.judge(as_of)
     if judgement.status not in (engine.OVERDUE, engine.DUE_SOON):
         return None
-    missed: tuple[str, ...] = ()
-    if task.due_kind in engine.PERIODIC_KINDS:
-        missed = tuple(
-            o.period for o in judgement.occurrences
-            if o.due is not None and o.due < as_of and o.status not in engine.CLOSED
-        )
+    missed = periods_owed(task, judgement, as_of)
     due = judgement.due
     return OwedTask(
         assignment_id=assignment.pk,

@@ -23,6 +23,7 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from theodoi.outputs.digest import periods_owed
 from theodoi.outputs.labels import REPORT_STATUS_LABELS, ROLE_LABELS, status_label, vn_date
 from theodoi.outputs.registry import renderer
 from theodoi.outputs.report import heading_codes
@@ -127,8 +128,7 @@ def _assignment_row(task: Task, assignment: Assignment, as_of: date) -> dict[str
     period = ""
     every = task.deadline_rule().period
     if every:
-        missed = [o.period for o in judgement.occurrences
-                  if o.due is not None and o.due < as_of and o.status not in engine.CLOSED]
+        missed = periods_owed(task, judgement, as_of)
         period = missed[0] if missed else engine.period_key(as_of, every)
     latest = None
     reports = [r for r in assignment.report_list()
