@@ -1,0 +1,78 @@
+"""`?as_of=`: every page can be seen as it stood on a past date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.web.conftest import assignment_of
+from theodoi.tracking import services
+
+
+@pytest.fixture
+def finished_in_june(published_plan: Any, reporter_b: Any, coordinator: Any) -> Any:
+    """Tỉnh B reports III.A.1 (due 30/06/2024) done on 20 June, accepted on 25 June."""
+    assignment = assignment_of(published_plan, reporter_b.profile.agency, "III.A.1")
+    with time_machine.travel("2024-06-20 09:00 +0700", tick=False):
+        report = services.submit_report(assignment, reporter_b, status="done", percent=100,
+                                        text="Đã ban hành báo cáo đánh giá")
+    with time_machine.travel("2024-06-25 09:00 +0700", tick=False):
+        services.review_report(report, coordinator, accept=True)
+    return assignment
+
+
+def status_on(client: Any, task_id: int, day: str) -> str:
+    return client.get(reverse("web:task", args=[task_id]) + f"?as_of={day}").context["status"]
+
+
+def test_a_task_is_done_only_from_the_day_its_report_was_accepted(
+        as_leader: Any, finished_in_june: Any) -> None:
+    task = finished_in_june.task_id
+    assert status_on(as_leader, task, "2024-06-05") == "not_started"
+    assert status_on(as_leader, task, "2024-06-22") == "due_soon"
+    assert status_on(as_leader, task, "2024-06-26") == "done"
+    assert status_on(as_leader, task, "26/06/2024") == "done"
+
+
+def test_reports_written_after_the_date_are_hidden(as_leader: Any,
+                                                   finished_in_june: Any) -> None:
+    url = reverse("web:task", args=[finished_in_june.task_id])
+    before = as_leader.get(url + "?as_of=2024-06-01")
+    assert "Đã ban hành báo cáo đánh giá" not in before.content.decode()
+    assert before.context["hidden_reports"] == 1
+    after = as_leader.get(url + "?as_of=2024-07-01")
+    assert "Đã ban hành báo cáo đánh giá" in after.content.decode()
+
+
+def test_the_overview_counts_on_the_date(as_leader: Any, finished_in_june: Any) -> None:
+    before = as_leader.get(reverse("web:overview") + "?as_of=2024-06-01").context["view"]
+    after = as_leader.get(reverse("web:overview") + "?as_of=2024-07-01").context["view"]
+    assert before.counts["done"] == 0
+    assert after.counts["done"] == 1
+    assert [m for m, n, _total in after.completions if n] == ["2024-06"]
+
+
+def test_every_page_takes_the_date_and_its_links_keep_it(
+        as_leader: Any, finished_in_june: Any) -> None:
+    agency = finished_in_june.agency_id
+    plan = finished_in_june.task.plan_id
+    for url in (reverse("web:overview"), reverse("web:plans"), reverse("web:plan", args=[plan]),
+                reverse("web:agencies"), reverse("web:agency", args=[agency]),
+                reverse("web:timeline"), reverse("web:search") + "?q=a&",
+                reverse("web:task", args=[finished_in_june.task_id])):
+        sep = "&" if "?" in url else "?"
+        page = as_leader.get(f"{url}{sep}as_of=2024-06-01")
+        assert page.status_code == 200, url
+        text = page.content.decode()
+        assert "01/06/2024" in text, url
+        assert "as_of=2024-06-01" in text, url
+
+
+def test_an_invalid_date_shows_today_with_a_warning(as_leader: Any,
+                                                    published_plan: Any) -> None:
+    page = as_leader.get(reverse("web:overview") + "?as_of=hom-qua")
+    assert page.status_code == 200
+    assert "Ngày xem không hợp lệ" in page.content.decode()

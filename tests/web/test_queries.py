@@ -1,0 +1,103 @@
+"""Each page costs the same number of queries for 5 tasks or 50 (and for 1 report or 10):
+rows are fetched in bulk, statuses computed in Python."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest_django import SMALL_PLAN
+from theodoi.tracking import services
+from theodoi.tracking.models import Assignment, Plan
+
+
+def plan_json(n: int, number: str) -> dict[str, Any]:
+    """The small plan's tasks repeated to make `n` tasks over three sections."""
+    data = copy.deepcopy(SMALL_PLAN)
+    data["plan"]["number"] = number
+    tasks = []
+    for i in range(n):
+        task = copy.deepcopy(SMALL_PLAN["tasks"][i % len(SMALL_PLAN["tasks"])])
+        task["code"] = f"{['I', 'II', 'III'][i % 3]}.{i + 1}"
+        tasks.append(task)
+    data["tasks"] = tasks
+    return data
+
+
+def publish(n: int, number: str, coordinator: Any, registry: Any, reporter: Any) -> Plan:
+    """A published plan of `n` tasks where agency A reported on each of its assignments."""
+    plan = services.import_plan(plan_json(n, number), user=coordinator)
+    plan = services.publish_plan(plan, user=coordinator, on=date(2024, 5, 1), registry=registry)
+    for assignment in Assignment.objects.filter(task__plan=plan, agency=reporter.profile.agency):
+        report = services.submit_report(assignment, reporter, status="in_progress", percent=50)
+        services.review_report(report, coordinator, accept=True)
+    return plan
+
+
+def queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context)
+
+
+PAGES: dict[str, Callable[[Plan, Any], str]] = {
+    "overview": lambda plan, agency: reverse("web:overview"),
+    "plan overview": lambda plan, agency: reverse("web:overview") + f"?plan={plan.pk}",
+    "plans": lambda plan, agency: reverse("web:plans"),
+    "plan": lambda plan, agency: reverse("web:plan", args=[plan.pk]),
+    "agencies": lambda plan, agency: reverse("web:agencies"),
+    "agency": lambda plan, agency: reverse("web:agency", args=[agency.pk]),
+    "timeline": lambda plan, agency: reverse("web:timeline") + "?by=month",
+    "search": lambda plan, agency: reverse("web:search") + "?q=ke+hoach&status=overdue",
+    "search by agency": lambda plan, agency: reverse("web:search") + f"?agency={agency.pk}",
+    "as of a past date": lambda plan, agency: reverse("web:overview") + "?as_of=2024-06-01",
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_a_page_costs_the_same_for_5_and_50_tasks(
+        client: Any, coordinator: Any, reporter_a: Any, fake_registry: Any, page: str,
+        django_assert_max_num_queries: Any) -> None:
+    client.force_login(coordinator)
+    agency = reporter_a.profile.agency
+    small = publish(5, "5/QĐ", coordinator, fake_registry, reporter_a)
+    few = queries(client, PAGES[page](small, agency))
+    large = publish(50, "50/QĐ", coordinator, fake_registry, reporter_a)
+    with django_assert_max_num_queries(few):
+        client.get(PAGES[page](large, agency))
+    assert queries(client, PAGES[page](large, agency)) == few
+
+
+def test_the_task_page_costs_the_same_for_1_and_10_reports(
+        client: Any, coordinator: Any, reporter_a: Any, published_plan: Any,
+        django_assert_max_num_queries: Any) -> None:
+    client.force_login(coordinator)
+    assignment = Assignment.objects.get(task__plan=published_plan, task__code="II.2",
+                                        agency=reporter_a.profile.agency)
+    url = reverse("web:task", args=[assignment.task_id])
+    services.submit_report(assignment, reporter_a, status="in_progress", percent=10)
+    few = queries(client, url)
+    for i in range(9):
+        report = services.submit_report(assignment, reporter_a, status="in_progress",
+                                        percent=20 + i, links=["https://a.vn/x"])
+        services.review_report(report, coordinator, accept=i % 2 == 0, reason="Thiếu")
+    with django_assert_max_num_queries(few):
+        client.get(url)
+
+
+def test_the_review_page_costs_the_same_for_5_and_50_draft_tasks(
+        client: Any, coordinator: Any, django_assert_max_num_queries: Any) -> None:
+    client.force_login(coordinator)
+    small = services.import_plan(plan_json(5, "5/D"), user=coordinator)
+    few = queries(client, reverse("web:plan-review", args=[small.pk]))
+    large = services.import_plan(plan_json(50, "50/D"), user=coordinator)
+    with django_assert_max_num_queries(few):
+        client.get(reverse("web:plan-review", args=[large.pk]))

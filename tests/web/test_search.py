@@ -1,0 +1,50 @@
+"""Search: words without diacritics find the printed text; filters narrow the list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import time_machine
+from django.urls import reverse
+
+
+def codes(client: Any, query: str) -> list[str]:
+    response = client.get(reverse("web:search") + "?" + query)
+    assert response.status_code == 200
+    return [row.task.code for row in response.context["page"].object_list]
+
+
+def test_words_without_diacritics_find_the_vietnamese_text(as_leader: Any,
+                                                          published_plan: Any) -> None:
+    assert codes(as_leader, "q=chuyen+doi+so") == ["I.2", "III.A.1"]
+    assert codes(as_leader, "q=chuyển+đổi+số") == ["I.2", "III.A.1"]
+    assert codes(as_leader, "q=CHUYEN+DOI") == ["I.2", "III.A.1"]
+    assert codes(as_leader, "q=nghi+dinh+thu+nghiem") == ["II.2"]
+    assert codes(as_leader, "q=khong+co+dau+nao") == []
+
+
+def test_filters_by_agency_section_and_plan(as_leader: Any, published_plan: Any,
+                                            agency_b: Any, draft_plan: Any) -> None:
+    assert codes(as_leader, f"agency={agency_b.pk}") == ["I.1", "I.2", "II.1", "III.A.1"]
+    assert codes(as_leader, "section=III") == ["III.A.1"]
+    assert codes(as_leader, "section=III.A") == ["III.A.1"]
+    assert codes(as_leader, "section=I") == ["I.1", "I.2"]
+    assert codes(as_leader, f"plan={published_plan.pk}&q=nghi+dinh") == ["II.2"]
+
+
+def test_filters_by_status_and_due_dates(as_leader: Any, published_plan: Any) -> None:
+    with time_machine.travel("2024-05-10 10:00 +0700", tick=False):
+        assert codes(as_leader, "status=overdue") == ["I.1", "I.2"]  # April not reported
+        assert codes(as_leader, "status=awaiting_date") == ["II.2"]
+        assert codes(as_leader, "due_from=01/06/2024&due_to=30/06/2024") == ["III.A.1"]
+        assert codes(as_leader, "due_from=2024-04-01&due_to=2024-04-30") == ["I.2"]
+
+
+def test_drafts_are_not_searched_for_anyone(as_coordinator: Any, draft_plan: Any) -> None:
+    assert codes(as_coordinator, "q=chuyen+doi+so") == []
+
+
+def test_a_bad_date_is_an_error_not_a_crash(as_leader: Any, published_plan: Any) -> None:
+    response = as_leader.get(reverse("web:search") + "?due_from=31/02/2024")
+    assert response.status_code == 200
+    assert response.context["form"].errors
