@@ -34,7 +34,8 @@ PREDICATES = (
 )
 _PREDICATE_RE = re.compile(
     # "các tổ chức" is a noun (organisations), "tổ chức" alone a verb (to organise).
-    r"(?:,\s*)?(?<!\bcác)(?<!\bmỗi)(?<!\bnhững)\s(?:" + "|".join(re.escape(p) for p in sorted(PREDICATES, key=len, reverse=True))
+    r"(?:,\s*)?(?<!\bcác)(?<!\bmỗi)(?<!\bnhững)\s(?:"
+    + "|".join(re.escape(p) for p in sorted(PREDICATES, key=len, reverse=True))
     + r")(?=[\s,:;.]|$)"
 )
 _PARTNERS = re.compile(r"\bphối hợp(?: với)?\s+(.+)", re.IGNORECASE | re.S)

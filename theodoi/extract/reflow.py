@@ -12,6 +12,7 @@ width from a first pass so that the second pass can use it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -60,10 +61,15 @@ _IN_LINE_CUT = re.compile(
     rf"(?<=[^\s\-–+•])\s+(?=(?:{_DEADLINE_STARTS}|{_AGENCY_STARTS})\b)|(?<=\S)\s+(?=-\s)"
 )
 _CONNECTOR_END = re.compile(
-    r"(?:,|\bvà|\bcủa|\bcác|\bvề|\bđến|\btheo|\btại|\bcho|\bvới|\btrong|\bsố|\bngày|\btháng|"
-    r"\bquý|\bnăm|\bhoặc|\bđể|\bthuộc|\bnhà|\bđược|-|–)$",
+    r"(?:,|\bvà|\bcủa|\bcác|\bvề|\bđến|\btheo|\btại|\bcho|\bvới|\btrong|\bngày|\btháng|"
+    r"\bquý|\bnăm|\bhoặc|\bđể|\bthuộc|\bnhà|\bđược|\bkhi|-|–)$",
     re.IGNORECASE,
 )
+# A legal instrument named without its title ("... khi Luật") continues on the next line.
+_INSTRUMENT_END = re.compile(r"\b(?:Luật|Nghị định|Quyết định|Đề án|Kế hoạch|Thông tư|Chỉ thị)$")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_AGENCY_LINE_START = re.compile(rf"(?:{_AGENCY_STARTS})\b")
+_AGENCY_HEAD_END = re.compile(rf"\b(?:{_AGENCY_STARTS})$")
 
 
 def tokenize(lines: Sequence[str]) -> list[Token]:
@@ -123,7 +129,7 @@ def _content_cost(column: str, tokens: Sequence[Token], *, sub_row: bool) -> flo
     if column == DEADLINE:
         if not is_deadline_text(text):
             return 4.0 + 0.5 * len(real)
-        return _overrun_cost(real)
+        return _overrun_cost(real) + (1.5 if _INSTRUMENT_END.search(text) else 0.0)
     if column in AGENCY_COLUMNS:
         if text in {"-", "–"}:
             return 0.0
@@ -132,9 +138,29 @@ def _content_cost(column: str, tokens: Sequence[Token], *, sub_row: bool) -> flo
         cost = 2.5 * bad
         if is_deadline_text(text):
             cost += 3.0
+        if _YEAR.search(text):
+            cost += 2.0  # agencies are not dated; a year belongs to a deadline or a result
+        for previous, token in itertools.pairwise(real):
+            # A new agency name on a new line with no separator before it: a new cell.
+            if (
+                token.line_start
+                and _AGENCY_LINE_START.match(token.text)
+                and not re.search(r"(?:[,;]|\bvà)$", previous.text)
+                and not _CONNECTOR_END.search(previous.text)
+                and not _AGENCY_HEAD_END.search(previous.text)
+            ):
+                cost += 2.0
         return cost
-    # Prose columns: a cell made only of a deadline or only of agency names is unlikely.
+    # Prose columns: a cell made only of a deadline or only of agency names is unlikely,
+    # and a new paragraph (blank line, capital, no bullet) mostly starts a new cell.
     cost = 0.0
+    for previous, token in itertools.pairwise(real):
+        if (
+            token.blank_before
+            and token.text[:1].isupper()
+            and not _CONNECTOR_END.search(previous.text)
+        ):
+            cost += 0.7
     if len(text) < 40 and is_deadline_text(text):
         cost += 2.5
     if real[0].text.startswith(("-", "–")) and column == NAME:

@@ -157,7 +157,7 @@ _CODE_LINE = re.compile(
 # Words after which a number continues the same cell (lower or title case: a heading in
 # capitals such as "V DỮ LIỆU SỐ" does not count).
 _NEEDS_NUMBER = re.compile(
-    r"(?:\b(?:[Tt]háng|[Qq]uý|[Nn]gày|[Nn]ăm|số|khoản|[Đđ]iều|giai đoạn)|\w[-/])\s*$"
+    r"(?:\b(?:[Tt]háng|[Qq]uý|[Nn]gày|[Nn]ăm|khoản|[Đđ]iều|giai đoạn)|\w[-/])\s*$"
 )
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _OUTLINE_HEADING = re.compile(r"^\s*(?P<roman>[IVX]{1,5})\.\s+\S")
