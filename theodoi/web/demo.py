@@ -49,10 +49,11 @@ def seed_files(prefixes: tuple[str, ...], folder: Path = SEEDS) -> list[Path]:
     return [next(folder.glob(f"{p}_*.txt")) for p in prefixes]
 
 
-def load(log: Callable[[str], Any] = print, groups: tuple[tuple[str, ...], ...] = GROUPS,
+def load(log: Callable[[str], Any] = print, groups: tuple[tuple[str, ...], ...] | None = None,
          folder: Path = SEEDS, registry: Any = None) -> DemoResult:
     """Load everything the demo shows; `log` hears what is happening."""
     registry = registry or services.default_registry()
+    groups = GROUPS if groups is None else groups
     result = DemoResult()
     coordinator = _user("dieuphoi", "Điều phối viên", Role.COORDINATOR)
     leader = _user("lanhdao", "Lãnh đạo", Role.LEADER)

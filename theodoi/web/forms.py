@@ -54,6 +54,7 @@ class UploadForm(forms.Form):
     files = MultipleFileField(
         label=_("Tệp quyết định (PDF, DOCX, văn bản)"),
         help_text=_("Có thể chọn nhiều tệp là các bản của cùng một quyết định."),
+        allow_empty_file=True,  # the reader says why an empty file is no decision
     )
 
     def clean_files(self) -> list[Any]:
