@@ -89,6 +89,11 @@ def tokenize(lines: Sequence[str]) -> list[Token]:
         for index, piece in enumerate(pieces):
             tokens.append(Token(piece, blank_before=blank and index == 0, split_in_line=index > 0))
         blank = False
+    # A whitespace-only line marks an empty cell only between cells, not at a row's ends.
+    while tokens and tokens[-1].empty_marker:
+        tokens.pop()
+    while tokens and tokens[0].empty_marker:
+        tokens.pop(0)
     return tokens
 
 
@@ -229,9 +234,17 @@ def _boundary_cost(tokens: Sequence[Token], index: int) -> float:
 
 
 def segment_row(
-    lines: Sequence[str], model: ColumnModel, *, sub_row: bool = False
+    lines: Sequence[str],
+    model: ColumnModel,
+    *,
+    sub_row: bool = False,
+    open_columns: frozenset[str] | None = None,
 ) -> RowCells:
-    """The row's lines split into the model's columns, in order, at the best cut points."""
+    """The row's lines split into the model's columns, in order, at the best cut points.
+
+    `open_columns`, for the part of a row after a page break, names the columns whose
+    text the break cut off: only they are expected to continue.
+    """
     tokens = tokenize(lines)
     columns = model.fields
     n, k = len(tokens), len(columns)
@@ -244,6 +257,13 @@ def segment_row(
         segment = tokens[start:end]
         if column == DEADLINE and len(segment) > 14:
             return 50.0
+        if open_columns is not None:
+            if not segment:
+                return 0.0
+            closed = 0.0 if column in open_columns else 2.0
+            return closed + _width_cost(column, segment, model) + (
+                _content_cost(column, segment, sub_row=True) if column == DEADLINE else 0.0
+            )
         return _content_cost(column, segment, sub_row=sub_row) + _width_cost(
             column, segment, model
         )
@@ -283,6 +303,17 @@ def _lines_of(tokens: Sequence[Token]) -> list[str]:
         else:
             lines.append(token.text)
     return lines
+
+
+def cut_columns(cells: RowCells, model: ColumnModel, fill: float = 0.6) -> frozenset[str]:
+    """Columns whose last line fills the column: a page break may have cut their text."""
+    open_columns = set()
+    for column in model.fields:
+        lines = cells.cells.get(column) or []
+        width = model.widths.get(column)
+        if lines and (not width or len(lines[-1]) >= fill * width):
+            open_columns.add(column)
+    return frozenset(open_columns)
 
 
 def estimate_widths(rows: Sequence[RowCells], fields: Sequence[str]) -> dict[str, int]:

@@ -27,7 +27,13 @@ from theodoi.extract.columns import (
     is_header_text,
 )
 from theodoi.extract.document import Document, Paragraph, Table
-from theodoi.extract.reflow import ColumnModel, RowCells, estimate_widths, segment_row
+from theodoi.extract.reflow import (
+    ColumnModel,
+    RowCells,
+    cut_columns,
+    estimate_widths,
+    segment_row,
+)
 from theodoi.extract.text import nfc
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
@@ -413,7 +419,13 @@ def _segment_all(rows: list[_Row], model: ColumnModel) -> list[list[RowCells]]:
         if row.kind == "group":
             out.append([RowCells({NAME: [row.title or ""]})])
             continue
-        parts = [segment_row(part, model) for part in _page_parts(row.lines)]
+        parts: list[RowCells] = []
+        for part in _page_parts(row.lines):
+            if parts and model.widths:
+                open_columns = cut_columns(_concat_parts(parts, model.fields), model)
+                parts.append(segment_row(part, model, open_columns=open_columns))
+            else:
+                parts.append(segment_row(part, model))
         cells = _concat_parts(parts, model.fields)
         sub_rows = []
         pre_parts = _page_parts(row.pre_lines)
