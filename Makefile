@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml $(SYSTEM_STAMP)
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/theodoi demo
+	$(BIN)/theodoi demo && $(BIN)/theodoi demo-web
 
 lint: $(STAMP)
 	$(BIN)/ruff check theodoi tests bench

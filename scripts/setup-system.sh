@@ -3,6 +3,7 @@
 #
 #   scripts/setup-system.sh              OCR: tesseract-ocr tesseract-ocr-vie poppler-utils;
 #                                        PDF reports: fonts-liberation2 (Times-like, Vietnamese)
+#                                        browser tests: chromium (Debian's, driven by Playwright)
 #   WITH_LIBREOFFICE=1 scripts/setup-system.sh
 #                                        also libreoffice-writer-nogui (legacy .doc/.odt and
 #                                        rebuilding the test fixtures; ~260 MB, not needed
@@ -12,7 +13,7 @@
 # when something is missing. Needs root (or sudo) only in that case.
 set -eu
 
-packages="tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation2"
+packages="tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation2 chromium"
 if [ "${WITH_LIBREOFFICE:-0}" = "1" ]; then
     packages="$packages libreoffice-writer-nogui"
 fi

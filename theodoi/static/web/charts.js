@@ -17,7 +17,7 @@
       data: {
         labels: labels,
         datasets: [
-          { type: "bar", label: lang === "en" ? "Completed in the month" : "Hoàn thành trong tháng",
+          { type: "bar", maxBarThickness: 36, label: lang === "en" ? "Completed in the month" : "Hoàn thành trong tháng",
             data: completions.monthly, backgroundColor: color("--done"), yAxisID: "y" },
           { type: "line", label: lang === "en" ? "Completed so far" : "Lũy kế",
             data: completions.cumulative, borderColor: color("--accent"), backgroundColor: color("--accent"),
