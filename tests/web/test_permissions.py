@@ -4,6 +4,7 @@ write leaves nothing behind."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ from django.urls import reverse
 from tests.conftest_django import make_user
 from tests.web.conftest import assignment_of
 from theodoi.tracking import services
-from theodoi.tracking.models import DeadlineChange, Plan, ProgressReport
+from theodoi.tracking.models import DeadlineChange, Plan, PlanFile, ProgressReport
+from theodoi.web import imports
+from theodoi.web.models import PlanImport
 
 ROLES = ("anonymous", "outsider", "leader", "reporter_a", "reporter_b", "coordinator")
 READERS = {"leader", "reporter_a", "reporter_b", "coordinator"}
@@ -29,7 +32,17 @@ def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any,
     report = services.submit_report(
         mine, reporter_a, status="in_progress", percent=20, text="Đang làm",
         files=[SimpleUploadedFile("bien-ban.txt", b"bien ban")])
+    plan_file = PlanFile.objects.create(
+        plan=published_plan, file=SimpleUploadedFile("qd.txt", b"quyet dinh"), name="qd.txt")
+    correction = PlanImport.objects.create(
+        plan=published_plan, kind="correction", file_names=["qd-sua.txt"],
+        plan_json=published_plan.plan_json, created_by=coordinator)
+    job = imports.Job(id=f"job-{coordinator.pk}", user_id=coordinator.pk,
+                      folder=Path("/nonexistent"), names=["qd.txt"],
+                      state=imports.FAILED, error="Tệp rỗng")
+    imports._remember(job)
     return {
+        "plan_file": plan_file, "correction": correction, "job": job,
         "plan": published_plan, "draft": draft_plan, "mine": mine, "theirs": theirs,
         "report": report, "evidence": report.files.get(), "task": mine.task,
         "users": {"coordinator": coordinator, "leader": leader, "reporter_a": reporter_a,
@@ -54,6 +67,7 @@ READ_PAGES = {
     "search": lambda w: reverse("web:search") + "?q=ke+hoach",
     "evidence": lambda w: reverse("web:evidence-file", args=[w["evidence"].pk]),
     "plan overview": lambda w: reverse("web:overview") + f"?plan={w['plan'].pk}",
+    "plan file": lambda w: reverse("web:plan-file", args=[w["plan_file"].pk]),
 }
 
 
@@ -79,6 +93,8 @@ COORDINATOR_PAGES = {
         "web:task-edit", args=[w["draft"].pk, w["draft"].tasks.first().pk]),
     "import correction": lambda w: reverse("web:import-correction", args=[w["plan"].pk]),
     "draft overview": lambda w: reverse("web:overview") + f"?plan={w['draft'].pk}",
+    "import job": lambda w: reverse("web:import-job", args=[w["job"].id]),
+    "correction": lambda w: reverse("web:correction", args=[w["correction"].pk]),
 }
 
 
@@ -156,11 +172,16 @@ def _writes(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any], Any]]
                             lambda: draft.tasks.filter(name="Tên mới").count()),
         "upload": (reverse("web:import"),
                    {"files": SimpleUploadedFile("a.txt", b"khong co gi")}, Plan.objects.count),
+        "upload correction": (reverse("web:import-correction", args=[plan.pk]),
+                              {"files": SimpleUploadedFile("a.txt", b"khong co gi")},
+                              PlanImport.objects.count),
+        "apply correction": (reverse("web:correction", args=[world["correction"].pk]), {},
+                             lambda: PlanImport.objects.filter(applied_at__isnull=False).count()),
     }
 
 
 WRITES = ("accept report", "return report", "set date", "publish", "choose agencies",
-          "edit draft task", "upload")
+          "edit draft task", "upload", "upload correction", "apply correction")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -172,7 +193,7 @@ def test_coordinator_writes_are_refused_to_everyone_else(
     response = client_for(client, world, role).post(url, form)
     if role == "coordinator":
         assert response.status_code in (200, 302)
-        if write != "upload":  # a file that is not a decision writes nothing
+        if not write.startswith("upload"):  # a file that is no decision writes nothing
             assert written() == before + 1
         return
     assert response.status_code == (302 if role == "anonymous" else 403)

@@ -168,6 +168,8 @@ def extract(job: Job) -> None:
         job.state = FAILED
     finally:
         job.finished = time.monotonic()
+    if job.state == FAILED:
+        shutil.rmtree(job.folder, ignore_errors=True)  # a file that is no decision is not kept
 
 
 def _plan_files(job: Job) -> list[File]:
