@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 
 from theodoi import cli
-from theodoi.tracking.models import Plan, ProgressReport, Role
+from theodoi.tracking.models import Plan, ProgressReport, Role, TargetValue
 from theodoi.web import demo
 
 FAST = (("003",), ("004",))  # the two samples that read in a second
@@ -36,6 +36,7 @@ def test_the_demo_publishes_plans_creates_users_and_reports(db: Any, real_regist
     reports = ProgressReport.objects.all()
     assert {r.review_state for r in reports} == {"accepted", "returned", "pending"}
     assert reports.filter(files__isnull=False).exists()
+    assert TargetValue.objects.exists()
     text = demo.credentials_text(result)
     assert demo.PASSWORD in text and "dieuphoi" in text
 

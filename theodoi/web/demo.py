@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ def load(log: Callable[[str], Any] = print, groups: tuple[tuple[str, ...], ...] 
         result.plans.append(_load_plan(seed_files(prefixes, folder), coordinator, registry, log))
     for agency in _busiest_agencies(result.plans):
         username = f"bc-{agency.registry_id}"[:150]
-        _user(username, f"Báo cáo viên {agency.name}"[:150], Role.REPORTER, agency)
+        _user(username, "", Role.REPORTER, agency)
         result.users.append((username, "reporter", agency.name))
     if not ProgressReport.objects.filter(assignment__task__plan__in=result.plans).exists():
         result.reports = _add_reports(result, coordinator, log)
@@ -197,8 +198,34 @@ def _add_reports(result: DemoResult, coordinator: Any, log: Callable[[str], Any]
                     report, coordinator, accept=scenario != "returned",
                     reason="Thiếu minh chứng: đề nghị gửi kèm văn bản đã ban hành."
                     if scenario == "returned" else "")
+        count += _report_targets(user, result.plans, coordinator)
     log(f"Thêm {count} báo cáo mẫu.")
     return count
+
+
+def _report_targets(user: Any, plans: list[Plan], coordinator: Any) -> int:
+    """The reporter's values for a few targets of the plans it has tasks in, accepted."""
+    written = 0
+    for plan in plans:
+        assignment = Assignment.objects.active().filter(
+            agency=user.profile.agency, task__plan=plan).select_related("task").first()
+        targets = [t for t in plan.targets.all() if t.goal]
+        if assignment is None or not targets:
+            continue
+        for k, target in enumerate(targets[:3]):
+            share = Decimal("0.3") + Decimal("0.1") * k
+            value = (share * 100 if target.is_percentage else target.goal * share / 3)
+            with _on(today() - timedelta(days=20 - 5 * k)):
+                report = services.submit_report(
+                    assignment, user, status=engine.REPORT_IN_PROGRESS, percent=50,
+                    text="Số liệu chỉ tiêu đến cuối kỳ.", target=target,
+                    target_value=value.quantize(Decimal(1)),
+                    period=None if assignment.task.deadline_rule().period is None
+                    else assignment.current_period(),
+                )
+                services.review_report(report, coordinator, accept=True)
+            written += 1
+    return written
 
 
 def credentials_text(result: DemoResult) -> str:
