@@ -23,8 +23,9 @@ from theodoi.tracking.models import (
     ProgressReport,
     Section,
     Task,
+    today,
 )
-from theodoi.web import asof, snapshot
+from theodoi.web import asof, preview, snapshot
 from theodoi.web.forms import ChooseAgenciesForm, ReviewForm, SearchForm, TaskDateForm
 from theodoi.web.labels import STATUS_LABELS, STATUS_ORDER
 from theodoi.web.views.common import redirect_keeping_date, role_required
@@ -93,6 +94,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     targets = snapshot.target_rows(
         snapshot.targets_with_values(Plan.objects.filter(pk=plan.pk)), as_of)
     corrections = plan.web_imports.filter(kind="correction", applied_at__isnull=True)
+    coordinator = access.is_coordinator(request.user)
+    suggestions = preview.agency_names(preview.registry(), today()) if (
+        unresolved and coordinator) else []
     return render(request, "web/plan_detail.html", {
         "plan": plan,
         "sections": [(code, titles.get(code, ""), group) for code, group in sections.items()],
@@ -103,7 +107,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "unresolved": unresolved,
         "choose_form": ChooseAgenciesForm(),
         "removed": plan.tasks.filter(removed_at__isnull=False),
-        "corrections": corrections if access.is_coordinator(request.user) else [],
+        "corrections": corrections if coordinator else [],
+        "agency_names": suggestions,
     })
 
 
