@@ -37,7 +37,8 @@ class Disagreement:
 
 
 def _key(text: str | None) -> str:
-    return (clean_cell(text) or "").lower().rstrip(" .;:,")
+    """A cell's text for comparison: "…" and "..." are one reading, as are case and spaces."""
+    return (clean_cell(text) or "").replace("…", "...").lower().rstrip(" .;:,")
 
 
 def _similarity(a: str | None, b: str | None) -> float:

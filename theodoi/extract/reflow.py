@@ -16,14 +16,18 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
-from theodoi.extract.agency_lists import AGENCY_HEADS, split_agencies
+from theodoi.extract import deadlines
+from theodoi.extract.agency_lists import AGENCY_HEADS
 from theodoi.extract.columns import DEADLINE, DETAIL, LEAD, NAME, PARTNERS, RESULT
-from theodoi.extract.deadlines import is_deadline_text
 from theodoi.extract.text import join_lines
 
 AGENCY_COLUMNS = (LEAD, PARTNERS)
+
+# The same phrases are tried many times while choosing cut points.
+is_deadline_text = lru_cache(maxsize=65536)(deadlines.is_deadline_text)
+parse_deadline = lru_cache(maxsize=65536)(deadlines.parse_deadline)
 
 
 @dataclass
@@ -34,6 +38,11 @@ class Token:
     blank_before: bool = False  # a blank line separates it from the previous token
     split_in_line: bool = False  # it continues the previous token's line
     empty_marker: bool = False  # a whitespace-only line: an empty cell in the source
+
+    # Whether an agency name begins at this token, judged on the text that follows it
+    # ("Văn" + "phòng" begins "Văn phòng"): set by `tokenize`.
+    agency_like: bool = False
+    agency_word: bool = False
 
     @property
     def line_start(self) -> bool:
@@ -67,6 +76,7 @@ _CONNECTOR_END = re.compile(
 )
 # A legal instrument named without its title ("... khi Luật") continues on the next line.
 _INSTRUMENT_END = re.compile(r"\b(?:Luật|Nghị định|Quyết định|Đề án|Kế hoạch|Thông tư|Chỉ thị)$")
+_DEADLINE_START_RE = re.compile(rf"{_DEADLINE_STARTS}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _AGENCY_LINE_START = re.compile(rf"(?:{_AGENCY_STARTS})\b")
 _AGENCY_HEAD_END = re.compile(rf"\b(?:{_AGENCY_STARTS})$")
@@ -94,6 +104,10 @@ def tokenize(lines: Sequence[str]) -> list[Token]:
         tokens.pop()
     while tokens and tokens[0].empty_marker:
         tokens.pop(0)
+    for index, token in enumerate(tokens):
+        ahead = " ".join(t.text for t in tokens[index:index + 3])
+        token.agency_like = bool(_STARTS_LIKE_AGENCY.match(ahead))
+        token.agency_word = bool(_AGENCY_LINE_START.match(ahead))
     return tokens
 
 
@@ -117,12 +131,20 @@ class ColumnModel:
     widths: dict[str, int] = field(default_factory=dict)
 
 
+_STARTS_LIKE_AGENCY = re.compile(rf"(?:[-–+]\s+)?(?:{_AGENCY_STARTS}|các\s)")
+
+
 def _starts_like_agency(text: str) -> bool:
-    return bool(re.match(rf"(?:-\s+)?(?:{_AGENCY_STARTS}|các\s)", text))
+    return bool(_STARTS_LIKE_AGENCY.match(text))
 
 
-def _content_cost(column: str, tokens: Sequence[Token], *, sub_row: bool) -> float:
-    """How badly the tokens fit the column's kind of content."""
+def _content_cost(
+    column: str, tokens: Sequence[Token], *, sub_row: bool, cut_after: bool = False
+) -> float:
+    """How badly the tokens fit the column's kind of content.
+
+    `cut_after` says a page break follows: a deadline may then be only the start of one.
+    """
     real = [t for t in tokens if not t.empty_marker]
     if not real:
         if any(t.empty_marker for t in tokens):
@@ -130,32 +152,15 @@ def _content_cost(column: str, tokens: Sequence[Token], *, sub_row: bool) -> flo
         return _EMPTY_COST.get(column, 0.5) if not sub_row else 0.2
     if any(t.empty_marker for t in tokens):
         return 3.0
-    text = join_lines([t.text for t in real])
+    if column in AGENCY_COLUMNS:
+        return _agency_cost(real)
+    text = join_lines([t.text for t in real]) if len(real) <= 16 else ""
     if column == DEADLINE:
         if not is_deadline_text(text):
+            if cut_after and _DEADLINE_START_RE.match(text):
+                return 0.5
             return 4.0 + 0.5 * len(real)
         return _overrun_cost(real) + (1.5 if _INSTRUMENT_END.search(text) else 0.0)
-    if column in AGENCY_COLUMNS:
-        if text in {"-", "–"}:
-            return 0.0
-        items = split_agencies("\n".join(t.text for t in real))
-        bad = sum(1 for item in items if not _starts_like_agency(item))
-        cost = 2.5 * bad
-        if is_deadline_text(text):
-            cost += 3.0
-        if _YEAR.search(text):
-            cost += 2.0  # agencies are not dated; a year belongs to a deadline or a result
-        for previous, token in itertools.pairwise(real):
-            # A new agency name on a new line with no separator before it: a new cell.
-            if (
-                token.line_start
-                and _AGENCY_LINE_START.match(token.text)
-                and not re.search(r"(?:[,;]|\bvà)$", previous.text)
-                and not _CONNECTOR_END.search(previous.text)
-                and not _AGENCY_HEAD_END.search(previous.text)
-            ):
-                cost += 2.0
-        return cost
     # Prose columns: a cell made only of a deadline or only of agency names is unlikely,
     # and a new paragraph (blank line, capital, no bullet) mostly starts a new cell.
     cost = 0.0
@@ -173,6 +178,44 @@ def _content_cost(column: str, tokens: Sequence[Token], *, sub_row: bool) -> flo
     return cost
 
 
+def _agency_cost(real: Sequence[Token]) -> float:
+    """How badly the tokens fit a lead or partner cell: items that are not agencies.
+
+    Items begin where `split_agencies` would begin them: at the start, after ";" and at
+    "- " bullets (a split at "," or "và" happens only before an agency word, so it never
+    makes a bad item); counting them here avoids splitting every candidate cell.
+    """
+    if len(real) == 1 and real[0].text in {"-", "–"}:
+        return 0.0
+    if len(real) > 60:
+        return 50.0
+    cost = 0.0
+    previous: Token | None = None
+    for token in real:
+        text = token.text
+        starts_item = (
+            previous is None
+            or (token.line_start and text[:2] in {"- ", "– ", "+ "})
+            or previous.text.endswith(";")
+        )
+        if starts_item and not token.agency_like:
+            cost += 2.5
+        if _YEAR.search(text):
+            cost += 2.0  # agencies are not dated; a year belongs to a deadline or a result
+        if (
+            previous is not None
+            and token.agency_word
+            and not re.search(r"(?:[,;]|\bvà)$", previous.text)
+            and not _CONNECTOR_END.search(previous.text)
+            and not _AGENCY_HEAD_END.search(previous.text)
+        ):
+            cost += 2.0  # a new agency name with no separator before it: a new cell
+        previous = token
+    if len(real) <= 4 and is_deadline_text(join_lines([t.text for t in real])):
+        cost += 3.0
+    return cost
+
+
 def _overrun_cost(tokens: Sequence[Token]) -> float:
     """A deadline cell that runs on past a complete phrase into a new sentence or bullet."""
     if tokens[0].text.startswith(("-", "–", "+")):
@@ -180,11 +223,16 @@ def _overrun_cost(tokens: Sequence[Token]) -> float:
     cost = 0.0
     for index in range(1, len(tokens)):
         first = tokens[index].text[:1]
-        if (first.isupper() or first in "-–+") and is_deadline_text(
-            join_lines([t.text for t in tokens[:index]])
-        ):
+        if not (first.isupper() or first in "-–+"):
+            continue
+        prefix = join_lines([t.text for t in tokens[:index]])
+        # Free-text deadlines ("Theo lộ trình tại Quyết định ...") may run on in capitals.
+        if is_deadline_text(prefix) and parse_deadline(prefix, 2000).kind not in FREE_TEXT_KINDS:
             cost += 2.5
     return cost
+
+
+FREE_TEXT_KINDS = ("per_plan", "conditional")
 
 
 _EMPTY_COST = {NAME: 4.0, DETAIL: 0.6, RESULT: 0.8, DEADLINE: 1.2, LEAD: 1.5, PARTNERS: 0.6}
@@ -239,6 +287,7 @@ def segment_row(
     *,
     sub_row: bool = False,
     open_columns: frozenset[str] | None = None,
+    cut_after: bool = False,
 ) -> RowCells:
     """The row's lines split into the model's columns, in order, at the best cut points.
 
@@ -260,13 +309,12 @@ def segment_row(
         if open_columns is not None:
             if not segment:
                 return 0.0
-            closed = 0.0 if column in open_columns else 2.0
-            return closed + _width_cost(column, segment, model) + (
-                _content_cost(column, segment, sub_row=True) if column == DEADLINE else 0.0
-            )
-        return _content_cost(column, segment, sub_row=sub_row) + _width_cost(
-            column, segment, model
-        )
+            # Prefer the first cut column: cells continue in column order.
+            closed = 0.1 * column_index if column in open_columns else 2.0
+            return closed + _width_cost(column, segment, model)
+        return _content_cost(
+            column, segment, sub_row=sub_row, cut_after=cut_after
+        ) + _width_cost(column, segment, model)
 
     inf = float("inf")
     best = [[inf] * (n + 1) for _ in range(k + 1)]

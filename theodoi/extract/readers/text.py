@@ -292,8 +292,7 @@ def _strip_page_furniture(lines: Sequence[str]) -> list[str]:
             continue
         line = lines[index]
         if line.startswith(" ") and not line.startswith("  ") and line.strip():
-            out.append(PAGE_BREAK)
-            line = line[1:]
+            line = line[1:]  # the extractor's mark of a new text box, not content
         out.append(line)
         index += 1
     return out
@@ -420,12 +419,14 @@ def _segment_all(rows: list[_Row], model: ColumnModel) -> list[list[RowCells]]:
             out.append([RowCells({NAME: [row.title or ""]})])
             continue
         parts: list[RowCells] = []
-        for part in _page_parts(row.lines):
+        page_parts = _page_parts(row.lines)
+        for index, part in enumerate(page_parts):
             if parts and model.widths:
                 open_columns = cut_columns(_concat_parts(parts, model.fields), model)
                 parts.append(segment_row(part, model, open_columns=open_columns))
             else:
-                parts.append(segment_row(part, model))
+                cut_after = index + 1 < len(page_parts)
+                parts.append(segment_row(part, model, cut_after=cut_after))
         cells = _concat_parts(parts, model.fields)
         sub_rows = []
         pre_parts = _page_parts(row.pre_lines)
