@@ -1,4 +1,4 @@
-"""URL routes of theodoi: the admin for now; pages and the API are added beside it."""
+"""URL routes of theodoi: pages, the API, documents and the admin."""
 
 from __future__ import annotations
 
@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("theodoi.web.api.urls")),
+    path("documents/", include("theodoi.outputs.urls")),
     path("", include("theodoi.web.urls")),
 ]
