@@ -76,6 +76,9 @@ _CONNECTOR_END = re.compile(
 )
 # A legal instrument named without its title ("... khi Luật") continues on the next line.
 _INSTRUMENT_END = re.compile(r"\b(?:Luật|Nghị định|Quyết định|Đề án|Kế hoạch|Thông tư|Chỉ thị)$")
+_NAMED_AGENCY = re.compile(
+    r"(?:Bộ|Cục|Vụ|Ngân hàng|Văn phòng|Ủy ban|Uỷ ban|UBND|Sở|Tổng cục|Trung tâm|Viện)\b"
+)
 _DEADLINE_START_RE = re.compile(rf"{_DEADLINE_STARTS}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _AGENCY_LINE_START = re.compile(rf"(?:{_AGENCY_STARTS})\b")
@@ -160,17 +163,13 @@ def _content_cost(
             if cut_after and _DEADLINE_START_RE.match(text):
                 return 0.5
             return 4.0 + 0.5 * len(real)
-        return _overrun_cost(real) + (1.5 if _INSTRUMENT_END.search(text) else 0.0)
+        cost = _overrun_cost(real) + (1.5 if _INSTRUMENT_END.search(text) else 0.0)
+        # A line starting with the name of a ministry or department ends the deadline.
+        cost += 2.0 * sum(1 for t in real[1:] if t.line_start and _NAMED_AGENCY.match(t.text))
+        return cost
     # Prose columns: a cell made only of a deadline or only of agency names is unlikely,
     # and a new paragraph (blank line, capital, no bullet) mostly starts a new cell.
-    cost = 0.0
-    for previous, token in itertools.pairwise(real):
-        if (
-            token.blank_before
-            and token.text[:1].isupper()
-            and not _CONNECTOR_END.search(previous.text)
-        ):
-            cost += 0.7
+    cost = _paragraph_cost(real)
     if len(text) < 40 and is_deadline_text(text):
         cost += 2.5
     if real[0].text.startswith(("-", "–")) and column == NAME:
@@ -213,6 +212,20 @@ def _agency_cost(real: Sequence[Token]) -> float:
         previous = token
     if len(real) <= 4 and is_deadline_text(join_lines([t.text for t in real])):
         cost += 3.0
+    return cost
+
+
+def _paragraph_cost(tokens: Sequence[Token]) -> float:
+    """New paragraphs inside one prose cell (blank line, capital, no bullet) are unusual."""
+    cost = 0.0
+    real = [t for t in tokens if not t.empty_marker]
+    for previous, token in itertools.pairwise(real):
+        if (
+            token.blank_before
+            and token.text[:1].isupper()
+            and not _CONNECTOR_END.search(previous.text)
+        ):
+            cost += 0.7
     return cost
 
 
@@ -311,7 +324,7 @@ def segment_row(
                 return 0.0
             # Prefer the first cut column: cells continue in column order.
             closed = 0.1 * column_index if column in open_columns else 2.0
-            return closed + _width_cost(column, segment, model)
+            return closed + _width_cost(column, segment, model) + _paragraph_cost(segment)
         return _content_cost(
             column, segment, sub_row=sub_row, cut_after=cut_after
         ) + _width_cost(column, segment, model)
@@ -361,6 +374,8 @@ def cut_columns(cells: RowCells, model: ColumnModel, fill: float = 0.6) -> froze
         width = model.widths.get(column)
         if lines and (not width or len(lines[-1]) >= fill * width):
             open_columns.add(column)
+        elif column == DEADLINE and lines and not is_deadline_text(join_lines(lines)):
+            open_columns.add(column)  # a deadline phrase left unfinished
     return frozenset(open_columns)
 
 
