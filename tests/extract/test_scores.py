@@ -50,12 +50,20 @@ def test_merging_003_brings_the_decision_header_that_001_lacks() -> None:
     assert merged.signer == "Phạm Minh Chính"
 
 
-def test_merging_reports_disagreements_with_both_readings() -> None:
+def test_merging_reports_disagreements_with_both_readings(tmp_path: Path) -> None:
+    # A DOCX text that reads one deadline differently from the PDF text of the same plan.
+    altered = seed_path("003").read_text(encoding="utf-8").replace(
+        "\tTháng 11\n", "\tTháng 10\n", 1
+    )
+    docx_text = tmp_path / "003_altered.txt"
+    docx_text.write_text(altered, encoding="utf-8")
     report = io.StringIO()
-    extract_plan([seed_path("001"), seed_path("003")], report=report)
+    plan = extract_plan([seed_path("001"), docx_text], report=report)
     lines = report.getvalue().splitlines()
-    assert lines, "the two sources disagree on some cells"
-    assert all("giữ" in line and "bản kia đọc" in line for line in lines)
+    assert len(lines) == 1
+    assert "II.2 deadline" in lines[0]
+    assert "“Tháng 10” (003_altered.txt)" in lines[0] and "“Tháng 11” (001_" in lines[0]
+    assert next(t for t in plan.tasks if t.code == "II.2").deadline == "Tháng 10"
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "003", "004"])
