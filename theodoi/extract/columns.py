@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from theodoi.extract.text import nfc
+from theodoi.registry.text import fold
 
 CODE, NAME, DETAIL, RESULT, DEADLINE, LEAD, PARTNERS, NOTE = (
     "code", "name", "detail", "result", "deadline", "lead", "partners", "note",
@@ -28,8 +28,11 @@ _HEADER_PHRASES: tuple[tuple[str, str], ...] = (
      r"hoạt\s+động))?|(?:tên\s+)?hoạt\s+động|công\s+việc|nhiệm\s+vụ", NAME),
     (r"ghi\s+chú", NOTE),
 )
+# Matched on folded text (no diacritics), so that an OCR'd "Chỉ tiết" still names a column.
 _HEADER_RE = re.compile(
-    "|".join(f"(?P<g{i}>{pattern})" for i, (pattern, _field) in enumerate(_HEADER_PHRASES)),
+    "|".join(
+        f"(?P<g{i}>{fold(pattern)})" for i, (pattern, _field) in enumerate(_HEADER_PHRASES)
+    ),
     re.IGNORECASE,
 )
 
@@ -37,7 +40,7 @@ _HEADER_RE = re.compile(
 def fields_in_header_text(text: str) -> list[str]:
     """The fields named in a header, in the order printed ("TT Nhiệm vụ Kết quả ...")."""
     found: list[str] = []
-    for match in _HEADER_RE.finditer(nfc(text)):
+    for match in _HEADER_RE.finditer(fold(text)):
         field = _HEADER_PHRASES[int(match.lastgroup[1:])][1]  # type: ignore[index]
         if field not in found:
             found.append(field)
@@ -63,10 +66,10 @@ _HEADER_VOCABULARY = (
     "cơ quan đơn vị chủ trì phối hợp tiến độ thời hạn ghi chú nội dung hoạt động công việc "
     "đạt được đầu ra , giải pháp"
 )
-HEADER_WORDS = frozenset(_HEADER_VOCABULARY.split(" "))
+HEADER_WORDS = frozenset(fold(_HEADER_VOCABULARY).split(" "))
 
 
 def is_header_fragment(line: str) -> bool:
     """True when every word of `line` is a header word (a header repeated on a new page)."""
-    words = re.findall(r"[^\s,]+", nfc(line).lower())
+    words = re.findall(r"[^\s,]+", fold(line))
     return bool(words) and all(w in HEADER_WORDS for w in words)
