@@ -89,6 +89,9 @@ class Task:
     partners: list[str] = field(default_factory=list)
     # Not part of plan-json: set when the source around this row is damaged.
     uncertain: bool = False
+    # Not part of plan-json: (deadline, result) of each sub-row when the task was printed
+    # over several, each with its own deadline; they become `due.steps`.
+    sub_deadlines: list[tuple[str, str | None]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {

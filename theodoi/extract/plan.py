@@ -15,7 +15,7 @@ from theodoi.extract.columns import (
     field_of_header_cell,
 )
 from theodoi.extract.deadlines import parse_deadline
-from theodoi.extract.document import Document, Paragraph, Table
+from theodoi.extract.document import Document, Table
 from theodoi.extract.metadata import read_metadata
 from theodoi.extract.model import Due, Plan, Step, Task
 from theodoi.extract.narrative import narrative_tasks
@@ -150,8 +150,7 @@ def _merge_sub_rows(task: Task, rows: list[dict[str, str | None]]) -> None:
             setattr(task, name, " ".join(values) if values else None)
     task.lead = split_agencies(_raw_join(rows, "lead"))
     task.partners = split_agencies(_raw_join(rows, "partners"))
-    deadlines = [(r.get(DEADLINE), r.get(RESULT)) for r in rows if r.get(DEADLINE)]
-    task._sub_deadlines = deadlines  # type: ignore[attr-defined]
+    task.sub_deadlines = [(r[DEADLINE], r.get(RESULT)) for r in rows if r.get(DEADLINE)]
 
 
 def _raw_join(rows: list[dict[str, str | None]], name: str) -> str | None:
@@ -163,17 +162,14 @@ def _normalise_deadlines(plan: Plan) -> None:
     """Each task's `due` from its deadline phrase(s), in the plan's year; unknown ones warned."""
     year = plan.meta.year
     for task in plan.tasks:
-        sub = getattr(task, "_sub_deadlines", None) or []
-        if len(sub) > 1:
-            task.due = _stepped_due(sub, year)
+        if len(task.sub_deadlines) > 1:
+            task.due = _stepped_due(task.sub_deadlines, year)
         elif task.deadline is not None and task.due.kind == "none":
             task.due = parse_deadline(task.deadline, year)
         if task.deadline and task.due.kind == "none":
             plan.warnings.append(
                 f"{task.code}: không hiểu thời hạn “{task.deadline}” (giữ nguyên văn bản)"
             )
-        if hasattr(task, "_sub_deadlines"):
-            del task._sub_deadlines  # type: ignore[attr-defined]
 
 
 def _stepped_due(sub: Sequence[tuple[str | None, str | None]], year: int | None) -> Due:
@@ -196,4 +192,4 @@ def _likely_year(tasks: Sequence[Task]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-__all__ = ["NoPlanFound", "Paragraph", "build_plan", "table_tasks"]
+__all__ = ["NoPlanFound", "build_plan", "table_tasks"]
