@@ -118,14 +118,12 @@ def _tabbed_document(lines: Sequence[str], source: str) -> Document:
             current_row.append([stripped_tab])
             continue
         if in_table and line.strip() == "":
+            # A blank line ends a complete row; inside a short one it separates paragraphs.
             if current_row and len(current_row) >= width:
                 width = max(width, len(current_row))
                 flush_row()
-            elif not blocks and current_row:
-                width = len(current_row)
-                flush_row()
             continue
-        if in_table and current_row and _continues_cell(line, lines):
+        if in_table and current_row and _continues_cell(line):
             current_row[-1].append(line)
             continue
         if in_table:
@@ -137,7 +135,7 @@ def _tabbed_document(lines: Sequence[str], source: str) -> Document:
     return doc
 
 
-def _continues_cell(line: str, lines: Sequence[str]) -> bool:
+def _continues_cell(line: str) -> bool:
     """A line without a tab inside a table row: a further paragraph of the last cell."""
     return bool(line.strip()) and not re.match(r"^[IVX]+\.\s+[A-ZĐ]", line)
 
