@@ -18,10 +18,10 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-import unicodedata
 from dataclasses import dataclass, field
 
 from theodoi.extract.document import Paragraph, Table
+from theodoi.extract.text import nfc
 
 
 @dataclass
@@ -90,10 +90,6 @@ class TableFragment:
     columns: list[float] = field(default_factory=list)  # unruled: inner column edges
     left: float = 0.0
     right: float = 0.0
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 # ---------------------------------------------------------------------------------------

@@ -40,10 +40,10 @@ from theodoi.extract.readers.layout import (
     is_page_number,
     lines_to_fragments,
     lines_to_unruled_table,
-    nfc,
     stitch_fragments,
     words_to_lines,
 )
+from theodoi.extract.text import nfc
 
 DPI = 300
 MAX_PIXELS = 60_000_000  # an A3 page at 400 dpi is 31 Mpx

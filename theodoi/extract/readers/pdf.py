@@ -30,10 +30,10 @@ from theodoi.extract.readers.layout import (
     is_page_number,
     lines_to_fragments,
     lines_to_unruled_table,
-    nfc,
     stitch_fragments,
     words_to_lines,
 )
+from theodoi.extract.text import nfc
 
 MIN_TEXT_CHARS = 20  # fewer characters than this on a page with an image: a scan
 
