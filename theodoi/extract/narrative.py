@@ -54,11 +54,13 @@ def narrative_tasks(paragraphs: Sequence[str]) -> list[Task]:
     items = _numbered_items(paragraphs)
     tasks: list[Task] = []
     by_code: dict[str, Task] = {}
+    items_by_code = {item.code: item for item in items}
     for index, item in enumerate(items):
         next_code = items[index + 1].code if index + 1 < len(items) else ""
         is_heading = next_code.startswith(item.code + ".")
-        parent = by_code.get(item.code.rsplit(".", 1)[0]) if item.code.count(".") > 1 else None
-        parent_item = next((i for i in items if i.code == item.code.rsplit(".", 1)[0]), None)
+        parent_code = item.code.rsplit(".", 1)[0] if item.code.count(".") > 1 else None
+        parent = by_code.get(parent_code) if parent_code else None
+        parent_item = items_by_code.get(parent_code) if parent_code else None
         task = Task(code=item.code, name=item.text)
         own_lead = _subject(item.text)
         requested_in_text = _requested(item.text)
