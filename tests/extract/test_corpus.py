@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import DATA
 from tests.extract.test_scores import f1_of
+from theodoi.cli import UserError
 from theodoi.extract.commands import extract_plan
 
 CORPUS = DATA / "corpus"
@@ -39,12 +40,15 @@ def floor_of(folder: Path, source: Path) -> float:
 
 
 @pytest.mark.parametrize(
-    ("folder", "source"), corpus_cases(), ids=lambda p: p.name if p.suffix else p.name
+    ("folder", "source"), corpus_cases(), ids=lambda p: p.name
 )
 def test_corpus_document_scores_at_least_its_floor(folder: Path, source: Path) -> None:
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
-    plan = extract_plan([source])
-    assert f1_of(gold, plan.to_json()) >= floor_of(folder, source)
+    try:
+        predicted = extract_plan([source]).to_json()
+    except UserError:
+        predicted = {"plan": {}, "tasks": [], "targets": []}  # read nothing: F1 0
+    assert f1_of(gold, predicted) >= floor_of(folder, source)
 
 
 def test_every_corpus_document_has_its_provenance() -> None:
