@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Build the DOCX and PDF shapes of a corpus document from the converter Markdown it was found in.
+
+    corpus_shapes_b.py FOLDER/source.md [--docx FOLDER/source.docx] [--pdf FOLDER/source.pdf]
+
+The Markdown (a PDF converter's output: paragraphs, then the task table cut into several
+`<table>` blocks at page breaks) is turned back into the document a user would hold: one
+ruled table whose page-break continuation rows are joined to the row they continue, the
+converter's stray lines between blocks dropped, inline LaTeX (`$100 \\%$`) and split words
+("T ăng") restored, section rows (a Roman numeral) printed as one merged cell. The DOCX is
+written with python-docx, the PDF with WeasyPrint from HTML. Used once to make the files
+committed under tests/data/corpus/; nothing here runs in the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROMAN = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
+MATH = re.compile(r"\$([^$]+)\$")
+
+
+class _Tables(HTMLParser):
+    """Collects the rows (lists of cell texts) of one `<table>` block."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(clean("".join(self._cell)))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _math_text(expr: str) -> str:
+    """Return the plain text of a converter's inline LaTeX ("1 \\mathrm { k m }" -> "1 km")."""
+    expr = re.sub(r"\\acute\s*\{([^{}]*)\}", lambda m: m.group(1).strip() + "\u0301", expr)
+    expr = expr.replace("\\%", "%")
+    expr = re.sub(r"\\[a-zA-Z]+", " ", expr).replace("{", " ").replace("}", " ")
+    out = ""
+    for token in expr.split():
+        # Digits and letters the converter spaced out belong together; a number meets its unit
+        # with one space.
+        if out and out[-1].isdigit() and token[0].isalpha():
+            out += " "
+        out += token
+    return unicodedata.normalize("NFC", out)
+
+
+def clean(text: str) -> str:
+    """Return converter text with LaTeX, split initials ("T ăng") and runs of spaces repaired."""
+    text = MATH.sub(lambda m: _math_text(m.group(1)), html.unescape(text))
+    text = re.sub(r"\b([A-ZĐ]) (?=[a-zà-ỹđ])", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def read_markdown(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Return the document's paragraphs and its task table rows, page-break pieces joined."""
+    source = path.read_text(encoding="utf-8")
+    paragraphs: list[str] = []
+    rows: list[list[str]] = []
+    stray: list[str] = []
+    pos = 0
+    for match in re.finditer(r"<table>.*?</table>", source, flags=re.S):
+        between = [clean(x) for x in source[pos:match.start()].split("\n\n") if x.strip()]
+        (stray if rows else paragraphs).extend(between)
+        parser = _Tables()
+        parser.feed(match.group(0))
+        for i, row in enumerate(parser.rows):
+            if i == 0 and rows and not row[0]:
+                # A block opening with an unnumbered row is the previous row, cut at the page end.
+                rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], row, strict=False)]
+            else:
+                rows.append(row)
+        pos = match.end()
+    # A line between two blocks that repeats a section row is the converter's, not the document's.
+    titles = {" ".join(r[:2]) for r in rows if ROMAN.match(r[0])}
+    paragraphs.extend(s for s in stray if s not in titles)
+    paragraphs = [re.sub(r"^#+\s*", "", p) for p in paragraphs]
+    return [p for p in paragraphs if not re.fullmatch(r"Public_\d+", p)], rows
+
+
+def write_docx(paragraphs: list[str], rows: list[list[str]], out: Path) -> None:
+    """Write the document as a DOCX with one ruled table, section rows merged across."""
+    import docx  # python-docx, in the project's dependencies
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    table = document.add_table(rows=0, cols=len(rows[0]))
+    table.style = "Table Grid"
+    for row in rows:
+        cells = table.add_row().cells
+        if ROMAN.match(row[0]) and not any(row[2:]):
+            cells[0].text = row[0]
+            merged = cells[1].merge(cells[-1])
+            merged.text = row[1]
+            continue
+        for cell, text in zip(cells, row, strict=False):
+            cell.text = text
+    document.save(str(out))
+
+
+def write_pdf(paragraphs: list[str], rows: list[list[str]], out: Path) -> None:
+    """Write the document as a PDF (WeasyPrint) with one ruled table, section rows merged."""
+    from weasyprint import HTML
+
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    trs = []
+    for i, row in enumerate(rows):
+        tag = "th" if i == 0 else "td"
+        if ROMAN.match(row[0]) and not any(row[2:]):
+            trs.append(f"<tr><td><b>{row[0]}</b></td><td colspan='{len(row) - 1}'>"
+                       f"<b>{html.escape(row[1])}</b></td></tr>")
+        else:
+            trs.append("<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in row) + "</tr>")
+    page = (
+        "<html><head><meta charset='utf-8'><style>"
+        "@page { size: A4 landscape; margin: 15mm }"
+        "body { font-family: 'DejaVu Serif', serif; font-size: 10pt }"
+        "table { border-collapse: collapse; width: 100% }"
+        "td, th { border: 1px solid black; padding: 3px; vertical-align: top }"
+        f"</style></head><body>{body}<table>{''.join(trs)}</table></body></html>"
+    )
+    HTML(string=page).write_pdf(str(out))
+
+
+def main() -> None:
+    """Read the Markdown named on the command line and write the shapes asked for."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path)
+    parser.add_argument("--docx", type=Path)
+    parser.add_argument("--pdf", type=Path)
+    args = parser.parse_args()
+    paragraphs, rows = read_markdown(args.source)
+    if args.docx:
+        write_docx(paragraphs, rows, args.docx)
+    if args.pdf:
+        write_pdf(paragraphs, rows, args.pdf)
+
+
+if __name__ == "__main__":
+    main()
