@@ -109,7 +109,8 @@ def write_docx(blocks: list[str | Table], out: Path) -> None:
 def html_of(blocks: list[str | Table], title: str) -> str:
     """Return an HTML page of the blocks, for rendering to PDF."""
     def inline(text: str) -> str:
-        return "".join(f"<b>{html.escape(t)}</b>" if b else html.escape(t) for t, b in runs_of(text))
+        pieces = runs_of(text)
+        return "".join(f"<b>{html.escape(t)}</b>" if b else html.escape(t) for t, b in pieces)
 
     parts = [
         "<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'>",
