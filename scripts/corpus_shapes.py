@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Build the other shapes of a corpus document (DOCX, PDF) from its Markdown or text source.
 
-    corpus_shapes.py SOURCE.md [--docx OUT.docx] [--pdf OUT.pdf]
+    corpus_shapes.py SOURCE.md [--docx OUT.docx] [--pdf OUT.pdf] [--html OUT.html]
 
 The source is read as paragraphs and pipe tables (`| a | b |` lines, with or without a
 `|---|` separator row). The DOCX holds the paragraphs as Word paragraphs and each pipe table
 as one ruled Word table, one Word row per pipe row, so rows a converter cut at a page break
 stay separate rows as in the source. The PDF is rendered by WeasyPrint from an HTML page of
-the same blocks (A4 landscape, ruled table), because LibreOffice is not installed here.
+the same blocks (A4 landscape, ruled table), because LibreOffice is not installed here; the
+same HTML page can be written on its own (a plain page: no site chrome is invented).
 `**bold**` markers become bold text; nothing else is changed: the words, their order and the
 cells are the source's.
 """
@@ -146,12 +147,15 @@ def main() -> None:
     parser.add_argument("source", type=Path)
     parser.add_argument("--docx", type=Path)
     parser.add_argument("--pdf", type=Path)
+    parser.add_argument("--html", type=Path)
     args = parser.parse_args()
     blocks = read_blocks(args.source.read_text(encoding="utf-8"))
     if args.docx:
         write_docx(blocks, args.docx)
     if args.pdf:
         write_pdf(blocks, args.pdf, args.source.parent.name)
+    if args.html:
+        args.html.write_text(html_of(blocks, args.source.parent.name), encoding="utf-8")
 
 
 if __name__ == "__main__":
