@@ -35,6 +35,7 @@ class Template:
     valid_to: date | None = None
     merged_into: str | None = None
     merge_note: str = ""
+    note: str = ""
     sources: tuple[str, ...] = ()
 
 
@@ -55,6 +56,8 @@ class RegistryData:
     entities: dict[str, Entity] = field(default_factory=dict)
     events: list[LineageEvent] = field(default_factory=list)
     templates: dict[str, Template] = field(default_factory=dict)
+    # Which template each province unit was made from ("so-khcn-tinh-ha-giang" -> "so-khcn").
+    unit_templates: dict[str, str] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     dt_ministry: list[Period] = field(default_factory=list)
 
@@ -172,6 +175,7 @@ def rows_to_templates(rows: list[dict[str, Any]]) -> dict[str, Template]:
             valid_to=_date(row.get("valid_to")),
             merged_into=row.get("merged_into"),
             merge_note=row.get("merge_note", ""),
+            note=row.get("note", ""),
             sources=tuple(row.get("sources") or ()),
         )
         for row in rows
@@ -214,6 +218,7 @@ def province_units(
                 parent=province.id,
                 valid_from=start,
                 valid_to=end,
+                note=template.note,
                 sources=template.sources,
             )
     by_province = {p.id: p for p in provinces}
@@ -262,6 +267,8 @@ def load_data(folder: Traversable | None = None) -> RegistryData:
     data.events = rows_to_events(_read_csv(folder, "lineage.csv"), data.sources)
     data.templates = rows_to_templates(_read_json(folder, "province_units.json"))
     units, unit_events = province_units(data.templates, provinces, data.events, data.sources)
+    data.unit_templates = {unit.id: unit.id.removesuffix("-" + (unit.parent or ""))
+                           for unit in units}
     entities.extend(units)
     data.events.extend(unit_events)
     for entity in entities:
@@ -325,3 +332,32 @@ def check_data(data: RegistryData) -> None:
             problems.append(f"settings: {period.id!r} is not a ministry")
     if problems:
         raise ValueError("registry data: " + "; ".join(problems))
+
+
+# The communes and wards exist from the day the two-level local government began.
+COMMUNES_FROM = date(2025, 7, 1)
+COMMUNE_SOURCES = ("nq-ubtvqh-xa-2025", "vietnam-provinces-communes")
+
+
+def commune_entities(provinces: list[Entity]) -> list[Entity]:
+    """The 3,321 communes, wards and special zones of the vietnam-provinces package, each
+    under its province (matched by code among the provinces existing on 1/7/2025)."""
+    from vietnam_provinces import Ward  # imported here: only when communes are first needed
+
+    by_code = {int(p.code): p for p in provinces if p.code and p.exists_on(COMMUNES_FROM)}
+    out: list[Entity] = []
+    seen: set[str] = set()
+    for ward in Ward.iter_all():
+        province = by_code.get(int(ward.province_code))
+        if province is None:
+            raise ValueError(f"commune {ward.code}: unknown province code {ward.province_code}")
+        name = ward.name[:1].lower() + ward.name[1:]  # "phường Hoàn Kiếm", like "tỉnh Lào Cai"
+        eid = f"{ward.codename.replace('_', '-')}-{province.id}"
+        if eid in seen:  # two communes of one name in a province: the code tells them apart
+            eid = f"{eid}-{int(ward.code):05d}"
+        seen.add(eid)
+        out.append(Entity(
+            id=eid, name=name, kind="commune", level="commune", parent=province.id,
+            valid_from=COMMUNES_FROM, code=f"{int(ward.code):05d}", sources=COMMUNE_SOURCES,
+        ))
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Words that only mark a plural or a distributive ("các bộ", "mỗi hội") before a group name.
 _LEADING_PLURALS = ("tat ca cac ", "toan bo cac ", "cac ", "moi ")
@@ -11,6 +12,8 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 
 
+# Names are folded again and again (key and compact of the same name, every load): remember.
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """`text` in NFC, lower case, without diacritics ("đ" becomes "d"), spaces collapsed."""
     text = unicodedata.normalize("NFC", text).lower().replace("đ", "d")
