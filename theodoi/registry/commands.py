@@ -53,6 +53,10 @@ def describe_entity(reg: Registry, entity: Entity, on: date | None = None) -> st
     parent = reg.parent_on(entity, on) if on else entity.parent
     if current in ("unit", "province_unit") and parent:
         kind = f"đơn vị của {reg.get(parent).name}"
+    elif current == "commune" and parent:
+        kind = f"{kind} của {reg.get(parent).name}"
+    if entity.added_by:
+        kind = f"{kind}; do {entity.added_by} bổ sung: {entity.reason}"
     if entity.group:
         kind = f"{kind}: {RULE_LABELS.get(entity.group.rule, entity.group.rule)}"
     bounds = [f"từ {vn_date(entity.valid_from)}"] if entity.valid_from else []

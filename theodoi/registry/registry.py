@@ -38,6 +38,8 @@ LIST_PREFIX = "list:"
 ADDABLE_KINDS = tuple(k for k in KINDS if k != "group")
 # Kinds that live inside one province: their short names are read inside that province.
 LOCAL_KINDS = ("province_unit", "commune")
+# Group rules whose members are read inside the plan's issuer.
+CONTEXT_RULES = ("issuer_units", "communes", "departments")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -289,9 +291,10 @@ class Registry:
         entity = found.entity
         if entity.is_group:
             found.successors_on = self.expand(entity, on, found.context)
+            # A set has no order of its own: the key must tell every two events apart.
             found.lineage = sorted(
                 {ev for part in found.parts for ev in part.lineage},
-                key=lambda e: (e.date, e.from_id, LINEAGE_KINDS.index(e.kind)),
+                key=lambda e: (e.date, e.from_id, LINEAGE_KINDS.index(e.kind), e.to_id),
             )
         else:
             found.successors_on = self.successors(entity.id, on)
@@ -311,10 +314,11 @@ class Registry:
         Enterprises and groups outside the state are recorded, not assigned: they expand
         to nothing, and so do unspecified groups and coordinator groups not yet set.
         """
-        on = on or today()
         if isinstance(group_or_entity, Resolution):
+            on = on or group_or_entity.on
             context = context or group_or_entity.context
             group_or_entity = group_or_entity.entity
+        on = on or today()
         entity = self._entity(group_or_entity)
         if entity.kind == "enterprise_group":
             return []
@@ -375,6 +379,17 @@ class Registry:
                  and self._template_of.get(e.id) == template.key and e.exists_on(when)]
         return units if when == on else self._followed((u.id for u in units), on)
 
+    def reads_context(self, entity: Entity) -> bool:
+        """Whether a group's members depend on the plan's issuer (its units, communes or
+        departments), itself or through a group it includes."""
+        rule = entity.group
+        if rule is None:
+            return False
+        if rule.rule in CONTEXT_RULES:
+            return True
+        inner = (*rule.includes, *rule.members, *(x for x in [rule.pool] if x))
+        return any(self.reads_context(self._entities[i]) for i in inner if i in self._entities)
+
     def provinces_of(self, context: str | None, on: date) -> list[str] | None:
         """The provinces (on `on`) a plan issued by `context` speaks for: a province (its
         successors), or the province of a department or commune; None for a central issuer."""
@@ -399,6 +414,11 @@ class Registry:
                 if self._entities[i].exists_on(on)]
 
     # -- communes (loaded on first use) ------------------------------------------------------
+
+    @property
+    def communes_loaded(self) -> bool:
+        """Whether this registry has read the communes yet (they load on first use)."""
+        return self._communes_loaded
 
     def _ensure_communes(self) -> None:
         """Load the communes of the vietnam-provinces package, once per registry."""
@@ -435,8 +455,9 @@ class Registry:
     def units_of(self, agency_id: str, on: date) -> list[Entity]:
         """The recorded units of an agency (followed to its successor) on `on`."""
         owners = {a.id for a in self.successors(agency_id, on)} or {agency_id}
-        return [e for e in self._entities.values() if e.kind == "unit" and e.exists_on(on)
-                and self.parent_on(e, on) in owners]
+        # kind_on: an agency moved under the ministry (Bảo hiểm Xã hội) is one of its units.
+        return [e for e in self._entities.values() if e.exists_on(on)
+                and self.kind_on(e, on) == "unit" and self.parent_on(e, on) in owners]
 
     def province_unit(self, template_key: str, province_id: str) -> Entity | None:
         """The unit of a template inside a province, if it existed."""
@@ -475,7 +496,9 @@ class Registry:
         """
         if not _SLUG.fullmatch(id or ""):
             raise ValueError(f"Mã cơ quan không hợp lệ (chữ thường không dấu, số, '-'): {id!r}")
-        if self._has(id):
+        # Not `_has`: that would load the communes; one added under a package commune's id
+        # keeps it (the package's is skipped when the communes load).
+        if id in self._entities or id.startswith(LIST_PREFIX):
             raise ValueError(f"Mã cơ quan đã có trong danh mục: {id}")
         if kind not in ADDABLE_KINDS:
             raise ValueError(f"Loại cơ quan không thêm được: {kind!r}")
@@ -513,7 +536,6 @@ class Registry:
         if entity.kind == "province_unit":
             self._units_by_province[entity.parent or ""].append(entity.id)
         elif entity.kind == "commune":
-            self._ensure_communes()
             self._index_commune(entity)
         if entity.kind in LOCAL_KINDS:
             self._add(self._by_key, key(entity.name), entity.id)

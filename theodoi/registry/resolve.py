@@ -23,8 +23,6 @@ Reader = Callable[["Registry", str, date, "str | None"], "Resolution | None"]
 
 _UBND = ("uy ban nhan dan ", "ubnd ")
 _COMMUNE_WORDS = ("xa ", "phuong ", "dac khu ")
-# Groups read inside the plan's issuer: its units, its communes, its departments.
-_CONTEXT_RULES = ("issuer_units", "communes", "departments")
 _PROVINCE_WORDS = ("tinh ", "thanh pho ", "tp ")
 _OF_WORDS = ("cua ", "tai ", "thuoc ")
 _RELATED = re.compile(r"\s+(?:co\s+)?lien\s+quan$")
@@ -110,7 +108,7 @@ def by_alias(reg: Registry, text: str, on: date, context: str | None) -> Resolut
         return None
     if entity.group and entity.group.rule == "issuer_units":
         used = context or reg.dt_ministry(on).id
-    elif entity.group and entity.group.rule in _CONTEXT_RULES:
+    elif entity.is_group and reg.reads_context(entity):
         used = context
     return _resolution(text, entity, _matched_alias(entity, text), on, "alias", used)
 
