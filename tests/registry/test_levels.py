@@ -58,6 +58,11 @@ def package_counts() -> dict[int, int]:
         ("Vụ Pháp chế", "bo-tc", "bo-tc-vu-phap-che", "bo-tc"),
         ("Trung tâm dữ liệu quốc gia", None, "ttdlqg", "bo-ca"),
         ("Cục A05", None, "cuc-a05", "bo-ca"),
+        ("Vụ Cải cách hành chính", None, "vu-cchc", "bo-nv"),
+        ("Vụ Pháp chế", "bo-gddt", "bo-gddt-vu-phap-che", "bo-gddt"),
+        ("Vụ Pháp chế, Bộ Nội vụ", None, "bo-nv-vu-phap-che", "bo-nv"),
+        ("Cục Việc làm", None, "cuc-viec-lam", "bo-nv"),
+        ("Cục Quản lý đấu thầu", None, "cuc-qldt", "bo-tc"),
     ],
 )
 def test_units_of_ministries_resolve_with_their_parent(reg, printed, context, expected, parent):
@@ -80,6 +85,19 @@ def test_the_statistics_office_moves_from_planning_to_finance(reg):
     found = reg.resolve("Tổng cục Thống kê", on=TODAY)
     assert reg.get("tong-cuc-thong-ke").parent == "bo-khdt"
     assert [(e.id, e.parent) for e in found.successors_on] == [("cuc-thong-ke", "bo-tc")]
+
+
+def test_units_that_moved_in_2025_keep_their_name_and_change_ministry(reg):
+    assert reg.parent_on("cuc-viec-lam", IN_2024) == "bo-ldtbxh"
+    assert reg.parent_on("cuc-qldt", IN_2024) == "bo-khdt"
+    assert ids(reg.resolve("Cục Việc làm", on=TODAY).successors_on) == ["cuc-viec-lam"]
+
+
+def test_vocational_education_merges_into_one_department_of_education(reg):
+    for printed in ("Tổng cục Giáo dục nghề nghiệp", "Vụ Giáo dục thường xuyên"):
+        found = reg.resolve(printed, on=TODAY, context="bo-gddt")
+        assert ids(found.successors_on) == ["cuc-gdnn-gdtx"], printed
+        assert reg.get("cuc-gdnn-gdtx").parent == "bo-gddt"
 
 
 def test_the_units_of_the_ministry_of_finance_are_todays(reg):
