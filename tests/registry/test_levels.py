@@ -309,3 +309,30 @@ def test_lineage_of_a_printed_list_has_one_order(reg):
     assert any(n > 1 for n in ties.values())  # the case that used to be unordered
     assert [k[3] for k in keys if ties[k[:3]] > 1] == sorted(
         k[3] for k in keys if ties[k[:3]] > 1)
+
+
+def test_a_second_thread_waits_for_the_communes_being_loaded(fresh, monkeypatch):
+    """Regression: the loaded flag was set before the communes were in, so a second request
+    thread of the web server could count a few communes instead of 3,321."""
+    import threading
+
+    import theodoi.registry.registry as module
+
+    started, results = threading.Event(), []
+    original = module.commune_entities
+
+    def slow(provinces):
+        for number, commune in enumerate(original(provinces)):
+            if number == 1:
+                started.set()
+                threading.Event().wait(0.2)  # the first loader is mid-way
+            yield commune
+
+    monkeypatch.setattr(module, "commune_entities", slow)
+    first = threading.Thread(
+        target=lambda: results.append(len(fresh.expand("group-ubnd-xa", on=TODAY))))
+    first.start()
+    assert started.wait(5)
+    second = len(fresh.expand("group-ubnd-xa", on=TODAY))
+    first.join()
+    assert [second, *results] == [3321, 3321]

@@ -107,8 +107,8 @@ def resolution_lines(reg: Registry, found: Resolution) -> list[str]:
 
 
 def entity_json(entity: Entity) -> dict[str, Any]:
-    """An entity as JSON."""
-    return {
+    """An entity as JSON (with who added it and why, for a unit added at run time)."""
+    out: dict[str, Any] = {
         "id": entity.id,
         "name": entity.name,
         "kind": entity.kind,
@@ -117,6 +117,10 @@ def entity_json(entity: Entity) -> dict[str, Any]:
         "valid_to": entity.valid_to.isoformat() if entity.valid_to else None,
         "rule": entity.group.rule if entity.group else None,
     }
+    if entity.added_by:
+        out |= {"added_by": entity.added_by, "reason": entity.reason,
+                "source_text": entity.source_text}
+    return out
 
 
 def event_json(event: LineageEvent) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
@@ -90,6 +91,7 @@ class Registry:
         self._units_by_province: dict[str, list[str]] = defaultdict(list)
         self._local: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._communes_loaded = False
+        self._communes_lock = threading.Lock()
         self._communes_by_province: dict[str, list[str]] = defaultdict(list)
         self._commune_keys: dict[str, list[str]] = defaultdict(list)
         self._index()
@@ -424,13 +426,17 @@ class Registry:
         """Load the communes of the vietnam-provinces package, once per registry."""
         if self._communes_loaded:
             return
-        self._communes_loaded = True
-        provinces = [e for e in self._entities.values() if e.kind == "province"]
-        for commune in commune_entities(provinces):
-            if commune.id in self._entities:  # a coordinator added it already: theirs stays
-                continue
-            self._entities[commune.id] = commune
-            self._index_commune(commune)
+        # Web servers run threads: a second caller waits, and nobody sees half the communes.
+        with self._communes_lock:
+            if self._communes_loaded:
+                return
+            provinces = [e for e in self._entities.values() if e.kind == "province"]
+            for commune in commune_entities(provinces):
+                if commune.id in self._entities:  # a coordinator added it already: theirs
+                    continue
+                self._entities[commune.id] = commune
+                self._index_commune(commune)
+            self._communes_loaded = True
 
     def _index_commune(self, commune: Entity) -> None:
         self._communes_by_province[commune.parent or ""].append(commune.id)
