@@ -63,6 +63,8 @@ def package_counts() -> dict[int, int]:
         ("Vụ Pháp chế, Bộ Nội vụ", None, "bo-nv-vu-phap-che", "bo-nv"),
         ("Cục Việc làm", None, "cuc-viec-lam", "bo-nv"),
         ("Cục Quản lý đấu thầu", None, "cuc-qldt", "bo-tc"),
+        ("Cục Quản lý Khám, chữa bệnh", None, "cuc-qlkcb", "bo-yt"),
+        ("Vụ Pháp chế (Bộ Y tế)", None, "bo-yt-vu-phap-che", "bo-yt"),
     ],
 )
 def test_units_of_ministries_resolve_with_their_parent(reg, printed, context, expected, parent):
@@ -98,6 +100,22 @@ def test_vocational_education_merges_into_one_department_of_education(reg):
         found = reg.resolve(printed, on=TODAY, context="bo-gddt")
         assert ids(found.successors_on) == ["cuc-gdnn-gdtx"], printed
         assert reg.get("cuc-gdnn-gdtx").parent == "bo-gddt"
+
+
+@pytest.mark.parametrize(
+    ("printed", "today"),
+    [
+        ("Cục Y tế dự phòng", "cuc-phong-benh"),
+        ("Cục Phòng, chống HIV/AIDS", "cuc-phong-benh"),
+        ("Cục Phòng, chống tệ nạn xã hội", "bo-yt-cuc-btxh"),
+        ("Cục Bảo trợ xã hội", "bo-yt-cuc-btxh"),
+    ],
+)
+def test_health_and_social_protection_units_answer_through_the_ministry_of_health(
+        reg, printed, today):
+    found = reg.resolve(printed, on=TODAY)
+    assert ids(found.successors_on) == [today]
+    assert reg.get(today).parent == "bo-yt"
 
 
 def test_the_units_of_the_ministry_of_finance_are_todays(reg):
@@ -258,13 +276,16 @@ def test_a_coordinator_adds_a_department_under_its_province(fresh):
 
 
 def test_a_coordinator_adds_a_unit_of_a_ministry(fresh):
-    fresh.add_entity("bo-yt-vu-phap-che", "Vụ Pháp chế", "unit", parent="bo-yt",
+    assert fresh.resolve("Vụ Pháp chế, Bộ Xây dựng", on=TODAY) is None
+    fresh.add_entity("bo-xd-vu-phap-che", "Vụ Pháp chế", "unit", parent="bo-xd",
                      source="nq-176-2025", added_by="admin", reason="có trong kế hoạch",
                      generic=True)
-    found = fresh.resolve("Vụ Pháp chế", on=TODAY, context="bo-yt")
-    assert (found.entity.id, found.entity.parent) == ("bo-yt-vu-phap-che", "bo-yt")
-    assert fresh.resolve("Vụ Pháp chế, Bộ Y tế", on=TODAY).entity.id == "bo-yt-vu-phap-che"
-    assert fresh.citations("bo-yt-vu-phap-che")[0].startswith("Nghị quyết số 176/2025/QH15")
+    found = fresh.resolve("Vụ Pháp chế", on=TODAY, context="bo-xd")
+    assert (found.entity.id, found.entity.parent) == ("bo-xd-vu-phap-che", "bo-xd")
+    assert fresh.resolve("Vụ Pháp chế, Bộ Xây dựng", on=TODAY).entity.id == "bo-xd-vu-phap-che"
+    assert fresh.citations("bo-xd-vu-phap-che")[0].startswith("Nghị quyết số 176/2025/QH15")
+    assert "bo-xd-vu-phap-che" in ids(fresh.expand(
+        fresh.resolve("Các đơn vị thuộc Bộ Xây dựng", on=TODAY)))
 
 
 def test_added_units_travel_through_load_registry_extra():
