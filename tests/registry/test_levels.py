@@ -240,10 +240,13 @@ def test_a_commune_is_read_by_its_name_and_province(reg):
         == "phuong-hoang-mai-tp-ha-noi"
 
 
-def test_communes_load_only_when_first_needed(fresh):
-    assert not fresh.communes_loaded
+def test_departments_and_communes_are_made_only_when_first_needed(fresh):
+    assert not (fresh.departments_loaded or fresh.communes_loaded)
     fresh.resolve("Bộ Tài chính", on=TODAY)
+    fresh.expand("group-bo-nganh-dia-phuong", on=TODAY)
+    assert not fresh.departments_loaded
     fresh.resolve("Sở TT&TT tỉnh Hà Giang", on=TODAY)
+    assert fresh.departments_loaded
     fresh.expand("group-bo-nganh-dia-phuong", on=TODAY)
     assert not fresh.communes_loaded
     fresh.expand("group-ubnd-xa", on=TODAY, context=CAN_THO)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
@@ -60,6 +61,30 @@ class RegistryData:
     unit_templates: dict[str, str] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     dt_ministry: list[Period] = field(default_factory=list)
+    # The provinces' departments, made from the templates the first time they are needed.
+    _units: tuple[list[Entity], list[LineageEvent]] | None = field(default=None, repr=False)
+    _units_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def local_units(self) -> tuple[list[Entity], list[LineageEvent]]:
+        """Each template's unit in each province and the lineage of both, made and checked
+        once (about 1,500 units: making them with every load doubled its time)."""
+        with self._units_lock:
+            if self._units is None:
+                provinces = [e for e in self.entities.values() if e.kind == "province"]
+                units, events = province_units(self.templates, provinces, self.events,
+                                               self.sources)
+                taken = [u.id for u in units if u.id in self.entities]
+                if taken:
+                    raise ValueError(f"duplicate registry id {taken[0]!r}")
+                check_data(RegistryData(
+                    entities={**self.entities, **{u.id: u for u in units}},
+                    events=[*self.events, *events], templates=self.templates,
+                    sources=self.sources, dt_ministry=self.dt_ministry,
+                ))
+                self.unit_templates = {u.id: u.id.removesuffix("-" + (u.parent or ""))
+                                       for u in units}
+                self._units = (units, events)
+            return self._units
 
 
 def data_dir() -> Traversable:
@@ -254,7 +279,8 @@ def province_units(
 
 
 def load_data(folder: Traversable | None = None) -> RegistryData:
-    """Read every data file of `folder` (the packaged data by default)."""
+    """Read every data file of `folder` (the packaged data by default); the provinces'
+    departments are made later, by `RegistryData.local_units`."""
     folder = folder or data_dir()
     data = RegistryData(sources=_read_json(folder, "sources.json"))
     provinces = provinces_to_entities(_read_csv(folder, "provinces.csv"))
@@ -266,11 +292,6 @@ def load_data(folder: Traversable | None = None) -> RegistryData:
     ]
     data.events = rows_to_events(_read_csv(folder, "lineage.csv"), data.sources)
     data.templates = rows_to_templates(_read_json(folder, "province_units.json"))
-    units, unit_events = province_units(data.templates, provinces, data.events, data.sources)
-    data.unit_templates = {unit.id: unit.id.removesuffix("-" + (unit.parent or ""))
-                           for unit in units}
-    entities.extend(units)
-    data.events.extend(unit_events)
     for entity in entities:
         if entity.id in data.entities:
             raise ValueError(f"duplicate registry id {entity.id!r}")

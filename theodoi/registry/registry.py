@@ -87,7 +87,9 @@ class Registry:
         self._by_compact: dict[str, list[str]] = defaultdict(list)
         self._province_cores: dict[str, list[str]] = defaultdict(list)
         self._template_keys: list[tuple[str, str]] = []
-        self._template_of: dict[str, str] = dict(data.unit_templates)
+        self._template_of: dict[str, str] = {}
+        self._units_loaded = False
+        self._units_lock = threading.Lock()
         self._units_by_province: dict[str, list[str]] = defaultdict(list)
         self._local: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._communes_loaded = False
@@ -150,6 +152,9 @@ class Registry:
         if entity_id.startswith(LIST_PREFIX):
             ids = entity_id.removeprefix(LIST_PREFIX).split("+")
             return list_entity([self.get(i) for i in ids])
+        if not self._units_loaded:
+            self._ensure_units()
+            return self.get(entity_id)
         if not self._communes_loaded:
             self._ensure_communes()
             return self.get(entity_id)
@@ -157,6 +162,8 @@ class Registry:
 
     def entities(self, kind: str | None = None, on: date | None = None) -> list[Entity]:
         """Every entity (of `kind`, existing on `on` and of that kind then, when given)."""
+        if kind in (None, "province_unit"):
+            self._ensure_units()
         if kind in (None, "commune"):
             self._ensure_communes()
         out = []
@@ -340,6 +347,8 @@ class Registry:
         path = (*path, group.id)
         match rule.rule:
             case "kinds":
+                if "province_unit" in rule.kinds:
+                    self._ensure_units()
                 if "commune" in rule.kinds:
                     self._ensure_communes()
                 return [e for e in self._entities.values() if e.exists_on(on)
@@ -348,6 +357,7 @@ class Registry:
                 self._ensure_communes()
                 return self._local_members(self._communes_by_province, context, on)
             case "departments":
+                self._ensure_units()
                 return self._local_members(self._units_by_province, context, on)
             case "union" | "via_agencies":
                 out: list[Entity] = []
@@ -377,6 +387,7 @@ class Registry:
         """The template's unit in every province on `on`, or, once the template is gone,
         on its last day followed to whoever answers on `on`."""
         when = on if template.valid_to is None or on <= template.valid_to else template.valid_to
+        self._ensure_units()
         units = [e for e in self._entities.values() if e.kind == "province_unit"
                  and self._template_of.get(e.id) == template.key and e.exists_on(when)]
         return units if when == on else self._followed((u.id for u in units), on)
@@ -415,7 +426,32 @@ class Registry:
         return [self._entities[i] for p in keys for i in table.get(p, ())
                 if self._entities[i].exists_on(on)]
 
-    # -- communes (loaded on first use) ------------------------------------------------------
+    # -- provincial departments and communes (made or loaded on first use) -------------------
+
+    def _ensure_units(self) -> None:
+        """Take in the provinces' departments and their lineage, once per registry."""
+        if self._units_loaded:
+            return
+        with self._units_lock:
+            if self._units_loaded:
+                return
+            units, events = self.data.local_units()
+            for unit in units:
+                if unit.id in self._entities:  # a coordinator added it already: theirs
+                    continue
+                self._entities[unit.id] = unit
+                self._order[unit.id] = len(self._order)
+                self._units_by_province[unit.parent or ""].append(unit.id)
+            self._template_of.update(self.data.unit_templates)
+            # Unit events start at units, which no other event does: each list stays in order.
+            for event in sorted(events, key=lambda e: e.date):
+                self._out[event.from_id].append(event)
+            self._units_loaded = True
+
+    @property
+    def departments_loaded(self) -> bool:
+        """Whether this registry has taken in the provinces' departments yet."""
+        return self._units_loaded
 
     @property
     def communes_loaded(self) -> bool:
@@ -467,6 +503,7 @@ class Registry:
 
     def province_unit(self, template_key: str, province_id: str) -> Entity | None:
         """The unit of a template inside a province, if it existed."""
+        self._ensure_units()
         return self._entities.get(unit_id(template_key, province_id))
 
     def citations(self, entity: Entity | str) -> list[str]:
@@ -504,6 +541,7 @@ class Registry:
             raise ValueError(f"Mã cơ quan không hợp lệ (chữ thường không dấu, số, '-'): {id!r}")
         # Not `_has`: that would load the communes; one added under a package commune's id
         # keeps it (the package's is skipped when the communes load).
+        self._ensure_units()
         if id in self._entities or id.startswith(LIST_PREFIX):
             raise ValueError(f"Mã cơ quan đã có trong danh mục: {id}")
         if kind not in ADDABLE_KINDS:
