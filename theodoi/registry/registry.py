@@ -392,16 +392,17 @@ class Registry:
                  and self._template_of.get(e.id) == template.key and e.exists_on(when)]
         return units if when == on else self._followed((u.id for u in units), on)
 
-    def reads_context(self, entity: Entity) -> bool:
+    def reads_context(self, entity: Entity, _path: tuple[str, ...] = ()) -> bool:
         """Whether a group's members depend on the plan's issuer (its units, communes or
         departments), itself or through a group it includes."""
         rule = entity.group
-        if rule is None:
+        if rule is None or entity.id in _path:  # a cycle in the data reads nothing more
             return False
         if rule.rule in CONTEXT_RULES:
             return True
         inner = (*rule.includes, *rule.members, *(x for x in [rule.pool] if x))
-        return any(self.reads_context(self._entities[i]) for i in inner if i in self._entities)
+        return any(self.reads_context(self._entities[i], (*_path, entity.id))
+                   for i in inner if i in self._entities)
 
     def provinces_of(self, context: str | None, on: date) -> list[str] | None:
         """The provinces (on `on`) a plan issued by `context` speaks for: a province (its
