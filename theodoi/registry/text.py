@@ -12,8 +12,6 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 
 
-# Names are folded again and again (key and compact of the same name, every load): remember.
-@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """`text` in NFC, lower case, without diacritics ("đ" becomes "d"), spaces collapsed."""
     text = unicodedata.normalize("NFC", text).lower().replace("đ", "d")
@@ -32,14 +30,21 @@ def _words(folded: str) -> str:
     return words
 
 
+# Names are keyed again and again (key and compact of one name, every registry built), while
+# fold() also serves whole documents elsewhere: only the short names are remembered.
+@lru_cache(maxsize=1 << 14)
+def _fold_name(text: str) -> str:
+    return fold(text)
+
+
 def key(text: str) -> str:
     """The lookup key of a name: folded, "&" read as "và", punctuation as spaces."""
-    return _words(fold(text).replace("&", " va "))
+    return _words(_fold_name(text).replace("&", " va "))
 
 
 def compact(text: str) -> str:
     """The key of an abbreviation: letters and digits only ("Bộ TT&TT" -> "botttt")."""
-    return _words(fold(text)).replace(" ", "")
+    return _words(_fold_name(text)).replace(" ", "")
 
 
 def slug(text: str) -> str:
