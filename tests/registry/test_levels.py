@@ -360,3 +360,12 @@ def test_a_second_thread_waits_for_the_communes_being_loaded(fresh, monkeypatch)
     second = len(fresh.expand("group-ubnd-xa", on=TODAY))
     first.join()
     assert [second, *results] == [3321, 3321]
+
+
+def test_the_localities_of_a_provincial_plan_are_its_communes(reg):
+    inside = reg.resolve("Các địa phương", on=TODAY, context=CAN_THO)
+    assert inside.entity.id == "group-ubnd-xa"
+    assert {m.parent for m in inside.successors_on} == {CAN_THO}
+    # In a national plan the same words still mean the provinces.
+    national = reg.resolve("Các địa phương", on=TODAY, context="bo-khcn")
+    assert (national.entity.id, len(national.successors_on)) == ("group-ubnd-tinh", 34)

@@ -165,6 +165,7 @@ def groups_to_entities(rows: list[dict[str, Any]]) -> list[Entity]:
             pool=row.get("pool"),
             template=row.get("template"),
             unit_label=row.get("unit_label"),
+            local_aliases=tuple(row.get("local_aliases") or ()),
         )
         entity = _entity(row, "group", None)
         out.append(Entity(**{**entity.__dict__, "group": rule}))

@@ -76,6 +76,9 @@ class GroupRule:
     pool: str | None = None
     template: str | None = None
     unit_label: str | None = None
+    # Names that mean this group only in a province's own plan ("các địa phương": its
+    # communes there, the provinces in a national plan).
+    local_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,7 @@ class Registry:
         self._communes_lock = threading.Lock()
         self._communes_by_province: dict[str, list[str]] = defaultdict(list)
         self._commune_keys: dict[str, list[str]] = defaultdict(list)
+        self._provincial_keys: dict[str, list[str]] = defaultdict(list)
         self._index()
 
     # -- indices -------------------------------------------------------------------------
@@ -120,6 +121,8 @@ class Registry:
             for name in names:
                 self._add(self._by_key, key(name), entity.id)
                 self._add(self._by_compact, compact(name), entity.id)
+            for name in entity.group.local_aliases if entity.group else ():
+                self._add(self._provincial_keys, key(name), entity.id)
         for template in self.data.templates.values():
             for name in (template.name, *template.aliases):
                 self._template_keys.append((key(name), template.key))
@@ -129,6 +132,10 @@ class Registry:
         """Entities (not provinces) whose name or alias has the key of `name`."""
         ids = self._by_key.get(key(name)) or self._by_compact.get(compact(name)) or []
         return [self._entities[i] for i in ids]
+
+    def provincial_candidates(self, name: str) -> list[Entity]:
+        """Groups that `name` means when a province's own plan prints it."""
+        return [self._entities[i] for i in self._provincial_keys.get(key(name), ())]
 
     def province_candidates(self, core: str) -> list[Entity]:
         """Provinces whose short name or alias has the key `core` (already a key)."""

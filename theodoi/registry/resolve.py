@@ -60,7 +60,8 @@ def _resolution(text: str, entity: Entity, alias: str, on: date, how: str,
 
 def _matched_alias(entity: Entity, text: str) -> str:
     """The name or alias of `entity` that `text` matched."""
-    for name in (entity.name, *entity.aliases):
+    local = entity.group.local_aliases if entity.group else ()
+    for name in (entity.name, *entity.aliases, *local):
         if key(name) == key(text):
             return name
     for name in (entity.name, *entity.aliases):
@@ -102,7 +103,12 @@ def choose(reg: Registry, found: Sequence[Entity], on: date,
 
 
 def by_alias(reg: Registry, text: str, on: date, context: str | None) -> Resolution | None:
-    """A name or alias of an agency or group, read without case, accents or punctuation."""
+    """A name or alias of an agency or group, read without case, accents or punctuation;
+    in a province's own plan its local names first ("các địa phương": its communes)."""
+    local = reg.provincial_candidates(text) if context else []
+    if local and reg.provinces_of(context, on) is not None:
+        return _resolution(text, local[0], _matched_alias(local[0], text), on, "alias",
+                           context)
     entity, used = choose(reg, reg.candidates(text), on, context)
     if entity is None:
         return None
