@@ -145,6 +145,9 @@ def test_a_department_is_read_inside_the_provincial_plan(reg):
         == "thanh-tra-tinh-lao-cai-2025"
     assert reg.resolve("Công an tỉnh", on=TODAY, context=CAN_THO).entity.id \
         == "cong-an-tp-can-tho-2025"
+    # A plan issued by one of the city's departments reads inside the city too.
+    assert reg.resolve("Sở Tài chính", on=TODAY, context="so-khcn-tp-can-tho-2025").entity.id \
+        == "so-tai-chinh-tp-can-tho-2025"
     # A national plan names no province: a bare department is nobody in particular.
     assert reg.resolve("Sở Tài chính", on=TODAY, context="bo-khcn") is None
 

@@ -411,19 +411,21 @@ class Registry:
         return any(self.reads_context(self._entities[i], (*_path, entity.id))
                    for i in inner if i in self._entities)
 
-    def provinces_of(self, context: str | None, on: date) -> list[str] | None:
-        """The provinces (on `on`) a plan issued by `context` speaks for: a province (its
-        successors), or the province of a department or commune; None for a central issuer."""
+    def home_province(self, context: str | None) -> str | None:
+        """The province a plan issued by `context` belongs to: the province itself, or the
+        province of a department or commune; None for a central issuer."""
         if not context:
             return None
         entity = self._entity(context)
-        while entity.kind in (*LOCAL_KINDS, "unit") and entity.parent:
-            if entity.kind == "unit":
-                return None
+        while entity.kind in LOCAL_KINDS and entity.parent:
             entity = self._entity(entity.parent)
-        if entity.kind != "province":
-            return None
-        return [p.id for p in self.successors(entity.id, on)]
+        return entity.id if entity.kind == "province" else None
+
+    def provinces_of(self, context: str | None, on: date) -> list[str] | None:
+        """The provinces answering on `on` for the home province of `context` (its
+        successors after a merger); None for a central issuer."""
+        home = self.home_province(context)
+        return None if home is None else [p.id for p in self.successors(home, on)]
 
     def _local_members(self, table: dict[str, list[str]], context: str | None,
                        on: date) -> list[Entity]:

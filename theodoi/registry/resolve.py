@@ -141,7 +141,7 @@ def by_province(reg: Registry, text: str, on: date, context: str | None) -> Reso
     """A province ("UBND tỉnh Hà Giang", "Tp. Hồ Chí Minh") or one of its departments
     ("Sở TT&TT tỉnh Hà Giang")."""
     words = key(text)
-    home = context if context and reg.get(context).kind == "province" else None
+    home = reg.home_province(context)
     if home and (local := reg.local_candidates(home, words)):
         return _resolution(text, local[0], text, on, "province_unit", home)
     for template_words, template_key in reg.template_keys():
