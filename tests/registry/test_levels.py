@@ -118,6 +118,17 @@ def test_health_and_social_protection_units_answer_through_the_ministry_of_healt
     assert reg.get(today).parent == "bo-yt"
 
 
+def test_the_government_office_hands_procedure_control_on_in_2026(reg):
+    in_2025 = reg.resolve("Cục Kiểm soát thủ tục hành chính", on=date(2025, 6, 1))
+    assert (in_2025.entity.parent, ids(in_2025.successors_on)) == ("vpcp",
+                                                                    ["vpcp-cuc-ksttthc"])
+    today = reg.resolve("Cục Kiểm soát thủ tục hành chính", on=TODAY)
+    assert ids(today.successors_on) == ["vpcp-cuc-cds"]
+    assert ("functions_to", "bo-tp-cuc-ksttthc") in [(e.kind, e.to_id) for e in today.lineage]
+    named = reg.resolve("Cục Kiểm soát thủ tục hành chính, Bộ Tư pháp", on=TODAY)
+    assert named.entity.id == "bo-tp-cuc-ksttthc"
+
+
 def test_the_units_of_the_ministry_of_finance_are_todays(reg):
     found = reg.resolve("Các cơ quan, đơn vị thuộc Bộ Tài chính", on=TODAY)
     members = set(ids(found.successors_on))
