@@ -16,7 +16,7 @@ from theodoi.registry.registry import Registry
 IN_2024 = date(2024, 6, 1)
 TODAY = date(2026, 1, 1)
 CAN_THO = "tp-can-tho-2025"
-# Nghị định 45/2025/NĐ-CP, Điều 8: the agencies every province has from 01/3/2025.
+# Nghị định 45/2025/NĐ-CP: the agencies every province has from 01/3/2025.
 UNIFORM_DEPARTMENTS = {
     "Sở Nội vụ", "Sở Tư pháp", "Sở Tài chính", "Sở Công Thương",
     "Sở Nông nghiệp và Môi trường", "Sở Xây dựng", "Sở Khoa học và Công nghệ",
@@ -274,7 +274,7 @@ def add_foreign_affairs(reg):
     return reg.add_entity(
         "so-ngoai-vu-tinh-quang-ninh", "Sở Ngoại vụ tỉnh Quảng Ninh", "province_unit",
         parent="tinh-quang-ninh", aliases=["Sở Ngoại vụ"],
-        source="Nghị định số 45/2025/NĐ-CP, Điều 9 (sở đặc thù)",
+        source="Nghị định số 45/2025/NĐ-CP (sở đặc thù)",
         added_by="dieuphoi@quangninh", reason="sở đặc thù của tỉnh, có trong kế hoạch 12/KH",
     )
 
@@ -283,7 +283,7 @@ def test_a_coordinator_adds_a_department_under_its_province(fresh):
     entity = add_foreign_affairs(fresh)
     assert (entity.added_by, entity.reason) == (
         "dieuphoi@quangninh", "sở đặc thù của tỉnh, có trong kế hoạch 12/KH")
-    assert fresh.citations(entity) == ["Nghị định số 45/2025/NĐ-CP, Điều 9 (sở đặc thù)"]
+    assert fresh.citations(entity) == ["Nghị định số 45/2025/NĐ-CP (sở đặc thù)"]
     assert fresh.resolve("Sở Ngoại vụ tỉnh Quảng Ninh", on=TODAY).entity == entity
     assert fresh.resolve("Sở Ngoại vụ", on=TODAY, context="tinh-quang-ninh").entity == entity
     assert fresh.resolve("Sở Ngoại vụ", on=TODAY, context=CAN_THO) is None
