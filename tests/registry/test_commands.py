@@ -82,3 +82,19 @@ def test_check_refuses_a_file_that_is_not_a_plan(tmp_path, capsys):
     assert main(["agencies", "check", str(path)]) == 2
     assert "không phải plan-json" in capsys.readouterr().err
     assert main(["agencies", "check", str(tmp_path / "missing.json")]) == 2
+
+
+def test_expand_the_communes_of_a_provincial_plan(capsys):
+    from collections import Counter
+
+    from vietnam_provinces import Ward
+
+    from theodoi.registry import load_registry
+
+    assert main(["agencies", "expand", "UBND các xã, phường", "--context",
+                 "UBND thành phố Cần Thơ", "--on", "2026-01-01", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    code = int(load_registry().get("tp-can-tho-2025").code)
+    can_tho = Counter(int(w.province_code) for w in Ward.iter_all())[code]
+    assert len(data["members"]) == can_tho
+    assert {m["parent"] for m in data["members"]} == {"tp-can-tho-2025"}

@@ -31,7 +31,7 @@ def test_every_entity_and_change_cites_a_known_source(reg):
         if entity.kind == "province_unit":
             continue
         assert entity.sources, entity.id
-    for event in reg.data.events:
+    for event in [*reg.data.events, *reg.data.local_units()[1]]:
         assert event.source in reg.data.sources
         assert event.legal_basis
 

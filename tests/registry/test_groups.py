@@ -121,7 +121,7 @@ def test_units_of_the_ministry_default_to_the_digital_transformation_ministry(re
 def test_units_of_another_issuer_come_from_the_context(reg):
     found = reg.resolve("Các cơ quan, đơn vị thuộc Bộ Công an", on=TODAY)
     assert (found.entity.id, found.context) == ("group-don-vi-thuoc-bo", "bo-ca")
-    assert ids(found.successors_on) == ["cuc-a05"]
+    assert ids(found.successors_on) == ["cuc-a05", "ttdlqg"]
 
 
 def test_agencies_answering_through_their_units_expand_to_the_agencies(reg):

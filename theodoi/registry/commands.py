@@ -53,6 +53,10 @@ def describe_entity(reg: Registry, entity: Entity, on: date | None = None) -> st
     parent = reg.parent_on(entity, on) if on else entity.parent
     if current in ("unit", "province_unit") and parent:
         kind = f"đơn vị của {reg.get(parent).name}"
+    elif current == "commune" and parent:
+        kind = f"{kind} của {reg.get(parent).name}"
+    if entity.added_by:
+        kind = f"{kind}; do {entity.added_by} bổ sung: {entity.reason}"
     if entity.group:
         kind = f"{kind}: {RULE_LABELS.get(entity.group.rule, entity.group.rule)}"
     bounds = [f"từ {vn_date(entity.valid_from)}"] if entity.valid_from else []
@@ -103,8 +107,8 @@ def resolution_lines(reg: Registry, found: Resolution) -> list[str]:
 
 
 def entity_json(entity: Entity) -> dict[str, Any]:
-    """An entity as JSON."""
-    return {
+    """An entity as JSON (with who added it and why, for a unit added at run time)."""
+    out: dict[str, Any] = {
         "id": entity.id,
         "name": entity.name,
         "kind": entity.kind,
@@ -113,6 +117,10 @@ def entity_json(entity: Entity) -> dict[str, Any]:
         "valid_to": entity.valid_to.isoformat() if entity.valid_to else None,
         "rule": entity.group.rule if entity.group else None,
     }
+    if entity.added_by:
+        out |= {"added_by": entity.added_by, "reason": entity.reason,
+                "source_text": entity.source_text}
+    return out
 
 
 def event_json(event: LineageEvent) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
@@ -35,6 +36,7 @@ class Template:
     valid_to: date | None = None
     merged_into: str | None = None
     merge_note: str = ""
+    note: str = ""
     sources: tuple[str, ...] = ()
 
 
@@ -55,8 +57,34 @@ class RegistryData:
     entities: dict[str, Entity] = field(default_factory=dict)
     events: list[LineageEvent] = field(default_factory=list)
     templates: dict[str, Template] = field(default_factory=dict)
+    # Which template each province unit was made from ("so-khcn-tinh-ha-giang" -> "so-khcn").
+    unit_templates: dict[str, str] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     dt_ministry: list[Period] = field(default_factory=list)
+    # The provinces' departments, made from the templates the first time they are needed.
+    _units: tuple[list[Entity], list[LineageEvent]] | None = field(default=None, repr=False)
+    _units_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def local_units(self) -> tuple[list[Entity], list[LineageEvent]]:
+        """Each template's unit in each province and the lineage of both, made and checked
+        once (about 1,500 units: making them with every load doubled its time)."""
+        with self._units_lock:
+            if self._units is None:
+                provinces = [e for e in self.entities.values() if e.kind == "province"]
+                units, events = province_units(self.templates, provinces, self.events,
+                                               self.sources)
+                taken = [u.id for u in units if u.id in self.entities]
+                if taken:
+                    raise ValueError(f"duplicate registry id {taken[0]!r}")
+                check_data(RegistryData(
+                    entities={**self.entities, **{u.id: u for u in units}},
+                    events=[*self.events, *events], templates=self.templates,
+                    sources=self.sources, dt_ministry=self.dt_ministry,
+                ))
+                self.unit_templates = {u.id: u.id.removesuffix("-" + (u.parent or ""))
+                                       for u in units}
+                self._units = (units, events)
+            return self._units
 
 
 def data_dir() -> Traversable:
@@ -137,6 +165,7 @@ def groups_to_entities(rows: list[dict[str, Any]]) -> list[Entity]:
             pool=row.get("pool"),
             template=row.get("template"),
             unit_label=row.get("unit_label"),
+            local_aliases=tuple(row.get("local_aliases") or ()),
         )
         entity = _entity(row, "group", None)
         out.append(Entity(**{**entity.__dict__, "group": rule}))
@@ -172,6 +201,7 @@ def rows_to_templates(rows: list[dict[str, Any]]) -> dict[str, Template]:
             valid_to=_date(row.get("valid_to")),
             merged_into=row.get("merged_into"),
             merge_note=row.get("merge_note", ""),
+            note=row.get("note", ""),
             sources=tuple(row.get("sources") or ()),
         )
         for row in rows
@@ -214,6 +244,7 @@ def province_units(
                 parent=province.id,
                 valid_from=start,
                 valid_to=end,
+                note=template.note,
                 sources=template.sources,
             )
     by_province = {p.id: p for p in provinces}
@@ -249,7 +280,8 @@ def province_units(
 
 
 def load_data(folder: Traversable | None = None) -> RegistryData:
-    """Read every data file of `folder` (the packaged data by default)."""
+    """Read every data file of `folder` (the packaged data by default); the provinces'
+    departments are made later, by `RegistryData.local_units`."""
     folder = folder or data_dir()
     data = RegistryData(sources=_read_json(folder, "sources.json"))
     provinces = provinces_to_entities(_read_csv(folder, "provinces.csv"))
@@ -261,9 +293,6 @@ def load_data(folder: Traversable | None = None) -> RegistryData:
     ]
     data.events = rows_to_events(_read_csv(folder, "lineage.csv"), data.sources)
     data.templates = rows_to_templates(_read_json(folder, "province_units.json"))
-    units, unit_events = province_units(data.templates, provinces, data.events, data.sources)
-    entities.extend(units)
-    data.events.extend(unit_events)
     for entity in entities:
         if entity.id in data.entities:
             raise ValueError(f"duplicate registry id {entity.id!r}")
@@ -325,3 +354,32 @@ def check_data(data: RegistryData) -> None:
             problems.append(f"settings: {period.id!r} is not a ministry")
     if problems:
         raise ValueError("registry data: " + "; ".join(problems))
+
+
+# The communes and wards exist from the day the two-level local government began.
+COMMUNES_FROM = date(2025, 7, 1)
+COMMUNE_SOURCES = ("nq-ubtvqh-xa-2025", "vietnam-provinces-communes")
+
+
+def commune_entities(provinces: list[Entity]) -> list[Entity]:
+    """The 3,321 communes, wards and special zones of the vietnam-provinces package, each
+    under its province (matched by code among the provinces existing on 1/7/2025)."""
+    from vietnam_provinces import Ward  # imported here: only when communes are first needed
+
+    by_code = {int(p.code): p for p in provinces if p.code and p.exists_on(COMMUNES_FROM)}
+    out: list[Entity] = []
+    seen: set[str] = set()
+    for ward in Ward.iter_all():
+        province = by_code.get(int(ward.province_code))
+        if province is None:
+            raise ValueError(f"commune {ward.code}: unknown province code {ward.province_code}")
+        name = ward.name[:1].lower() + ward.name[1:]  # "phường Hoàn Kiếm", like "tỉnh Lào Cai"
+        eid = f"{ward.codename.replace('_', '-')}-{province.id}"
+        if eid in seen:  # two communes of one name in a province: the code tells them apart
+            eid = f"{eid}-{int(ward.code):05d}"
+        seen.add(eid)
+        out.append(Entity(
+            id=eid, name=name, kind="commune", level="commune", parent=province.id,
+            valid_from=COMMUNES_FROM, code=f"{int(ward.code):05d}", sources=COMMUNE_SOURCES,
+        ))
+    return out

@@ -8,8 +8,8 @@ from datetime import date
 # Agencies of the central government, in the order they are listed.
 CENTRAL_KINDS = ("ministry", "ministry_level", "government_agency")
 KINDS = (
-    *CENTRAL_KINDS, "unit", "province", "province_unit", "other_body", "enterprise_group",
-    "group",
+    *CENTRAL_KINDS, "unit", "province", "province_unit", "commune", "other_body",
+    "enterprise_group", "group",
 )
 KIND_LABELS = {
     "ministry": "bộ",
@@ -18,6 +18,7 @@ KIND_LABELS = {
     "unit": "đơn vị thuộc bộ, cơ quan",
     "province": "tỉnh, thành phố trực thuộc trung ương",
     "province_unit": "cơ quan chuyên môn thuộc UBND tỉnh",
+    "commune": "xã, phường, đặc khu",
     "other_body": "cơ quan, tổ chức khác",
     "enterprise_group": "doanh nghiệp (ghi nhận, không giao nhiệm vụ)",
     "group": "nhóm cơ quan",
@@ -35,6 +36,8 @@ GROUP_RULES = (
     "outside_state",   # enterprises, associations, experts: recorded, not assigned
     "unspecified",     # "các cơ quan, đơn vị có liên quan": resolves, never expands
     "list",            # a printed list of agencies ("Bộ Công an; Văn phòng Chính phủ")
+    "communes",        # the communes of the context province (of every province without one)
+    "departments",     # the departments (Sở ...) of the context province (of every province)
 )
 RULE_LABELS = {
     "kinds": "theo loại cơ quan, tính trên ngày xét",
@@ -47,6 +50,8 @@ RULE_LABELS = {
     "outside_state": "ngoài bộ máy nhà nước: ghi nhận, không giao",
     "unspecified": "không xác định: ghi nhận, không giao",
     "list": "danh sách in trong kế hoạch",
+    "communes": "các xã, phường, đặc khu của tỉnh ban hành (cả nước nếu kế hoạch trung ương)",
+    "departments": "các sở, ban, ngành của tỉnh ban hành (mọi tỉnh nếu kế hoạch trung ương)",
 }
 
 # Lineage: the first two change who answers; the others are recorded for the reader.
@@ -71,6 +76,9 @@ class GroupRule:
     pool: str | None = None
     template: str | None = None
     unit_label: str | None = None
+    # Names that mean this group only in a province's own plan ("các địa phương": its
+    # communes there, the provinces in a national plan).
+    local_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,10 @@ class Entity:
     note: str = ""
     sources: tuple[str, ...] = ()
     group: GroupRule | None = None
+    # Set on units a coordinator added at run time: who, why, and the text they cited.
+    added_by: str = ""
+    reason: str = ""
+    source_text: str = ""
 
     @property
     def is_group(self) -> bool:

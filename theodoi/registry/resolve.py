@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from theodoi.registry.loader import COMMUNES_FROM
 from theodoi.registry.model import CENTRAL_KINDS, Entity, Resolution
 from theodoi.registry.text import compact, fold, key
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 Reader = Callable[["Registry", str, date, "str | None"], "Resolution | None"]
 
 _UBND = ("uy ban nhan dan ", "ubnd ")
+_COMMUNE_WORDS = ("xa ", "phuong ", "dac khu ")
 _PROVINCE_WORDS = ("tinh ", "thanh pho ", "tp ")
 _OF_WORDS = ("cua ", "tai ", "thuoc ")
 _RELATED = re.compile(r"\s+(?:co\s+)?lien\s+quan$")
@@ -58,7 +60,8 @@ def _resolution(text: str, entity: Entity, alias: str, on: date, how: str,
 
 def _matched_alias(entity: Entity, text: str) -> str:
     """The name or alias of `entity` that `text` matched."""
-    for name in (entity.name, *entity.aliases):
+    local = entity.group.local_aliases if entity.group else ()
+    for name in (entity.name, *entity.aliases, *local):
         if key(name) == key(text):
             return name
     for name in (entity.name, *entity.aliases):
@@ -100,12 +103,19 @@ def choose(reg: Registry, found: Sequence[Entity], on: date,
 
 
 def by_alias(reg: Registry, text: str, on: date, context: str | None) -> Resolution | None:
-    """A name or alias of an agency or group, read without case, accents or punctuation."""
+    """A name or alias of an agency or group, read without case, accents or punctuation;
+    in a province's own plan its local names first ("các địa phương": its communes)."""
+    local = reg.provincial_candidates(text) if context else []
+    if local and reg.provinces_of(context, on) is not None:
+        return _resolution(text, local[0], _matched_alias(local[0], text), on, "alias",
+                           context)
     entity, used = choose(reg, reg.candidates(text), on, context)
     if entity is None:
         return None
     if entity.group and entity.group.rule == "issuer_units":
         used = context or reg.dt_ministry(on).id
+    elif entity.is_group and reg.reads_context(entity):
+        used = context
     return _resolution(text, entity, _matched_alias(entity, text), on, "alias", used)
 
 
@@ -131,25 +141,59 @@ def by_province(reg: Registry, text: str, on: date, context: str | None) -> Reso
     """A province ("UBND tỉnh Hà Giang", "Tp. Hồ Chí Minh") or one of its departments
     ("Sở TT&TT tỉnh Hà Giang")."""
     words = key(text)
+    home = reg.home_province(context)
+    if home and (local := reg.local_candidates(home, words)):
+        return _resolution(text, local[0], text, on, "province_unit", home)
     for template_words, template_key in reg.template_keys():
-        if words == template_words and context and reg.get(context).kind == "province":
-            unit = reg.province_unit(template_key, context)
-            return _resolution(text, unit, text, on, "province_unit", context) if unit else None
+        if words == template_words and home:
+            unit = reg.province_unit(template_key, home)
+            return _resolution(text, unit, text, on, "province_unit", home) if unit else None
         if words.startswith(template_words + " "):
             rest = _strip(words[len(template_words) + 1:], _OF_WORDS)
             province = province_from(reg, rest, allow_committee=True)
             unit = reg.province_unit(template_key, province.id) if province else None
-            return _resolution(text, unit, text, on, "province_unit") if unit else None
+            if unit:
+                return _resolution(text, unit, text, on, "province_unit")
     province = province_from(reg, words, allow_committee=True)
     return _resolution(text, province, text, on, "province") if province else None
+
+
+def by_commune(reg: Registry, text: str, on: date, context: str | None) -> Resolution | None:
+    """A commune, ward or special zone: "UBND phường Ninh Kiều", "xã Tân Phú, tỉnh Đồng
+    Nai". Without a province it is read inside the plan's province, or must be the only
+    one of its name in the country."""
+    words = _strip(key(text), _UBND)
+    if not words.startswith(_COMMUNE_WORDS):
+        return None
+    tokens = words.split(" ")
+    for cut in range(len(tokens), 1, -1):
+        found = reg.commune_candidates(" ".join(tokens[:cut]))
+        if not found:
+            continue
+        rest = _strip(" ".join(tokens[cut:]), _OF_WORDS)
+        homes: list[str] | None = None
+        if rest:
+            province = province_from(reg, rest, allow_committee=True)
+            if province is None:
+                continue  # "xã Tân Phú Đông" is not "xã Tân Phú" of a province "Đông"
+            # A province named before 1/7/2025 holds its communes through its successor.
+            homes = [province.id, *(reg.provinces_of(province.id, max(on, COMMUNES_FROM))
+                                    or [])]
+        elif context:
+            homes = reg.provinces_of(context, max(on, COMMUNES_FROM))
+        pool = found if homes is None else [c for c in found if c.parent in homes]
+        if len(pool) == 1:
+            return _resolution(text, pool[0], text, on, "commune", pool[0].parent)
+        return None
+    return None
 
 
 def single(reg: Registry, text: str, on: date, context: str | None,
            owned: bool = True) -> Resolution | None:
     """`text` as one agency (not a group), if it is one; `owned` also tries "<unit>,
     <owner>" (not when reading the owner itself)."""
-    readers: tuple[Reader, ...] = (by_alias, by_province, by_owned_unit) if owned \
-        else (by_alias, by_province)
+    readers: tuple[Reader, ...] = (by_alias, by_province, by_commune, by_owned_unit) \
+        if owned else (by_alias, by_province)
     for reader in readers:
         found = reader(reg, text, on, context)
         if found is not None:
@@ -296,7 +340,7 @@ def by_comma_list(reg: Registry, text: str, on: date, context: str | None
 
 
 READERS: tuple[Reader, ...] = (
-    by_alias, by_province, by_units_of, by_owned_unit, by_related,
+    by_alias, by_province, by_commune, by_units_of, by_owned_unit, by_related,
     by_bracket_list, by_semicolon_list, by_comma_list,
 )
 

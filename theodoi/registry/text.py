@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Words that only mark a plural or a distributive ("các bộ", "mỗi hội") before a group name.
 _LEADING_PLURALS = ("tat ca cac ", "toan bo cac ", "cac ", "moi ")
@@ -29,14 +30,21 @@ def _words(folded: str) -> str:
     return words
 
 
+# Names are keyed again and again (key and compact of one name, every registry built), while
+# fold() also serves whole documents elsewhere: only the short names are remembered.
+@lru_cache(maxsize=1 << 14)
+def _fold_name(text: str) -> str:
+    return fold(text)
+
+
 def key(text: str) -> str:
     """The lookup key of a name: folded, "&" read as "và", punctuation as spaces."""
-    return _words(fold(text).replace("&", " va "))
+    return _words(_fold_name(text).replace("&", " va "))
 
 
 def compact(text: str) -> str:
     """The key of an abbreviation: letters and digits only ("Bộ TT&TT" -> "botttt")."""
-    return _words(fold(text)).replace(" ", "")
+    return _words(_fold_name(text)).replace(" ", "")
 
 
 def slug(text: str) -> str:
