@@ -81,7 +81,7 @@ def latex_to_text(expr: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     # Converters space out every digit ("2 0 2 5") and detach the unit ("90 %").
     text = re.sub(r"(?<=\d) (?=\d)", "", text)
-    text = re.sub(r"(?<=\d) ?([.,]) ?(?=\d)", r"\1", text)
+    text = re.sub(r"(?<=\d) ?([.,/]) ?(?=\d)", r"\1", text)
     text = re.sub(r"(?<=\d) (?=[%°‰²³])", "", text)
     text = re.sub(r"(?<=\w) (?=[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻])", "", text)
     text = re.sub(r"\( ", "(", re.sub(r" \)", ")", text))
@@ -120,7 +120,8 @@ _RHYME = re.compile(r"""^(?:
   | ư(?:a|ng|[citu]|ơ(?:ng|[cimnptu]))?
 )$""", re.X)
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-_SPLIT = re.compile(r"(?<![^\W\d_])([^\W\d_aăâeêioôơuưyAĂÂEÊIOÔƠUƯY]{1,3}) ([^\W\d_]+)(?![^\W\d_])")
+_SPLIT = re.compile(r"(?<![^\W\d_])([bcdđghklmnpqrstvxBCDĐGHKLMNPQRSTVX]{1,3}) ([^\W\d_]+)"
+                    r"(?![^\W\d_])")
 
 
 def _toneless(text: str) -> tuple[str, int]:

@@ -7,6 +7,8 @@ look, not by its file name:
 - PDF-extracted text: a row's cells one after another, each broken over lines; the header
   repeats on every page; `theodoi.extract.reflow` rebuilds the cells.
 - Narrative text: no table, numbered paragraphs (handled by the plan builder).
+- Text copied from a web page, each cell followed by a line holding only "|":
+  `theodoi.extract.readers.scraped`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from theodoi.extract.columns import (
     is_header_text,
 )
 from theodoi.extract.document import Document, Paragraph, Table
+from theodoi.extract.readers.scraped import looks_scraped, scraped_document
 from theodoi.extract.reflow import (
     ColumnModel,
     RowCells,
@@ -55,6 +58,8 @@ def text_to_document(text: str, source: str = "") -> Document:
     """A Document from the extracted text of a decision, whatever its shape."""
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n"))
     lines = text.split("\n")
+    if looks_scraped(lines):
+        return scraped_document(lines, source)
     if _looks_tabbed(lines):
         return _tabbed_document(lines, source)
     return _pdf_text_document(lines, source)

@@ -1,0 +1,282 @@
+"""Text copied or scraped from a web page whose tables print one cell at a time.
+
+The shape: each table cell stands on its own line(s), hard-wrapped at about 80 columns,
+and is followed by a line holding only "|"; rows are not marked, Markdown **bold** and
+*italic* markers are left in, and a cell merged over several rows is printed only in its
+first row, so later rows have fewer cells. Read in named steps:
+
+    lines_to_segments    cells (the lines before each "|" line) and runs of plain text
+    segments_to_blocks   runs of cells become tables, plain text becomes paragraphs
+    cells_to_task_table  the header (TT + at least three task fields) gives the columns; a
+                         row starts at a cell holding the next code of the numbering; a row
+                         with fewer cells has its cells placed in the columns whose kind they
+                         fit (deadline, agency, text), and the columns it skips take the text
+                         of the row above (the merged cell printed once)
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from theodoi.extract.columns import (
+    CODE,
+    DEADLINE,
+    DETAIL,
+    LEAD,
+    NAME,
+    PARTNERS,
+    RESULT,
+    field_of_header_cell,
+    is_header_text,
+)
+from theodoi.extract.document import Document, Paragraph, Table
+from theodoi.extract.readers.converted import strip_emphasis
+
+SEPARATOR = "|"
+MIN_SEPARATORS = 6
+
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
+          "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX")
+_CODE = re.compile(r"^(?:[IVX]{1,5}|[A-ZĐ]|\d{1,3}(?:\.\d{1,3}){0,3})\.?$")
+_DEADLINE_LIKE = re.compile(
+    r"\b(?:20\d\d|[Qq]u[ýí]|[Tt]háng|[Hh][ằà]ng|[Tt]hường xuyên|[Đđ]ịnh kỳ|[Nn]ăm|"
+    r"[Gg]iai đoạn|[Tt]rước ngày|[Kk]hi có)\b"
+)
+_AGENCY_LIKE = re.compile(
+    r"^(?:[-–+•]\s*)?(?:Bộ|Sở|Cục|Vụ|Văn phòng|Ủy ban|Uỷ ban|UBND|Trung tâm|Viện|Ban|"
+    r"Các (?:bộ|sở|cơ quan|đơn vị|cục|vụ|tập đoàn|doanh nghiệp|địa phương|tỉnh|ủy ban|tổ chức|"
+    r"chuyên gia|hội|trường|viện|trung tâm|ban)|"
+    r"Tổng cục|Cơ quan|Đơn vị|Thanh tra|Học viện|Báo|Đài|Tập đoàn|Tổng công ty|Công an|Hội|"
+    r"Hiệp hội|Đảng ủy|Ngân hàng|Kho bạc|Bảo hiểm|Doanh nghiệp|Trường|Chi cục|Phòng)\b"
+)
+_OPENS_ITEM = re.compile(r"^(?:[-–+•]\s|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s|[IVX]+\.\s|Điều \d)")
+# What skipping a column costs when a row prints fewer cells: leads are the cells most
+# often merged over a block of tasks, a task's own name never is.
+_SKIP_COST = {NAME: 5.0, LEAD: 0.0, DEADLINE: 0.1, PARTNERS: 0.2, RESULT: 0.3, DETAIL: 0.3}
+
+
+def looks_scraped(lines: Sequence[str]) -> bool:
+    """Whether the text prints table cells between lines holding only "|"."""
+    return sum(1 for line in lines if line.strip() == SEPARATOR) >= MIN_SEPARATORS
+
+
+@dataclass
+class _Segment:
+    lines: list[str]
+    is_cell: bool
+
+
+def scraped_document(lines: Sequence[str], source: str = "") -> Document:
+    """A Document from text whose table cells stand between "|" lines."""
+    return Document(source=source, blocks=segments_to_blocks(lines_to_segments(lines)),
+                    cell_fidelity=1)
+
+
+def lines_to_segments(lines: Sequence[str]) -> list[_Segment]:
+    """Cells (the lines before each "|" line, after any blank line) and plain-text runs."""
+    segments: list[_Segment] = []
+    current: list[str] = []
+    for line in lines:
+        if line.strip() != SEPARATOR:
+            current.append(line.rstrip())
+            continue
+        blank = max((i for i, text in enumerate(current) if not text.strip()), default=-1)
+        if blank >= 0 and any(text.strip() for text in current[:blank]):
+            segments.append(_Segment(current[:blank], is_cell=False))
+        segments.append(_Segment([t for t in current[blank + 1:] if t.strip()], is_cell=True))
+        current = []
+    if any(text.strip() for text in current):
+        segments.append(_Segment(current, is_cell=False))
+    return segments
+
+
+def segments_to_blocks(segments: list[_Segment]) -> list[Paragraph | Table]:
+    """Paragraphs from text runs; a run of cells is a task table or, if not, page layout."""
+    blocks: list[Paragraph | Table] = []
+    index = 0
+    while index < len(segments):
+        segment = segments[index]
+        if not segment.is_cell:
+            blocks.extend(text_to_paragraphs(segment.lines))
+            index += 1
+            continue
+        end = index
+        while end < len(segments) and segments[end].is_cell:
+            end += 1
+        blocks.extend(cells_to_blocks([s.lines for s in segments[index:end]]))
+        index = end
+    return blocks
+
+
+def text_to_paragraphs(lines: Sequence[str]) -> list[Paragraph]:
+    """Paragraphs from hard-wrapped lines: a line near the wrap width goes on in the next."""
+    paragraphs: list[Paragraph] = []
+    current: list[str] = []
+    previous = ""
+    for raw in lines:
+        line = strip_emphasis(raw).strip()
+        if not line:
+            if current:
+                paragraphs.append(Paragraph("\n".join(current)))
+            current, previous = [], ""
+            continue
+        wrapped = len(previous) >= 60 and previous[-1] not in ".;:!?"
+        if current and not (wrapped and not _OPENS_ITEM.match(line)):
+            paragraphs.append(Paragraph("\n".join(current)))
+            current = []
+        current.append(line)
+        previous = line
+    if current:
+        paragraphs.append(Paragraph("\n".join(current)))
+    return paragraphs
+
+
+def _cell(lines: list[str]) -> str | None:
+    text = strip_emphasis("\n".join(line.strip() for line in lines)).strip()
+    return text or None
+
+
+def _header_start(cells: list[list[str]]) -> tuple[int, int] | None:
+    """The cell and line where a task header begins: a "TT"/"STT" line ending a cell."""
+    for index, lines in enumerate(cells):
+        if not lines or field_of_header_cell(_cell(lines[-1:])) != CODE:
+            continue
+        width = 1
+        while (index + width < len(cells) and cells[index + width]
+               and field_of_header_cell(_cell(cells[index + width])) is not None):
+            width += 1
+        header = " ".join(_cell(c) or "" for c in cells[index:index + width])
+        if is_header_text(header):
+            return index, len(lines) - 1
+    return None
+
+
+def cells_to_blocks(cells: list[list[str]]) -> list[Paragraph | Table]:
+    """A run of cells: paragraphs before its task header, then the task table."""
+    start = _header_start(cells)
+    if start is None:
+        return [p for lines in cells for p in text_to_paragraphs(lines)]
+    index, line = start
+    blocks: list[Paragraph | Table] = []
+    for lines in cells[:index]:
+        blocks.extend(text_to_paragraphs(lines))
+    blocks.extend(text_to_paragraphs(cells[index][:line]))
+    first = [cells[index][line:], *cells[index + 1:]]
+    blocks.append(cells_to_task_table(first))
+    return blocks
+
+
+def cells_to_task_table(cells: list[list[str]]) -> Table:
+    """The task table: header cells, then rows found at codes, short rows aligned."""
+    texts = [_cell(lines) for lines in cells]
+    width = 1
+    while width < len(texts) and field_of_header_cell(texts[width]) is not None:
+        width += 1
+    header = texts[:width]
+    fields = [field_of_header_cell(t) for t in header]
+    body = texts[width:]
+    numbers = [re.sub(r"[()\s]", "", t or "") for t in body[:width]]
+    if numbers == [str(i) for i in range(1, width + 1)]:
+        body = body[width:]  # the "(1) (2) (3)" row under the header
+    rows = _split_rows(body)
+    table_rows: list[list[str | None]] = [list(header)]
+    previous: list[str | None] | None = None
+    for kind, row in rows:
+        data = row[1:]
+        if kind == "section" or len(data) <= 1:
+            table_rows.append([row[0], *data[:1], *[None] * (width - 2)][:width])
+            previous = None  # a merged cell does not reach past a heading row
+            continue
+        first, extra = data[: width - 1], data[width - 1:]
+        resolved = [row[0], *_align(first, fields[1:], previous)]
+        table_rows.append(resolved)
+        previous = resolved[1:]
+        if extra:
+            table_rows.append([None, *_align(extra, fields[1:], None)])
+    return Table(rows=table_rows, header_rows=1)
+
+
+def _split_rows(cells: list[str | None]) -> list[tuple[str, list[str | None]]]:
+    """Rows of cells, each starting at a cell holding the next code of the numbering."""
+    rows: list[tuple[str, list[str | None]]] = []
+    roman: str | None = None
+    letter: str | None = None
+    path: list[int] = []
+    for cell in cells:
+        code = (cell or "").strip().rstrip(".")
+        kind = None
+        if cell and _CODE.match(cell.strip()):
+            next_roman = _ROMAN[_ROMAN.index(roman) + 1] if roman in _ROMAN[:-1] else "I"
+            next_letter = chr(ord(letter) + 1) if letter else "A"
+            if code == next_roman:
+                roman, letter, path, kind = code, None, [], "section"
+            elif code == next_letter and code not in "IVX":
+                letter, path, kind = code, [], "section"
+            elif code[0].isdigit():
+                numbers = tuple(int(part) for part in code.split("."))
+                if numbers in _next_codes(path):
+                    path, kind = list(numbers), "task"
+        if kind:
+            rows.append((kind, [code]))
+        elif rows:
+            rows[-1][1].append(cell)
+    return rows
+
+
+def _next_codes(path: list[int]) -> set[tuple[int, ...]]:
+    """Numeric codes that may follow `path`: a child, or a sibling at any depth."""
+    if not path:
+        return {(1,)}
+    options = {(*path, 1)}
+    for depth in range(len(path)):
+        options.add((*path[:depth], path[depth] + 1))
+    return options
+
+
+def _fit(text: str | None, field: str | None) -> float:
+    """How well a cell's text fits a column of the given field."""
+    if not text:
+        return 0.0
+    deadline_like = bool(_DEADLINE_LIKE.search(text[:40]))
+    agency_like = bool(_AGENCY_LIKE.match(text))
+    if field == DEADLINE:
+        return 2.0 if deadline_like and not agency_like else -1.0
+    if field in (LEAD, PARTNERS):
+        return 2.0 if agency_like else (-1.0 if deadline_like else -0.5)
+    if deadline_like and len(text) < 40:
+        return -1.0
+    return 1.0 if len(text) >= 25 or text.startswith("-") else 0.0
+
+
+def _likeness(text: str | None, above: str | None) -> float:
+    """Shared words with the cell above in the same column (lists of partners, results)."""
+    if not text or not above:
+        return 0.0
+    words, others = set(text.lower().split()), set(above.lower().split())
+    return len(words & others) / max(1, len(words | others))
+
+
+def _align(cells: list[str | None], fields: list[str | None],
+           previous: list[str | None] | None) -> list[str | None]:
+    """The row's cells placed in its columns; skipped columns take the row above's text."""
+    if len(cells) >= len(fields):
+        return cells[: len(fields)]
+    best: tuple[float, tuple[int, ...]] | None = None
+    for chosen in itertools.combinations(range(len(fields)), len(cells)):
+        score = sum(_fit(cell, fields[c]) + _likeness(cell, previous[c] if previous else None)
+                    for cell, c in zip(cells, chosen, strict=True))
+        score -= sum(_SKIP_COST.get(fields[c] or "", 0.3)
+                     for c in range(len(fields)) if c not in chosen)
+        if best is None or score > best[0]:
+            best = (score, chosen)
+    assert best is not None  # noqa: S101 - combinations of k <= n columns is never empty
+    out: list[str | None] = list(previous) if previous else [None] * len(fields)
+    for cell, column in zip(cells, best[1], strict=True):
+        out[column] = cell
+    return out
+
+
+__all__ = ["looks_scraped", "scraped_document"]
