@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_fixtures import (  # noqa: E402 - the DOCX builder's helpers, next to this script
+from make_fixtures import (  # the DOCX builder's helpers, next to this script
     AGENCY_STYLE,
     COLUMNS,
     MOTTO,
@@ -227,7 +227,7 @@ def markdown_text() -> str:
             out += [converter_text(para), ""]
     out += [front["recipients"][0], ""]
     out += [f"- {converter_text(r[2:])}" for r in front["recipients"][1:]] + [""]
-    out += [x for x in front["signer"] if x][:2] + ["", front["signer"][-1], ""]
+    out += [*[x for x in front["signer"] if x][:2], "", front["signer"][-1], ""]
     out += ["# PHỤ LỤC", ""]
     out += [converter_text(x) for x in front["appendix_head"][3:] if x] + [""]
     header = "<tr>" + "".join(md_cell([head], bold=True) for head, _ in columns) + "</tr>"

@@ -361,7 +361,7 @@ class _Writer:
 def element_to_blocks(element: etree._Element) -> list[Paragraph | Table]:
     """Paragraphs (lines split at <br>) and tables inside `element`, in reading order."""
     writer = _Writer()
-    _walk_children(element, writer)
+    _walk(element, writer)  # the element itself: the decision's body may be a bare <table>
     writer.flush()
     return writer.blocks
 

@@ -1,0 +1,91 @@
+"""Text copied from a web page: cells between "|" lines, merged cells printed once."""
+
+from __future__ import annotations
+
+from tests.conftest import gold_plan
+from tests.extract.test_scores import MIN_F1, f1_of
+from tests.readers.conftest import fixture
+from theodoi.extract.commands import extract_plan
+from theodoi.extract.plan import build_plan
+from theodoi.extract.readers.scraped import looks_scraped
+from theodoi.extract.readers.text import text_to_document
+
+HEADER = ["**TT**", "**Nhiệm vụ**", "**Đơn vị chủ trì**", "**Đơn vị phối hợp**",
+          "**Thời gian hoàn thành**"]
+
+
+def scraped(*cells: str, before: str = "KẾ HOẠCH\n\n") -> str:
+    """Cells printed as a page scraper prints them: each followed by a "|" line."""
+    return before + "".join(f"{cell}\n|\n" for cell in cells)
+
+
+def test_the_scraped_page_of_plan_000_scores_like_its_docx() -> None:
+    plan = extract_plan([fixture("000_scraped.txt")])
+    assert f1_of(gold_plan("000"), plan.to_json()) >= MIN_F1
+    assert plan.meta.signer == "Nguyễn Huy Dũng"
+
+
+def test_a_lead_merged_over_rows_is_printed_once_and_belongs_to_each_row() -> None:
+    text = scraped(*HEADER,
+                   "1", "Xây dựng kế hoạch", "Cục Chuyển đổi số quốc gia", "Các bộ, ngành",
+                   "Quý I/2025",
+                   "2", "Kiểm tra, đôn đốc", "Sở Thông tin và Truyền thông", "Hằng năm",
+                   "3", "Tổng kết", "Các bộ, ngành", "Tháng 12/2025")
+    tasks = build_plan(text_to_document(text)).tasks
+    assert [t.lead for t in tasks] == [["Cục Chuyển đổi số quốc gia"]] * 3
+    assert [t.partners for t in tasks] == [["Các bộ, ngành"], ["Sở Thông tin và Truyền thông"],
+                                           ["Các bộ, ngành"]]
+    assert [t.deadline for t in tasks] == ["Quý I/2025", "Hằng năm", "Tháng 12/2025"]
+
+
+def test_a_group_row_holds_only_its_name() -> None:
+    text = scraped(*HEADER, "**1**", "**Nhóm việc chung**",
+                   "1.1", "Việc con", "Cục A", "Sở B", "Năm 2025")
+    tasks = build_plan(text_to_document(text)).tasks
+    assert [(t.code, t.name, t.lead) for t in tasks] == [
+        ("1", "Nhóm việc chung", []), ("1.1", "Việc con", ["Cục A"])]
+
+
+def test_sections_restart_the_numbering() -> None:
+    text = scraped(*HEADER, "I", "**CÔNG TÁC CHỈ ĐẠO**", "1", "Việc", "Cục A", "Sở B", "Năm 2025",
+                   "II", "**HẠ TẦNG SỐ**", "1", "Việc khác", "Cục C", "Sở D", "Năm 2026")
+    assert [t.code for t in build_plan(text_to_document(text)).tasks] == ["I.1", "II.1"]
+
+
+def test_wrapped_cell_lines_and_bold_markers_are_cleaned() -> None:
+    text = scraped(*HEADER, "1", "**Xây dựng cơ sở dữ liệu chuyên ngành phục vụ quản lý nhà\n"
+                   "nước về chuyển đổi số**", "Cục A", "Sở B", "Năm 2025")
+    task = build_plan(text_to_document(text)).tasks[0]
+    assert task.name == ("Xây dựng cơ sở dữ liệu chuyên ngành phục vụ quản lý nhà nước về "
+                         "chuyển đổi số")
+
+
+def test_text_before_the_header_is_paragraphs_and_its_lines_are_rejoined() -> None:
+    before = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 và các văn\n"
+              "bản hướng dẫn thi hành;\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch.\n")
+    doc = text_to_document(scraped(*HEADER, "1", "Việc", "Cục A", "Sở B", "Năm 2025",
+                                   before=before))
+    assert [p.text.replace("\n", " ") for p in doc.paragraphs()] == [
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 và các văn "
+        "bản hướng dẫn thi hành;", "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch."]
+
+
+def test_a_layout_table_of_cells_is_read_as_paragraphs() -> None:
+    text = scraped("Nơi nhận:\n- Như Điều 3;", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn An",
+                   "x", "y", "z", "w")
+    doc = text_to_document(text)
+    assert not doc.tables()
+    assert "PHÓ CHỦ TỊCH" in [p.text for p in doc.paragraphs()]
+
+
+def test_the_metadata_box_as_a_page_prints_it_fills_the_header() -> None:
+    text = ("Số hiệu:02-KH/BCĐTWNgày đăng công báo:Đang cập nhật\n"
+            "Loại văn bản:Kế hoạchNgười ký:Trần Cẩm Tú\n"
+            "Ngày ban hành:19/06/2025Ngày hết hiệu lực:Đang cập nhật\n\n"
+            + scraped(*HEADER, "1", "Việc", "Cục A", "Sở B", "Năm 2025", before=""))
+    meta = build_plan(text_to_document(text)).meta
+    assert (meta.number, meta.date, meta.signer) == ("02-KH/BCĐTW", "2025-06-19", "Trần Cẩm Tú")
+
+
+def test_ordinary_text_is_not_taken_for_scraped_cells() -> None:
+    assert not looks_scraped(["Điều 1. Ban hành kế hoạch.", "| một dòng |", "|"])
