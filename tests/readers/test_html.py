@@ -148,15 +148,16 @@ def test_a_search_form_label_is_not_taken_for_the_number() -> None:
 
 
 def test_a_windows_1258_page_is_decoded_by_its_declared_charset(tmp_path: Path) -> None:
-    html = page("<p>KẾ HOẠCH</p>" + task_table(
+    html = page("<p>Số hiệu: 12/KH-UBND</p><p>KẾ HOẠCH</p>" + task_table(
         "<tr><td>1</td><td>Tăng cường chuyển đổi số</td><td>Sở Thông tin</td><td>Các sở</td>"
         "<td>Quý IV/2025</td></tr>"), head='<meta http-equiv="Content-Type" '
                                            'content="text/html; charset=windows-1258">')
     path = tmp_path / "trang.htm"
     path.write_bytes(to_cp1258(html))
     assert sniff_format(path) == "html"
-    table = read_document(path).tables()[0]
-    assert table.rows[1][1] == "Tăng cường chuyển đổi số"
+    doc = read_document(path)
+    assert doc.tables()[0].rows[1][1] == "Tăng cường chuyển đổi số"
+    assert doc.paragraphs()[0].text == "Số hiệu: 12/KH-UBND"
 
 
 def test_a_utf8_page_still_declaring_its_old_charset_is_read_as_utf8() -> None:

@@ -89,3 +89,22 @@ def test_the_metadata_box_as_a_page_prints_it_fills_the_header() -> None:
 
 def test_ordinary_text_is_not_taken_for_scraped_cells() -> None:
     assert not looks_scraped(["Điều 1. Ban hành kế hoạch.", "| một dòng |", "|"])
+
+
+def test_the_table_ends_where_the_text_after_it_begins() -> None:
+    text = scraped(*HEADER, "1", "Việc", "Cục A", "Sở B", "Năm 2025",
+                   "2", "Việc khác", "Cục C", "Sở D", "Năm 2026",
+                   "III. TỔ CHỨC THỰC HIỆN\nCác sở, ngành triển khai kế hoạch này.\nNơi nhận:\n"
+                   "- Như trên;", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn Hòa")
+    plan = build_plan(text_to_document(text))
+    assert [(t.code, t.partners) for t in plan.tasks] == [("1", ["Sở B"]), ("2", ["Sở D"])]
+    assert plan.meta.signer == "Lê Văn Hòa"
+
+
+def test_a_header_block_printed_without_blank_lines_gives_the_number_and_date() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH KON TUM\n-------\n|\nCỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\n---------------\n|\nSố: 1469/KH-UBND\n|\n"
+            "Kon Tum, ngày 17\ntháng 5 năm 2022\n|\nKẾ HOẠCH\nTriển khai Đề án\n"
+            + scraped(*HEADER, "1", "Việc", "Cục A", "Sở B", "Năm 2025", before=""))
+    meta = build_plan(text_to_document(text)).meta
+    assert (meta.number, meta.date) == ("1469/KH-UBND", "2022-05-17")

@@ -129,7 +129,7 @@ def html_to_document(text: str, source: str = "") -> Document:
     """A Document from a web page's HTML: the decision's body, its metadata box first."""
     from theodoi.extract.readers import UnreadableDocument
 
-    root = parse_html(text, source)
+    root = parse_html(nfc(text), source)  # windows-1258 pages write tones as combining marks
     _remove_invisible(root)
     box = metadata_box_lines(root)
     body = find_body(root)
@@ -220,8 +220,9 @@ def _contains(outer: etree._Element, inner: etree._Element) -> bool:
 def _headings(root: etree._Element) -> list[etree._Element]:
     """The smallest elements whose whole text is a document heading ("QUYẾT ĐỊNH", ...)."""
     found = []
-    for element in root.iter():
-        text = _collapse(element.text_content()) if _tag(element) else ""
+    # The length test runs inside libxml2: text_content() of every element would be slow.
+    for element in root.xpath(".//*[string-length(normalize-space(.)) <= 40]"):
+        text = _collapse(element.text_content())
         if len(text) <= 20 and _HEADING.match(text):
             found.append(element)
     return [e for e in found if not any(o is not e and _contains(e, o) for o in found)]
@@ -313,7 +314,8 @@ def _is_chrome(element: etree._Element) -> bool:
 def metadata_box_lines(root: etree._Element) -> list[str]:
     """The portal's metadata box as "Label: value" lines, one per label, first seen wins."""
     found: dict[str, str] = {}
-    for element in root.iter():
+    starts = " or ".join(f"starts-with(normalize-space(.), '{label}')" for label in BOX_LABELS)
+    for element in root.xpath(f".//*[string-length(normalize-space(.)) < 300 and ({starts})]"):
         tag = _tag(element)
         if not tag or tag in ("table", "tr", "tbody", "html", "body") or len(element) > 3:
             continue
@@ -473,6 +475,7 @@ def table_to_grid(table: etree._Element) -> tuple[list[list[str | None]],
     flags: list[bool] = []
     pending: dict[int, tuple[int, str | None]] = {}  # column -> (rows still covered, text)
     rows = _rows_of(table)
+    size = 0
     for index, tr in enumerate(rows):
         texts: list[str | None] = []
         where: list[object] = []
@@ -508,7 +511,8 @@ def table_to_grid(table: etree._Element) -> tuple[list[list[str | None]],
         origins.append(where)
         in_thead = _tag(tr.getparent()) == "thead"
         flags.append(in_thead or (bool(cells) and all(_tag(c) == "th" for c in cells)))
-        if sum(len(r) for r in grid) > MAX_TABLE_CELLS:
+        size += len(texts)
+        if size > MAX_TABLE_CELLS:
             break
     width = max((len(r) for r in grid), default=0)
     for texts, where in zip(grid, origins, strict=True):

@@ -11,7 +11,9 @@ first row, so later rows have fewer cells. Read in named steps:
                          row starts at a cell holding the next code of the numbering; a row
                          with fewer cells has its cells placed in the columns whose kind they
                          fit (deadline, agency, text), and the columns it skips take the text
-                         of the row above (the merged cell printed once)
+                         of the row above (the merged cell printed once); the table
+                         ends at a cell that starts the text after it (an outline heading,
+                         an article, "Nơi nhận", a signature block)
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from theodoi.extract.columns import (
 )
 from theodoi.extract.document import Document, Paragraph, Table
 from theodoi.extract.readers.converted import strip_emphasis
+from theodoi.extract.text import join_lines
 
 SEPARATOR = "|"
 MIN_SEPARATORS = 6
@@ -112,7 +115,7 @@ def segments_to_blocks(segments: list[_Segment]) -> list[Paragraph | Table]:
 
 
 def text_to_paragraphs(lines: Sequence[str]) -> list[Paragraph]:
-    """Paragraphs from hard-wrapped lines: a line near the wrap width goes on in the next."""
+    """Paragraphs from hard-wrapped lines, joined with spaces (the wraps are not the text's)."""
     paragraphs: list[Paragraph] = []
     current: list[str] = []
     previous = ""
@@ -120,17 +123,20 @@ def text_to_paragraphs(lines: Sequence[str]) -> list[Paragraph]:
         line = strip_emphasis(raw).strip()
         if not line:
             if current:
-                paragraphs.append(Paragraph("\n".join(current)))
+                paragraphs.append(Paragraph(join_lines(current)))
             current, previous = [], ""
             continue
-        wrapped = len(previous) >= 60 and previous[-1] not in ".;:!?"
-        if current and not (wrapped and not _OPENS_ITEM.match(line)):
-            paragraphs.append(Paragraph("\n".join(current)))
+        # A line goes on with the one before when that one was cut at the wrap width, or
+        # when it starts in lower case (cells wrap at their own, narrower width).
+        goes_on = (previous and previous[-1] not in ".;:!?" and not _OPENS_ITEM.match(line)
+                   and (len(previous) >= 60 or line[0].islower()))
+        if current and not goes_on:
+            paragraphs.append(Paragraph(join_lines(current)))
             current = []
         current.append(line)
         previous = line
     if current:
-        paragraphs.append(Paragraph("\n".join(current)))
+        paragraphs.append(Paragraph(join_lines(current)))
     return paragraphs
 
 
@@ -155,33 +161,49 @@ def _header_start(cells: list[list[str]]) -> tuple[int, int] | None:
 
 
 def cells_to_blocks(cells: list[list[str]]) -> list[Paragraph | Table]:
-    """A run of cells: paragraphs before its task header, then the task table."""
-    start = _header_start(cells)
-    if start is None:
-        return [p for lines in cells for p in text_to_paragraphs(lines)]
-    index, line = start
+    """A run of cells: paragraphs (layout cells, text before a header), then task tables."""
     blocks: list[Paragraph | Table] = []
-    for lines in cells[:index]:
-        blocks.extend(text_to_paragraphs(lines))
-    blocks.extend(text_to_paragraphs(cells[index][:line]))
-    first = [cells[index][line:], *cells[index + 1:]]
-    blocks.append(cells_to_task_table(first))
+    while cells:
+        start = _header_start(cells)
+        if start is None:
+            blocks.extend(p for lines in cells for p in text_to_paragraphs(lines))
+            break
+        index, line = start
+        for lines in cells[:index]:
+            blocks.extend(text_to_paragraphs(lines))
+        blocks.extend(text_to_paragraphs(cells[index][:line]))
+        table, used = cells_to_task_table([cells[index][line:], *cells[index + 1:]])
+        blocks.append(table)
+        cells = cells[index + used:]
     return blocks
 
 
-def cells_to_task_table(cells: list[list[str]]) -> Table:
-    """The task table: header cells, then rows found at codes, short rows aligned."""
+# A cell that cannot be part of a task row: the document goes on after the table.
+_AFTER_TABLE = re.compile(r"^(?:\*\*)?(?:[IVX]{1,5}\.\s+[A-ZĐ]|Điều \d+\.|Nơi nhận\b|"
+                          r"(?:KT|TM|TL|TUQ)\.\s)", re.M)
+
+
+def cells_to_task_table(cells: list[list[str]]) -> tuple[Table, int]:
+    """The task table at the start of `cells`, and how many cells it used.
+
+    Header cells, then rows found at codes; short rows aligned to their columns. The table
+    ends before a cell that starts the text after it (an outline heading, an article, the
+    recipients or the signature block).
+    """
     texts = [_cell(lines) for lines in cells]
     width = 1
     while width < len(texts) and field_of_header_cell(texts[width]) is not None:
         width += 1
     header = texts[:width]
     fields = [field_of_header_cell(t) for t in header]
-    body = texts[width:]
-    numbers = [re.sub(r"[()\s]", "", t or "") for t in body[:width]]
+    used = width
+    numbers = [re.sub(r"[()\s]", "", t or "") for t in texts[used:used + width]]
     if numbers == [str(i) for i in range(1, width + 1)]:
-        body = body[width:]  # the "(1) (2) (3)" row under the header
-    rows = _split_rows(body)
+        used += width  # the "(1) (2) (3)" row under the header
+    end = used
+    while end < len(texts) and not (texts[end] and _AFTER_TABLE.search(texts[end])):
+        end += 1
+    rows = _split_rows(texts[used:end])
     table_rows: list[list[str | None]] = [list(header)]
     previous: list[str | None] | None = None
     for kind, row in rows:
@@ -196,7 +218,7 @@ def cells_to_task_table(cells: list[list[str]]) -> Table:
         previous = resolved[1:]
         if extra:
             table_rows.append([None, *_align(extra, fields[1:], None)])
-    return Table(rows=table_rows, header_rows=1)
+    return Table(rows=table_rows, header_rows=1), end
 
 
 def _split_rows(cells: list[str | None]) -> list[tuple[str, list[str | None]]]:
