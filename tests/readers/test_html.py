@@ -202,3 +202,20 @@ def test_without_a_table_the_densest_block_is_the_body() -> None:
                                 f"<div class='bai'>{article}</div>"))
     assert [p.text[:2] for p in doc.paragraphs()] == ["1.", "2.", "3.", "4.", "5."]
     assert all(isinstance(b, Paragraph) for b in doc.blocks)
+
+
+def test_the_government_portal_s_box_names_the_number_so_ky_hieu() -> None:
+    box = ("<table class='vb-info'><tr><td>Số ký hiệu</td><td>206/QĐ-TTg</td></tr>"
+           "<tr><td>Ngày ban hành</td><td>28/02/2024</td></tr>"
+           "<tr><td>Người ký</td><td>Trần Lưu Quang</td></tr></table>")
+    body = "<div><p>QUYẾT ĐỊNH</p>" + task_table(
+        "<tr><td>1</td><td>Việc</td><td>Sở A</td><td>Sở B</td><td>Quý II/2025</td></tr>") + "</div>"
+    meta = build_plan(html_to_document(page(box + body))).meta
+    assert (meta.number, meta.date, meta.signer) == ("206/QĐ-TTg", "2024-02-28", "Trần Lưu Quang")
+
+
+def test_a_small_table_inside_a_task_cell_does_not_make_the_task_table_layout() -> None:
+    table = only_table(page(task_table(
+        "<tr><td>1</td><td>Việc<table><tr><td>a</td><td>b</td></tr></table></td><td>Sở A</td>"
+        "<td>Sở B</td><td>Năm 2025</td></tr>")))
+    assert table.rows[1][0] == "1" and table.rows[1][1] == "Việc\na\nb"

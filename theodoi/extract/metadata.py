@@ -57,7 +57,8 @@ def read_metadata(paragraphs: Sequence[str]) -> PlanMeta:
 
 # The metadata box of legal-text portals, as the HTML reader writes it or as text copied
 # from the page prints it ("Số hiệu:02-KH/BCĐTWNgày đăng công báo:..." on one line).
-_BOX_LABELS = ("Số hiệu", "Ngày ban hành", "Người ký", "Cơ quan ban hành", "Nơi ban hành")
+_BOX_LABELS = ("Số hiệu", "Số ký hiệu", "Ngày ban hành", "Người ký", "Cơ quan ban hành",
+               "Nơi ban hành")
 _BOX = re.compile(
     r"(?P<label>" + "|".join(_BOX_LABELS) + r")\s*:\s*(?P<value>.*?)\s*(?=(?:"
     + "|".join(_BOX_LABELS) + r"|Loại văn bản|Số công báo|Ngày đăng công báo|Ngày công báo|"
@@ -71,7 +72,7 @@ def fill_from_box(meta: PlanMeta, text: str) -> None:
     box: dict[str, str] = {}
     for found in _BOX.finditer(text):
         box.setdefault(found.group("label"), found.group("value").strip(" .;"))
-    number = box.get("Số hiệu", "")
+    number = box.get("Số hiệu") or box.get("Số ký hiệu") or ""
     if meta.number is None and re.fullmatch(r"\d{1,5}[-/][\wĐđ/.-]*[A-ZĐ][\wĐđ/.-]*", number):
         meta.number = number
     issued = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", box.get("Ngày ban hành", ""))

@@ -53,8 +53,8 @@ _HEADING = re.compile(
 _CODE_TEXT = re.compile(r"^(?:[IVXL]{1,6}|[A-ZĐ]|\d{1,3}(?:\.\d{1,3})*)\.?$")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 # Labels of the metadata box the portals print beside the text, with the field each fills.
-BOX_LABELS = ("Số hiệu", "Ký hiệu", "Ngày ban hành", "Người ký", "Cơ quan ban hành",
-              "Nơi ban hành", "Loại văn bản")
+BOX_LABELS = ("Số hiệu", "Số ký hiệu", "Ký hiệu", "Ngày ban hành", "Người ký",
+              "Cơ quan ban hành", "Nơi ban hành", "Loại văn bản")
 _BOX_LABEL = re.compile(r"^(" + "|".join(BOX_LABELS) + r")\s*:?\s*(.*)$", re.S)
 # Labels that end a value when a box is flattened into one line ("Số hiệu:02-KH/BCĐTWNgày...").
 _NEXT_LABEL = re.compile(
@@ -64,7 +64,8 @@ _NEXT_LABEL = re.compile(
 # What a real value looks like, so that a search form's "Số hiệu" label is not taken.
 _BOX_VALUE: dict[str, Callable[[str], bool]] = {
     "Số hiệu": lambda v: bool(re.search(r"\d", v)) and ("/" in v or "-" in v),
-    "Ký hiệu": lambda v: bool(re.search(r"\d", v)),
+    "Số ký hiệu": lambda v: bool(re.search(r"\d", v)) and ("/" in v or "-" in v),
+    "Ký hiệu": lambda v: bool(re.search(r"\d", v)) and ("/" in v or "-" in v),
     "Ngày ban hành": lambda v: bool(re.search(r"\d{1,2}/\d{1,2}/\d{4}", v)),
     "Người ký": lambda v: not re.search(r"\d", v) and len(v.split()) >= 2,
     "Cơ quan ban hành": lambda v: len(v.split()) >= 2,
@@ -448,6 +449,10 @@ def table_blocks(table: etree._Element) -> list[Paragraph | Table]:
     """
     rows = _rows_of(table)
     nested = any(_tag(d) == "table" for r in rows for c in _cells_of(r) for d in c.iter())
+    if nested and rows:
+        # A task table may hold a small table in a cell; a layout table holds the page.
+        first = " ".join(_collapse(c.text_content()) for c in _cells_of(rows[0]))
+        nested = not (len(first) < 400 and is_header_text(first))
     width = max((sum(min(_span(c, "colspan"), MAX_COLSPAN) for c in _cells_of(r))
                  for r in rows), default=0)
     if nested or width <= 2:
