@@ -219,3 +219,15 @@ def test_a_small_table_inside_a_task_cell_does_not_make_the_task_table_layout() 
         "<tr><td>1</td><td>Việc<table><tr><td>a</td><td>b</td></tr></table></td><td>Sở A</td>"
         "<td>Sở B</td><td>Năm 2025</td></tr>")))
     assert table.rows[1][0] == "1" and table.rows[1][1] == "Việc\na\nb"
+
+
+def test_a_header_spanning_lead_and_partner_columns_names_both_by_the_row_below() -> None:
+    html = page(
+        "<p>KẾ HOẠCH</p><table border='1'><tr><td rowspan='2'>TT</td><td rowspan='2'>Nội dung"
+        "</td><td colspan='2'>Cơ quan thực hiện</td><td rowspan='2'>Thời gian hoàn thành</td>"
+        "</tr><tr><td>Chủ trì</td><td>Phối hợp</td></tr>"
+        "<tr><td>1</td><td>Việc</td><td>Sở A</td><td>Sở B</td><td>Năm 2025</td></tr></table>")
+    table = only_table(html)
+    assert table.header_rows == 2
+    task = build_plan(html_to_document(html)).tasks[0]
+    assert (task.lead, task.partners, task.deadline) == (["Sở A"], ["Sở B"], "Năm 2025")

@@ -533,8 +533,14 @@ def grid_to_table(grid: list[list[str | None]], origins: list[list[object]],
     while header_rows < len(grid) and header_flags[header_rows]:
         header_rows += 1
     header_rows = max(1, header_rows)
-    code_col = _code_column(grid[:header_rows])
     rows = [list(r) for r in grid]
+    if _has_sub_header(grid, origins):
+        # "Cơ quan thực hiện" spanning "Chủ trì | Phối hợp": each column is named by the
+        # lower cell where there is one, so that both agency columns are told apart.
+        rows[0] = [low if where == _OWN and low else high
+                   for high, low, where in zip(grid[0], grid[1], origins[1], strict=True)]
+        header_rows = max(header_rows, 2)
+    code_col = _code_column(rows[:header_rows])
     if code_col is not None:
         for r in range(header_rows, len(rows)):
             own_code = origins[r][code_col] == _OWN and _is_code(rows[r][code_col])
@@ -542,6 +548,15 @@ def grid_to_table(grid: list[list[str | None]], origins: list[list[object]],
                 if own_code and isinstance(origin, tuple) and origin[1]:
                     rows[r][c] = origin[1]
     return tidy_table(rows, header_rows)
+
+
+def _has_sub_header(grid: list[list[str | None]], origins: list[list[object]]) -> bool:
+    """Whether the second row names the columns under a header cell spanning several."""
+    if len(grid) < 3 or _LEFT not in origins[0]:
+        return False
+    own = [text for text, where in zip(grid[1], origins[1], strict=True)
+           if where == _OWN and text]
+    return bool(own) and all(field_of_header_cell(t) or is_header_fragment(t) for t in own)
 
 
 def _code_column(header: list[list[str | None]]) -> int | None:
