@@ -231,3 +231,12 @@ def test_a_header_spanning_lead_and_partner_columns_names_both_by_the_row_below(
     assert table.header_rows == 2
     task = build_plan(html_to_document(html)).tasks[0]
     assert (task.lead, task.partners, task.deadline) == (["Sở A"], ["Sở B"], "Năm 2025")
+
+
+def test_a_title_row_above_the_header_becomes_a_paragraph() -> None:
+    html = page(f"<table border='1'><tr><td colspan='5'>BIỂU TỔNG HỢP NHIỆM VỤ</td></tr>"
+                f"{HEADER}<tr><td>1</td><td>Việc</td><td>Sở A</td><td>Sở B</td>"
+                "<td>Năm 2025</td></tr></table>")
+    doc = html_to_document(html)
+    assert "BIỂU TỔNG HỢP NHIỆM VỤ" in [p.text for p in doc.paragraphs()]
+    assert [t.code for t in build_plan(doc).tasks] == ["1"]

@@ -108,3 +108,10 @@ def test_a_header_block_printed_without_blank_lines_gives_the_number_and_date() 
             + scraped(*HEADER, "1", "Việc", "Cục A", "Sở B", "Năm 2025", before=""))
     meta = build_plan(text_to_document(text)).meta
     assert (meta.number, meta.date) == ("1469/KH-UBND", "2022-05-17")
+
+
+def test_a_two_row_header_with_lead_and_partners_under_one_cell_gives_five_columns() -> None:
+    text = scraped("TT", "Nội dung", "Cơ quan thực hiện", "Thời gian hoàn thành", "Chủ trì",
+                   "Phối hợp", "1", "Việc", "Sở A", "Sở B", "Năm 2025")
+    task = build_plan(text_to_document(text)).tasks[0]
+    assert (task.lead, task.partners, task.deadline) == (["Sở A"], ["Sở B"], "Năm 2025")

@@ -464,7 +464,21 @@ def table_blocks(table: etree._Element) -> list[Paragraph | Table]:
     grid, origins, header_flags = table_to_grid(table)
     if not grid:
         return []
-    return [grid_to_table(grid, origins, header_flags)]
+    titles: list[Paragraph | Table] = []
+    start = _header_row(grid)
+    if start:
+        # A title row merged across the table ("BIỂU TỔNG HỢP NHIỆM VỤ") above the header.
+        titles = [Paragraph(c) for row in grid[:start] for c in row if c]
+        grid, origins, header_flags = grid[start:], origins[start:], header_flags[start:]
+    return [*titles, grid_to_table(grid, origins, header_flags)]
+
+
+def _header_row(grid: list[list[str | None]]) -> int:
+    """The index (among the first three rows) of the row naming the task columns, else 0."""
+    for index, row in enumerate(grid[:3]):
+        if is_header_text(" ".join(c or "" for c in row)):
+            return index
+    return 0
 
 
 # Where a grid cell's text came from: its own cell, a cell spanning from the left, or a

@@ -194,9 +194,10 @@ def cells_to_task_table(cells: list[list[str]]) -> tuple[Table, int]:
     width = 1
     while width < len(texts) and field_of_header_cell(texts[width]) is not None:
         width += 1
-    header = texts[:width]
+    header = _regroup_header(texts[:width])
     fields = [field_of_header_cell(t) for t in header]
     used = width
+    width = len(header)
     numbers = [re.sub(r"[()\s]", "", t or "") for t in texts[used:used + width]]
     if numbers == [str(i) for i in range(1, width + 1)]:
         used += width  # the "(1) (2) (3)" row under the header
@@ -219,6 +220,25 @@ def cells_to_task_table(cells: list[list[str]]) -> tuple[Table, int]:
         if extra:
             table_rows.append([None, *_align(extra, fields[1:], None)])
     return Table(rows=table_rows, header_rows=1), end
+
+
+_GROUP_HEAD = re.compile(r"^(?:Cơ quan|Đơn vị)(?:\s*,\s*đơn vị)?\s+(?:thực hiện|thực hiện chính)$",
+                         re.IGNORECASE)
+_SUB_HEAD = re.compile(r"^(?:Chủ trì|Phối hợp)(?:\s+thực hiện)?$", re.IGNORECASE)
+
+
+def _regroup_header(header: list[str | None]) -> list[str | None]:
+    """A header printed as "... | Cơ quan thực hiện | Thời gian | Chủ trì | Phối hợp":
+    the spanning cell comes first, the cells under it after the rest of the first row."""
+    for index, text in enumerate(header):
+        if not text or not _GROUP_HEAD.match(" ".join(text.split())):
+            continue
+        subs = [i for i in range(index + 1, len(header))
+                if header[i] and _SUB_HEAD.match(" ".join((header[i] or "").split()))]
+        if len(subs) >= 2 and subs == list(range(subs[0], subs[0] + len(subs))):
+            return [*header[:index], *(header[i] for i in subs), *header[index + 1:subs[0]],
+                    *header[subs[-1] + 1:]]
+    return header
 
 
 def _split_rows(cells: list[str | None]) -> list[tuple[str, list[str | None]]]:
