@@ -165,6 +165,7 @@ def test_a_word_cut_after_its_initial_consonant_is_joined(cut: str, whole: str) 
     "T Ăng",  # mixed case is not one word
     "TP Hà Nội",
     "5 km ăn",  # km is not an initial consonant
+    "cáp dài 500 m ở xã",  # a unit after a number
 ])
 def test_words_that_are_not_cut_are_left_alone(text: str) -> None:
     assert join_split_syllables(text) == text

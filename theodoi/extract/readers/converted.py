@@ -168,10 +168,15 @@ def _joinable(onset: str, rest: str) -> bool:
     return is_syllable(onset + rest)
 
 
+_AFTER_NUMBER = re.compile(r"\d\s*$")
+
+
 def join_split_syllables(text: str) -> str:
     """Text with words the converter cut after their initial consonant joined back."""
     def join(match: re.Match[str]) -> str:
         onset, rest = match.group(1), match.group(2)
+        if _AFTER_NUMBER.search(text[max(0, match.start() - 8):match.start()]):
+            return match.group(0)  # "500 m ở xã": a unit after a number, not a cut word
         return onset + rest if _joinable(onset, rest) else match.group(0)
 
     return _SPLIT.sub(join, text)
