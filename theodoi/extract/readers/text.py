@@ -7,8 +7,6 @@ look, not by its file name:
 - PDF-extracted text: a row's cells one after another, each broken over lines; the header
   repeats on every page; `theodoi.extract.reflow` rebuilds the cells.
 - Narrative text: no table, numbered paragraphs (handled by the plan builder).
-- Text copied from a web page, each cell followed by a line holding only "|":
-  `theodoi.extract.readers.scraped`.
 """
 
 from __future__ import annotations
