@@ -8,8 +8,10 @@ The last rule follows Vietnamese syllable structure: a syllable is an optional i
 consonant, then a rhyme (optional medial o/u, a vowel nucleus, an optional final). A
 converter that cuts a word leaves a bare initial consonant ("T", "Ng", "Đ"), which is never
 a Vietnamese syllable by itself, before the rest of the syllable, which starts with a
-vowel. The two are joined only when the result is a well-formed syllable whose initial is
-spelled as Vietnamese spells it before that vowel (k/gh/ngh before e, ê, i; c/g/ng not).
+vowel ("T ăng") or, after a capital, with the rest of a two- or three-letter initial
+("T húc", "N gười"). The two are joined only when the result is a well-formed syllable
+whose initial is spelled as Vietnamese spells it before that vowel (k/gh/ngh before e, ê,
+i; c/g/ng not).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import unicodedata
 # ---------------------------------------------------------------------------------------
 # Emphasis
 
-_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.S)
-_ITALIC = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])", re.S)
+# Scraped pages close a marker after a space or on the next line ("**ỦY BAN\n**").
+_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)\s?\1", re.S)
+_ITALIC = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\s?\1(?![\w*])", re.S)
 _LONE_MARKERS = re.compile(r"(?<!\S)\*{2,3}(?!\S)|^\*{2,3}|\*{2,3}$", re.M)
 
 
@@ -156,15 +159,21 @@ def is_syllable(word: str) -> bool:
 
 
 def _joinable(onset: str, rest: str) -> bool:
+    """Whether "onset rest" is one syllable cut after its first letter(s)."""
     if onset.lower() not in _ONSETS:
         return False
-    if not (onset.islower() or onset == onset.capitalize() or onset.isupper()):
+    capital = onset == onset.capitalize() or onset.isupper()
+    if not (onset.islower() or capital):
         return False
     if not (rest.islower() or (onset.isupper() and rest.isupper())):
         return False
     first = _toneless(rest[0].lower())[0]
     if first not in "aăâeêioôơuưy":
-        return False
+        # "T húc", "N gười": the cut fell inside the initial itself. Only after a capital,
+        # where converters cut (a lone lower-case letter is a label: "điểm c hoặc d").
+        leading = re.match(r"[^aăâeêioôơuưy]*", _toneless(rest.lower())[0]).group(0)
+        if not capital or (onset + leading).lower() not in _ONSETS:
+            return False
     return is_syllable(onset + rest)
 
 

@@ -262,8 +262,8 @@ def find_body(root: etree._Element) -> etree._Element:
         return body
     while current is not body and current.getparent() is not None:
         parent = current.getparent()
-        if _score(parent) <= _score(current):
-            break
+        if _score(parent) < _score(current):
+            break  # the parent adds more links than text: menus, related documents
         current = parent
     return current
 

@@ -39,7 +39,7 @@ from theodoi.extract.readers.converted import strip_emphasis
 from theodoi.extract.text import join_lines
 
 SEPARATOR = "|"
-MIN_SEPARATORS = 6
+MIN_SEPARATORS = 4  # a header block alone (issuer | motto, number | date) prints 4 or more
 
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
           "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX")
@@ -74,8 +74,11 @@ class _Segment:
 
 def scraped_document(lines: Sequence[str], source: str = "") -> Document:
     """A Document from text whose table cells stand between "|" lines."""
-    return Document(source=source, blocks=segments_to_blocks(lines_to_segments(lines)),
-                    cell_fidelity=1)
+    filled = sum(1 for line in lines if line.strip())
+    # Pages that leave a blank line between paragraphs: every other line break is a wrap.
+    by_blank_lines = len(lines) - filled >= 0.1 * filled
+    blocks = segments_to_blocks(lines_to_segments(lines), by_blank_lines)
+    return Document(source=source, blocks=blocks, cell_fidelity=1)
 
 
 def lines_to_segments(lines: Sequence[str]) -> list[_Segment]:
@@ -96,14 +99,15 @@ def lines_to_segments(lines: Sequence[str]) -> list[_Segment]:
     return segments
 
 
-def segments_to_blocks(segments: list[_Segment]) -> list[Paragraph | Table]:
+def segments_to_blocks(segments: list[_Segment],
+                       by_blank_lines: bool = False) -> list[Paragraph | Table]:
     """Paragraphs from text runs; a run of cells is a task table or, if not, page layout."""
     blocks: list[Paragraph | Table] = []
     index = 0
     while index < len(segments):
         segment = segments[index]
         if not segment.is_cell:
-            blocks.extend(text_to_paragraphs(segment.lines))
+            blocks.extend(text_to_paragraphs(segment.lines, by_blank_lines))
             index += 1
             continue
         end = index
@@ -114,13 +118,14 @@ def segments_to_blocks(segments: list[_Segment]) -> list[Paragraph | Table]:
     return blocks
 
 
-def text_to_paragraphs(lines: Sequence[str]) -> list[Paragraph]:
+def text_to_paragraphs(lines: Sequence[str], by_blank_lines: bool = False) -> list[Paragraph]:
     """Paragraphs from hard-wrapped lines, joined with spaces (the wraps are not the text's)."""
     paragraphs: list[Paragraph] = []
     current: list[str] = []
     previous = ""
-    for raw in lines:
-        line = strip_emphasis(raw).strip()
+    # Markers are dropped over the whole run: a bold heading may close on its next line.
+    for raw in strip_emphasis("\n".join(lines)).split("\n"):
+        line = raw.strip()
         if not line:
             if current:
                 paragraphs.append(Paragraph(join_lines(current)))
@@ -128,8 +133,9 @@ def text_to_paragraphs(lines: Sequence[str]) -> list[Paragraph]:
             continue
         # A line goes on with the one before when that one was cut at the wrap width, or
         # when it starts in lower case (cells wrap at their own, narrower width).
-        goes_on = (previous and previous[-1] not in ".;:!?" and not _OPENS_ITEM.match(line)
-                   and (len(previous) >= 60 or line[0].islower()))
+        goes_on = bool(previous) and not _OPENS_ITEM.match(line) and (
+            by_blank_lines or (previous[-1] not in ".;:!?"
+                               and (len(previous) >= 60 or line[0].islower())))
         if current and not goes_on:
             paragraphs.append(Paragraph(join_lines(current)))
             current = []
