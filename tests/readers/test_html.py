@@ -240,3 +240,11 @@ def test_a_title_row_above_the_header_becomes_a_paragraph() -> None:
     doc = html_to_document(html)
     assert "BIỂU TỔNG HỢP NHIỆM VỤ" in [p.text for p in doc.paragraphs()]
     assert [t.code for t in build_plan(doc).tasks] == ["1"]
+
+
+def test_the_body_is_found_around_a_heading_in_bold_inside_its_paragraph() -> None:
+    doc = html_to_document(page(
+        "<div class='content1'><p><b>KẾ HOẠCH</b></p><p>1. Sở Y tế chủ trì việc một.</p>"
+        "<p>2. Sở Nội vụ chủ trì việc hai.</p></div>"))
+    assert [p.text for p in doc.paragraphs()] == [
+        "KẾ HOẠCH", "1. Sở Y tế chủ trì việc một.", "2. Sở Nội vụ chủ trì việc hai."]

@@ -191,3 +191,46 @@ def test_deeply_nested_markdown_is_refused_with_one_line(tmp_path: Path) -> None
     with pytest.raises(UnreadableDocument) as info:
         markdown_to_document("> " * 50_000 + "x")
     assert "\n" not in str(info.value)
+
+
+def test_an_html_table_block_with_blank_lines_inside_stays_one_table() -> None:
+    doc = markdown_to_document(
+        "KẾ HOẠCH\n\n<table>\n  \n  <tbody>\n    " + HEADER + "\n  \n"
+        f"    {row('1', 'Việc', 'Sở A', 'Sở B', 'Năm 2025')}\n  </tbody>\n</table>\n")
+    assert [r[0] for r in doc.tables()[0].rows] == ["TT", "1"]
+
+
+def test_a_continuation_row_without_its_empty_cells_goes_on_in_the_cut_columns() -> None:
+    # The converter printed only the two cells the page break cut, leaving out the empty ones.
+    doc = markdown_to_document(
+        f"<table>{HEADER}"
+        + row("1", "Phối hợp triển khai.", "Sở Thông tin", "Sở Y tế; UBND các", "Năm 2025")
+        + "</table>\n\n8\n\n"
+        "<table><tr><td>huyện, thành phố</td></tr>"
+        f"{row('2', 'Việc hai.', 'Sở C', 'Sở D', 'Năm 2026')}</table>\n")
+    rows = doc.tables()[0].rows
+    assert rows[1] == ["1", "Phối hợp triển khai.", "Sở Thông tin", "Sở Y tế; UBND các\nhuyện, "
+                       "thành phố", "Năm 2025"]
+    assert rows[2][0] == "2"
+
+
+def test_a_bullet_continuing_on_the_next_page_joins_the_bullet_list_it_belongs_to() -> None:
+    header = ("<tr><td>TT</td><td>Nhiệm vụ</td><td>Đơn vị chủ trì</td><td>Thời gian</td>"
+              "<td>Kết quả</td></tr>")
+    doc = markdown_to_document(
+        f"<table>{header}{row('1', 'Việc', 'Sở A', 'Năm 2025', '- Báo cáo quý')}</table>\n\n"
+        f"<table><tr><td>- Báo cáo năm</td></tr>{row('2', 'Việc hai', 'Sở B', 'Năm 2026', '-')}"
+        "</table>\n")
+    assert doc.tables()[0].rows[1][4] == "- Báo cáo quý\n- Báo cáo năm"
+
+
+def test_a_section_line_printed_again_between_table_pieces_does_not_stop_the_join() -> None:
+    doc = markdown_to_document(
+        f"<table>{HEADER}{row('I', 'CÔNG TÁC CHỈ ĐẠO')}"
+        + row("1", "Việc", "Sở A", "Sở B", "Năm 2025")
+        + "</table>\n\nII HẠ TẦNG SỐ\n\n"
+        f"<table>{row('II', 'HẠ TẦNG SỐ')}{row('2', 'Việc hai', 'Sở C', 'Sở D', 'Năm 2026')}"
+        "</table>\n")
+    assert len(doc.tables()) == 1
+    assert [t.code for t in build_plan(doc).tasks] == ["I.1", "II.2"]
+    assert "II HẠ TẦNG SỐ" not in [p.text for p in doc.paragraphs()]

@@ -6,6 +6,7 @@ from tests.conftest import gold_plan
 from tests.extract.test_scores import MIN_F1, f1_of
 from tests.readers.conftest import fixture
 from theodoi.extract.commands import extract_plan
+from theodoi.extract.metadata import read_metadata
 from theodoi.extract.plan import build_plan
 from theodoi.extract.readers.scraped import looks_scraped
 from theodoi.extract.readers.text import text_to_document
@@ -115,3 +116,19 @@ def test_a_two_row_header_with_lead_and_partners_under_one_cell_gives_five_colum
                    "Phối hợp", "1", "Việc", "Sở A", "Sở B", "Năm 2025")
     task = build_plan(text_to_document(text)).tasks[0]
     assert (task.lead, task.partners, task.deadline) == (["Sở A"], ["Sở B"], "Năm 2025")
+
+
+def test_rows_opened_and_closed_by_pipe_lines_and_blank_separated_paragraphs() -> None:
+    text = ("|\n**ỦY BAN NHÂN DÂN\n**\nTỈNH A\n|\n**CỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM**\n|\n|\n"
+            "Số: 12/KH-UBND\n|\n*Hà Giang, ngày 3\ntháng 4 năm 2025 *\n|\n\n** **\n\n"
+            "**KẾ HOẠCH**\n\n"
+            "Thực hiện Chỉ thị số 27/CT-TTg\nngày 15 tháng 8 năm 2024 của Thủ tướng Chính phủ.\n\n"
+            "**I. MỤC ĐÍCH,\nYÊU CẦU**\n")
+    doc = text_to_document(text)
+    texts = [p.text for p in doc.paragraphs()]
+    assert ("Thực hiện Chỉ thị số 27/CT-TTg ngày 15 tháng 8 năm 2024 của Thủ tướng Chính phủ."
+            in texts)
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in texts
+    assert "ỦY BAN NHÂN DÂN" in texts and not any("*" in t for t in texts)
+    meta = read_metadata(texts)
+    assert (meta.number, meta.date) == ("12/KH-UBND", "2025-04-03")

@@ -20,6 +20,7 @@ cell is a sub-row of the task above and keeps None.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -484,6 +485,7 @@ def _header_row(grid: list[list[str | None]]) -> int:
 # Where a grid cell's text came from: its own cell, a cell spanning from the left, or a
 # cell spanning from above (with that cell's text).
 _OWN, _LEFT = "own", "left"
+_PAD = "pad"  # a cell the row did not print (converters drop a row's empty cells)
 
 
 def table_to_grid(table: etree._Element) -> tuple[list[list[str | None]],
@@ -536,7 +538,7 @@ def table_to_grid(table: etree._Element) -> tuple[list[list[str | None]],
     width = max((len(r) for r in grid), default=0)
     for texts, where in zip(grid, origins, strict=True):
         texts.extend([None] * (width - len(texts)))
-        where.extend([_OWN] * (width - len(where)))
+        where.extend([_PAD] * (width - len(where)))
     return grid, origins, flags
 
 
@@ -561,7 +563,16 @@ def grid_to_table(grid: list[list[str | None]], origins: list[list[object]],
             for c, origin in enumerate(origins[r]):
                 if own_code and isinstance(origin, tuple) and origin[1]:
                     rows[r][c] = origin[1]
-    return tidy_table(rows, header_rows)
+    return tidy_table(rows, header_rows, [_printed(r, w) for r, w in zip(rows, origins,
+                                                                           strict=True)])
+
+
+def _printed(row: list[str | None], where: list[object]) -> int:
+    """How many cells a row printed when it left out its empty ones, else the full width."""
+    own = [text for text, origin in zip(row, where, strict=True) if origin == _OWN]
+    if _PAD in where and all(own):
+        return where.index(_PAD)
+    return len(row)
 
 
 def _has_sub_header(grid: list[list[str | None]], origins: list[list[object]]) -> bool:
@@ -591,15 +602,28 @@ def _is_column_number_row(row: list[str | None]) -> bool:
     return len(values) >= 3 and values == [str(i) for i in range(1, len(values) + 1)]
 
 
-def tidy_table(rows: list[list[str | None]], header_rows: int = 1) -> Table:
-    """A Table with its column-number row counted as header and repeated headers dropped."""
+def tidy_table(rows: list[list[str | None]], header_rows: int = 1,
+               printed: list[int] | None = None) -> Table:
+    """A Table with its column-number row counted as header and repeated headers dropped.
+
+    `printed` says how many cells each row printed; rows that printed fewer than the width
+    without an empty cell (a converter dropped the empty ones) are remembered for joining
+    the pieces of a cut table, until `join_split_tables` is done.
+    """
     width = max((len(r) for r in rows), default=0)
     rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    printed = printed or [width] * len(rows)
     if header_rows < len(rows) and _is_column_number_row(rows[header_rows]):
         header_rows += 1
     keys = {row_key(r) for r in rows[:header_rows]}
-    body = [r for r in rows[header_rows:] if row_key(r) not in keys]
-    return Table(rows=rows[:header_rows] + body, header_rows=header_rows)
+    keep = [i for i in range(header_rows, len(rows)) if row_key(rows[i]) not in keys]
+    table = Table(rows=rows[:header_rows] + [rows[i] for i in keep], header_rows=header_rows)
+    short = {n: printed[i] for n, i in enumerate(keep, start=header_rows) if printed[i] < width}
+    if printed[0] < width:
+        short[0] = printed[0]
+    if short:
+        table._short_rows = short  # type: ignore[attr-defined]
+    return table
 
 
 # ---------------------------------------------------------------------------------------
@@ -620,42 +644,110 @@ def join_split_tables(blocks: list[Paragraph | Table],
                       stray: Callable[[str], bool] = is_stray_line) -> list[Paragraph | Table]:
     """Join the pieces of a table cut at page breaks back into one Table.
 
-    A piece continues the table before it when only stray lines (page numbers, a repeat
-    of header words) stand between them, it has as many columns, and it either repeats
-    the header or has no header of its own. A repeated header is dropped, and a first row
-    with no number goes on with the row the break cut (layout.stitch_fragments).
+    A piece continues the task table before it when only stray lines stand between them
+    (page numbers, header words, or a line repeating one of the piece's rows, as converters
+    print a section row both in and outside the table), it has no more columns, and it
+    either repeats the header or has no header of its own. A repeated header is dropped;
+    a first row without a number goes on with the row the break cut: cell by cell, or,
+    when the converter left out its empty cells, in the columns the break cut.
     """
     out: list[Paragraph | Table] = []
-    pending: list[Paragraph] = []  # stray lines after the last table, held back
+    held: list[Paragraph] = []  # short lines after a task table, until the next block
     for block in blocks:
+        last = out[-1] if out and isinstance(out[-1], Table) else None
         if isinstance(block, Paragraph):
-            if out and isinstance(out[-1], Table) and stray(block.text) and _is_task_header(
-                    out[-1]):
-                pending.append(block)
+            if last is not None and _is_task_header(last) and len(held) < 3 and len(
+                    block.text) <= 200:
+                held.append(block)
                 continue
-            out.extend(pending)
-            pending = []
+            out.extend(held)
+            held = []
             out.append(block)
             continue
-        prev = out[-1] if out else None
-        if isinstance(prev, Table) and _continues(prev, block):
-            stitch_fragments(prev, block)  # type: ignore[arg-type]
-            pending = []
-            continue
-        out.extend(pending)
-        pending = []
-        out.append(block)
-    out.extend(pending)
+        if last is not None and _continues(last, block) and all(
+                stray(p.text) or _repeats_a_row(p.text, block) for p in held):
+            _stitch(last, block)
+        else:
+            out.extend(held)
+            out.append(block)
+        held = []
+    out.extend(held)
+    for block in out:
+        if isinstance(block, Table) and hasattr(block, "_short_rows"):
+            del block._short_rows
     return out
 
 
+def _repeats_a_row(text: str, table: Table) -> bool:
+    key = " ".join(text.split()).casefold()
+    return any(" ".join(" ".join(c or "" for c in row).split()).casefold() == key
+               for row in table.rows[:3])
+
+
 def _continues(first: Table, second: Table) -> bool:
-    if not first.rows or not second.rows or len(first.rows[0]) != len(second.rows[0]):
+    if not first.rows or not second.rows or len(first.rows[0]) < len(second.rows[0]):
         return False
     if not _is_task_header(first):
         return False
     header_keys = {row_key(r) for r in first.rows[: first.header_rows]}
-    return row_key(second.rows[0]) in header_keys or not _is_task_header(second)
+    width = len(first.rows[0])
+    padded = second.rows[0] + [None] * (width - len(second.rows[0]))
+    return row_key(padded) in header_keys or not _is_task_header(second)
+
+
+def _stitch(prev: Table, piece: Table) -> None:
+    """Append the rows of `piece` to `prev`, the row a page break cut joined back."""
+    width = len(prev.rows[0])
+    short: dict[int, int] = getattr(piece, "_short_rows", {})
+    rows = [list(r) + [None] * (width - len(r)) for r in piece.rows]
+    header_keys = {row_key(r) for r in prev.rows[: prev.header_rows]}
+    first = 0
+    while first < len(rows) and row_key(rows[first]) in header_keys:
+        first += 1
+    if (first < len(rows) and first in short and not _is_code(rows[first][0])
+            and len(prev.rows) > prev.header_rows):
+        cells = rows[first][: short[first]]
+        last = prev.rows[-1]
+        for text, column in zip(cells, _cut_columns(last, cells), strict=True):
+            last[column] = f"{last[column]}\n{text}" if last[column] else text
+        first += 1
+    if first < len(rows):
+        stitch_fragments(prev, Table(rows=rows[first:], header_rows=0))  # type: ignore[arg-type]
+
+
+# Words that cannot end a phrase: a cell ending in one was cut by the page break.
+_OPEN_WORDS = frozenset((
+    "các", "những", "và", "của", "với", "cho", "tại", "trên", "trong", "để", "theo", "về",
+    "từ", "đến", "là", "được", "bị", "hoặc", "hay", "mọi", "mỗi", "từng", "giữa", "như",
+    "nhằm", "bằng",
+))
+
+
+def _cut_score(above: str | None, text: str | None, column: int) -> float:
+    """How likely `text` continues the cell `above` that a page break cut."""
+    if not above or not text:
+        return -1.0
+    score = 0.5
+    tail = above.rstrip()
+    if tail[-1] not in ".;:!?":
+        score += 0.5
+        if text[:1].islower():
+            score += 1.5
+        if tail.split()[-1].lower() in _OPEN_WORDS:
+            score += 1.5
+    if text.startswith(("-", "+", "•")) and re.search(r"(?:^|\n)\s*[-+•]", above):
+        score += 2.0  # another item of a cell's bullet list
+    return score + 0.01 * column  # long text columns, on the right, are the ones cut
+
+
+def _cut_columns(last: list[str | None], cells: list[str | None]) -> tuple[int, ...]:
+    """The columns (never the TT column) the printed continuation cells go on in, in order."""
+    candidates = range(1, len(last))
+    best = max(itertools.combinations(candidates, len(cells)),
+               key=lambda chosen: sum(_cut_score(last[c], t, c)
+                                      for t, c in zip(cells, chosen, strict=True)),
+               default=tuple(range(1, 1 + len(cells))))
+    return best
 
 
 __all__ = ["decode_html", "fragment_to_blocks", "html_to_document", "join_split_tables",

@@ -3,7 +3,8 @@
 markdown-it-py (CommonMark with its table rule) parses the text; then, in order:
 
     replace_math        $...$ spans become the text they show (before parsing, so that the
-                        HTML tables inside the Markdown get it too)
+                        HTML tables inside the Markdown get it too); blank lines inside a
+                        <table> block are removed, or CommonMark would end the block there
     tokens_to_blocks    headings, paragraphs and list items become paragraphs (list labels
                         "-", "3." kept, emphasis dropped); pipe tables become tables; raw
                         HTML blocks are read by the HTML reader's table code
@@ -14,6 +15,7 @@ markdown-it-py (CommonMark with its table rule) parses the text; then, in order:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -41,6 +43,7 @@ def markdown_to_document(text: str, source: str = "") -> Document:
     from theodoi.extract.readers import UnreadableDocument
 
     text = replace_math(nfc(text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = _keep_tables_whole(text)
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
     try:
         tokens = parser.parse(text)
@@ -53,6 +56,18 @@ def markdown_to_document(text: str, source: str = "") -> Document:
     if not blocks:
         raise UnreadableDocument(f"Tệp Markdown không có chữ nào để đọc: {source}")
     return Document(source=source, blocks=blocks)
+
+
+_TABLE_SPAN = re.compile(r"^<table\b.*?</table\s*>", re.S | re.I | re.M)
+
+
+def _keep_tables_whole(text: str) -> str:
+    """Text with blank lines inside <table>...</table> removed.
+
+    CommonMark ends an HTML block at a blank line, and converters indent their tables
+    with lines of spaces: the rest of the table would be read as loose text.
+    """
+    return _TABLE_SPAN.sub(lambda m: re.sub(r"\n[ \t]*(?=\n)", "", m.group(0)), text)
 
 
 def tokens_to_blocks(tokens: list[Token]) -> list[Paragraph | Table]:
