@@ -21,6 +21,8 @@ scripts/make_fixtures.py does for the DOCX):
 - 000_scraped.txt: text copied from a web page: each cell on its own lines (wrapped at 80
   columns) followed by a line holding only "|", **bold** left in, the metadata box as the
   page prints it, and a merged lead cell printed only in its first row.
+- 000_scraped_rows.txt: the same as a legal-text portal's page prints it, each row also
+  opened by a "|" line (so rows are marked by two "|" lines in a row).
 
 Deterministic: the same gold and seed always give the same bytes.
 """
@@ -270,7 +272,8 @@ def wrap(text: str) -> list[str]:
     return textwrap.wrap(text, width=80, break_long_words=False, break_on_hyphens=False) or [""]
 
 
-def scraped_text() -> str:
+def scraped_text(marked: bool = False) -> str:
+    """The scraped page; `marked`: each row opened and closed by a "|" line (thuvienphapluat)."""
     front = front_000()
     tasks = gold(PREFIX)["tasks"]
     columns = COLUMNS[PREFIX]
@@ -288,6 +291,11 @@ def scraped_text() -> str:
                 out.append(piece)
         out.append("|")
 
+    def open_row() -> None:
+        if marked:
+            out.append("|")
+
+    open_row()
     cell([*front["issuer_lines"], "-------", front["number_line"]])
     cell([MOTTO, MOTTO2, "---------------", front["date_line"]])
     out.append("")
@@ -296,16 +304,19 @@ def scraped_text() -> str:
     for para in front["body"]:
         out += wrap(para)
     out.append("")
+    open_row()
     cell(front["recipients"])
     cell([x for x in front["signer"] if x])
     out.append("")
     for line in front["appendix_head"][2:]:
         out += wrap(line)
     out.append("")
+    open_row()
     for head, _ in columns:
         cell([head], bold=True)
     spans = lead_runs(tasks)
     for task, span in zip(tasks, spans, strict=True):
+        open_row()
         if is_group_row(task):
             cell([task["code"]], bold=True)
             cell(cell_lines(task, "name"), bold=True)
@@ -313,7 +324,8 @@ def scraped_text() -> str:
         for _, field in columns:
             if field == "lead" and span == 0:
                 continue  # the merged cell is printed in the first row only
-            cell(cell_lines(task, field))
+            lines = cell_lines(task, field)
+            cell(lines if lines or marked else [])
     out += ["", "Tải về", "Văn bản liên quan", ""]
     return "\n".join(out) + "\n"
 
@@ -322,7 +334,8 @@ def main() -> int:
     (OUT / "000_page.html").write_text(html_page(), encoding="utf-8")
     (OUT / "000_converted.md").write_text(markdown_text(), encoding="utf-8")
     (OUT / "000_scraped.txt").write_text(scraped_text(), encoding="utf-8")
-    print("000: page.html, converted.md, scraped.txt")
+    (OUT / "000_scraped_rows.txt").write_text(scraped_text(marked=True), encoding="utf-8")
+    print("000: page.html, converted.md, scraped.txt, scraped_rows.txt")
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import gold_plan
 from tests.extract.test_scores import MIN_F1, f1_of
 from tests.readers.conftest import fixture
@@ -20,8 +22,9 @@ def scraped(*cells: str, before: str = "KẾ HOẠCH\n\n") -> str:
     return before + "".join(f"{cell}\n|\n" for cell in cells)
 
 
-def test_the_scraped_page_of_plan_000_scores_like_its_docx() -> None:
-    plan = extract_plan([fixture("000_scraped.txt")])
+@pytest.mark.parametrize("name", ["000_scraped.txt", "000_scraped_rows.txt"])
+def test_the_scraped_page_of_plan_000_scores_like_its_docx(name: str) -> None:
+    plan = extract_plan([fixture(name)])
     assert f1_of(gold_plan("000"), plan.to_json()) >= MIN_F1
     assert plan.meta.signer == "Nguyễn Huy Dũng"
 
@@ -132,3 +135,42 @@ def test_rows_opened_and_closed_by_pipe_lines_and_blank_separated_paragraphs() -
     assert "ỦY BAN NHÂN DÂN" in texts and not any("*" in t for t in texts)
     meta = read_metadata(texts)
     assert (meta.number, meta.date) == ("12/KH-UBND", "2025-04-03")
+
+
+def marked(*rows: tuple[str, ...]) -> str:
+    """Rows as a portal prints them when each row is opened and closed by a "|" line."""
+    return "".join("|\n" + "".join(f"{cell}\n|\n" for cell in row) for row in rows)
+
+
+def test_rows_marked_by_pipe_lines_keep_columns_the_header_does_not_name() -> None:
+    text = "KẾ HOẠCH\n\n" + marked(
+        ("**TT**", "**Nhiệm vụ**", "**Cơ quan chủ trì**", "**Cơ quan phối hợp**",
+         "**Thời gian hoàn thành**", "**Nguồn kinh phí**"),
+        ("**I**", "**HẠ TẦNG**"),
+        ("1", "Xây dựng hạ tầng", "Sở Tài chính", "Các sở, ngành", "Quý IV/2026",
+         "Ngân sách thành phố"),
+        ("Xây dựng hạ tầng dự phòng", "Trung tâm Chuyển đổi số"),
+        ("2", "Đầu tư thiết bị", "Sở Tài chính", "Các sở, ngành", "Quý IV/2026"),
+        ("3", "Tuyên truyền", "Sở Khoa học và Công nghệ", "Các sở, ngành", "Hằng năm.", ""),
+    )
+    table = text_to_document(text).tables()[0]
+    assert table.rows[0][-1] == "Nguồn kinh phí"
+    assert table.rows[3] == [None, "Xây dựng hạ tầng dự phòng", "Trung tâm Chuyển đổi số", None,
+                             None, None]
+    assert table.rows[4][5] == "Ngân sách thành phố"  # merged, printed in the first row only
+    assert table.rows[5] == ["3", "Tuyên truyền", "Sở Khoa học và Công nghệ", "Các sở, ngành",
+                             "Hằng năm.", None]
+    tasks = build_plan(text_to_document(text)).tasks
+    assert [t.code for t in tasks] == ["I.1", "I.2", "I.3"]
+    assert tasks[0].lead == ["Sở Tài chính", "Trung tâm Chuyển đổi số"]
+
+
+def test_an_empty_cell_inside_a_marked_row_is_not_taken_for_the_row_s_end() -> None:
+    text = "KẾ HOẠCH\n\n" + marked(
+        ("TT", "Nhiệm vụ", "Chi tiết", "Đơn vị chủ trì", "Thời gian hoàn thành"),
+        ("1", "Việc một", "", "Sở Tài chính", "Quý IV/2026"),
+        ("2", "Việc hai", "Chi tiết hai", "Sở Nội vụ", "Năm 2027"),
+    )
+    tasks = build_plan(text_to_document(text)).tasks
+    assert [(t.code, t.detail, t.lead) for t in tasks] == [
+        ("1", None, ["Sở Tài chính"]), ("2", "Chi tiết hai", ["Sở Nội vụ"])]

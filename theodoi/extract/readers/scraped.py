@@ -192,29 +192,44 @@ _AFTER_TABLE = re.compile(r"^(?:\*\*)?(?:[IVX]{1,5}\.\s+[A-ZĐ]|Điều \d+\.|N�
 def cells_to_task_table(cells: list[list[str]]) -> tuple[Table, int]:
     """The task table at the start of `cells`, and how many cells it used.
 
-    Header cells, then rows found at codes; short rows aligned to their columns. The table
-    ends before a cell that starts the text after it (an outline heading, an article, the
+    Header cells, then rows: where each row is opened and closed by a "|" line (an empty
+    cell between two rows), rows are read from those marks; otherwise they are found at
+    cells holding the next code. Short rows are aligned to their columns. The table ends
+    before a cell that starts the text after it (an outline heading, an article, the
     recipients or the signature block).
     """
     texts = [_cell(lines) for lines in cells]
     width = 1
     while width < len(texts) and field_of_header_cell(texts[width]) is not None:
         width += 1
+    marked = _rows_marked(texts, width)
+    if marked:
+        width = texts.index(None, width)  # the header row: every cell up to its end mark
     header = _regroup_header(texts[:width])
     fields = [field_of_header_cell(t) for t in header]
-    used = width
+    used = width + (1 if marked else 0)
     width = len(header)
     numbers = [re.sub(r"[()\s]", "", t or "") for t in texts[used:used + width]]
     if numbers == [str(i) for i in range(1, width + 1)]:
-        used += width  # the "(1) (2) (3)" row under the header
+        used += width + (1 if marked else 0)  # the "(1) (2) (3)" row under the header
     end = used
     while end < len(texts) and not (texts[end] and _AFTER_TABLE.search(texts[end])):
         end += 1
-    rows = _split_rows(texts[used:end])
+    body = texts[used:end]
+    rows = _marked_rows(body, width) if marked else _split_rows(body)
     table_rows: list[list[str | None]] = [list(header)]
     previous: list[str | None] | None = None
     for kind, row in rows:
         data = row[1:]
+        if kind == "sub":
+            # A second physical row under a merged TT cell: its missing cells are the
+            # task's merged ones, which the task row already holds.
+            cells_ = row if row[0] is None and len(row) == width else [c for c in row if c]
+            if len(cells_) == width:
+                table_rows.append([None, *cells_[1:]])
+            else:
+                table_rows.append([None, *_align(cells_, fields[1:], None)])
+            continue
         if kind == "section" or len(data) <= 1:
             table_rows.append([row[0], *data[:1], *[None] * (width - 2)][:width])
             previous = None  # a merged cell does not reach past a heading row
@@ -226,6 +241,70 @@ def cells_to_task_table(cells: list[list[str]]) -> tuple[Table, int]:
         if extra:
             table_rows.append([None, *_align(extra, fields[1:], None)])
     return Table(rows=table_rows, header_rows=1), end
+
+
+def _rows_marked(texts: list[str | None], fields_end: int) -> bool:
+    """Whether each row is opened and closed by a "|" line: "|", cells, "|", then "|" again.
+
+    Then an empty cell ends the header row and the next row starts with a code.
+    """
+    try:
+        mark = texts.index(None, fields_end)
+    except ValueError:
+        return False
+    if mark > fields_end + 3 or mark + 1 >= len(texts):
+        return False
+    following = (texts[mark + 1] or "").strip()
+    return bool(_CODE.match(following)) or following in ("(1)", "1")
+
+
+def _marked_rows(cells: list[str | None], width: int) -> list[tuple[str, list[str | None]]]:
+    """Rows of a table whose rows are marked: runs of cells between the empty row marks.
+
+    A run of k empty cells is k - 1 empty cells and one mark; the empty cells end the row
+    before them while it has room, else they open the next. A row whose first cell is not
+    the next code of the numbering is a sub-row of the task above.
+    """
+    groups: list[list[str | None]] = [[]]
+    empties = 0
+    for cell in cells:
+        if cell is None:
+            empties += 1
+            continue
+        if empties:
+            spare = empties - 1
+            room = max(0, width - len(groups[-1]))
+            groups[-1].extend([None] * min(spare, room))
+            groups.append([None] * (spare - min(spare, room)))
+            empties = 0
+        groups[-1].append(cell)
+    # Empty cells closing the last row (no mark follows them).
+    groups[-1].extend([None] * min(empties, max(0, width - len(groups[-1]))))
+    numbering = _Numbering()
+    rows: list[tuple[str, list[str | None]]] = []
+    for group in (g for g in groups if any(g)):
+        kind = numbering.accept(group[0])
+        if kind:
+            rows.append((kind, [(group[0] or "").strip().rstrip("."), *group[1:]]))
+        elif rows and rows[-1][0] != "section" and _goes_on_after_empty_cell(
+                rows[-1][1], group, width):
+            rows[-1][1].extend([None, *group])  # "|" "|" was an empty cell, not a row mark
+        else:
+            rows.append(("sub", group))
+    return rows
+
+
+def _goes_on_after_empty_cell(row: list[str | None], group: list[str | None],
+                              width: int) -> bool:
+    """Whether `group` is the rest of `row` after an empty cell rather than a sub-row.
+
+    A sub-row opens with its own task text; the rest of a row after an empty cell opens
+    with an agency or a deadline, and the two fit in the table's width.
+    """
+    first = group[0]
+    if not first or len(row) + 1 + len(group) > width:
+        return False
+    return _fit(first, LEAD) > 0 or _fit(first, DEADLINE) > 0
 
 
 _GROUP_HEAD = re.compile(r"^(?:Cơ quan|Đơn vị)(?:\s*,\s*đơn vị)?\s+(?:thực hiện|thực hiện chính)$",
@@ -247,28 +326,43 @@ def _regroup_header(header: list[str | None]) -> list[str | None]:
     return header
 
 
+class _Numbering:
+    """Follows a table's numbering: roman and letter sections, then 1, 1.1, 1.2, 2 ..."""
+
+    def __init__(self) -> None:
+        self.roman: str | None = None
+        self.letter: str | None = None
+        self.path: list[int] = []
+
+    def accept(self, cell: str | None) -> str | None:
+        """"section" or "task" when `cell` holds the next code, else None."""
+        if not cell or not _CODE.match(cell.strip()):
+            return None
+        code = cell.strip().rstrip(".")
+        next_roman = _ROMAN[_ROMAN.index(self.roman) + 1] if self.roman in _ROMAN[:-1] else "I"
+        next_letter = chr(ord(self.letter) + 1) if self.letter else "A"
+        if code == next_roman:
+            self.roman, self.letter, self.path = code, None, []
+            return "section"
+        if code == next_letter and code not in "IVX":
+            self.letter, self.path = code, []
+            return "section"
+        if code[0].isdigit():
+            numbers = tuple(int(part) for part in code.split("."))
+            if numbers in _next_codes(self.path):
+                self.path = list(numbers)
+                return "task"
+        return None
+
+
 def _split_rows(cells: list[str | None]) -> list[tuple[str, list[str | None]]]:
     """Rows of cells, each starting at a cell holding the next code of the numbering."""
     rows: list[tuple[str, list[str | None]]] = []
-    roman: str | None = None
-    letter: str | None = None
-    path: list[int] = []
+    numbering = _Numbering()
     for cell in cells:
-        code = (cell or "").strip().rstrip(".")
-        kind = None
-        if cell and _CODE.match(cell.strip()):
-            next_roman = _ROMAN[_ROMAN.index(roman) + 1] if roman in _ROMAN[:-1] else "I"
-            next_letter = chr(ord(letter) + 1) if letter else "A"
-            if code == next_roman:
-                roman, letter, path, kind = code, None, [], "section"
-            elif code == next_letter and code not in "IVX":
-                letter, path, kind = code, [], "section"
-            elif code[0].isdigit():
-                numbers = tuple(int(part) for part in code.split("."))
-                if numbers in _next_codes(path):
-                    path, kind = list(numbers), "task"
+        kind = numbering.accept(cell)
         if kind:
-            rows.append((kind, [code]))
+            rows.append((kind, [(cell or "").strip().rstrip(".")]))
         elif rows:
             rows[-1][1].append(cell)
     return rows
@@ -316,8 +410,11 @@ def _align(cells: list[str | None], fields: list[str | None],
     for chosen in itertools.combinations(range(len(fields)), len(cells)):
         score = sum(_fit(cell, fields[c]) + _likeness(cell, previous[c] if previous else None)
                     for cell, c in zip(cells, chosen, strict=True))
-        score -= sum(_SKIP_COST.get(fields[c] or "", 0.3)
-                     for c in range(len(fields)) if c not in chosen)
+        if previous is not None:  # the skipped cells are merged ones: which, is learnt
+            score -= sum(_SKIP_COST.get(fields[c] or "", 0.3)
+                         for c in range(len(fields)) if c not in chosen)
+        elif fields[chosen[0]] != NAME and NAME in fields:
+            score -= 1.0  # a sub-row opens with its own name when it has text there
         if best is None or score > best[0]:
             best = (score, chosen)
     assert best is not None  # noqa: S101 - combinations of k <= n columns is never empty
