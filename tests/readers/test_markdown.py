@@ -41,6 +41,7 @@ def test_the_converter_output_of_plan_000_scores_like_its_docx() -> None:
     ("Mở đầu\n\n<table><tr><td>TT</td></tr></table>\n", "markdown"),
     ("# QUYẾT ĐỊNH\n\nVăn bản\n\n## Điều 1\n", "markdown"),
     ("QUYẾT ĐỊNH\n\nĐiều 1. Ban hành kế hoạch.\n", "text"),
+    ("# Kế hoạch\n\n## Phụ lục\n\nTT\n|\nNhiệm vụ\n|\nĐơn vị chủ trì\n|\nThời gian\n|\n", "text"),
 ])
 def test_markdown_is_told_from_plain_text_by_its_content(tmp_path: Path, text: str,
                                                          kind: str) -> None:

@@ -133,7 +133,9 @@ def _looks_like_markdown(path: Path) -> bool:
         sample = fh.read(512 * 1024).decode("utf-8", errors="ignore")
     if any(sign.search(sample) for sign in _MARKDOWN_SIGNS):
         return True
-    return len(_MARKDOWN_HEADING.findall(sample)) >= 2
+    # Scraped page text may carry "# " headings too; its cells stand between "|" lines.
+    lone_pipes = len(re.findall(r"^[ \t]*\|[ \t]*$", sample, re.M))
+    return len(_MARKDOWN_HEADING.findall(sample)) >= 2 and lone_pipes < 4
 
 
 def _looks_like_text(head: bytes) -> bool:
