@@ -174,3 +174,17 @@ def test_an_empty_cell_inside_a_marked_row_is_not_taken_for_the_row_s_end() -> N
     tasks = build_plan(text_to_document(text)).tasks
     assert [(t.code, t.detail, t.lead) for t in tasks] == [
         ("1", None, ["Sở Tài chính"]), ("2", "Chi tiết hai", ["Sở Nội vụ"])]
+
+
+def test_numbering_running_on_across_sections_and_a_section_cell_holding_code_and_title() -> None:
+    text = "KẾ HOẠCH\n\n" + marked(
+        ("STT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"),
+        ("**I.\nNÂNG CAO NHẬN THỨC**",),
+        ("1", "Việc một", "Sở A", "Sở B", "Thường xuyên"),
+        ("2", "Việc hai", "Sở A", "Sở B", "Thường xuyên"),
+        ("**II. HOÀN\nTHIỆN CƠ CHẾ**",),
+        ("3", "Việc ba", "Sở C", "Sở D", "Quý IV/2025"),
+    )
+    tasks = build_plan(text_to_document(text)).tasks
+    assert [t.code for t in tasks] == ["I.1", "I.2", "II.3"]
+    assert tasks[2].lead == ["Sở C"]

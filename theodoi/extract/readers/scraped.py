@@ -184,9 +184,20 @@ def cells_to_blocks(cells: list[list[str]]) -> list[Paragraph | Table]:
     return blocks
 
 
-# A cell that cannot be part of a task row: the document goes on after the table.
-_AFTER_TABLE = re.compile(r"^(?:\*\*)?(?:[IVX]{1,5}\.\s+[A-ZĐ]|Điều \d+\.|Nơi nhận\b|"
-                          r"(?:KT|TM|TL|TUQ)\.\s)", re.M)
+# Lines that cannot be part of a task row: the document goes on after the table.
+_AFTER_TABLE = re.compile(r"^(?:Điều \d+\.|Nơi nhận\b|(?:KT|TM|TL|TUQ)\.\s)", re.M)
+_OUTLINE = re.compile(r"^[IVX]{1,5}\.\s+[A-ZĐ]")
+
+
+def _ends_table(text: str | None) -> bool:
+    """Whether a cell starts the text after the table (not a section row of it).
+
+    The recipients, an article or a signature end it; so does an outline heading followed
+    by paragraphs of text, where a section row holds its title only.
+    """
+    if not text:
+        return False
+    return bool(_AFTER_TABLE.search(text)) or (bool(_OUTLINE.match(text)) and len(text) > 200)
 
 
 def cells_to_task_table(cells: list[list[str]]) -> tuple[Table, int]:
@@ -213,7 +224,7 @@ def cells_to_task_table(cells: list[list[str]]) -> tuple[Table, int]:
     if numbers == [str(i) for i in range(1, width + 1)]:
         used += width + (1 if marked else 0)  # the "(1) (2) (3)" row under the header
     end = used
-    while end < len(texts) and not (texts[end] and _AFTER_TABLE.search(texts[end])):
+    while end < len(texts) and not _ends_table(texts[end]):
         end += 1
     body = texts[used:end]
     rows = _marked_rows(body, width) if marked else _split_rows(body)
@@ -255,7 +266,7 @@ def _rows_marked(texts: list[str | None], fields_end: int) -> bool:
     if mark > fields_end + 3 or mark + 1 >= len(texts):
         return False
     following = (texts[mark + 1] or "").strip()
-    return bool(_CODE.match(following)) or following in ("(1)", "1")
+    return split_code_cell(following) is not None or following == "(1)"
 
 
 def _marked_rows(cells: list[str | None], width: int) -> list[tuple[str, list[str | None]]]:
@@ -285,7 +296,8 @@ def _marked_rows(cells: list[str | None], width: int) -> list[tuple[str, list[st
     for group in (g for g in groups if any(g)):
         kind = numbering.accept(group[0])
         if kind:
-            rows.append((kind, [(group[0] or "").strip().rstrip("."), *group[1:]]))
+            code, rest = split_code_cell(group[0]) or ("", None)
+            rows.append((kind, [code, *([rest] if rest else []), *group[1:]]))
         elif rows and rows[-1][0] != "section" and _goes_on_after_empty_cell(
                 rows[-1][1], group, width):
             rows[-1][1].extend([None, *group])  # "|" "|" was an empty cell, not a row mark
@@ -326,6 +338,21 @@ def _regroup_header(header: list[str | None]) -> list[str | None]:
     return header
 
 
+_CODE_AND_TITLE = re.compile(
+    r"^(?P<code>[IVX]{1,5}|[A-ZĐ]|\d{1,3}(?:\.\d{1,3}){0,3})\.?(?:\s+(?P<rest>\S.*))?$", re.S)
+
+
+def split_code_cell(cell: str | None) -> tuple[str, str | None] | None:
+    """(code, title) of a cell holding a code, alone or before its heading ("I.\nNÂNG CAO ...")."""
+    match = _CODE_AND_TITLE.match((cell or "").strip())
+    if not match:
+        return None
+    rest = match.group("rest")
+    if rest and not rest[0].isupper():
+        return None  # "1 năm" or "2 lần" is text, not a row number
+    return match.group("code"), rest
+
+
 class _Numbering:
     """Follows a table's numbering: roman and letter sections, then 1, 1.1, 1.2, 2 ..."""
 
@@ -333,23 +360,29 @@ class _Numbering:
         self.roman: str | None = None
         self.letter: str | None = None
         self.path: list[int] = []
+        self.before: list[int] = []  # the numbering before the last section row
 
     def accept(self, cell: str | None) -> str | None:
         """"section" or "task" when `cell` holds the next code, else None."""
-        if not cell or not _CODE.match(cell.strip()):
+        split = split_code_cell(cell)
+        if split is None:
             return None
-        code = cell.strip().rstrip(".")
+        code = split[0]
         next_roman = _ROMAN[_ROMAN.index(self.roman) + 1] if self.roman in _ROMAN[:-1] else "I"
         next_letter = chr(ord(self.letter) + 1) if self.letter else "A"
         if code == next_roman:
-            self.roman, self.letter, self.path = code, None, []
+            self.roman, self.letter = code, None
+            self.before, self.path = self.path or self.before, []
             return "section"
         if code == next_letter and code not in "IVX":
-            self.letter, self.path = code, []
+            self.letter = code
+            self.before, self.path = self.path or self.before, []
             return "section"
         if code[0].isdigit():
             numbers = tuple(int(part) for part in code.split("."))
-            if numbers in _next_codes(self.path):
+            # Numbers restart in each section (I: 1-3, II: 1-4) or run on (I: 1-3, II: 4-7).
+            running_on = not self.path and self.before and numbers == (self.before[0] + 1,)
+            if numbers in _next_codes(self.path) or running_on:
                 self.path = list(numbers)
                 return "task"
         return None
@@ -362,7 +395,8 @@ def _split_rows(cells: list[str | None]) -> list[tuple[str, list[str | None]]]:
     for cell in cells:
         kind = numbering.accept(cell)
         if kind:
-            rows.append((kind, [(cell or "").strip().rstrip(".")]))
+            code, rest = split_code_cell(cell) or ("", None)
+            rows.append((kind, [code, rest] if rest else [code]))
         elif rows:
             rows[-1][1].append(cell)
     return rows
