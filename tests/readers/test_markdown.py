@@ -64,8 +64,9 @@ def test_a_pipe_table_is_a_task_table_with_emphasis_and_br_cleaned() -> None:
 
 
 def test_list_items_keep_their_numbers_and_bullets() -> None:
-    doc = markdown_to_document("Mục tiêu:\n\n3. Một\n4. Hai\n\n- Ba\n")
-    assert [p.text for p in doc.paragraphs()] == ["Mục tiêu:", "3. Một", "4. Hai", "- Ba"]
+    doc = markdown_to_document("Mục tiêu:\n\n3. Một\n4. Hai\n6. Bốn\n\n- Ba\n")
+    assert [p.text for p in doc.paragraphs()] == ["Mục tiêu:", "3. Một", "4. Hai", "6. Bốn",
+                                                  "- Ba"]
 
 
 def test_html_table_blocks_cut_at_page_breaks_are_joined_into_one_table() -> None:

@@ -93,7 +93,9 @@ def tokens_to_blocks(tokens: list[Token]) -> list[Paragraph | Table]:
             labels.pop()
         elif kind == "list_item_open":
             if labels and labels[-1] == "ol":
-                pending_label = f"{counters[-1]}{token.markup or '.'}"
+                # The number as printed ("1." then "3." stays so), else the list's count.
+                number = token.info if token.info.isdigit() else str(counters[-1])
+                pending_label = f"{number}{token.markup or '.'}"
                 counters[-1] += 1
             else:
                 pending_label = "-"
