@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import itertools
+import math
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -743,6 +744,8 @@ def _cut_score(above: str | None, text: str | None, column: int) -> float:
 def _cut_columns(last: list[str | None], cells: list[str | None]) -> tuple[int, ...]:
     """The columns (never the TT column) the printed continuation cells go on in, in order."""
     candidates = range(1, len(last))
+    if math.comb(len(candidates), len(cells)) > 5000:
+        return tuple(range(len(last) - len(cells), len(last)))  # too many: the last columns
     best = max(itertools.combinations(candidates, len(cells)),
                key=lambda chosen: sum(_cut_score(last[c], t, c)
                                       for t, c in zip(cells, chosen, strict=True)),

@@ -19,6 +19,7 @@ first row, so later rows have fewer cells. Read in named steps:
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from theodoi.extract.readers.converted import strip_emphasis
 from theodoi.extract.text import join_lines
 
 SEPARATOR = "|"
+MAX_PLACEMENTS = 5000  # ways to place a short row's cells tried before keeping them in order
 MIN_SEPARATORS = 4  # a header block alone (issuer | motto, number | date) prints 4 or more
 
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
@@ -438,8 +440,8 @@ def _likeness(text: str | None, above: str | None) -> float:
 def _align(cells: list[str | None], fields: list[str | None],
            previous: list[str | None] | None) -> list[str | None]:
     """The row's cells placed in its columns; skipped columns take the row above's text."""
-    if len(cells) >= len(fields):
-        return cells[: len(fields)]
+    if len(cells) >= len(fields) or math.comb(len(fields), len(cells)) > MAX_PLACEMENTS:
+        return [*cells[: len(fields)], *[None] * (len(fields) - len(cells))]
     best: tuple[float, tuple[int, ...]] | None = None
     for chosen in itertools.combinations(range(len(fields)), len(cells)):
         score = sum(_fit(cell, fields[c]) + _likeness(cell, previous[c] if previous else None)
