@@ -246,3 +246,38 @@ def test_an_unreadable_document_exits_with_status_2_through_the_cli():
     from theodoi.cli import UserError
 
     assert issubclass(UnreadableDocument, UserError)
+
+
+# ---------------------------------------------------------------------------------------
+# Web pages and converter Markdown
+
+
+def _extract_fails(path, tmp_path, capsys) -> str:
+    """Run `theodoi extract PATH --out OUT`; assert exit 2, one line, nothing written."""
+    from theodoi.cli import main
+
+    out = tmp_path / "out.json"
+    assert main(["extract", str(path), "--out", str(out)]) == 2
+    assert not out.exists()
+    message = capsys.readouterr().err.strip()
+    assert message and "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize(("name", "data", "words"), [
+    ("rong.html", b"", "rỗng"),
+    ("trang.html", b"<!DOCTYPE html><html><body>  <div></div> </body></html>", "không có chữ"),
+    ("rac.html", bytes(range(256)) * 40, "định dạng"),
+    ("rac.md", b"\x00\x01\x02" + bytes(range(256)) * 40, "định dạng"),
+    ("sau.html", b"<html><body>" + b"<div>" * 5000 + b"x" + b"</div>" * 5000, "quá sâu"),
+    ("bang-rong.md", b"Trang 1\n\n<table></table>\n", "không tìm thấy"),
+    ("khong-bang.html", "<html><body><p>Tin tức hôm nay: trời đẹp.</p></body></html>"
+     .encode(), "không tìm thấy"),
+    ("khong-bang.md", "# Tin tức\n\nHôm nay trời đẹp.\n\n## Thời tiết\n".encode(),
+     "không tìm thấy"),
+])
+def test_a_bad_web_page_or_markdown_file_exits_2_with_one_line(tmp_path, capsys, name, data,
+                                                               words):
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert words in _extract_fails(path, tmp_path, capsys)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -49,8 +50,42 @@ def read_metadata(paragraphs: Sequence[str]) -> PlanMeta:
     meta.issuer = _issuer(attached_text)
     meta.title = _title(paragraphs, flat)
     meta.signer = _signer(paragraphs)
+    fill_from_box(meta, text)
     meta.year = _year(meta, attached_text) or _most_named_year(flat)
     return meta
+
+
+# The metadata box of legal-text portals, as the HTML reader writes it or as text copied
+# from the page prints it ("Số hiệu:02-KH/BCĐTWNgày đăng công báo:..." on one line).
+_BOX_LABELS = ("Số hiệu", "Số ký hiệu", "Ngày ban hành", "Người ký", "Cơ quan ban hành",
+               "Nơi ban hành")
+_BOX = re.compile(
+    r"(?P<label>" + "|".join(_BOX_LABELS) + r")\s*:\s*(?P<value>.*?)\s*(?=(?:"
+    + "|".join(_BOX_LABELS) + r"|Loại văn bản|Số công báo|Ngày đăng công báo|Ngày công báo|"
+    r"Ngày hiệu lực|Ngày hết hiệu lực|Tình trạng(?: hiệu lực)?|Lĩnh vực|Áp dụng)\s*:|$)",
+    re.M,
+)
+
+
+def fill_from_box(meta: PlanMeta, text: str) -> None:
+    """Number, date, signer and issuer from a portal's metadata box, where the body lacks them."""
+    box: dict[str, str] = {}
+    for found in _BOX.finditer(text):
+        box.setdefault(found.group("label"), found.group("value").strip(" .;"))
+    number = box.get("Số hiệu") or box.get("Số ký hiệu") or ""
+    if meta.number is None and re.fullmatch(r"\d{1,5}[-/][\wĐđ/.-]*[A-ZĐ][\wĐđ/.-]*", number):
+        meta.number = number
+    issued = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", box.get("Ngày ban hành", ""))
+    if meta.date is None and issued:
+        day, month, year = (int(g) for g in issued.groups())
+        with contextlib.suppress(ValueError):  # 31/02/2025: left blank
+            meta.date = date(year, month, day).isoformat()
+    signer = box.get("Người ký", "")
+    if meta.signer is None and _PERSON.match(signer):
+        meta.signer = signer
+    issuer = box.get("Cơ quan ban hành") or box.get("Nơi ban hành") or ""
+    if meta.issuer is None and issuer and not re.search(r"\d|cập nhật", issuer):
+        meta.issuer = issuer
 
 
 def _most_named_year(text: str) -> int | None:

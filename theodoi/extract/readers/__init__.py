@@ -1,4 +1,5 @@
-"""Readers: turn a decision file (PDF, DOCX, scan, legacy Word, text) into a `Document`.
+"""Readers: turn a decision file (PDF, DOCX, scan, legacy Word, HTML, Markdown, text) into a
+`Document`.
 
 `read_document(path)` looks at the file's first bytes, not only its name, and hands it to
 the reader for that format. Every input it cannot read raises `UnreadableDocument`, whose
@@ -7,6 +8,7 @@ message is one Vietnamese line fit to show the user.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -32,6 +34,8 @@ DOC = "doc"
 RTF = "rtf"
 IMAGE = "image"
 TEXT = "text"
+HTML = "html"
+MARKDOWN = "markdown"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGICS = (
@@ -46,7 +50,8 @@ _IMAGE_MAGICS = (
 
 
 def sniff_format(path: Path) -> str:
-    """The format of the file at `path` from its content (PDF, DOCX, ODT, DOC, image, text).
+    """The format of the file at `path` from its content (PDF, DOCX, ODT, DOC, image, HTML,
+    Markdown, text).
 
     Raises UnreadableDocument for a missing, empty, oversized or unknown file.
     """
@@ -77,10 +82,13 @@ def sniff_format(path: Path) -> str:
         return RTF
     if any(head.startswith(magic) for magic in _IMAGE_MAGICS):
         return IMAGE
+    if _looks_like_html(head):
+        return HTML  # before the UTF-8 test: a page may be in windows-1258
     if _looks_like_text(head):
-        return TEXT
+        return MARKDOWN if _looks_like_markdown(path) else TEXT
     raise UnreadableDocument(
-        f"Không nhận ra định dạng tệp (cần PDF, DOCX, DOC, ODT, ảnh hoặc văn bản): {path.name}"
+        f"Không nhận ra định dạng tệp (cần PDF, DOCX, DOC, ODT, HTML, ảnh hoặc văn bản): "
+        f"{path.name}"
     )
 
 
@@ -100,6 +108,34 @@ def _sniff_zip(path: Path) -> str:
             f"Tệp nén (DOCX/ODT) bị hỏng hoặc bị cắt cụt: {path.name}"
         ) from exc
     raise UnreadableDocument(f"Tệp ZIP không phải tài liệu Word (DOCX) hay ODT: {path.name}")
+
+
+_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!doctype\s+html|<html|<head|<body|<meta\b)",
+                         re.IGNORECASE)
+_HTML_INSIDE = re.compile(rb"<html[\s>]|<body[\s>]", re.IGNORECASE)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    """A web page: starts like one, or an XML/comment prologue is followed by <html>/<body>."""
+    return bool(_HTML_START.match(head) or _HTML_INSIDE.search(head[:2048]))
+
+
+_MARKDOWN_SIGNS = (
+    re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M),  # |---|---|
+    re.compile(r"^\s*<table[\s>]", re.M | re.IGNORECASE),  # converters' HTML tables
+)
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S", re.M)
+
+
+def _looks_like_markdown(path: Path) -> bool:
+    """Text from a converter: a pipe-table rule line, an HTML table block, or # headings."""
+    with path.open("rb") as fh:
+        sample = fh.read(512 * 1024).decode("utf-8", errors="ignore")
+    if any(sign.search(sample) for sign in _MARKDOWN_SIGNS):
+        return True
+    # Scraped page text may carry "# " headings too; its cells stand between "|" lines.
+    lone_pipes = len(re.findall(r"^[ \t]*\|[ \t]*$", sample, re.M))
+    return len(_MARKDOWN_HEADING.findall(sample)) >= 2 and lone_pipes < 4
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -136,6 +172,14 @@ def read_document(path: str | Path, *, max_pages: int = MAX_PAGES) -> Document:
         from theodoi.extract.readers.ocr import read_image
 
         return read_image(path)
+    if kind == HTML:
+        from theodoi.extract.readers.html import read_html
+
+        return read_html(path)
+    if kind == MARKDOWN:
+        from theodoi.extract.readers.markdown import read_markdown
+
+        return read_markdown(path)
     from theodoi.extract.readers.text import read_text
 
     return read_text(path)

@@ -27,6 +27,7 @@ from theodoi.extract.columns import (
     is_header_text,
 )
 from theodoi.extract.document import Document, Paragraph, Table
+from theodoi.extract.readers.scraped import looks_scraped, scraped_document
 from theodoi.extract.reflow import (
     ColumnModel,
     RowCells,
@@ -55,6 +56,8 @@ def text_to_document(text: str, source: str = "") -> Document:
     """A Document from the extracted text of a decision, whatever its shape."""
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n"))
     lines = text.split("\n")
+    if looks_scraped(lines):
+        return scraped_document(lines, source)
     if _looks_tabbed(lines):
         return _tabbed_document(lines, source)
     return _pdf_text_document(lines, source)
