@@ -1,15 +1,23 @@
 #!/usr/bin/env python3
-"""Build the DOCX and PDF shapes of a corpus document from the converter Markdown it was found in.
+"""Build the DOCX and PDF shapes of a corpus document from the text it was found in.
 
     corpus_shapes_b.py FOLDER/source.md [--docx FOLDER/source.docx] [--pdf FOLDER/source.pdf]
 
-The Markdown (a PDF converter's output: paragraphs, then the task table cut into several
-`<table>` blocks at page breaks) is turned back into the document a user would hold: one
-ruled table whose page-break continuation rows are joined to the row they continue, the
-converter's stray lines between blocks dropped, inline LaTeX (`$100 \\%$`) and split words
-("T ăng") restored, section rows (a Roman numeral) printed as one merged cell. The DOCX is
-written with python-docx, the PDF with WeasyPrint from HTML. Used once to make the files
-committed under tests/data/corpus/; nothing here runs in the tests.
+Two shapes of found text are read, told apart by content:
+
+- converter Markdown (a PDF converter's output: paragraphs, then the task table cut into
+  several `<table>` blocks at page breaks). It is turned back into the document a user would
+  hold: one ruled table whose page-break continuation rows are joined to the row they
+  continue, the converter's stray lines between blocks dropped, inline LaTeX (`$100 \\%$`) and
+  split words ("T ăng") restored, section rows (a Roman numeral) printed as one merged cell;
+- text scraped from a legal-text portal, where each cell of the page's layout tables (the
+  header block "ỦY BAN NHÂN DÂN ... | Số: ...", the signature block) stands on its own lines
+  between lines holding only `|`, paragraphs are hard-wrapped and headings wear `**bold**`.
+  It becomes paragraphs (wrapped lines joined, bold kept as bold runs) with the header and
+  signature blocks as borderless two-column tables, as in the signed decision.
+
+The DOCX is written with python-docx, the PDF with WeasyPrint from HTML. Used once to make
+the files committed under tests/data/corpus/; nothing here runs in the tests.
 """
 
 from __future__ import annotations
@@ -99,6 +107,103 @@ def read_markdown(path: Path) -> tuple[list[str], list[list[str]]]:
     return [p for p in paragraphs if not re.fullmatch(r"Public_\d+", p)], rows
 
 
+def is_scraped(source: str) -> bool:
+    """Return whether the text is a portal scrape: layout cells between lines holding `|`."""
+    return "<table>" not in source and source.lstrip().startswith("|\n")
+
+
+def _plain(block: str) -> tuple[str, bool]:
+    """Return a scraped paragraph's text with wrapped lines joined, and whether it is bold."""
+    text = re.sub(r"\s+", " ", block).strip()
+    bold = text.startswith("**") and text.endswith("**") and len(text) > 4
+    text = re.sub(r"\*+", "", text)
+    return re.sub(r"\s+", " ", text).strip(), bold
+
+
+def _cells(block: str) -> list[str]:
+    """Return the cells of a scraped layout table (lines between `|` lines), lines kept."""
+    cells, current = [], []
+    for line in block.split("\n"):
+        if line.strip() == "|":
+            if current:
+                cells.append("\n".join(x.replace("*", "").strip() for x in current).strip())
+            current = []
+        else:
+            current.append(line)
+    if current and any(x.strip() for x in current):
+        cells.append("\n".join(x.replace("*", "").strip() for x in current).strip())
+    return cells
+
+
+def read_scraped(path: Path) -> list[tuple[str, object]]:
+    """Return the scraped document as ("p", (text, bold)) and ("grid", cells) items in order."""
+    items: list[tuple[str, object]] = []
+    for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+        if not block.strip() or not re.sub(r"[*\s]", "", block):
+            continue  # a lone "** **" is the portal's spacer
+        if block.lstrip().startswith("|"):
+            cells = [c for c in _cells(block) if c]
+            items.append(("grid", cells))
+        else:
+            items.append(("p", _plain(block)))
+    return items
+
+
+def _grid_rows(cells: list[str]) -> list[list[str]]:
+    """Return a layout table's cells two by two (left, right), as the decision prints them."""
+    return [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
+
+
+def write_scraped_docx(items: list[tuple[str, object]], out: Path) -> None:
+    """Write a scraped document as a DOCX: paragraphs, bold headings, borderless layout tables."""
+    import docx  # python-docx, in the project's dependencies
+
+    document = docx.Document()
+    for kind, value in items:
+        if kind == "grid":
+            rows = _grid_rows(value)  # type: ignore[arg-type]
+            table = document.add_table(rows=0, cols=2)
+            for row in rows:
+                cells = table.add_row().cells
+                for cell, text in zip(cells, row, strict=False):
+                    lines = text.split("\n")
+                    cell.text = lines[0]
+                    for line in lines[1:]:
+                        cell.add_paragraph(line)
+            continue
+        text, bold = value  # type: ignore[misc]
+        paragraph = document.add_paragraph()
+        paragraph.add_run(text).bold = bold
+    document.save(str(out))
+
+
+def write_scraped_pdf(items: list[tuple[str, object]], out: Path) -> None:
+    """Write a scraped document as a PDF: paragraphs, bold headings, borderless layout tables."""
+    from weasyprint import HTML
+
+    parts = []
+    for kind, value in items:
+        if kind == "grid":
+            trs = "".join(
+                "<tr>" + "".join(
+                    f"<td>{html.escape(c).replace(chr(10), '<br>')}</td>" for c in row) + "</tr>"
+                for row in _grid_rows(value))  # type: ignore[arg-type]
+            parts.append(f"<table>{trs}</table>")
+            continue
+        text, bold = value  # type: ignore[misc]
+        inner = f"<b>{html.escape(text)}</b>" if bold else html.escape(text)
+        parts.append(f"<p>{inner}</p>")
+    page = (
+        "<html><head><meta charset='utf-8'><style>"
+        "@page { size: A4; margin: 20mm 15mm 20mm 30mm }"
+        "body { font-family: 'DejaVu Serif', serif; font-size: 11pt; text-align: justify }"
+        "table { width: 100%; border-collapse: collapse } td { vertical-align: top;"
+        " text-align: center; width: 50% }"
+        f"</style></head><body>{''.join(parts)}</body></html>"
+    )
+    HTML(string=page).write_pdf(str(out))
+
+
 def write_docx(paragraphs: list[str], rows: list[list[str]], out: Path) -> None:
     """Write the document as a DOCX with one ruled table, section rows merged across."""
     import docx  # python-docx, in the project's dependencies
@@ -151,6 +256,13 @@ def main() -> None:
     parser.add_argument("--docx", type=Path)
     parser.add_argument("--pdf", type=Path)
     args = parser.parse_args()
+    if is_scraped(args.source.read_text(encoding="utf-8")):
+        items = read_scraped(args.source)
+        if args.docx:
+            write_scraped_docx(items, args.docx)
+        if args.pdf:
+            write_scraped_pdf(items, args.pdf)
+        return
     paragraphs, rows = read_markdown(args.source)
     if args.docx:
         write_docx(paragraphs, rows, args.docx)
