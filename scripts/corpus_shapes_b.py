@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Build the DOCX and PDF shapes of a corpus document from the text it was found in.
 
-    corpus_shapes_b.py FOLDER/source.md [--docx FOLDER/source.docx] [--pdf FOLDER/source.pdf]
+    corpus_shapes_b.py FOLDER/source.md [--docx FILE.docx] [--pdf FILE.pdf] [--html FILE.html]
 
-Two shapes of found text are read, told apart by content:
+Three shapes of found text are read, told apart by content:
 
 - converter Markdown (a PDF converter's output: paragraphs, then the task table cut into
   several `<table>` blocks at page breaks). It is turned back into the document a user would
@@ -14,7 +14,9 @@ Two shapes of found text are read, told apart by content:
   header block "ỦY BAN NHÂN DÂN ... | Số: ...", the signature block) stands on its own lines
   between lines holding only `|`, paragraphs are hard-wrapped and headings wear `**bold**`.
   It becomes paragraphs (wrapped lines joined, bold kept as bold runs) with the header and
-  signature blocks as borderless two-column tables, as in the signed decision.
+  signature blocks as borderless two-column tables, as in the signed decision;
+- an article saved as Markdown (headings, paragraphs, "- " and "+ " bullets, *italic* and
+  **bold**), which becomes the HTML page it was saved from (`--html` only).
 
 The DOCX is written with python-docx, the PDF with WeasyPrint from HTML. Used once to make
 the files committed under tests/data/corpus/; nothing here runs in the tests.
@@ -123,15 +125,21 @@ def _plain(block: str) -> tuple[str, bool]:
 def _cells(block: str) -> list[str]:
     """Return the cells of a scraped layout table (lines between `|` lines), lines kept."""
     cells, current = [], []
+
+    def close() -> None:
+        # A line holding only the bold marker ("**") is the scraper's, not the document's.
+        lines = [x.replace("*", "").strip() for x in current]
+        cells.append("\n".join(x for x in lines if x))
+
     for line in block.split("\n"):
         if line.strip() == "|":
             if current:
-                cells.append("\n".join(x.replace("*", "").strip() for x in current).strip())
+                close()
             current = []
         else:
             current.append(line)
     if current and any(x.strip() for x in current):
-        cells.append("\n".join(x.replace("*", "").strip() for x in current).strip())
+        close()
     return cells
 
 
@@ -204,6 +212,79 @@ def write_scraped_pdf(items: list[tuple[str, object]], out: Path) -> None:
     HTML(string=page).write_pdf(str(out))
 
 
+def _inline(text: str) -> str:
+    """Return escaped text with Markdown **bold** and *italic* as HTML tags."""
+    text = html.escape(re.sub(r"\s+", " ", text).strip())
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+    return re.sub(r"\*(.+?)\*", r"<i>\1</i>", text)
+
+
+def _page(title: str, body: str) -> str:
+    """Return a UTF-8 HTML page holding the body, as a browser saves it."""
+    return (
+        "<!DOCTYPE html>\n<html lang='vi'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head>\n<body>\n{body}\n</body></html>\n"
+    )
+
+
+def write_scraped_html(items: list[tuple[str, object]], out: Path) -> None:
+    """Write a scraped document back as the portal's HTML: layout tables, then paragraphs."""
+    parts = []
+    title = ""
+    for kind, value in items:
+        if kind == "grid":
+            trs = "".join(
+                "<tr>" + "".join(
+                    f"<td>{html.escape(c).replace(chr(10), '<br>')}</td>" for c in row) + "</tr>"
+                for row in _grid_rows(value))  # type: ignore[arg-type]
+            parts.append(f"<table>{trs}</table>")
+            continue
+        text, bold = value  # type: ignore[misc]
+        if not title and text.isupper() and len(text) > 20:
+            title = text
+        inner = f"<b>{html.escape(text)}</b>" if bold else html.escape(text)
+        parts.append(f"<p>{inner}</p>")
+    out.write_text(_page(title, "<div class='content1'>" + "\n".join(parts) + "</div>"),
+                   encoding="utf-8")
+
+
+def write_article_html(source: str, out: Path) -> None:
+    """Write an article saved as Markdown back as HTML: headings, paragraphs and bullet lists."""
+    parts: list[str] = []
+    items: list[str] = []
+    list_mark = ""
+
+    def close_list() -> None:
+        nonlocal items, list_mark
+        if items:
+            parts.append("<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>")
+        items, list_mark = [], ""
+
+    for block in re.split(r"\n\s*\n", source):
+        block = block.strip()
+        if not block:
+            continue
+        heading = re.match(r"^(#{1,6})\s+(.+)$", block, flags=re.S)
+        bullet = re.match(r"^([-+])\s+(.+)$", block, flags=re.S)
+        if heading:
+            close_list()
+            level = len(heading.group(1))
+            parts.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
+        elif bullet:
+            if list_mark and bullet.group(1) != list_mark:
+                close_list()
+            list_mark = bullet.group(1)
+            items.append(_inline(bullet.group(2)))
+        else:
+            close_list()
+            parts.append(f"<p>{_inline(block)}</p>")
+    close_list()
+    first = re.match(r"^#\s+(.+)$", source.strip(), flags=re.M)
+    title = first.group(1).strip() if first else ""
+    out.write_text(_page(title, "<article>\n" + "\n".join(parts) + "\n</article>"),
+                   encoding="utf-8")
+
+
 def write_docx(paragraphs: list[str], rows: list[list[str]], out: Path) -> None:
     """Write the document as a DOCX with one ruled table, section rows merged across."""
     import docx  # python-docx, in the project's dependencies
@@ -255,13 +336,23 @@ def main() -> None:
     parser.add_argument("source", type=Path)
     parser.add_argument("--docx", type=Path)
     parser.add_argument("--pdf", type=Path)
+    parser.add_argument("--html", type=Path)
     args = parser.parse_args()
-    if is_scraped(args.source.read_text(encoding="utf-8")):
+    source = args.source.read_text(encoding="utf-8")
+    if is_scraped(source):
         items = read_scraped(args.source)
         if args.docx:
             write_scraped_docx(items, args.docx)
         if args.pdf:
             write_scraped_pdf(items, args.pdf)
+        if args.html:
+            write_scraped_html(items, args.html)
+        return
+    if "<table>" not in source:
+        if args.docx or args.pdf:
+            parser.error("an article is only turned into --html")
+        if args.html:
+            write_article_html(source, args.html)
         return
     paragraphs, rows = read_markdown(args.source)
     if args.docx:
