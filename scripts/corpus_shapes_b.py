@@ -33,6 +33,7 @@ from pathlib import Path
 
 ROMAN = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 MATH = re.compile(r"\$([^$]+)\$")
+WIDTHS = (5, 31, 14, 16, 10, 15, 9)  # column widths (%) of a seven-column task table
 
 
 class _Tables(HTMLParser):
@@ -143,12 +144,150 @@ def _cells(block: str) -> list[str]:
     return cells
 
 
+def _scraped_rows(block: str) -> list[list[list[str]]]:
+    """Return a scraped ruled table's rows, each a list of cells, each a list of its lines.
+
+    One `|` line separates two cells of a row; a run of k >= 2 ends the row after k - 2 empty
+    cells. A row with fewer cells than the header lacks the cells that span into it from above.
+    """
+    rows: list[list[list[str]]] = []
+    row: list[list[str]] = []
+    cell: list[str] = []
+    bars = 0
+
+    def close_bars() -> None:
+        nonlocal row, bars
+        if bars >= 2 and row:
+            row.extend([] for _ in range(bars - 2))
+            rows.append(row)
+            row = []
+        bars = 0
+
+    for line in block.split("\n"):
+        if line.strip() == "|":
+            if cell:
+                row.append(cell)
+                cell = []
+            bars += 1
+            continue
+        close_bars()
+        cell.append(line)
+    if cell:
+        row.append(cell)
+    bars = max(bars, 2)
+    close_bars()
+    return rows
+
+
+def _cell_paragraphs(lines: list[str], agencies: bool) -> list[str]:
+    """Return a scraped cell's paragraphs: wrapped lines joined, paragraph breaks kept.
+
+    A break is a paragraph's end where a line closes a sentence (".", ";", ":") and the next
+    opens with a capital; in an agency column, wherever the next line opens with a capital
+    and the line does not end with a comma (each agency of a list on its own line).
+    """
+    paragraphs: list[str] = []
+    for raw in lines:
+        line = re.sub(r"\s+", " ", raw.replace("*", "")).strip()
+        if not line:
+            continue
+        if paragraphs:
+            prev = paragraphs[-1]
+            sentence_end = prev.endswith((".", ";", ":"))
+            if line[0].isupper() and (sentence_end or (agencies and not prev.endswith(","))):
+                paragraphs.append(line)
+            else:
+                paragraphs[-1] = f"{prev} {line}"
+        else:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def layout_task_table(rows: list[list[list[str]]]) -> list[list[dict]]:
+    """Return the table's rows as cells {col, text, rowspan, colspan, bold}, spans restored.
+
+    A section row (a Roman numeral and its title) spans the columns after the first. A row
+    without a number of its own continues the numbered row above: its cells start after the
+    number column. The columns a row lacks on the right are spanned from the rows above.
+    """
+    width = len(rows[0])
+    header = [" ".join(_cell_paragraphs(c, False)) for c in rows[0]]
+    agency_cols = {i for i, h in enumerate(header) if re.search(r"chủ trì|phối hợp", h, re.I)}
+    out: list[list[dict]] = []
+    owner: list[dict | None] = [None] * width  # the cell each column spans from, if any
+    for r, row in enumerate(rows):
+        first = " ".join(_cell_paragraphs(row[0], False)) if row else ""
+        if r and len(row) == 2 and ROMAN.match(first):
+            cells = [{"col": 0, "text": [first], "rowspan": 1, "colspan": 1, "bold": True},
+                     {"col": 1, "text": _cell_paragraphs(row[1], False), "rowspan": 1,
+                      "colspan": width - 1, "bold": True}]
+            out.append(cells)
+            owner = [None] * width
+            continue
+        start = 0 if (r == 0 or re.fullmatch(r"\d+", first) or len(row) == width) else 1
+        cells = []
+        for i, lines in enumerate(row):
+            col = start + i
+            cell = {"col": col, "text": _cell_paragraphs(lines, col in agency_cols),
+                    "rowspan": 1, "colspan": 1, "bold": r == 0}
+            cells.append(cell)
+            owner[col] = cell
+        for col in [*range(start), *range(start + len(row), width)]:
+            if owner[col] is not None:
+                owner[col]["rowspan"] += 1
+        out.append(cells)
+    return out
+
+
+def _html_task_table(rows: list[list[dict]], ruled: bool) -> str:
+    """Return a laid-out task table as HTML, spans as rowspan/colspan, paragraphs as <p>."""
+    trs = []
+    for r, row in enumerate(rows):
+        tds = []
+        for cell in row:
+            tag = "th" if r == 0 else "td"
+            span = "".join(f" {k}='{cell[k]}'" for k in ("rowspan", "colspan") if cell[k] > 1)
+            inner = "".join(f"<p>{html.escape(x)}</p>" for x in cell["text"])
+            if cell["bold"] and r:
+                inner = f"<b>{inner}</b>"
+            tds.append(f"<{tag}{span}>{inner}</{tag}>")
+        trs.append("<tr>" + "".join(tds) + "</tr>")
+    border = " border='1'" if ruled else ""
+    cols = ""
+    if len(rows[0]) == len(WIDTHS):  # TT, task, lead, partners, deadline, result, funding
+        cols = "<colgroup>" + "".join(f"<col style='width:{w}%'>" for w in WIDTHS) + "</colgroup>"
+    return f"<table class='task'{border}>{cols}" + "\n".join(trs) + "</table>"
+
+
+def _docx_task_table(document: object, rows: list[list[dict]]) -> None:
+    """Add a laid-out task table to a DOCX: ruled, spanned cells merged."""
+    width = max(c["col"] + c["colspan"] for row in rows for c in row)
+    table = document.add_table(rows=len(rows), cols=width)  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for cell in row:
+            target = table.cell(r, cell["col"])
+            if cell["rowspan"] > 1 or cell["colspan"] > 1:
+                target = target.merge(table.cell(r + cell["rowspan"] - 1,
+                                                 cell["col"] + cell["colspan"] - 1))
+            texts = cell["text"] or [""]
+            target.text = ""
+            target.paragraphs[0].add_run(texts[0]).bold = cell["bold"]
+            for text in texts[1:]:
+                target.add_paragraph().add_run(text).bold = cell["bold"]
+
+
 def read_scraped(path: Path) -> list[tuple[str, object]]:
-    """Return the scraped document as ("p", (text, bold)) and ("grid", cells) items in order."""
+    """Return the scraped document as ("p", (text, bold)), ("grid", cells) and ("table", rows)
+    items in order (a ruled table is one whose first cell is "TT" or "STT")."""
     items: list[tuple[str, object]] = []
     for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
         if not block.strip() or not re.sub(r"[*\s]", "", block):
             continue  # a lone "** **" is the portal's spacer
+        rows = _scraped_rows(block) if block.lstrip().startswith("|") else []
+        if rows and rows[0] and re.sub(r"[*\s]", "", "".join(rows[0][0])) in ("TT", "STT"):
+            items.append(("table", layout_task_table(rows)))
+            continue
         if block.lstrip().startswith("|"):
             cells = [c for c in _cells(block) if c]
             items.append(("grid", cells))
@@ -168,6 +307,9 @@ def write_scraped_docx(items: list[tuple[str, object]], out: Path) -> None:
 
     document = docx.Document()
     for kind, value in items:
+        if kind == "table":
+            _docx_task_table(document, value)  # type: ignore[arg-type]
+            continue
         if kind == "grid":
             rows = _grid_rows(value)  # type: ignore[arg-type]
             table = document.add_table(rows=0, cols=2)
@@ -191,6 +333,9 @@ def write_scraped_pdf(items: list[tuple[str, object]], out: Path) -> None:
 
     parts = []
     for kind, value in items:
+        if kind == "table":
+            parts.append(_html_task_table(value, ruled=True))  # type: ignore[arg-type]
+            continue
         if kind == "grid":
             trs = "".join(
                 "<tr>" + "".join(
@@ -207,6 +352,9 @@ def write_scraped_pdf(items: list[tuple[str, object]], out: Path) -> None:
         "body { font-family: 'DejaVu Serif', serif; font-size: 11pt; text-align: justify }"
         "table { width: 100%; border-collapse: collapse } td { vertical-align: top;"
         " text-align: center; width: 50% }"
+        "table.task { font-size: 9pt; table-layout: fixed }"
+        " table.task td, table.task th { border: 1px solid black;"
+        " text-align: left; width: auto; padding: 2px } table.task p { margin: 0 0 3px 0 }"
         f"</style></head><body>{''.join(parts)}</body></html>"
     )
     HTML(string=page).write_pdf(str(out))
@@ -232,6 +380,9 @@ def write_scraped_html(items: list[tuple[str, object]], out: Path) -> None:
     parts = []
     title = ""
     for kind, value in items:
+        if kind == "table":
+            parts.append(_html_task_table(value, ruled=True))  # type: ignore[arg-type]
+            continue
         if kind == "grid":
             trs = "".join(
                 "<tr>" + "".join(
