@@ -33,7 +33,9 @@ from pathlib import Path
 
 ROMAN = re.compile(r"^(?=[IVXLC]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 MATH = re.compile(r"\$([^$]+)\$")
-WIDTHS = (5, 31, 14, 16, 10, 15, 9)  # column widths (%) of a seven-column task table
+# Column widths (%) of a task table by its number of columns: TT, task, lead, partners,
+# deadline (then result and funding).
+WIDTHS = {5: (6, 44, 16, 21, 13), 7: (5, 31, 14, 16, 10, 15, 9)}
 
 
 class _Tables(HTMLParser):
@@ -206,7 +208,8 @@ def _cell_paragraphs(lines: list[str], agencies: bool) -> list[str]:
 def layout_task_table(rows: list[list[list[str]]]) -> list[list[dict]]:
     """Return the table's rows as cells {col, text, rowspan, colspan, bold}, spans restored.
 
-    A section row (a Roman numeral and its title) spans the columns after the first. A row
+    A section row (a Roman numeral and its title) spans the columns after the first, or all of
+    them when numeral and title share one cell. A row
     without a number of its own continues the numbered row above: its cells start after the
     number column. The columns a row lacks on the right are spanned from the rows above.
     """
@@ -216,7 +219,14 @@ def layout_task_table(rows: list[list[list[str]]]) -> list[list[dict]]:
     out: list[list[dict]] = []
     owner: list[dict | None] = [None] * width  # the cell each column spans from, if any
     for r, row in enumerate(rows):
+        while len(row) > width and not any(x.strip() for x in row[-1]):
+            row = row[:-1]  # the bars closing the table, not cells
         first = " ".join(_cell_paragraphs(row[0], False)) if row else ""
+        if r and len(row) == 1 and re.match(r"^[IVXLC]+\.\s", first):
+            # A section row printed as one cell across the table: "I. NÂNG CAO ...".
+            out.append([{"col": 0, "text": [first], "rowspan": 1, "colspan": width, "bold": True}])
+            owner = [None] * width
+            continue
         if r and len(row) == 2 and ROMAN.match(first):
             cells = [{"col": 0, "text": [first], "rowspan": 1, "colspan": 1, "bold": True},
                      {"col": 1, "text": _cell_paragraphs(row[1], False), "rowspan": 1,
@@ -254,8 +264,9 @@ def _html_task_table(rows: list[list[dict]], ruled: bool) -> str:
         trs.append("<tr>" + "".join(tds) + "</tr>")
     border = " border='1'" if ruled else ""
     cols = ""
-    if len(rows[0]) == len(WIDTHS):  # TT, task, lead, partners, deadline, result, funding
-        cols = "<colgroup>" + "".join(f"<col style='width:{w}%'>" for w in WIDTHS) + "</colgroup>"
+    if len(rows[0]) in WIDTHS:
+        widths = WIDTHS[len(rows[0])]
+        cols = "<colgroup>" + "".join(f"<col style='width:{w}%'>" for w in widths) + "</colgroup>"
     return f"<table class='task'{border}>{cols}" + "\n".join(trs) + "</table>"
 
 
