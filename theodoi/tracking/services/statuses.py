@@ -137,48 +137,67 @@ def _same(a: State, b: State) -> bool:
 
 
 def _write_history(
+    history_model: Any, owner_field: str, new: dict[int, tuple[date, list[Span]]],
+    extra: dict[int, dict[str, Any]],
+) -> None:
+    """Replace each owner's spans from its `since` on with the new ones, keeping (and merging
+    with) the span that held on the day before."""
+    by_since: dict[date, list[int]] = defaultdict(list)
+    for owner, (since, _spans) in new.items():
+        by_since[since].append(owner)
+    for since, owners in by_since.items():
+        for chunk in _chunks(sorted(owners)):
+            _write_spans(history_model, owner_field, {o: new[o][1] for o in chunk}, since,
+                         extra)
+
+
+def _write_spans(
     history_model: Any, owner_field: str, new: dict[int, list[Span]], since: date,
     extra: dict[int, dict[str, Any]],
 ) -> None:
-    """Replace each owner's spans from `since` on with `new` ones, keeping (and merging with)
-    the span that held on the day before."""
-    ids = list(new)
-    if not ids:
-        return
-    for chunk in _chunks(ids):
-        history_model.objects.filter(
-            **{f"{owner_field}__in": chunk, "valid_from__gte": since}
-        ).delete()
-        covering = {
-            getattr(row, owner_field): row
-            for row in history_model.objects.filter(
-                Q(valid_to__isnull=True) | Q(valid_to__gt=since),
-                **{f"{owner_field}__in": chunk, "valid_from__lt": since},
-            )
-        }
-        create, close = [], []
-        for owner in chunk:
-            spans = new[owner]
-            before = covering.get(owner)
-            if before is not None and spans and _same(
-                State(before.status, before.progress, before.percent), spans[0].state
-            ):
-                spans = spans[1:]
-                before.valid_to = spans[0].valid_from if spans else None
-                close.append(before)
-            elif before is not None:
-                before.valid_to = spans[0].valid_from if spans else since
-                close.append(before)
-            for i, span in enumerate(spans):
-                create.append(history_model(
-                    **{owner_field: owner}, **extra[owner],
-                    valid_from=span.valid_from,
-                    valid_to=spans[i + 1].valid_from if i + 1 < len(spans) else None,
-                    status=span.state.status, progress=span.state.progress,
-                    percent=span.state.percent,
-                ))
-        history_model.objects.bulk_update(close, ["valid_to"], batch_size=500)
-        history_model.objects.bulk_create(create, batch_size=1000)
+    chunk = list(new)
+    history_model.objects.filter(
+        **{f"{owner_field}__in": chunk, "valid_from__gte": since}
+    ).delete()
+    covering = {
+        getattr(row, owner_field): row
+        for row in history_model.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=since),
+            **{f"{owner_field}__in": chunk, "valid_from__lt": since},
+        )
+    }
+    create, close = [], []
+    for owner in chunk:
+        spans = new[owner]
+        before = covering.get(owner)
+        if before is not None and spans and _same(
+            State(before.status, before.progress, before.percent), spans[0].state
+        ):
+            spans = spans[1:]
+            before.valid_to = spans[0].valid_from if spans else None
+            close.append(before)
+        elif before is not None:
+            before.valid_to = spans[0].valid_from if spans else since
+            close.append(before)
+        for i, span in enumerate(spans):
+            create.append(history_model(
+                **{owner_field: owner}, **extra[owner],
+                valid_from=span.valid_from,
+                valid_to=spans[i + 1].valid_from if i + 1 < len(spans) else None,
+                status=span.state.status, progress=span.state.progress,
+                percent=span.state.percent,
+            ))
+    history_model.objects.bulk_update(close, ["valid_to"], batch_size=500)
+    history_model.objects.bulk_create(create, batch_size=1000)
+
+
+def _since(since: date, judged_on: date | None) -> date:
+    """Where a row's history is written again from: the write's day, or the day after the
+    row was last judged when that is earlier (the days between were never recorded: no
+    write came, and the daily refresh had not run; their states follow from what is known)."""
+    if judged_on is None:
+        return EPOCH
+    return min(since, judged_on)
 
 
 # -- assignments --------------------------------------------------------------------------
@@ -237,7 +256,7 @@ class Refresh:
             tasks = self._tasks({r["task_id"] for r in rows})
             facts = _facts(self.m, [r["id"] for r in rows])
             marks = _report_marks(self.m, [r["id"] for r in rows])
-            history: dict[int, list[Span]] = {}
+            history: dict[int, tuple[date, list[Span]]] = {}
             extra: dict[int, dict[str, Any]] = {}
             updates = []
             for row in rows:
@@ -247,9 +266,10 @@ class Refresh:
                                row["deciding_due"], row["done_on"])
                 if not _owes(row, task):
                     continue
+                row_since = _since(since, row["judged_on"])
                 now, spans, nxt = _judge_rows(deadline_of(task), facts.get(row["id"], ()),
-                                              since, self.on, self.days)
-                history[row["id"]] = spans
+                                              row_since, self.on, self.days)
+                history[row["id"]] = (row_since, spans)
                 extra[row["id"]] = {"agency_id": row["agency_id"], "plan_id": task["plan_id"],
                                     "role": row["role"]}
                 last, pending, returned = marks.get(row["id"], (None, 0, False))
@@ -268,14 +288,15 @@ class Refresh:
                 updates, ["status", "progress", "percent", "deciding_due", "done_on",
                           "next_change_on", "judged_on", "last_report_at", "pending_reports",
                           "is_returned", "plan_id"], batch_size=500)
-            _write_history(self.m.AssignmentHistory, "assignment_id", history, since, extra)
+            _write_history(self.m.AssignmentHistory, "assignment_id", history, extra)
         return task_ids
 
     def _tasks(self, task_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         out = {}
         for chunk in _chunks(sorted(task_ids)):
             for row in self.m.Task.objects.filter(pk__in=chunk).values(
-                *TASK_VALUES, "status", "progress", "percent", "deciding_due", "done_on"
+                *TASK_VALUES, "status", "progress", "percent", "deciding_due", "done_on",
+                "judged_on",
             ):
                 out[row["id"]] = row
         return out
@@ -293,9 +314,11 @@ class Refresh:
         for chunk in _chunks(ids):
             tasks = self._tasks(chunk)
             parts = self._lead_parts(chunk)
-            spans_of = self._part_spans([p["id"] for ps in parts.values() for p in ps], since)
+            earliest = min([_since(since, t["judged_on"]) for t in tasks.values()] or [since])
+            spans_of = self._part_spans([p["id"] for ps in parts.values() for p in ps],
+                                        earliest)
             facts: dict[int, list[ReportFact]] = {}
-            history: dict[int, list[Span]] = {}
+            history: dict[int, tuple[date, list[Span]]] = {}
             extra: dict[int, dict[str, Any]] = {}
             updates = []
             for task_id in chunk:
@@ -306,11 +329,12 @@ class Refresh:
                                task["deciding_due"], task["done_on"])
                 if task["plan__status"] != PUBLISHED:
                     continue
+                task_since = _since(since, task["judged_on"])
                 if leads:
-                    now, spans, nxt = self._combine(leads, spans_of, since)
+                    now, spans, nxt = self._combine(leads, spans_of, task_since)
                 else:
-                    now, spans, nxt = _judge_rows(rule, facts.get(task_id, ()), since, self.on,
-                                                  self.days)
+                    now, spans, nxt = _judge_rows(rule, facts.get(task_id, ()), task_since,
+                                                  self.on, self.days)
                 done = sum(1 for p in leads if p["status"] in engine.CLOSED)
                 updates.append(self.m.Task(
                     pk=task_id, status=now.status, progress=now.progress, percent=now.percent,
@@ -319,7 +343,7 @@ class Refresh:
                 ))
                 self.touched_plans.add(task["plan_id"])
                 if self._counted(task):
-                    history[task_id] = spans
+                    history[task_id] = (task_since, spans)
                     extra[task_id] = {"plan_id": task["plan_id"]}
                     if not self.recount:
                         section = _root(task["section__code"])
@@ -330,7 +354,7 @@ class Refresh:
                 updates, ["status", "progress", "percent", "deciding_due", "done_on",
                           "next_change_on", "judged_on", "lead_parts", "lead_parts_done"],
                 batch_size=500)
-            _write_history(self.m.TaskHistory, "task_id", history, since, extra)
+            _write_history(self.m.TaskHistory, "task_id", history, extra)
 
     def _lead_parts(self, task_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
         """Each task's answering rows (leads; named partners when it names no lead)."""
@@ -483,6 +507,20 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
 # -- entry points -------------------------------------------------------------------------
 
 
+def _lock(m: Models, task_ids: Iterable[int], assignment_ids: Iterable[int]) -> None:
+    """Lock the rows a refresh will judge, tasks first then assignments, each in id order
+    (the order every writer uses, so that two writers never wait on each other in a
+    circle); their states are read only after, so no change is counted twice."""
+    if not connection.features.has_select_for_update:
+        return  # SQLite: writers are serialised by the database itself
+    for chunk in _chunks(sorted(set(task_ids))):
+        list(m.Task.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+             .values_list("pk", flat=True))
+    for chunk in _chunks(sorted(set(assignment_ids))):
+        list(m.Assignment.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+             .values_list("pk", flat=True))
+
+
 def refresh_assignments(
     ids: Iterable[int], *, since: date | None = None, on: date | None = None,
     recount: bool = False, m: Models | None = None,
@@ -491,7 +529,10 @@ def refresh_assignments(
     today, the day of the write that calls this)."""
     on = on or _today()
     since = min(since or on, on)
-    work = Refresh(m or Models(), on, recount=recount)
+    m = m or Models()
+    ids = sorted(set(ids))
+    _lock(m, m.Assignment.objects.filter(pk__in=ids).values_list("task_id", flat=True), ids)
+    work = Refresh(m, on, recount=recount)
     task_ids = work.assignments(ids, since)
     work.tasks(task_ids, since)
     work.headings(work.touched_plans)
@@ -509,6 +550,7 @@ def refresh_tasks(
         "id", flat=True))
     on = on or _today()
     since = min(since or on, on)
+    _lock(m, ids, assignment_ids)
     work = Refresh(m, on, recount=recount)
     task_ids = work.assignments(assignment_ids, since) | set(ids)
     work.tasks(task_ids, since)
@@ -619,3 +661,13 @@ def check(on: date | None = None) -> list[str]:
     if agency_stored != agency_counted:
         problems.append("agency counts differ from the assignments' stored states")
     return problems
+
+
+def ensure_fresh(on: date | None = None) -> int:
+    """Re-judge what the daily refresh has not yet (two indexed look-ups when it has)."""
+    on = on or _today()
+    m = Models()
+    if not (m.Assignment.objects.filter(next_change_on__lte=on).exists()
+            or m.Task.objects.filter(next_change_on__lte=on, lead_parts=0).exists()):
+        return 0
+    return refresh_due(on, m)
