@@ -82,7 +82,15 @@ def serve(host: str, port: int, threads: int) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     setup_django()
     migrate()
+    refresh_statuses()
     return serve(args.host, args.port, args.threads)
+
+
+def refresh_statuses() -> None:
+    """Bring stored states up to today (the daily job, run once when serving starts)."""
+    from theodoi.tracking.services import statuses
+
+    statuses.refresh_due()
 
 
 def run_demo_web(args: argparse.Namespace) -> int:
@@ -91,6 +99,7 @@ def run_demo_web(args: argparse.Namespace) -> int:
     from theodoi.web import demo
 
     result = demo.load(log=print)
+    refresh_statuses()
     print()
     print(demo.credentials_text(result))
     if args.no_serve:

@@ -534,6 +534,11 @@ def refresh_assignments(
     _lock(m, m.Assignment.objects.filter(pk__in=ids).values_list("task_id", flat=True), ids)
     work = Refresh(m, on, recount=recount)
     task_ids = work.assignments(ids, since)
+    # Parts of the same tasks judged on a later day than `on` (a write dated in the past:
+    # imported history, the demo) are judged again on `on`, so the roll-up reads one day.
+    later = m.Assignment.objects.filter(task_id__in=task_ids, judged_on__gt=on).exclude(
+        pk__in=ids).values_list("pk", flat=True)
+    work.assignments(list(later), since)
     work.tasks(task_ids, since)
     work.headings(work.touched_plans)
     work.counts()
