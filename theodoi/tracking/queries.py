@@ -60,6 +60,26 @@ def with_state(qs: QuerySet, as_of: date) -> QuerySet:
     )
 
 
+def put_state(rows: Iterable[Any], as_of: date) -> None:
+    """Give already-fetched tasks or assignments their `state_*` on `as_of` (no query for
+    today; one for an earlier day)."""
+    rows = list(rows)
+    if not rows:
+        return
+    if is_today(as_of):
+        for row in rows:
+            row.state_status, row.state_progress, row.state_percent = (
+                row.status, row.progress, row.percent)
+        return
+    model = type(rows[0])
+    found = {pk: (st, pr, pc) for pk, st, pr, pc in with_state(
+        model.objects.filter(pk__in=[r.pk for r in rows]), as_of).values_list(
+        "pk", "state_status", "state_progress", "state_percent")}
+    for row in rows:
+        row.state_status, row.state_progress, row.state_percent = found.get(
+            row.pk, (None, None, None))
+
+
 def counted_tasks(plans: QuerySet[Plan] | Iterable[int] | None = None) -> QuerySet[Task]:
     """The tasks every count counts (of `plans` when given)."""
     qs = Task.objects.counted().filter(plan__status=Plan.Status.PUBLISHED)

@@ -71,6 +71,7 @@ def serve(host: str, port: int, threads: int) -> int:
                                channel_timeout=300)
     except OSError as exc:
         raise UserError(f"không mở được cổng {host}:{port}: {exc.strerror}") from None
+    refresh_statuses()
     print(f"Trang web: http://{host}:{port}/  (Ctrl+C để dừng)", flush=True)
     try:
         server.run()
@@ -82,7 +83,6 @@ def serve(host: str, port: int, threads: int) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     setup_django()
     migrate()
-    refresh_statuses()
     return serve(args.host, args.port, args.threads)
 
 

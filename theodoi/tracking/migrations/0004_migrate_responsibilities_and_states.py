@@ -73,6 +73,7 @@ def groups(apps, schema_editor):
         Assignment.objects.get_or_create(
             task_id=row["task_id"], printed_name=row["printed_name"], agency=None,
             defaults={"role": "partner", "flag": "group", "plan_id": first.plan_id,
+                      "group_name": row["printed_name"],
                       "is_active": first.is_active},
         )
         members.exclude(pk__in=reported).update(is_active=False)

@@ -170,7 +170,8 @@ def report_data(report: ProgressReport) -> dict:
 
 
 def assignment_data(
-    assignment: Assignment, status: str | None = None, *, history: bool = False
+    assignment: Assignment, status: str | None = None, *, history: bool = False,
+    reports: bool = True,
 ) -> dict:
     if status is None:
         status = getattr(assignment, "state_status", assignment.status)
@@ -196,8 +197,7 @@ def assignment_data(
     if history:
         data["reports"] = len(report_list)
         data["last_report"] = report_summary(report_list[-1]) if report_list else None
-    if history:
-        data["history"] = [report_data(r) for r in report_list]
+        data["history"] = [report_data(r) for r in report_list] if reports else []
     return data
 
 
@@ -313,11 +313,7 @@ def get_task(request: HttpRequest, task_id: int, when: Query[s.AsOfQuery]) -> di
     as_of = when.as_of or today()
     queries.fresh()
     task = access.access_task(caller(request), task_id)
-    state = queries.with_state(Task.objects.filter(pk=task.pk), as_of).values(
-        "state_status", "state_progress", "state_percent").first() or {}
-    task.state_status = state.get("state_status")
-    task.state_progress = state.get("state_progress")
-    task.state_percent = state.get("state_percent")
+    queries.put_state([task], as_of)
     prefetch_related_objects(
         [task],
         Prefetch(
@@ -328,17 +324,14 @@ def get_task(request: HttpRequest, task_id: int, when: Query[s.AsOfQuery]) -> di
         ),
         "deadline_changes",
     )
-    states = {
-        row["pk"]: row for row in queries.with_state(task.assignments.all(), as_of).values(
-            "pk", "state_status", "state_progress", "state_percent")
-    }
-    for a in task.assignments.all():
-        for name in queries.STATE_FIELDS:
-            setattr(a, name, states.get(a.pk, {}).get(name))
+    queries.put_state(task.assignments.all(), as_of)
+    # Report texts and evidence: for the agencies working on the task (access.py).
+    history = access.can_read_reports(caller(request), task)
     return {
         **task_data(task),
         "plan_number": task.plan.number,
-        "assignments": [assignment_data(a, history=True) for a in task.assignments.all()],
+        "assignments": [assignment_data(a, history=True, reports=history)
+                        for a in task.assignments.all()],
         "deadline_changes": [deadline_change_data(c) for c in task.deadline_changes.all()],
     }
 
@@ -381,13 +374,11 @@ def get_assignment(request: HttpRequest, assignment_id: int, when: Query[s.AsOfQ
     as_of = when.as_of or today()
     queries.fresh()
     assignment = access.access_assignment(caller(request), assignment_id)
-    state = queries.with_state(Assignment.objects.filter(pk=assignment.pk), as_of).values(
-        *queries.STATE_FIELDS).first() or {}
-    for name in queries.STATE_FIELDS:
-        setattr(assignment, name, state.get(name))
+    queries.put_state([assignment], as_of)
     prefetch_related_objects([assignment], REPORTS_IN_FULL)
+    readable = access.can_read_reports(caller(request), assignment.task)
     return {
-        **assignment_data(assignment, history=True),
+        **assignment_data(assignment, history=True, reports=readable),
         "task_name": assignment.task.name,
     }
 

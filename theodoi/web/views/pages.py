@@ -126,13 +126,6 @@ def _task_with_history(task: Task) -> Task:
     return task
 
 
-def _states_on(model: Any, ids: list[int], as_of: date) -> dict[int, tuple]:
-    """(status, progress, percent) of each row on `as_of`, from the stored state or history."""
-    rows = queries.with_state(model.objects.filter(pk__in=ids), as_of).values_list(
-        "pk", "state_status", "state_progress", "state_percent")
-    return {pk: (st, pr, pc) for pk, st, pr, pc in rows}
-
-
 @role_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _task_with_history(access.access_task(request.user, task_id))
@@ -141,8 +134,10 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     user = request.user
     rows = sorted(task.assignments.all(), key=lambda a: (a.role != Assignment.LEAD,
                                                          bool(a.group_name), a.pk))
-    states = _states_on(Assignment, [a.pk for a in rows], as_of)
-    task_state = _states_on(Task, [task.pk], as_of).get(task.pk, (None, None, None))
+    queries.put_state(rows, as_of)
+    queries.put_state([task], as_of)
+    states = {a.pk: (a.state_status, a.state_progress, a.state_percent) for a in rows}
+    task_state = (task.state_status, task.state_progress, task.state_percent)
     leads, parts, partners, groups = [], [], [], []
     hidden = 0
     for a in rows:
@@ -171,6 +166,11 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     changes = [c for c in task.deadline_changes.select_related("changed_by")
                if timezone.localdate(c.changed_at) <= as_of]
     parts_done = sum(1 for p in parts if p["status"] in engine.CLOSED)
+    show_reports = access.can_read_reports(user, task)
+    if not show_reports:  # an agency's reports and evidence: for those working on the task
+        for item in leads + parts + partners + groups:
+            item["hidden"] = len(item["reports"])
+            item["reports"] = []
     contributions = [r for p in partners for r in p["reports"]]
     return render(request, "web/task_detail.html", {
         "task": task,
@@ -179,7 +179,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "progress": task_state[1], "percent": task_state[2],
         "assignments": leads + parts + partners + groups,
         "leads": leads, "parts": parts, "partners": partners, "groups": groups,
-        "parts_done": parts_done, "contributions": contributions,
+        "parts_done": parts_done, "contributions": contributions if show_reports else [],
+        "show_reports": show_reports,
         "hidden_reports": hidden,
         "changes": changes,
         "review_form": ReviewForm() if is_coordinator else None,
