@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "theodoi.extract.commands",
     "theodoi.registry.commands",
+    "theodoi.tracking.commands",
     "theodoi.web.commands",
     "theodoi.web.api.commands",
     "theodoi.outputs.commands",

@@ -67,7 +67,7 @@ def test_a_report_on_a_recurring_task_answers_the_current_period_or_the_one_name
 
 
 def test_a_report_gives_a_value_of_its_plans_target(api, published_plan):
-    row = assignment(published_plan, "II.1", "tinh-b")
+    row = assignment(published_plan, "III.A.1", "tinh-b")
     target = published_plan.targets.order_by("order").first()
     response = api("reporter_b").post(reports_path(row), {
         "status": "in_progress", "target": str(target.pk), "target_value": "27.5",
@@ -80,7 +80,7 @@ def test_a_report_gives_a_value_of_its_plans_target(api, published_plan):
 
 def test_a_target_of_another_plan_is_refused(api, published_plan, coordinator, small_plan_json):
     other = import_plan({**small_plan_json, "source": "other.txt"}, user=coordinator)
-    row = assignment(published_plan, "II.1", "bo-a")
+    row = assignment(published_plan, "I.2", "bo-a")
     response = api("coordinator").post(reports_path(row), {
         "status": "in_progress", "target": str(other.targets.first().pk), "target_value": "3",
     })
@@ -92,7 +92,7 @@ def test_a_target_of_another_plan_is_refused(api, published_plan, coordinator, s
 def test_a_reporter_cannot_name_a_target_of_a_draft(api, published_plan, coordinator,
                                                     small_plan_json):
     draft = import_plan({**small_plan_json, "source": "draft.txt"}, user=coordinator)
-    row = assignment(published_plan, "II.1", "bo-a")
+    row = assignment(published_plan, "I.2", "bo-a")
     response = api("reporter_a").post(reports_path(row), {
         "status": "in_progress", "target": str(draft.targets.first().pk), "target_value": "3",
     })

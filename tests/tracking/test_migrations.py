@@ -9,3 +9,75 @@ from django.core.management import call_command
 @pytest.mark.django_db
 def test_no_model_change_is_missing_a_migration():
     call_command("makemigrations", "tracking", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_data_migrates_into_the_responsibility_model_and_stored_states():
+    """A database of the first version (0002): a group expanded into every member as lead
+    and as partner, plan-json on the plan's row, reports; after migrating, the partners'
+    group is listed once, the lead group's members keep their parts, plan-json moved,
+    states, history and counts are judged from the reports."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("tracking", "0002_assignment_flag")])
+    old = executor.loader.project_state([("tracking", "0002_assignment_flag")]).apps
+    User = old.get_model("auth", "User")
+    Plan, Task = old.get_model("tracking", "Plan"), old.get_model("tracking", "Task")
+    Agency = old.get_model("tracking", "Agency")
+    Assignment = old.get_model("tracking", "Assignment")
+    Report = old.get_model("tracking", "ProgressReport")
+    user = User.objects.create(username="u")
+    plan = Plan.objects.create(number="1/QĐ", date="2024-04-19", status="published",
+                               plan_json={"tasks": [{"code": "1"}]})
+    a, b, c = (Agency.objects.create(registry_id=r, name=r) for r in ("a", "b", "c"))
+    head = Task.objects.create(plan=plan, code="1", order=0)
+    task = Task.objects.create(plan=plan, code="1.1", order=1, due_kind="date",
+                               due_on="2024-06-30")
+    group = "Các bộ, ngành, địa phương"
+    Assignment.objects.create(task=task, agency=a, role="lead", printed_name="Bộ A")
+    for agency in (b, c):
+        Assignment.objects.create(task=task, agency=agency, role="partner", printed_name=group)
+    lead_group = Task.objects.create(plan=plan, code="2", order=2, due_kind="date",
+                                     due_on="2024-05-31")
+    for agency in (a, b):
+        Assignment.objects.create(task=lead_group, agency=agency, role="lead",
+                                  printed_name=group)
+    reported = Assignment.objects.get(task=task, agency=c)
+    Report.objects.create(assignment=reported, status="in_progress", author=user,
+                          created_at=datetime(2024, 5, 2, 9, tzinfo=ZoneInfo("UTC")))
+    done = Assignment.objects.get(task=lead_group, agency=a)
+    Report.objects.create(assignment=done, status="done", author=user, review_state="accepted",
+                          created_at=datetime(2024, 5, 10, 9, tzinfo=ZoneInfo("UTC")),
+                          reviewed_at=datetime(2024, 5, 11, 9, tzinfo=ZoneInfo("UTC")))
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from theodoi.tracking.models import Assignment as NewAssignment
+    from theodoi.tracking.models import Plan as NewPlan
+    from theodoi.tracking.models import PlanStatusCount
+    from theodoi.tracking.models import Task as NewTask
+    from theodoi.tracking.services import statuses
+
+    assert NewPlan.objects.get(pk=plan.pk).plan_json == {"tasks": [{"code": "1"}]}
+    assert NewTask.objects.get(pk=head.pk).has_children
+    rows = {(r.agency.registry_id if r.agency else None, r.role, r.flag, r.group_name,
+             r.is_active) for r in NewAssignment.objects.filter(task_id=task.pk)}
+    assert rows == {
+        ("a", "lead", "", "", True),
+        (None, "partner", "group", group, True),  # the group of partners, listed once
+        ("b", "partner", "", group, False),  # retired: it owed nothing of its own
+        ("c", "partner", "", group, True),  # kept: it had reported
+    }
+    parts = NewTask.objects.get(pk=lead_group.pk)
+    assert (parts.lead_parts, parts.lead_parts_done, parts.status) == (2, 1, "overdue")
+    assert NewAssignment.objects.get(pk=done.pk).status == "done"
+    assert sum(PlanStatusCount.objects.filter(plan_id=plan.pk).values_list(
+        "count", flat=True)) == 2
+    assert statuses.check() == []

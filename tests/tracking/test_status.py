@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from theodoi.tracking import status as s
-from theodoi.tracking.status import Deadline, ReportFact, judge
+from theodoi.tracking.status import (
+    Deadline,
+    ReportFact,
+    State,
+    combine_states,
+    judge,
+    next_change,
+    timeline,
+)
 
 D = date
 
@@ -377,3 +385,78 @@ def test_a_task_takes_the_most_urgent_open_status():
 def test_the_on_time_rate_counts_what_was_due():
     assert s.on_time_rate([s.DONE, s.DONE_LATE, s.OVERDUE, s.DONE, s.IN_PROGRESS]) == 0.5
     assert s.on_time_rate([s.NOT_STARTED, s.AWAITING_DATE]) is None
+
+
+# -- progress beside the status, contributions, timelines --------------------------------
+
+def test_overdue_with_reported_percent_keeps_its_progress() -> None:
+    rule = Deadline(kind="date", on=date(2024, 6, 30))
+    report = ReportFact(status="in_progress", on=date(2024, 5, 2), review="accepted",
+                        reviewed_on=date(2024, 5, 3), percent=60)
+    state = judge(rule, [report], date(2024, 8, 1)).state
+    assert (state.status, state.progress, state.percent) == ("overdue", "in_progress", 60)
+
+
+def test_a_pending_done_report_shows_awaiting_review() -> None:
+    rule = Deadline(kind="date", on=date(2024, 6, 30))
+    report = ReportFact(status="done", on=date(2024, 6, 20))
+    assert judge(rule, [report], date(2024, 8, 1)).state.progress == "awaiting_review"
+    returned = ReportFact(status="done", on=date(2024, 6, 20), review="returned",
+                          reviewed_on=date(2024, 6, 25))
+    # A returned report does not count.
+    assert judge(rule, [returned], date(2024, 8, 1)).state.progress == "not_started"
+
+
+def test_a_contribution_counts_when_given_without_review() -> None:
+    rule = Deadline(kind="date", on=date(2024, 6, 30))
+    given = ReportFact(status="done", on=date(2024, 6, 25), review="not_required")
+    assert judge(rule, [given], date(2024, 6, 20)).status == "due_soon"
+    assert judge(rule, [given], date(2024, 6, 25)).status == "done"
+
+
+def test_timeline_lists_each_change_with_its_first_day() -> None:
+    rule = Deadline(kind="date", on=date(2024, 6, 30))
+    reports = [ReportFact(status="in_progress", on=date(2024, 5, 2), percent=10),
+               ReportFact(status="done", on=date(2024, 7, 5), review="accepted",
+                          reviewed_on=date(2024, 7, 8))]
+    changes = [(day, s.status, s.progress)
+               for day, s in timeline(rule, reports, date(2024, 4, 1), date(2024, 12, 31))]
+    assert changes == [
+        (date(2024, 4, 1), "not_started", "not_started"),
+        (date(2024, 5, 2), "in_progress", "in_progress"),
+        (date(2024, 6, 16), "due_soon", "in_progress"),
+        (date(2024, 7, 1), "overdue", "in_progress"),
+        (date(2024, 7, 5), "overdue", "awaiting_review"),
+        (date(2024, 7, 8), "done_late", "done"),
+    ]
+
+
+def test_timeline_agrees_with_judge_on_every_day() -> None:
+    rule = Deadline(kind="recurring", every="month", start=date(2024, 1, 1))
+    reports = [ReportFact(status="done", on=date(2024, 1, 28), review="accepted",
+                          reviewed_on=date(2024, 2, 3), period="2024-01"),
+               ReportFact(status="in_progress", on=date(2024, 3, 10), period="2024-03",
+                          percent=40)]
+    changes = timeline(rule, reports, date(2023, 12, 1), date(2024, 5, 31))
+    day = date(2023, 12, 1)
+    while day <= date(2024, 5, 31):
+        expected = judge(rule, reports, day).state
+        current = [s for first, s in changes if first <= day][-1]
+        assert current == expected, day
+        day += timedelta(days=1)
+
+
+def test_next_change_is_the_first_day_the_state_moves_without_a_report() -> None:
+    rule = Deadline(kind="date", on=date(2024, 6, 30))
+    assert next_change(rule, [], date(2024, 5, 1)) == date(2024, 6, 16)
+    assert next_change(rule, [], date(2024, 6, 20)) == date(2024, 7, 1)
+    done = [ReportFact(status="done", on=date(2024, 5, 2), review="accepted",
+                       reviewed_on=date(2024, 5, 3))]
+    assert next_change(rule, done, date(2024, 6, 1)) is None
+
+
+def test_combined_states_of_a_group_lead_roll_up() -> None:
+    parts = [State("done", "done", 100), State("overdue", "in_progress", 50),
+             State("overdue", "not_started", None)]
+    state = combine_states(parts)
+    assert (state.status, state.progress, state.percent) == ("overdue", "in_progress", 75)

@@ -168,5 +168,5 @@ def test_a_coordinator_imports_and_publishes_a_sample_plan(
     page.goto(page.base + "/")
     total = sum(count(page, s) for s in ("overdue", "due_soon", "awaiting_date", "in_progress",
                                          "not_started", "done_late", "done"))
-    assert total == plan.tasks.count()
+    assert total == plan.tasks.filter(has_children=False).count()  # headings not counted
     shot(page, "15-overview-after-import")

@@ -79,6 +79,10 @@ def test_reading_pages_need_a_role(client: Any, world: dict[str, Any], role: str
     if role == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("web:login"))
+    elif page == "evidence" and role == "reporter_b":
+        # An agency's evidence is for those working on the task (II.2: Bộ A and partners
+        # without tỉnh B), the coordinators and the leaders.
+        assert response.status_code == 403
     elif role in READERS:
         assert response.status_code == 200
     else:

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from theodoi.outputs.labels import ROLE_LABELS, period_label, status_label, vn_date
+from theodoi.tracking import queries
 from theodoi.tracking import status as engine
-from theodoi.tracking.models import Agency, Assignment, Plan, Task
+from theodoi.tracking.models import Agency, Assignment, Task
 from theodoi.tracking.status import Judgement
 
 
@@ -80,16 +81,10 @@ class AgencyDigest:
 
 
 def owed_tasks(agency: Agency) -> list[Task]:
-    """Current tasks of published plans where `agency` has an active assignment, with what
-    their statuses need."""
+    """Counted tasks of published plans where `agency` owes a part (lead or partner)."""
+    parts = Assignment.objects.counted().filter(agency=agency)
     return list(
-        Task.objects.current()
-        .filter(
-            plan__status=Plan.Status.PUBLISHED,
-            assignments__agency=agency,
-            assignments__is_active=True,
-        )
-        .distinct()
+        Task.objects.filter(pk__in=parts.values("task_id"))
         .for_status()
         .order_by("plan__date", "plan_id", "order")
     )
@@ -134,20 +129,22 @@ def _owed(task: Task, assignment: Assignment, as_of: date) -> OwedTask | None:
 
 
 def agency_digest(agency: Agency, as_of: date) -> AgencyDigest:
-    """What `agency` answers for (as a task's lead, or any assignee when a task has no lead)
-    that is overdue or due soon on `as_of`, in published plans.
+    """What `agency` answers for (its lead parts: as a named lead, or its own part of a
+    group lead) that is overdue or due soon on `as_of`, in published plans.
 
-    Tasks where the agency is only a partner are left out: the lead answers for them.
+    Parts where the agency is only a partner are left out: the lead answers for them.
     """
+    queries.fresh()
     digest = AgencyDigest(agency=agency, as_of=as_of)
-    for task in owed_tasks(agency):
-        for assignment in task.lead_assignments():
-            if assignment.agency_id != agency.pk:
-                continue
-            owed = _owed(task, assignment, as_of)
-            if owed is None:
-                continue
-            (digest.overdue if owed.status == engine.OVERDUE else digest.due_soon).append(owed)
+    parts = queries.with_state(
+        Assignment.objects.counted().filter(agency=agency, role=Assignment.LEAD), as_of
+    ).filter(state_status__in=[engine.OVERDUE, engine.DUE_SOON]).select_related(
+        "task", "task__plan").prefetch_related("reports")
+    for assignment in parts:
+        owed = _owed(assignment.task, assignment, as_of)
+        if owed is None:
+            continue
+        (digest.overdue if owed.status == engine.OVERDUE else digest.due_soon).append(owed)
     digest.overdue.sort(key=lambda r: (r.due or as_of, r.plan_id, r.code))
     digest.due_soon.sort(key=lambda r: (r.due or as_of, r.plan_id, r.code))
     return digest

@@ -22,13 +22,14 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 
 from theodoi.outputs.digest import periods_owed
 from theodoi.outputs.labels import REPORT_STATUS_LABELS, ROLE_LABELS, status_label, vn_date
 from theodoi.outputs.registry import renderer
 from theodoi.outputs.report import heading_codes
 from theodoi.registry.text import fold
-from theodoi.tracking import access
+from theodoi.tracking import access, queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Agency, Assignment, Plan, ProgressReport, Task
 from theodoi.tracking.services import PERIOD_PATTERNS, submit_report
@@ -124,12 +125,12 @@ def sheet_title(code: str, taken: set[str]) -> str:
 
 
 def _assignment_row(task: Task, assignment: Assignment, as_of: date) -> dict[str, Any]:
-    judgement = assignment.judge(as_of)
     period = ""
     every = task.deadline_rule().period
     if every:
-        missed = periods_owed(task, judgement, as_of)
+        missed = periods_owed(task, assignment.judge(as_of), as_of)
         period = missed[0] if missed else engine.period_key(as_of, every)
+    status = getattr(assignment, "state_status", None) or assignment.status
     latest = None
     reports = [r for r in assignment.report_list()
                if r.as_fact().visible(as_of) and not r.as_fact().returned(as_of)]
@@ -149,7 +150,7 @@ def _assignment_row(task: Task, assignment: Assignment, as_of: date) -> dict[str
         "due": task.effective_due(),
         "agency": assignment.agency.name if assignment.agency else assignment.printed_name,
         "role": ROLE_LABELS.get(assignment.role, assignment.role),
-        "status": status_label(judgement.status),
+        "status": status_label(status),
         "latest": latest or "",
         "period": period,
     }
@@ -158,7 +159,12 @@ def _assignment_row(task: Task, assignment: Assignment, as_of: date) -> dict[str
 def build_sheet(plan: Plan, as_of: date, agency: Agency | None = None) -> TaskSheet:
     """The task sheet of `plan` on `as_of`: every active assignment with an agency (only
     `agency`'s when given), grouped by section."""
-    tasks = list(Task.objects.filter(plan=plan).current().for_status().order_by("order"))
+    queries.fresh()
+    owing = queries.with_state(
+        Assignment.objects.filter(is_active=True, agency__isnull=False), as_of
+    ).select_related("agency").prefetch_related("reports")
+    tasks = list(Task.objects.filter(plan=plan).current().select_related("plan", "section")
+                 .prefetch_related(Prefetch("assignments", queryset=owing)).order_by("order"))
     headings = heading_codes(tasks)
     taken: set[str] = set()
     parts: dict[int | None, SheetPart] = {}

@@ -19,6 +19,7 @@ from django.utils import timezone
 from theodoi.outputs.labels import PERIOD_LABELS, ROLE_LABELS, status_label, vn_date
 from theodoi.outputs.models import CalendarFeed
 from theodoi.outputs.registry import renderer
+from theodoi.tracking import queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Agency, Plan, Task
 
@@ -109,14 +110,13 @@ def agency_calendar(agency: Agency) -> TaskCalendar:
         description=f"Thời hạn các nhiệm vụ chuyển đổi số giao cho {agency.name}",
         slug=agency.registry_id,
     )
-    today = timezone.localdate()
+    queries.fresh()
     for task in owed_tasks(agency):
         mine = [a for a in task.active_assignments() if a.agency_id == agency.pk]
         if not mine:
             continue
         assignment = mine[0]
-        event = task_deadline(task, role=assignment.role,
-                              status=assignment.get_status(today))
+        event = task_deadline(task, role=assignment.role, status=assignment.status)
         if event is not None:
             calendar.events.append(event)
     return calendar
@@ -129,9 +129,10 @@ def plan_calendar(plan: Plan) -> TaskCalendar:
         description=f"Thời hạn các nhiệm vụ của {plan.title}",
         slug=f"ke-hoach-{plan.pk}",
     )
-    today = timezone.localdate()
-    for task in Task.objects.filter(plan=plan).current().for_status().order_by("order"):
-        event = task_deadline(task, status=task.get_status(today))
+    queries.fresh()
+    for task in Task.objects.filter(plan=plan).counted().select_related("plan").order_by(
+            "order"):
+        event = task_deadline(task, status=task.status)
         if event is not None:
             calendar.events.append(event)
     return calendar

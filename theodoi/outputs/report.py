@@ -22,8 +22,9 @@ from theodoi.outputs.labels import (
     vn_date,
 )
 from theodoi.registry.text import fold
+from theodoi.tracking import queries
 from theodoi.tracking import status as engine
-from theodoi.tracking.models import Plan, ProgressReport, Task
+from theodoi.tracking.models import Agency, Plan, ProgressReport, Task
 
 
 @dataclass
@@ -181,14 +182,9 @@ class PlanReport:
 
 
 def heading_codes(tasks: list[Task]) -> set[str]:
-    """Codes of grouping rows: a task with sub-tasks, no agency and no deadline ("I.2" over
-    "I.2.1", "I.2.2"). They are shown as headings and not counted."""
-    codes = {t.code for t in tasks}
-    parents = {c.rsplit(".", 1)[0] for c in codes if "." in c}
-    return {
-        t.code for t in tasks
-        if t.code in parents and not t.lead and not t.partners and t.due_kind == "none"
-    }
+    """Codes of heading rows (a row with rows under it): shown as headings, not counted, by
+    the one counting rule every page, the API and the Excel sheets use."""
+    return {t.code for t in tasks if t.has_children}
 
 
 def latest_report(task: Task, as_of: date) -> LatestReport | None:
@@ -212,44 +208,42 @@ def latest_report(task: Task, as_of: date) -> LatestReport | None:
 
 def build_report(plan: Plan, as_of: date, *, issuer: Issuer | None = None) -> PlanReport:
     """The periodic report of `plan` on `as_of` (reports written after it are ignored)."""
-    tasks = list(Task.objects.filter(plan=plan).current().for_status().order_by("order"))
-    headings = heading_codes(tasks)
+    queries.fresh()
+    tasks = list(queries.with_state(
+        Task.objects.filter(plan=plan).current().for_status(), as_of).order_by("order"))
     totals = Counts()
     sections: dict[int | None, SectionRow] = {}
-    agencies: dict[int, AgencyRow] = {}
     rows: list[TaskRow] = []
     for section in plan.sections.all():
         sections[section.pk] = SectionRow(code=section.code, title=section.title)
     for task in tasks:
         depth = task.code.count(".")
-        if task.code in headings:
+        if task.has_children:
             rows.append(TaskRow(task.code, task.name, "", "", None, "", None, True, depth))
             continue
-        status = task.get_status(as_of)
+        status = task.state_status or task.status
         totals.add(status)
-        section_row = sections.setdefault(task.section_id, SectionRow())
-        section_row.add(status)
-        leads = task.lead_assignments()
-        for assignment in leads:
-            if assignment.agency is None:
-                continue
-            row = agencies.setdefault(assignment.agency_id, AgencyRow(name=assignment.agency.name))
-            row.add(assignment.get_status(as_of))
-        for assignment in task.active_assignments():
-            if assignment.agency is not None and assignment not in leads:
-                agencies.setdefault(
-                    assignment.agency_id, AgencyRow(name=assignment.agency.name)
-                ).partner += 1
+        sections.setdefault(task.section_id, SectionRow()).add(status)
         rows.append(TaskRow(
             code=task.code,
             name=task.name,
             lead="; ".join(task.lead),
             deadline=task.deadline,
-            due=task.effective_due(),
+            due=task.deciding_due or task.effective_due(),
             status=status,
             latest=latest_report(task, as_of),
             depth=depth,
         ))
+    agencies: dict[int, AgencyRow] = {}
+    names = dict(Agency.objects.filter(assignments__plan=plan).values_list("pk", "name")
+                 .distinct())
+    for (agency_id, role), counts in queries.part_counts(as_of, plans=[plan.pk]).items():
+        row = agencies.setdefault(agency_id, AgencyRow(name=names.get(agency_id, "")))
+        if role == "lead":
+            for (status, _progress), n in counts.pairs.items():
+                row.by_status[status] += n
+        else:
+            row.partner += counts.total
     targets = [
         TargetRow(t.text, t.goal, t.unit, t.current_value(as_of), t.progress(as_of))
         for t in plan.targets.prefetch_related("values__report")

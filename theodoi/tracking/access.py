@@ -4,9 +4,11 @@ Each `access_*` helper returns the object or raises: `Http404` when there is no 
 object, `PermissionDenied` when the user may not see it or act on it. The rules:
 
 - coordinator (or superuser): everything, every plan, drafts included;
-- agency reporter: reads every published plan, reports only on its own agency's
-  active assignments (as lead or partner) of published plans;
-- leader: reads every published plan, changes nothing;
+- agency reporter: reads every published plan and every state, reports only on its own
+  agency's active assignments (as lead or partner) of published plans, and reads the
+  reports and evidence of a task only when its agency works on that task (lead, part of
+  a group lead, or partner): an agency's evidence may hold internal documents;
+- leader: reads every published plan and every report, changes nothing;
 - anyone else (no role, inactive, anonymous): nothing.
 """
 
@@ -61,6 +63,18 @@ def can_report_on(user: Any, assignment: Assignment) -> bool:
         and assignment.agency_id is not None
         and assignment.agency_id == user.profile.agency_id
     )
+
+
+def can_read_reports(user: Any, task: Task) -> bool:
+    """Whether `user` may read the reports and evidence written on `task`: coordinators and
+    leaders always; a reporter when its agency has a row on the task (it works on it)."""
+    role = role_of(user)
+    if not can_read(user, task.plan):
+        return False
+    if role in (Role.COORDINATOR, Role.LEADER):
+        return True
+    agency_id = getattr(getattr(user, "profile", None), "agency_id", None)
+    return agency_id is not None and task.assignments.filter(agency_id=agency_id).exists()
 
 
 def visible_plans(user: Any) -> QuerySet[Plan]:
@@ -155,6 +169,8 @@ def access_report(user: Any, report_id: Any) -> ProgressReport:
         report_id,
     )
     ensure_can_read(user, report.assignment.task.plan)
+    if not can_read_reports(user, report.assignment.task):
+        raise PermissionDenied("reports of this task are visible to the agencies working on it")
     return report
 
 

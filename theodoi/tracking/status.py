@@ -32,6 +32,16 @@ REPORT_CANNOT_DO = "cannot_do"
 REVIEW_PENDING = "pending"
 REVIEW_ACCEPTED = "accepted"
 REVIEW_RETURNED = "returned"
+# A partner's contribution goes to the lead: it counts once given, no review needed.
+REVIEW_NOT_REQUIRED = "not_required"
+
+# How far the work has gone, whatever the date (a second dimension beside the status):
+# "Quá hạn · 60%" is overdue with work in progress, not overdue and not started.
+PROGRESS_NOT_STARTED = "not_started"
+PROGRESS_IN_PROGRESS = "in_progress"
+PROGRESS_AWAITING_REVIEW = "awaiting_review"  # a "done" report waits for the coordinator
+PROGRESS_DONE = "done"
+PROGRESSES = (PROGRESS_NOT_STARTED, PROGRESS_IN_PROGRESS, PROGRESS_AWAITING_REVIEW, PROGRESS_DONE)
 
 # Deadline kinds (plan-json `due.kind`) grouped by how they are judged.
 DATED_KINDS = frozenset({"date", "month", "quarter", "half", "year", "range"})
@@ -92,8 +102,20 @@ class ReportFact:
         return self.on <= as_of
 
     def accepted(self, as_of: date) -> bool:
-        """Whether the report had been accepted by `as_of`."""
+        """Whether the report had been accepted by `as_of` (a contribution needs no review)."""
+        if self.review == REVIEW_NOT_REQUIRED:
+            return self.visible(as_of)
         return self.review == REVIEW_ACCEPTED and _by(self.reviewed_on, as_of)
+
+    def awaits_review(self, as_of: date) -> bool:
+        """Whether the report says "done" and, on `as_of`, no coordinator had answered it."""
+        return (
+            self.status == REPORT_DONE
+            and self.visible(as_of)
+            and self.review != REVIEW_NOT_REQUIRED
+            and not self.accepted(as_of)
+            and not self.returned(as_of)
+        )
 
     def returned(self, as_of: date) -> bool:
         """Whether the report had been sent back by `as_of`."""
@@ -124,6 +146,8 @@ class Occurrence:
     start: date | None = None
     done_on: date | None = None
     latest: ReportFact | None = None
+    progress: str = PROGRESS_NOT_STARTED
+    percent: int | None = None
 
 
 @dataclass(frozen=True)
@@ -133,10 +157,34 @@ class Judgement:
     status: str
     due: date | None = None
     occurrences: tuple[Occurrence, ...] = field(default_factory=tuple)
+    progress: str = PROGRESS_NOT_STARTED
+    percent: int | None = None
+    done_on: date | None = None
 
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED
+
+    @property
+    def state(self) -> State:
+        """What is stored and counted: status, progress, percent, deciding date."""
+        return State(self.status, self.progress, self.percent, self.due, self.done_on)
+
+
+@dataclass(frozen=True)
+class State:
+    """A status with the progress behind it, as stored on assignments and tasks."""
+
+    status: str
+    progress: str = PROGRESS_NOT_STARTED
+    percent: int | None = None
+    due: date | None = None
+    done_on: date | None = None
+
+    @property
+    def counted(self) -> tuple[str, str]:
+        """The (status, progress) pair the summaries count."""
+        return (self.status, self.progress)
 
 
 # -- periods -------------------------------------------------------------------------
@@ -203,7 +251,8 @@ def judge_occurrence(
     closing = next((r for r in seen if r.closes(as_of)), None)
     if closing is not None:
         late = due is not None and closing.on > due
-        return Occurrence(DONE_LATE if late else DONE, due, period, start, closing.on, closing)
+        return Occurrence(DONE_LATE if late else DONE, due, period, start, closing.on, closing,
+                          PROGRESS_DONE, 100)
     counted = [r for r in seen if not r.returned(as_of)]
     latest = counted[-1] if counted else None
     started = latest is not None and latest.shows_work()
@@ -213,7 +262,14 @@ def judge_occurrence(
         status = DUE_SOON
     else:
         status = IN_PROGRESS if started else NOT_STARTED
-    return Occurrence(status, due, period, start, None, latest)
+    if latest is not None and latest.awaits_review(as_of):
+        progress = PROGRESS_AWAITING_REVIEW
+    elif started:
+        progress = PROGRESS_IN_PROGRESS
+    else:
+        progress = PROGRESS_NOT_STARTED
+    percent = next((r.percent for r in reversed(counted) if r.percent is not None), None)
+    return Occurrence(status, due, period, start, None, latest, progress, percent)
 
 
 def judge(
@@ -232,11 +288,24 @@ def judge(
     if deadline.kind in WAITING_KINDS and due is None:
         occ = judge_occurrence(reports, None, as_of, due_soon_days)
         status = occ.status if occ.status in CLOSED else AWAITING_DATE
-        return Judgement(status, None, (occ,))
+        return _judgement(status, None, (occ,), occ)
     if deadline.kind not in DATED_KINDS and deadline.kind not in WAITING_KINDS:
         due = None  # "none" or a kind this engine does not know: no date to miss
     occ = judge_occurrence(reports, due, as_of, due_soon_days, start=deadline.start)
-    return Judgement(occ.status, due, (occ,))
+    return _judgement(occ.status, due, (occ,), occ)
+
+
+def _judgement(
+    status: str, due: date | None, occurrences: tuple[Occurrence, ...],
+    deciding: Occurrence | None,
+) -> Judgement:
+    """A judgement whose progress and percent are those of the occurrence that decides it."""
+    if deciding is None:
+        return Judgement(status, due, occurrences)
+    progress = PROGRESS_DONE if status in CLOSED else deciding.progress
+    if progress == PROGRESS_DONE and status not in CLOSED:
+        progress = PROGRESS_IN_PROGRESS
+    return Judgement(status, due, occurrences, progress, deciding.percent, deciding.done_on)
 
 
 def _by_period(reports: Iterable[ReportFact], every: str) -> dict[str, list[ReportFact]]:
@@ -263,33 +332,34 @@ def _occurrences(
 def _judge_recurring(
     deadline: Deadline, reports: Sequence[ReportFact], as_of: date, due_soon_days: int
 ) -> Judgement:
-    occurrences = _occurrences(deadline, reports, as_of, due_soon_days)
+    occurrences = tuple(_occurrences(deadline, reports, as_of, due_soon_days))
     if not occurrences:
         every = deadline.period or "year"
         first_due = period_bounds(deadline.start or as_of, every)[1]
         return Judgement(NOT_STARTED, first_due, ())
     missed = [o for o in occurrences if o.due is not None and o.due < as_of and not _closed(o)]
     if missed:
-        return Judgement(OVERDUE, missed[0].due, tuple(occurrences))
+        return _judgement(OVERDUE, missed[0].due, occurrences, missed[0])
     last = occurrences[-1]
     if last.due is not None and last.due >= as_of:
-        return Judgement(last.status, last.due, tuple(occurrences))
+        return _judgement(last.status, last.due, occurrences, last)
     # The recurrence has ended and every occurrence was closed.
     late = any(o.status == DONE_LATE for o in occurrences)
-    return Judgement(DONE_LATE if late else DONE, last.due, tuple(occurrences))
+    return _judgement(DONE_LATE if late else DONE, last.due, occurrences, last)
 
 
 def _judge_ongoing(deadline: Deadline, reports: Sequence[ReportFact], as_of: date) -> Judgement:
     # Reports for a period usually come after it ends, so an ongoing task is never "late":
     # it is judged by whether its last completed period was reported.
-    occurrences = _occurrences(deadline, reports, as_of, 0)
+    occurrences = tuple(_occurrences(deadline, reports, as_of, 0))
     if not occurrences:
         return Judgement(NOT_STARTED, None, ())
     completed = [o for o in occurrences if o.due is not None and o.due < as_of]
     if not completed:
         current = occurrences[-1]
         started = current.latest is not None and current.latest.shows_work()
-        return Judgement(IN_PROGRESS if started else NOT_STARTED, current.due, tuple(occurrences))
+        return _judgement(IN_PROGRESS if started else NOT_STARTED, current.due, occurrences,
+                          current)
     last = completed[-1]
     if _closed(last):
         status = DONE
@@ -297,7 +367,7 @@ def _judge_ongoing(deadline: Deadline, reports: Sequence[ReportFact], as_of: dat
         status = IN_PROGRESS
     else:
         status = OVERDUE
-    return Judgement(status, last.due, tuple(occurrences))
+    return _judgement(status, last.due, occurrences, last)
 
 
 def _closed(occurrence: Occurrence) -> bool:
@@ -334,3 +404,98 @@ def on_time_rate(statuses: Iterable[str]) -> float | None:
     if not seen:
         return None
     return sum(1 for s in seen if s == DONE) / len(seen)
+
+
+def combine_progress(progresses: Iterable[str]) -> str:
+    """One progress for a task from its leads': done when all are done, awaiting review when
+    the rest are done, in progress as soon as one has started, else not started."""
+    seen = list(progresses)
+    if not seen:
+        return PROGRESS_NOT_STARTED
+    if all(p == PROGRESS_DONE for p in seen):
+        return PROGRESS_DONE
+    if all(p in (PROGRESS_DONE, PROGRESS_AWAITING_REVIEW) for p in seen):
+        return PROGRESS_AWAITING_REVIEW
+    if any(p != PROGRESS_NOT_STARTED for p in seen):
+        return PROGRESS_IN_PROGRESS
+    return PROGRESS_NOT_STARTED
+
+
+def combine_states(states: Sequence[State]) -> State:
+    """A task's state from its lead parts' states (status, progress, mean percent)."""
+    if not states:
+        return State(NOT_STARTED)
+    status = combine(s.status for s in states)
+    progress = combine_progress(s.progress for s in states)
+    if status in CLOSED:
+        progress = PROGRESS_DONE
+    known = [100 if s.status in CLOSED else s.percent for s in states]
+    known = [p for p in known if p is not None]
+    percent = round(sum(known) / len(known)) if known else None
+    dues = [s.due for s in states if s.due is not None]
+    done = [s.done_on for s in states if s.done_on is not None]
+    done_on = max(done) if status in CLOSED and len(done) == len(states) else None
+    return State(status, progress, percent, min(dues) if dues else None, done_on)
+
+
+# -- timelines: the state on every day, as a list of changes ----------------------------
+
+EPOCH = date(1900, 1, 1)
+
+
+def change_points(
+    deadline: Deadline, reports: Sequence[ReportFact], since: date, until: date,
+    due_soon_days: int,
+) -> list[date]:
+    """The days in [since, until] on which the state may change: a report is written or
+    reviewed, a due date comes near or passes, a period begins or ends."""
+    points: set[date] = {since}
+    for fact in reports:
+        points.add(fact.on)
+        if fact.reviewed_on is not None:
+            points.add(fact.reviewed_on)
+    due = deadline.due_on
+    dues: list[date] = [due] if due is not None else []
+    if deadline.kind in PERIODIC_KINDS:
+        every = deadline.period or "year"
+        start = deadline.start or period_bounds(since, every)[0]
+        end = min(until, deadline.on) if deadline.on else until
+        for _key, first, last in periods_between(max(start, period_bounds(since, every)[0]),
+                                                 end, every):
+            points.add(first)
+            dues.append(last)
+        if deadline.start is not None:
+            points.add(deadline.start)
+    for day in dues:
+        points.add(day - timedelta(days=due_soon_days))
+        points.add(day + timedelta(days=1))
+    return sorted(p for p in points if since <= p <= until)
+
+
+def timeline(
+    deadline: Deadline, reports: Sequence[ReportFact], since: date, until: date,
+    due_soon_days: int = 14,
+) -> list[tuple[date, State]]:
+    """(first day, state) for each change of state from `since` to `until`: the first entry
+    is the state on `since`; each later one holds until the next."""
+    out: list[tuple[date, State]] = []
+    for day in change_points(deadline, reports, since, until, due_soon_days):
+        state = judge(deadline, reports, day, due_soon_days).state
+        if not out or out[-1][1] != state:
+            out.append((day, state))
+    return out
+
+
+def next_change(
+    deadline: Deadline, reports: Sequence[ReportFact], as_of: date, due_soon_days: int = 14,
+    horizon_days: int = 800,
+) -> date | None:
+    """The first day after `as_of` on which the state changes if nothing new is written
+    (None when it never does within the horizon)."""
+    now = judge(deadline, reports, as_of, due_soon_days).state
+    until = as_of + timedelta(days=horizon_days)
+    for day in change_points(deadline, reports, as_of + timedelta(days=1), until,
+                             due_soon_days):
+        if judge(deadline, reports, day, due_soon_days).state != now:
+            return day
+    return None

@@ -71,6 +71,7 @@ def serve(host: str, port: int, threads: int) -> int:
                                channel_timeout=300)
     except OSError as exc:
         raise UserError(f"không mở được cổng {host}:{port}: {exc.strerror}") from None
+    refresh_statuses()
     print(f"Trang web: http://{host}:{port}/  (Ctrl+C để dừng)", flush=True)
     try:
         server.run()
@@ -85,12 +86,20 @@ def run_serve(args: argparse.Namespace) -> int:
     return serve(args.host, args.port, args.threads)
 
 
+def refresh_statuses() -> None:
+    """Bring stored states up to today (the daily job, run once when serving starts)."""
+    from theodoi.tracking.services import statuses
+
+    statuses.refresh_due()
+
+
 def run_demo_web(args: argparse.Namespace) -> int:
     setup_django()
     migrate()
     from theodoi.web import demo
 
     result = demo.load(log=print)
+    refresh_statuses()
     print()
     print(demo.credentials_text(result))
     if args.no_serve:

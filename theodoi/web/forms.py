@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from theodoi.tracking import access
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Agency, Assignment, Plan, Target
-from theodoi.web.labels import REPORT_STATUS_LABELS, STATUS_LABELS
+from theodoi.web.labels import PROGRESS_LABELS, REPORT_STATUS_LABELS, STATUS_LABELS
 
 UPLOAD_LIMIT_FILES = 10
 EVIDENCE_LIMIT_BYTES = 20 * 1024 * 1024
@@ -188,9 +188,14 @@ class SearchForm(forms.Form):
                                   required=False, empty_label=_("Tất cả"))
     agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none(),
                                     required=False, empty_label=_("Tất cả"))
+    role = forms.ChoiceField(label=_("Vai trò"), required=False,
+                             choices=[("", _("Chủ trì hoặc phối hợp")),
+                                      ("lead", _("Chủ trì")), ("partner", _("Phối hợp"))])
     section = forms.CharField(label=_("Mục"), required=False)
     status = forms.ChoiceField(label=_("Tình trạng"), required=False,
                                choices=[("", _("Tất cả")), *STATUS_LABELS.items()])
+    progress = forms.ChoiceField(label=_("Tiến độ"), required=False,
+                                 choices=[("", _("Tất cả")), *PROGRESS_LABELS.items()])
     due_from = forms.DateField(label=_("Hạn từ ngày"), required=False,
                                widget=date_widget())
     due_to = forms.DateField(label=_("đến ngày"), required=False,
@@ -202,5 +207,6 @@ class SearchForm(forms.Form):
         self.fields["plan"].queryset = plans
         self.fields["plan"].label_from_instance = lambda p: (
             f"{p.number} — {p.title}"[:110] if p.number else (p.title or str(p))[:110])
-        self.fields["agency"].queryset = Agency.objects.filter(
-            assignments__task__plan__in=plans).distinct()
+        # Every agency the registry mirrored (a few thousand rows), not a join over every
+        # assignment of the country.
+        self.fields["agency"].queryset = Agency.objects.all()

@@ -27,6 +27,20 @@ STATUS_ORDER = (
     engine.DONE,
 )
 
+# Progress, a second dimension beside the status ("Quá hạn · 60%").
+PROGRESS_LABELS = {
+    engine.PROGRESS_NOT_STARTED: _("Chưa bắt đầu"),
+    engine.PROGRESS_IN_PROGRESS: _("Đang thực hiện"),
+    engine.PROGRESS_AWAITING_REVIEW: _("Chờ duyệt hoàn thành"),
+    engine.PROGRESS_DONE: _("Đã hoàn thành"),
+}
+PROGRESS_ORDER = (
+    engine.PROGRESS_NOT_STARTED,
+    engine.PROGRESS_IN_PROGRESS,
+    engine.PROGRESS_AWAITING_REVIEW,
+    engine.PROGRESS_DONE,
+)
+
 REPORT_STATUS_LABELS = {
     engine.REPORT_NOT_STARTED: _("Chưa bắt đầu"),
     engine.REPORT_IN_PROGRESS: _("Đang thực hiện"),
@@ -38,6 +52,7 @@ REVIEW_LABELS = {
     engine.REVIEW_PENDING: _("Chờ duyệt"),
     engine.REVIEW_ACCEPTED: _("Đã chấp nhận"),
     engine.REVIEW_RETURNED: _("Bị trả lại"),
+    engine.REVIEW_NOT_REQUIRED: _("Đóng góp cho cơ quan chủ trì"),
 }
 
 ROLE_LABELS = {
@@ -73,6 +88,7 @@ FLAG_LABELS = {
     "unknown": _("Tên không có trong danh mục cơ quan"),
     "no_agency": _("Không có cơ quan cụ thể để giao"),
     "chosen": _("Do điều phối viên chọn"),
+    "group": _("Nhóm phối hợp: cơ quan liên quan"),
 }
 
 ROLE_IN_TASK_LABELS = {"lead": _("Chủ trì"), "partner": _("Phối hợp")}

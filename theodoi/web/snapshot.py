@@ -1,23 +1,20 @@
-"""What the pages show, computed in Python from rows fetched in a fixed number of queries.
+"""What the pages show, counted in the database (`theodoi.tracking.queries`).
 
-Every page builds its numbers here from querysets prepared with `for_status()` (three
-queries whatever the number of tasks), so that a page costs the same number of queries
-for five tasks or five thousand. Statuses are judged on the page's `as_of` date.
+Counts come from the stored counts (today) or the status history (an earlier `as_of`);
+lists are paged in SQL and read each row's stored state. Nothing here loads every task.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.db.models import Prefetch, Q, QuerySet
 
-from theodoi.tracking import access
+from theodoi.tracking import access, queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import (
     Agency,
@@ -28,22 +25,39 @@ from theodoi.tracking.models import (
     Target,
     TargetValue,
     Task,
+    today,
 )
-from theodoi.web.labels import STATUS_ORDER
+from theodoi.tracking.queries import Counts
+from theodoi.web.labels import PROGRESS_ORDER, STATUS_ORDER
 
 
-def tracked_tasks(user: Any, plan: Plan | None = None) -> QuerySet[Task]:
-    """Current tasks of the published plans `user` may read, ready for `get_status()`."""
-    qs = access.visible_tasks(user).filter(plan__status=Plan.Status.PUBLISHED).current()
-    if plan is not None:
-        qs = qs.filter(plan=plan)
-    return qs.for_status().order_by("plan__date", "plan_id", "order")
+def published_plans(user: Any, plan: Plan | None = None) -> QuerySet[Plan]:
+    """The published plans `user` may read (just `plan` when given)."""
+    qs = access.visible_plans(user).filter(status=Plan.Status.PUBLISHED)
+    return qs.filter(pk=plan.pk) if plan is not None else qs
 
 
-def status_counts(statuses: Iterable[str]) -> dict[str, int]:
+def tracked_tasks(user: Any, plan: Plan | None = None, as_of: date | None = None
+                  ) -> QuerySet[Task]:
+    """Counted tasks of the published plans `user` may read, with their state on `as_of`."""
+    qs = queries.counted_tasks(published_plans(user, plan))
+    qs = qs.select_related("plan", "section").defer("search")
+    return queries.with_state(qs, as_of or today()).order_by("plan__date", "plan_id", "order")
+
+
+def status_counts(counts: Counts | Iterable[str]) -> dict[str, int]:
     """How many of each status, in the pages' order (most urgent first), zeros included."""
-    counts = Counter(statuses)
-    return {s: counts.get(s, 0) for s in STATUS_ORDER}
+    if not isinstance(counts, Counts):
+        seen = Counts()
+        for s in counts:
+            seen.add(s, None)
+        counts = seen
+    return {s: counts.status(s) for s in STATUS_ORDER}
+
+
+def progress_counts(counts: Counts) -> dict[str, int]:
+    """How many at each step of progress, zeros included."""
+    return {p: counts.progress(p) for p in PROGRESS_ORDER}
 
 
 def share(part: int, whole: int) -> int:
@@ -53,19 +67,27 @@ def share(part: int, whole: int) -> int:
 
 @dataclass
 class TaskRow:
-    """A task with its status and due date on the page's date."""
+    """A task with its state on the page's date."""
 
     task: Task
-    status: str
+    status: str | None
     due: date | None
+    progress: str | None = None
+    percent: int | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status not in engine.CLOSED
 
 
-def task_rows(tasks: Iterable[Task], as_of: date) -> list[TaskRow]:
-    return [TaskRow(t, t.get_status(as_of), t.effective_due()) for t in tasks]
+def task_row(task: Task) -> TaskRow:
+    return TaskRow(task, getattr(task, "state_status", task.status), task.deciding_due
+                   or task.effective_due(), getattr(task, "state_progress", task.progress),
+                   getattr(task, "state_percent", task.percent))
+
+
+def task_rows(tasks: Iterable[Task], as_of: date | None = None) -> list[TaskRow]:
+    return [task_row(t) for t in tasks]
 
 
 def urgency_key(row: Any) -> tuple:
@@ -90,16 +112,28 @@ class SectionRow:
         done = self.counts[engine.DONE] + self.counts[engine.DONE_LATE]
         return share(done, self.total)
 
+    @property
+    def label(self) -> str:
+        """The section as printed: "I. Công tác chỉ đạo" (its code alone when untitled)."""
+        if self.code and self.title:
+            return f"{self.code}. {self.title}"
+        return self.code or self.title
+
 
 @dataclass
 class AgencyRow:
     agency: Agency
     counts: dict[str, int]
     rate: float | None
+    partner: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def partner_total(self) -> int:
+        return sum(self.partner.values())
 
     @property
     def rate_percent(self) -> int | None:
@@ -125,83 +159,45 @@ def root_code(code: str) -> str:
     return code.split(".", 1)[0]
 
 
-def section_rows(rows: Sequence[TaskRow], sections: Iterable[Section]) -> list[SectionRow]:
-    """Counts by status for each plan's top-level sections (I, II, III ...)."""
-    titles = {(s.plan_id, s.code): s.title for s in sections}
-    grouped: dict[tuple[int, str], list[TaskRow]] = defaultdict(list)
-    plans: dict[int, Plan] = {}
-    for row in rows:
-        code = root_code(row.task.section.code if row.task.section_id else "")
-        grouped[(row.task.plan_id, code)].append(row)
-        plans[row.task.plan_id] = row.task.plan
-    return [
-        SectionRow(plans[plan_id], code, titles.get((plan_id, code), ""),
-                   status_counts(r.status for r in group))
-        for (plan_id, code), group in grouped.items()
+def section_rows(plans: QuerySet[Plan], as_of: date) -> list[SectionRow]:
+    """Counts for each plan's top-level sections (I, II, III ...), titles as printed."""
+    by_section = queries.task_counts(plans, as_of, by="section")
+    plan_ids = {plan_id for plan_id, _ in by_section}
+    titles = {(s.plan_id, s.code): s.title for s in Section.objects.filter(
+        plan_id__in=plan_ids, parent__isnull=True)}
+    order = {(s.plan_id, s.code): s.order for s in Section.objects.filter(
+        plan_id__in=plan_ids)}
+    by_id = {p.pk: p for p in Plan.objects.filter(pk__in=plan_ids)}
+    rows = [
+        SectionRow(by_id[plan_id], code, titles.get((plan_id, code), ""),
+                   status_counts(counts))
+        for (plan_id, code), counts in by_section.items() if counts.total
     ]
+    rows.sort(key=lambda r: (r.plan.date or date.min, r.plan.pk,
+                             order.get((r.plan.pk, r.code), -1)))
+    return rows
 
 
-def lead_judgements(rows: Sequence[TaskRow], as_of: date) -> list[tuple[Assignment, str]]:
-    """Each answering (lead) assignment with an agency, and its own status on `as_of`."""
+def agency_ranking(
+    as_of: date, plans: QuerySet[Plan] | None = None, *, kinds: Iterable[str] | None = None
+) -> list[AgencyRow]:
+    """Agencies by on-time rate of what they lead (best first; ties by volume; nothing due
+    yet last), with what they were asked to contribute as partners beside it."""
+    counts = queries.part_counts(as_of, plans=plans)
+    agency_ids = {aid for aid, _ in counts}
+    agencies = Agency.objects.in_bulk(agency_ids)
     out = []
-    for row in rows:
-        for assignment in row.task.lead_assignments():
-            if assignment.agency_id is not None:
-                out.append((assignment, assignment.get_status(as_of)))
-    return out
-
-
-def agency_ranking(rows: Sequence[TaskRow], as_of: date) -> list[AgencyRow]:
-    """Agencies by on-time rate of what they lead (best first; nothing due yet last)."""
-    by_agency: dict[int, list[str]] = defaultdict(list)
-    agencies: dict[int, Agency] = {}
-    for assignment, status in lead_judgements(rows, as_of):
-        by_agency[assignment.agency_id].append(status)
-        agencies[assignment.agency_id] = assignment.agency
-    out = [
-        AgencyRow(agencies[aid], status_counts(statuses), engine.on_time_rate(statuses))
-        for aid, statuses in by_agency.items()
-    ]
+    for aid in agency_ids:
+        agency = agencies.get(aid)
+        if agency is None or (kinds is not None and agency.kind not in kinds):
+            continue
+        lead = counts.get((aid, Assignment.LEAD), Counts())
+        partner = counts.get((aid, Assignment.PARTNER), Counts())
+        if not lead.total and not partner.total:
+            continue
+        out.append(AgencyRow(agency, status_counts(lead), lead.on_time_rate,
+                             status_counts(partner)))
     out.sort(key=lambda r: (r.rate is None, -(r.rate or 0), -r.total, r.agency.name))
-    return out
-
-
-def completion_day(task: Task, as_of: date) -> date | None:
-    """The day a closed one-off task was finished: its last lead's accepted "done" report."""
-    days = []
-    for assignment in task.lead_assignments():
-        closing = [f.on for f in assignment.report_facts() if f.closes(as_of)]
-        if not closing:
-            return None
-        days.append(min(closing))
-    return max(days) if days else None
-
-
-def completions_by_month(rows: Sequence[TaskRow], as_of: date) -> list[tuple[str, int, int]]:
-    """(month "2024-05", tasks completed that month, completed so far) up to `as_of`."""
-    months: Counter[str] = Counter()
-    for row in rows:
-        if row.status in engine.CLOSED and row.task.due_kind not in engine.PERIODIC_KINDS:
-            day = completion_day(row.task, as_of)
-            if day is not None:
-                months[day.strftime("%Y-%m")] += 1
-    if not months:
-        return []
-    out, total = [], 0
-    for key in _month_range(min(months), as_of.strftime("%Y-%m")):
-        total += months.get(key, 0)
-        out.append((key, months.get(key, 0), total))
-    return out
-
-
-def _month_range(first: str, last: str) -> list[str]:
-    year, month = map(int, first.split("-"))
-    out = []
-    while f"{year:04d}-{month:02d}" <= last and len(out) < 240:
-        out.append(f"{year:04d}-{month:02d}")
-        month += 1
-        if month == 13:
-            year, month = year + 1, 1
     return out
 
 
@@ -225,42 +221,42 @@ class Overview:
     """The national overview on one date."""
 
     as_of: date
-    rows: list[TaskRow]
+    totals: Counts
     sections: list[SectionRow]
     ranking: list[AgencyRow]
     targets: list[TargetRow]
     completions: list[tuple[str, int, int]]
     counts: dict[str, int] = field(default_factory=dict)
+    progress: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        return len(self.rows)
+        return self.totals.total
 
     @property
     def done_percent(self) -> int:
-        return share(self.counts[engine.DONE] + self.counts[engine.DONE_LATE], self.total)
+        return share(self.totals.done, self.total)
 
     @property
     def rate_percent(self) -> int | None:
-        rate = engine.on_time_rate(r.status for r in self.rows)
+        rate = self.totals.on_time_rate
         return None if rate is None else round(100 * rate)
 
 
 def overview(user: Any, as_of: date, plan: Plan | None = None) -> Overview:
     """Counts by status and section, agency ranking, targets and completions on `as_of`."""
-    rows = task_rows(tracked_tasks(user, plan), as_of)
-    plans = access.visible_plans(user).filter(status=Plan.Status.PUBLISHED)
-    if plan is not None:
-        plans = plans.filter(pk=plan.pk)
-    sections = Section.objects.filter(plan__in=plans, parent__isnull=True)
+    queries.fresh()
+    plans = published_plans(user, plan)
+    totals = queries.total_counts(plans, as_of)
     return Overview(
         as_of=as_of,
-        rows=rows,
-        sections=section_rows(rows, sections),
-        ranking=agency_ranking(rows, as_of),
+        totals=totals,
+        sections=section_rows(plans, as_of),
+        ranking=agency_ranking(as_of, plans if plan is not None else None),
         targets=target_rows(targets_with_values(plans), as_of),
-        completions=completions_by_month(rows, as_of),
-        counts=status_counts(r.status for r in rows),
+        completions=queries.completions_by_month(plans, as_of),
+        counts=status_counts(totals),
+        progress=progress_counts(totals),
     )
 
 
@@ -269,56 +265,70 @@ def overview(user: Any, as_of: date, plan: Plan | None = None) -> Overview:
 
 @dataclass
 class AssignmentRow:
-    """One of an agency's assignments with its status on the page's date."""
+    """One of an agency's parts with its state on the page's date."""
 
     assignment: Assignment
-    status: str
+    status: str | None
     due: date | None
     period: str
-    period_reported: bool
     returned: ProgressReport | None
+    progress: str | None = None
+    percent: int | None = None
 
     @property
     def task(self) -> Task:
         return self.assignment.task
 
     @property
+    def period_reported(self) -> bool:
+        return not self.must_report
+
+    @property
     def must_report(self) -> bool:
-        """Whether the agency owes a report now: a returned report, an unreported period of a
-        recurring task, or an open task that is due soon or overdue."""
+        """Whether the agency owes something now: a returned report, or an open part that is
+        due soon or overdue."""
         if self.status in engine.CLOSED:
             return False
         if self.returned is not None:
             return True
-        if self.period and not self.period_reported:
-            return True
         return self.status in (engine.DUE_SOON, engine.OVERDUE)
 
 
-def agency_assignments(user: Any, agency: Agency) -> QuerySet[Assignment]:
-    """The agency's active assignments in published plans, ready for `get_status()`."""
-    return (
-        access.visible_assignments(user)
-        .filter(agency=agency, task__plan__status=Plan.Status.PUBLISHED)
-        .active()
-        .select_related("task__section")
-        .for_status()
-        .order_by("task__plan_id", "task__order")
-    )
+def agency_parts(user: Any, agency: Agency, as_of: date, role: str | None = None
+                 ) -> QuerySet[Assignment]:
+    """The agency's counted parts in the published plans `user` may read, with their state
+    on `as_of`, most urgent first (paged by the caller)."""
+    qs = queries.counted_parts(access.visible_plans(user)).filter(agency=agency)
+    if role:
+        qs = qs.filter(role=role)
+    qs = queries.with_state(qs, as_of).filter(state_status__isnull=False)
+    return qs.select_related("agency", "task", "task__plan", "task__section").defer(
+        "task__search").order_by("deciding_due", "task__plan_id", "task__order", "pk")
+
+
+def must_report_filter() -> Q:
+    """Parts owing something now: returned, due soon or overdue (and not closed)."""
+    return (Q(state_status__in=[engine.DUE_SOON, engine.OVERDUE]) | Q(is_returned=True)) & ~Q(
+        state_status__in=engine.CLOSED)
 
 
 def assignment_rows(assignments: Iterable[Assignment], as_of: date) -> list[AssignmentRow]:
+    """Rows for a page of parts (their returned report, when the last one was returned)."""
+    items = list(assignments)
+    returned_ids = [a.pk for a in items if a.is_returned]
+    latest: dict[int, ProgressReport] = {}
+    for report in ProgressReport.objects.filter(
+        assignment_id__in=returned_ids, review_state=ProgressReport.Review.RETURNED
+    ).order_by("assignment_id", "created_at", "id"):
+        latest[report.assignment_id] = report
     out = []
-    for a in assignments:
-        reports = [r for r in a.report_list() if timezone.localdate(r.created_at) <= as_of]
-        period = a.current_period(as_of)
-        reported = any(
-            r.period == period and not r.as_fact().returned(as_of) for r in reports
-        ) if period else False
-        latest = reports[-1] if reports else None
-        returned = latest if latest is not None and latest.as_fact().returned(as_of) else None
+    for a in items:
+        report = latest.get(a.pk)
+        if report is not None and report.reviewed_at and report.reviewed_at.date() > as_of:
+            report = None
         out.append(AssignmentRow(
-            a, a.get_status(as_of), a.task.effective_due(), period, reported, returned
+            a, getattr(a, "state_status", a.status), a.deciding_due or a.task.effective_due(),
+            a.current_period(as_of), report, getattr(a, "state_progress", a.progress),
+            getattr(a, "state_percent", a.percent),
         ))
-    out.sort(key=urgency_key)
     return out

@@ -13,11 +13,15 @@ from theodoi.tracking import status as engine
 
 # Literal[tuple] spells out each value, so the OpenAPI description lists them.
 TaskStatus = Literal[engine.STATUSES]  # type: ignore[valid-type]
+Progress = Literal[engine.PROGRESSES]  # type: ignore[valid-type]
 ReportStatus = Literal[
     engine.REPORT_NOT_STARTED, engine.REPORT_IN_PROGRESS, engine.REPORT_DONE,
     engine.REPORT_CANNOT_DO,
 ]
-ReviewState = Literal[engine.REVIEW_PENDING, engine.REVIEW_ACCEPTED, engine.REVIEW_RETURNED]
+ReviewState = Literal[
+    engine.REVIEW_PENDING, engine.REVIEW_ACCEPTED, engine.REVIEW_RETURNED,
+    engine.REVIEW_NOT_REQUIRED,
+]
 
 
 # -- query parameters ---------------------------------------------------------------------
@@ -199,7 +203,15 @@ class TaskOut(Schema):
     lead: list[str] = Field(description="Lead agencies as printed.")
     partners: list[str] = Field(description="Partner agencies as printed.")
     removed: bool = Field(description="Dropped by a corrected version of the plan.")
-    status: TaskStatus
+    heading: bool = Field(description="A row with rows under it: not counted, its state "
+                          "rolled up from them.")
+    status: TaskStatus | None = Field(description="None for a heading on a past date.")
+    progress: Progress | None = Field(description="How far the work has gone, whatever the "
+                                      "date: overdue at 60% is not overdue and not started.")
+    percent: int | None = Field(description="The last percent reported (mean of the parts).")
+    lead_parts: int = Field(description="Parts answering for it (a group lead: one per "
+                            "member).")
+    lead_parts_done: int
 
 
 class AssignmentOut(Schema):
@@ -210,21 +222,29 @@ class AssignmentOut(Schema):
     agency: AgencyOut | None = Field(description="None when the printed name gave no agency.")
     printed_name: str
     role: Literal["lead", "partner"]
-    flag: str = Field(description='Why there is no agency ("unknown", "no_agency"), '
-                      '"chosen" by a coordinator, or "".')
+    group: str = Field(description="The printed group this part comes from (a member's part "
+                       "of a group lead, or a named member of a group of partners), or \"\".")
+    flag: str = Field(description='Why there is no agency ("unknown", "no_agency"; "group": '
+                      'a group of partners listed once), "chosen" by a coordinator, or "".')
     active: bool
-    status: TaskStatus
+    status: TaskStatus | None = Field(description="None when nobody owes anything on the row.")
+    progress: Progress | None
+    percent: int | None
     current_period: str = Field(description="The period a report written today answers.")
-    reports: int = Field(description="Number of reports.")
-    last_report: ReportSummary | None
+    last_report_at: datetime | None
+    pending_reports: int
 
 
 class AssignmentDetailOut(AssignmentOut):
     task_name: str
+    reports: int = Field(description="Number of reports.")
+    last_report: ReportSummary | None
     history: list[ReportOut] = Field(description="Every report, oldest first.")
 
 
 class TaskAssignmentOut(AssignmentOut):
+    reports: int = Field(description="Number of reports.")
+    last_report: ReportSummary | None
     history: list[ReportOut] = Field(description="Every report, oldest first.")
 
 
@@ -260,11 +280,13 @@ class StatusItem(Schema):
     assignment: int | None = Field(description="The agency's assignment, with an agency filter.")
     due_on: date | None
     status: TaskStatus
+    progress: Progress | None
 
 
 class StatusPage(Schema):
     as_of: date
     counts: dict[str, int] = Field(description="Number of tasks in each status.")
+    progress: dict[str, int] = Field(description="Number of tasks at each step of progress.")
     on_time_rate: float | None = Field(
         description="done / (done + done late + overdue); none when nothing was due yet."
     )

@@ -1,8 +1,8 @@
 """The API's endpoints. Each one checks access with `theodoi.tracking.access` (the helpers the
 pages use), then reads, or validates and calls one service of `theodoi.tracking.services`.
 
-Lists fetch what statuses need in a fixed number of queries (`for_status()`), whatever the
-number of rows; a status filter judges every matching row, then pages the result.
+Lists read each row's stored state (or its history for an earlier `as_of`), and filter,
+count and page in the database (`theodoi.tracking.queries`), whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, UploadedFile
 from ninja.responses import Status
 
-from theodoi.tracking import access, services
-from theodoi.tracking import status as engine
+from theodoi.tracking import access, queries, services
 from theodoi.tracking.models import (
     Agency,
     Assignment,
@@ -115,7 +114,9 @@ def plan_data(plan: Plan) -> dict:
     }
 
 
-def task_data(task: Task, status: str) -> dict:
+def task_data(task: Task, status: str | None = None) -> dict:
+    if status is None:
+        status = getattr(task, "state_status", task.status)
     return {
         "id": task.pk,
         "plan": task.plan_id,
@@ -134,7 +135,12 @@ def task_data(task: Task, status: str) -> dict:
         "lead": list(task.lead),
         "partners": list(task.partners),
         "removed": task.is_removed,
+        "heading": task.has_children,
         "status": status,
+        "progress": getattr(task, "state_progress", task.progress),
+        "percent": getattr(task, "state_percent", task.percent),
+        "lead_parts": task.lead_parts,
+        "lead_parts_done": task.lead_parts_done,
     }
 
 
@@ -163,8 +169,13 @@ def report_data(report: ProgressReport) -> dict:
     }
 
 
-def assignment_data(assignment: Assignment, status: str, *, history: bool = False) -> dict:
-    report_list = assignment.report_list()
+def assignment_data(
+    assignment: Assignment, status: str | None = None, *, history: bool = False,
+    reports: bool = True,
+) -> dict:
+    if status is None:
+        status = getattr(assignment, "state_status", assignment.status)
+    report_list = assignment.report_list() if history else []
     data = {
         "id": assignment.pk,
         "task": assignment.task_id,
@@ -173,15 +184,20 @@ def assignment_data(assignment: Assignment, status: str, *, history: bool = Fals
         "agency": agency_data(assignment.agency),
         "printed_name": assignment.printed_name,
         "role": assignment.role,
+        "group": assignment.group_name,
         "flag": assignment.flag,
         "active": assignment.is_active,
-        "status": status,
+        "status": status if assignment.owes_report else None,
+        "progress": getattr(assignment, "state_progress", assignment.progress),
+        "percent": getattr(assignment, "state_percent", assignment.percent),
         "current_period": assignment.current_period(),
-        "reports": len(report_list),
-        "last_report": report_summary(report_list[-1]) if report_list else None,
+        "last_report_at": local(assignment.last_report_at),
+        "pending_reports": assignment.pending_reports,
     }
     if history:
-        data["history"] = [report_data(r) for r in report_list]
+        data["reports"] = len(report_list)
+        data["last_report"] = report_summary(report_list[-1]) if report_list else None
+        data["history"] = [report_data(r) for r in report_list] if reports else []
     return data
 
 
@@ -268,27 +284,26 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict:
 def list_tasks(
     request: HttpRequest, filters: Query[s.TaskFilters], page: Query[s.PageQuery]
 ) -> dict:
-    """Current tasks of the plans the caller may read, with their status on `as_of`,
-    filtered by plan, agency, section, status and words (diacritic-insensitive)."""
+    """Current tasks of the plans the caller may read (heading rows included, marked), with
+    their state on `as_of`, filtered by plan, agency, section, status and words
+    (diacritic-insensitive); filtered, counted and paged in the database."""
     as_of = filters.as_of or today()
+    queries.fresh()
     rows = access.visible_tasks(caller(request)).current()
     if filters.plan is not None:
         rows = rows.filter(plan_id=filters.plan)
     if filters.agency:
-        rows = rows.filter(agency_filter(filters.agency, "assignments__"),
-                           assignments__is_active=True)
+        rows = rows.filter(pk__in=Assignment.objects.filter(
+            agency_filter(filters.agency), is_active=True).values("task_id"))
     if filters.section:
         rows = rows.filter(section_filter(filters.section))
     if filters.search:
         rows = rows.search(filters.search)
-    rows = rows.for_status()
+    rows = queries.with_state(rows.select_related("plan", "section").defer("search"), as_of)
     if filters.status:
-        judged = [(t, t.get_status(as_of)) for t in rows]
-        items, meta = page_of([j for j in judged if j[1] == filters.status], page)
-    else:
-        page_rows, meta = page_of(rows, page)
-        items = [(t, t.get_status(as_of)) for t in page_rows]
-    return {"as_of": as_of, **meta, "items": [task_data(t, st) for t, st in items]}
+        rows = rows.filter(state_status=filters.status)
+    items, meta = page_of(rows.order_by("plan_id", "order"), page)
+    return {"as_of": as_of, **meta, "items": [task_data(t) for t in items]}
 
 
 @tasks.get("/{task_id}", response={200: s.TaskDetailOut, **READ_ERRORS}, summary="Get a task")
@@ -296,7 +311,9 @@ def get_task(request: HttpRequest, task_id: int, when: Query[s.AsOfQuery]) -> di
     """A task's cells as printed, its status, every assignment with its status and reports,
     and the history of its deadline."""
     as_of = when.as_of or today()
+    queries.fresh()
     task = access.access_task(caller(request), task_id)
+    queries.put_state([task], as_of)
     prefetch_related_objects(
         [task],
         Prefetch(
@@ -307,13 +324,14 @@ def get_task(request: HttpRequest, task_id: int, when: Query[s.AsOfQuery]) -> di
         ),
         "deadline_changes",
     )
+    queries.put_state(task.assignments.all(), as_of)
+    # Report texts and evidence: for the agencies working on the task (access.py).
+    history = access.can_read_reports(caller(request), task)
     return {
-        **task_data(task, task.get_status(as_of)),
+        **task_data(task),
         "plan_number": task.plan.number,
-        "assignments": [
-            assignment_data(a, a.get_status(as_of), history=True)
-            for a in task.assignments.all()
-        ],
+        "assignments": [assignment_data(a, history=True, reports=history)
+                        for a in task.assignments.all()],
         "deadline_changes": [deadline_change_data(c) for c in task.deadline_changes.all()],
     }
 
@@ -325,26 +343,26 @@ def get_task(request: HttpRequest, task_id: int, when: Query[s.AsOfQuery]) -> di
 def list_assignments(
     request: HttpRequest, filters: Query[s.AssignmentFilters], page: Query[s.PageQuery]
 ) -> dict:
-    """Active assignments of current tasks (what each agency owes), with their status on
-    `as_of`: give `agency` for one agency's."""
+    """Active rows of current tasks (what each agency owes: its lead parts and its
+    contributions as partner; a group of partners is one row without an agency), with their
+    state on `as_of`: give `agency` for one agency's."""
     as_of = filters.as_of or today()
+    queries.fresh()
     rows = access.visible_assignments(caller(request)).active()
     if filters.agency:
         rows = rows.filter(agency_filter(filters.agency))
     if filters.plan is not None:
-        rows = rows.filter(task__plan_id=filters.plan)
+        rows = rows.filter(plan_id=filters.plan)
     if filters.task is not None:
         rows = rows.filter(task_id=filters.task)
     if filters.role:
         rows = rows.filter(role=filters.role)
-    rows = rows.for_status().order_by("task__plan", "task__order", "role", "id")
+    rows = queries.with_state(
+        rows.select_related("task", "task__plan", "agency").defer("task__search"), as_of)
     if filters.status:
-        judged = [(a, a.get_status(as_of)) for a in rows]
-        items, meta = page_of([j for j in judged if j[1] == filters.status], page)
-    else:
-        page_rows, meta = page_of(rows, page)
-        items = [(a, a.get_status(as_of)) for a in page_rows]
-    return {"as_of": as_of, **meta, "items": [assignment_data(a, st) for a, st in items]}
+        rows = rows.filter(state_status=filters.status)
+    items, meta = page_of(rows.order_by("plan_id", "task_id", "role", "id"), page)
+    return {"as_of": as_of, **meta, "items": [assignment_data(a) for a in items]}
 
 
 @assignments.get(
@@ -354,10 +372,13 @@ def list_assignments(
 def get_assignment(request: HttpRequest, assignment_id: int, when: Query[s.AsOfQuery]) -> dict:
     """One agency's part of a task: its status on `as_of` and every report, oldest first."""
     as_of = when.as_of or today()
+    queries.fresh()
     assignment = access.access_assignment(caller(request), assignment_id)
+    queries.put_state([assignment], as_of)
     prefetch_related_objects([assignment], REPORTS_IN_FULL)
+    readable = access.can_read_reports(caller(request), assignment.task)
     return {
-        **assignment_data(assignment, assignment.get_status(as_of), history=True),
+        **assignment_data(assignment, history=True, reports=readable),
         "task_name": assignment.task.name,
     }
 
@@ -405,39 +426,49 @@ def create_report(
 def list_statuses(
     request: HttpRequest, filters: Query[s.StatusFilters], page: Query[s.PageQuery]
 ) -> dict:
-    """Every current task's status on `as_of` with the counts by status and the on-time
-    rate; with `agency`, each task is judged by that agency's own assignment."""
+    """Every counted task's state on `as_of` with the counts by status and progress and the
+    on-time rate (the same counting rule as every page and document); with `agency`, that
+    agency's own counted parts (lead parts and partner contributions)."""
     as_of = filters.as_of or today()
+    queries.fresh()
     user = caller(request)
-    judged: list[tuple[Task, Assignment | None, str]]
+    plans = access.visible_plans(user)
+    if filters.plan is not None:
+        plans = plans.filter(pk=filters.plan)
     if filters.agency:
-        rows = access.visible_assignments(user).active().filter(agency_filter(filters.agency))
-        if filters.plan is not None:
-            rows = rows.filter(task__plan_id=filters.plan)
+        rows = queries.with_state(
+            queries.counted_parts(plans).filter(agency_filter(filters.agency)), as_of)
         if filters.section:
             rows = rows.filter(section_filter(filters.section, "task__"))
-        rows = rows.for_status().order_by("task__plan", "task__order", "id")
-        judged = [(a.task, a, a.get_status(as_of)) for a in rows]
+        rows = rows.filter(state_status__isnull=False).select_related("task", "task__plan")
+        rows = rows.order_by("plan_id", "task__order", "id")
+        grouped = rows.values("state_status", "state_progress").annotate(n=Count("id"))
     else:
-        task_rows = access.visible_tasks(user).current()
-        if filters.plan is not None:
-            task_rows = task_rows.filter(plan_id=filters.plan)
+        rows = queries.with_state(queries.counted_tasks(plans), as_of)
         if filters.section:
-            task_rows = task_rows.filter(section_filter(filters.section))
-        judged = [(t, None, t.get_status(as_of)) for t in task_rows.for_status()]
-    counts = dict.fromkeys(engine.STATUSES, 0)
-    for _, _, status in judged:
-        counts[status] += 1
-    items, meta = page_of(judged, page)
+            rows = rows.filter(section_filter(filters.section))
+        rows = rows.filter(state_status__isnull=False).select_related("plan").order_by(
+            "plan_id", "order")
+        grouped = rows.values("state_status", "state_progress").annotate(n=Count("id"))
+    totals = queries.Counts()
+    for row in grouped.order_by():
+        totals.add(row["state_status"], row["state_progress"], row["n"])
+    items, meta = page_of(rows, page)
+    if filters.agency:
+        listed = [(a.task, a, a.state_status, a.state_progress) for a in items]
+    else:
+        listed = [(t, None, t.state_status, t.state_progress) for t in items]
     return {
         "as_of": as_of,
-        "counts": counts,
-        "on_time_rate": engine.on_time_rate(status for _, _, status in judged),
+        "counts": totals.by_status(),
+        "progress": totals.by_progress(),
+        "on_time_rate": totals.on_time_rate,
         **meta,
         "items": [
             {"task": t.pk, "plan": t.plan_id, "code": t.code,
-             "assignment": a.pk if a else None, "due_on": t.effective_due(), "status": st}
-            for t, a, st in items
+             "assignment": a.pk if a else None, "due_on": t.effective_due(), "status": st,
+             "progress": pr}
+            for t, a, st, pr in listed
         ],
     }
 

@@ -7,12 +7,13 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from theodoi.tracking import access
+from theodoi.tracking import access, queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import (
     Agency,
@@ -38,7 +39,7 @@ def _plan_filter(request: HttpRequest) -> Plan | None:
 
 @role_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """The national overview: statuses, sections, agencies, targets, completions."""
+    """The national overview: statuses, progress, sections, agencies, targets, completions."""
     plan = _plan_filter(request)
     view = snapshot.overview(request.user, asof.as_of(request), plan)
     chart = {
@@ -46,10 +47,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         "monthly": [n for _m, n, _total in view.completions],
         "cumulative": [total for _m, _n, total in view.completions],
     }
+    shown = [s for s in STATUS_ORDER if view.counts[s]]
     status_chart = {
-        "labels": [str(STATUS_LABELS[s]) for s in STATUS_ORDER],
-        "keys": list(STATUS_ORDER),
-        "values": [view.counts[s] for s in STATUS_ORDER],
+        "labels": [str(STATUS_LABELS[s]) for s in shown],
+        "keys": shown,
+        "values": [view.counts[s] for s in shown],
     }
     return render(request, "web/overview.html", {
         "view": view, "plan": plan, "chart": chart, "status_chart": status_chart,
@@ -60,18 +62,14 @@ def overview(request: HttpRequest) -> HttpResponse:
 @role_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     as_of = asof.as_of(request)
+    queries.fresh()
     plans = list(access.visible_plans(request.user).order_by("-date", "-id"))
-    rows = snapshot.task_rows(snapshot.tracked_tasks(request.user), as_of)
-    by_plan: dict[int, list[str]] = defaultdict(list)
-    for row in rows:
-        by_plan[row.task.plan_id].append(row.status)
-    counts = {p.pk: snapshot.status_counts(by_plan.get(p.pk, [])) for p in plans}
-    items = [
-        {"plan": p, "counts": counts[p.pk], "total": len(by_plan.get(p.pk, [])),
-         "done": snapshot.share(counts[p.pk][engine.DONE] + counts[p.pk][engine.DONE_LATE],
-                                len(by_plan.get(p.pk, [])))}
-        for p in plans
-    ]
+    counts = queries.task_counts([p.pk for p in plans if p.is_published], as_of)
+    items = []
+    for p in plans:
+        found = counts.get(p.pk, queries.Counts())
+        items.append({"plan": p, "counts": snapshot.status_counts(found), "total": found.total,
+                      "done": snapshot.share(found.done, found.total)})
     return render(request, "web/plan_list.html", {"items": items})
 
 
@@ -81,16 +79,18 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     if not plan.is_published:
         return redirect_keeping_date(request, "web:plan-review", plan.pk)
     as_of = asof.as_of(request)
-    rows = snapshot.task_rows(snapshot.tracked_tasks(request.user, plan), as_of)
+    queries.fresh()
+    tasks = queries.with_state(
+        plan.tasks.current().select_related("section").defer("search"), as_of
+    ).order_by("order")
     sections: dict[str, list[snapshot.TaskRow]] = defaultdict(list)
-    for row in rows:
-        sections[row.task.section.code if row.task.section_id else ""].append(row)
+    for task in tasks:
+        sections[task.section.code if task.section_id else ""].append(snapshot.task_row(task))
     titles = {s.code: s.title for s in plan.sections.all()}
-    unresolved = sorted({
-        a.printed_name for row in rows for a in row.task.active_assignments()
-        if a.agency_id is None
-    })
-    counts = snapshot.status_counts(r.status for r in rows)
+    unresolved = sorted(set(
+        Assignment.objects.unresolved().filter(plan=plan, task__removed_at__isnull=True)
+        .values_list("printed_name", flat=True)))
+    totals = queries.total_counts([plan.pk], as_of)
     targets = snapshot.target_rows(
         snapshot.targets_with_values(Plan.objects.filter(pk=plan.pk)), as_of)
     corrections = plan.web_imports.filter(kind="correction", applied_at__isnull=True)
@@ -100,8 +100,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "web/plan_detail.html", {
         "plan": plan,
         "sections": [(code, titles.get(code, ""), group) for code, group in sections.items()],
-        "counts": counts,
-        "total": len(rows),
+        "counts": snapshot.status_counts(totals),
+        "progress": snapshot.progress_counts(totals),
+        "total": totals.total,
         "targets": targets,
         "files": plan.files.all(),
         "unresolved": unresolved,
@@ -116,7 +117,7 @@ def _task_with_history(task: Task) -> Task:
     from django.db.models import prefetch_related_objects
 
     reports = ProgressReport.objects.select_related(
-        "author", "reviewed_by", "target").prefetch_related("files")
+        "author", "reviewed_by", "target").prefetch_related("files", "cites")
     prefetch_related_objects([task], Prefetch(
         "assignments",
         queryset=Assignment.objects.select_related("agency").prefetch_related(
@@ -129,29 +130,57 @@ def _task_with_history(task: Task) -> Task:
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _task_with_history(access.access_task(request.user, task_id))
     as_of = asof.as_of(request)
+    queries.fresh()
     user = request.user
-    assignments = []
+    rows = sorted(task.assignments.all(), key=lambda a: (a.role != Assignment.LEAD,
+                                                         bool(a.group_name), a.pk))
+    queries.put_state(rows, as_of)
+    queries.put_state([task], as_of)
+    states = {a.pk: (a.state_status, a.state_progress, a.state_percent) for a in rows}
+    task_state = (task.state_status, task.state_progress, task.state_percent)
+    leads, parts, partners, groups = [], [], [], []
     hidden = 0
-    for a in sorted(task.assignments.all(), key=lambda a: (a.role != Assignment.LEAD, a.pk)):
+    for a in rows:
         reports = a.report_list()
         shown = [r for r in reports if timezone.localdate(r.created_at) <= as_of]
         hidden += len(reports) - len(shown)
         if not a.is_active and not shown:
             continue
-        assignments.append({
+        status, progress, percent = states.get(a.pk, (None, None, None))
+        item = {
             "assignment": a,
-            "status": a.get_status(as_of) if a.is_active else None,
+            "status": status if a.is_active and a.owes_report else None,
+            "progress": progress, "percent": percent,
             "reports": shown[::-1],
             "can_report": access.can_report_on(user, a),
-        })
+        }
+        if a.is_group_partner:
+            groups.append(item)
+        elif a.is_part:
+            parts.append(item)
+        elif a.is_lead:
+            leads.append(item)
+        else:
+            partners.append(item)
     is_coordinator = access.is_coordinator(user)
     changes = [c for c in task.deadline_changes.select_related("changed_by")
                if timezone.localdate(c.changed_at) <= as_of]
+    parts_done = sum(1 for p in parts if p["status"] in engine.CLOSED)
+    show_reports = access.can_read_reports(user, task)
+    if not show_reports:  # an agency's reports and evidence: for those working on the task
+        for item in leads + parts + partners + groups:
+            item["hidden"] = len(item["reports"])
+            item["reports"] = []
+    contributions = [r for p in partners for r in p["reports"]]
     return render(request, "web/task_detail.html", {
         "task": task,
         "plan": task.plan,
-        "status": task.get_status(as_of) if task.plan.is_published else None,
-        "assignments": assignments,
+        "status": task_state[0] if task.plan.is_published else None,
+        "progress": task_state[1], "percent": task_state[2],
+        "assignments": leads + parts + partners + groups,
+        "leads": leads, "parts": parts, "partners": partners, "groups": groups,
+        "parts_done": parts_done, "contributions": contributions if show_reports else [],
+        "show_reports": show_reports,
         "hidden_reports": hidden,
         "changes": changes,
         "review_form": ReviewForm() if is_coordinator else None,
@@ -160,29 +189,64 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     })
 
 
+MINISTRY_KINDS = ("ministry", "ministry_level", "government_agency", "other_body")
+PROVINCE_KINDS = ("province",)
+
+
 @role_required
 def agency_list(request: HttpRequest) -> HttpResponse:
     as_of = asof.as_of(request)
-    rows = snapshot.task_rows(snapshot.tracked_tasks(request.user), as_of)
+    queries.fresh()
+    ranking = snapshot.agency_ranking(as_of)
+    ministries = [r for r in ranking if r.agency.kind in MINISTRY_KINDS]
+    provinces = [r for r in ranking if r.agency.kind in PROVINCE_KINDS]
+    others = [r for r in ranking if r.agency.kind not in (*MINISTRY_KINDS, *PROVINCE_KINDS)]
     return render(request, "web/agency_list.html", {
-        "ranking": snapshot.agency_ranking(rows, as_of)})
+        "ranking": ranking, "ministries": ministries, "provinces": provinces,
+        "others": others,
+    })
+
+
+PAGE_SIZE = 50
 
 
 @role_required
 def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.select_related("parent"), pk=agency_id)
     as_of = asof.as_of(request)
-    rows = snapshot.assignment_rows(snapshot.agency_assignments(request.user, agency), as_of)
-    lead_statuses = [r.status for r in rows if r.assignment.role == Assignment.LEAD]
-    rate = engine.on_time_rate(lead_statuses)
+    queries.fresh()
+    user = request.user
+    counts = queries.part_counts(as_of, agencies=[agency.pk]) if not access.is_coordinator(
+        user) or True else {}
+    lead = counts.get((agency.pk, Assignment.LEAD), queries.Counts())
+    partner = counts.get((agency.pk, Assignment.PARTNER), queries.Counts())
+    leads = snapshot.agency_parts(user, agency, as_of, Assignment.LEAD)
+    partners = snapshot.agency_parts(user, agency, as_of, Assignment.PARTNER)
+    owing = leads.filter(snapshot.must_report_filter())
+    lead_page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
+    partner_page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("ppage"))
+    must_report = snapshot.assignment_rows(owing[:PAGE_SIZE], as_of)
+    rate = lead.on_time_rate
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("ppage", None)
     return render(request, "web/agency_detail.html", {
         "agency": agency,
-        "rows": rows,
-        "must_report": [r for r in rows if r.must_report],
-        "returned": [r for r in rows if r.returned is not None],
-        "counts": snapshot.status_counts(r.status for r in rows),
+        "rows": snapshot.assignment_rows(lead_page.object_list, as_of),
+        "page": lead_page,
+        "partner_rows": snapshot.assignment_rows(partner_page.object_list, as_of),
+        "partner_page": partner_page,
+        "must_report": must_report,
+        "must_report_count": owing.count() if len(must_report) == PAGE_SIZE else len(
+            must_report),
+        "returned": [r for r in must_report if r.returned is not None],
+        "counts": snapshot.status_counts(lead),
+        "progress": snapshot.progress_counts(lead),
+        "partner_counts": snapshot.status_counts(partner),
         "rate_percent": None if rate is None else round(100 * rate),
-        "lead_count": len(lead_statuses),
+        "lead_count": lead.total,
+        "partner_count": partner.total,
+        "params": params.urlencode(),
         "is_mine": getattr(getattr(request.user, "profile", None), "agency_id", None)
         == agency.pk,
     })
@@ -194,36 +258,41 @@ def _quarter(day: date) -> str:
 
 @role_required
 def timeline(request: HttpRequest) -> HttpResponse:
-    """Tasks by month or quarter of their due date, one row per plan section."""
+    """Counted tasks by month or quarter of their due date, one row per plan section."""
     plan = _plan_filter(request)
     by = "month" if request.GET.get("by") == "month" else "quarter"
     as_of = asof.as_of(request)
-    rows = snapshot.task_rows(snapshot.tracked_tasks(request.user, plan), as_of)
-    extra = {"periodic": [], "waiting": [], "none": []}
-    grid: dict[tuple[int, str], dict[str, list[snapshot.TaskRow]]] = defaultdict(
-        lambda: defaultdict(list))
-    sections: dict[tuple[int, str], Any] = {}
+    queries.fresh()
+    plans = snapshot.published_plans(request.user, plan)
+    qs = queries.with_state(queries.counted_tasks(plans), as_of).filter(
+        state_status__isnull=False)
+    trunc = TruncMonth("deciding_due") if by == "month" else TruncQuarter("deciding_due")
+    rows = (qs.annotate(period=trunc).values("plan_id", "section__code", "due_kind", "period",
+                                              "state_status").annotate(n=Count("id")))
+    grid: dict[tuple[int, str], dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int)))
     columns: set[str] = set()
     for row in rows:
-        task = row.task
-        key = (task.plan_id, snapshot.root_code(task.section.code if task.section_id else ""))
-        sections.setdefault(key, task)
-        if task.due_kind in engine.PERIODIC_KINDS:
+        key = (row["plan_id"], snapshot.root_code(row["section__code"] or ""))
+        if row["due_kind"] in engine.PERIODIC_KINDS:
             column = "periodic"
-        elif row.due is None:
-            column = "waiting" if task.due_kind in engine.WAITING_KINDS else "none"
+        elif row["period"] is None:
+            column = "waiting" if row["due_kind"] in engine.WAITING_KINDS else "none"
         else:
-            column = row.due.strftime("%Y-%m") if by == "month" else _quarter(row.due)
+            day = row["period"]
+            column = day.strftime("%Y-%m") if by == "month" else _quarter(day)
             columns.add(column)
-        grid[key][column].append(row)
-    ordered = sorted(columns)
+        grid[key][column][row["state_status"]] += row["n"]
+    ordered = _every_period(sorted(columns), by)
+    plans_by_id = Plan.objects.in_bulk({k[0] for k in grid})
     titles = {(s.plan_id, s.code): s.title for s in Section.objects.filter(
-        plan__in={k[0] for k in sections}, parent__isnull=True)}
+        plan__in=plans_by_id, parent__isnull=True)}
+    extra = ("periodic", "waiting", "none")
     table = [
-        {"plan": sections[key].plan, "code": key[1], "title": titles.get(key, ""),
-         "cells": [grid[key].get(c, []) for c in ordered],
-         "extra": [grid[key].get(c, []) for c in extra]}
-        for key in sorted(sections, key=lambda k: (sections[k].plan.date or date.min, k))
+        {"plan": plans_by_id[key[0]], "code": key[1], "title": titles.get(key, ""),
+         "cells": [_cell(grid[key].get(c), c, by) for c in ordered],
+         "extra": [_cell(grid[key].get(c)) for c in extra]}
+        for key in sorted(grid, key=lambda k: (plans_by_id[k[0]].date or date.min, k))
     ]
     current = as_of.strftime("%Y-%m") if by == "month" else _quarter(as_of)
     return render(request, "web/timeline.html", {
@@ -232,37 +301,78 @@ def timeline(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _cell(counts: dict[str, int] | None, column: str = "", by: str = "") -> dict[str, Any]:
+    """A timeline cell: counts by status, and the due dates its tasks fall between (for the
+    links to exactly the tasks it counts)."""
+    counts = counts or {}
+    first = last = None
+    if column and by:
+        year = int(column[:4])
+        if by == "month":
+            first = date(year, int(column[5:7]), 1)
+            last = engine.period_bounds(first, "month")[1]
+        else:
+            q = int(column[-1])
+            first, last = engine.period_bounds(date(year, 3 * q - 2, 1), "quarter")
+    return {"total": sum(counts.values()), "first": first, "last": last,
+            "counts": {s: counts.get(s, 0) for s in STATUS_ORDER if counts.get(s)}}
+
+
+def _every_period(columns: list[str], by: str) -> list[str]:
+    """Every month or quarter from the first column to the last, empty ones included."""
+    if not columns:
+        return []
+    if by == "month":
+        return queries.month_range(columns[0], columns[-1])
+    first_year, first_q = int(columns[0][:4]), int(columns[0][-1])
+    last_year, last_q = int(columns[-1][:4]), int(columns[-1][-1])
+    out = []
+    year, q = first_year, first_q
+    while (year, q) <= (last_year, last_q) and len(out) < 80:
+        out.append(f"{year}-Q{q}")
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    return out
+
+
 @role_required
 def search(request: HttpRequest) -> HttpResponse:
-    """Tasks by words (without diacritics too), plan, agency, section, status, due dates."""
+    """Tasks by words (without diacritics too), plan, agency, role, section, status,
+    progress, due dates; filtered, counted and paged in the database."""
     form = SearchForm(request.GET or None, user=request.user)
     as_of = asof.as_of(request)
-    results: list[snapshot.TaskRow] = []
     searched = False
+    qs = Task.objects.none()
     if form.is_bound and form.is_valid():
+        queries.fresh()
         data = form.cleaned_data
         searched = True
-        qs = snapshot.tracked_tasks(request.user, data.get("plan"))
+        qs = snapshot.tracked_tasks(request.user, data.get("plan"), as_of)
         if data.get("q"):
             qs = qs.search(data["q"])
         if data.get("agency"):
-            qs = qs.filter(assignments__agency=data["agency"], assignments__is_active=True)
+            parts = Assignment.objects.counted().filter(agency=data["agency"])
+            if data.get("role"):
+                parts = parts.filter(role=data["role"])
+            qs = qs.filter(pk__in=parts.values("task_id"))
         if data.get("section"):
             code = data["section"].strip().strip(".")
             qs = qs.filter(Q(section__code__iexact=code) | Q(section__code__istartswith=f"{code}."))
-        results = snapshot.task_rows(qs.distinct(), as_of)
         if data.get("status"):
-            results = [r for r in results if r.status == data["status"]]
+            qs = qs.filter(state_status=data["status"])
+        if data.get("progress"):
+            qs = qs.filter(state_progress=data["progress"])
         if data.get("due_from"):
-            results = [r for r in results if r.due and r.due >= data["due_from"]]
+            qs = qs.filter(deciding_due__gte=data["due_from"])
         if data.get("due_to"):
-            results = [r for r in results if r.due and r.due <= data["due_to"]]
-    page = Paginator(results, 50).get_page(request.GET.get("page"))
+            qs = qs.filter(deciding_due__lte=data["due_to"])
+    paginator = Paginator(qs, 50)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = snapshot.task_rows(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "web/search.html", {
-        "form": form, "page": page, "searched": searched, "count": len(results),
-        "params": params.urlencode(),
+        "form": form, "page": page, "searched": searched,
+        "count": paginator.count if searched else 0, "params": params.urlencode(),
     })
 
 

@@ -1,0 +1,83 @@
+"""The tracking application's rows, one module per concept.
+
+- `base`: append-only rows, the stored state every task and assignment carries, the clock;
+- `people`: agencies, roles, who reports for whom;
+- `plans`: plans, their plan-json, files, sections, tasks and deadline history;
+- `assignments`: who answers for a task (leads, group parts, partners) and their reports;
+- `targets`: targets and the values agencies reported;
+- `states`: status history (for past dates) and the summaries the pages count from.
+
+Logic lives in small methods here; every write with side effects lives in
+`theodoi.tracking.services`. Reports, evidence, target values and deadline changes are
+append-only: a correction is a new row.
+"""
+
+from theodoi.tracking.models.assignments import (
+    Assignment,
+    AssignmentQuerySet,
+    EvidenceFile,
+    ProgressReport,
+)
+from theodoi.tracking.models.base import (
+    AppendOnlyError,
+    AppendOnlyModel,
+    AppendOnlyQuerySet,
+    StoredState,
+    due_soon_days,
+    today,
+)
+from theodoi.tracking.models.people import Agency, Role, UserProfile, agency_id_of, role_of
+from theodoi.tracking.models.plans import (
+    DUE_KIND_CHOICES,
+    TEXT_FIELDS,
+    DeadlineChange,
+    Plan,
+    PlanDocument,
+    PlanFile,
+    Section,
+    Task,
+    TaskQuerySet,
+    section_code,
+)
+from theodoi.tracking.models.states import (
+    AgencyStatusCount,
+    AssignmentHistory,
+    PlanStatusCount,
+    TaskHistory,
+)
+from theodoi.tracking.models.targets import Target, TargetValue, aggregate_target_values
+
+__all__ = [
+    "DUE_KIND_CHOICES",
+    "TEXT_FIELDS",
+    "Agency",
+    "AgencyStatusCount",
+    "AppendOnlyError",
+    "AppendOnlyModel",
+    "AppendOnlyQuerySet",
+    "Assignment",
+    "AssignmentHistory",
+    "AssignmentQuerySet",
+    "DeadlineChange",
+    "EvidenceFile",
+    "Plan",
+    "PlanDocument",
+    "PlanFile",
+    "PlanStatusCount",
+    "ProgressReport",
+    "Role",
+    "Section",
+    "StoredState",
+    "Target",
+    "TargetValue",
+    "Task",
+    "TaskHistory",
+    "TaskQuerySet",
+    "UserProfile",
+    "agency_id_of",
+    "aggregate_target_values",
+    "due_soon_days",
+    "role_of",
+    "section_code",
+    "today",
+]

@@ -1,0 +1,79 @@
+"""Agencies and people: who reports for whom, and with which role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Agency(models.Model):
+    """An agency of the registry (`theodoi.registry`), mirrored here when first needed."""
+
+    registry_id = models.SlugField(max_length=200, unique=True)
+    name = models.CharField(max_length=500)
+    kind = models.CharField(max_length=50, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    REPORTER = "reporter", _("Agency reporter")
+    LEADER = "leader", _("Leader")
+
+
+class UserProfile(models.Model):
+    """A user's role, and the agency a reporter reports for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="profiles"
+    )
+
+    class Meta:
+        constraints = (
+            models.CheckConstraint(
+                condition=~Q(role="reporter") | Q(agency__isnull=False),
+                name="tracking_reporter_has_agency",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+def role_of(user: Any) -> str | None:
+    """The tracking role of `user`: superusers coordinate; None for anyone without a role."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.COORDINATOR
+    try:
+        return user.profile.role
+    except UserProfile.DoesNotExist:
+        return None
+
+
+def agency_id_of(user: Any) -> int | None:
+    """The id of the agency a reporter reports for, else None."""
+    if role_of(user) != Role.REPORTER:
+        return None
+    return user.profile.agency_id
+
+

@@ -1,0 +1,112 @@
+"""What the pages count from: each task's and assignment's status over time, and today's
+counts by plan section and by agency.
+
+These rows are derived: `theodoi.tracking.services.statuses` writes them with every report,
+review and change, and `theodoi statuses rebuild` makes them again from the reports and
+deadlines (the record). Nothing else writes them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from theodoi.tracking.models.base import PROGRESS_CHOICES, STATUS_CHOICES
+
+
+class StateSpan(models.Model):
+    """A state held from `valid_from` up to (not including) `valid_to` (None: still held)."""
+
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    progress = models.CharField(max_length=20, choices=PROGRESS_CHOICES)
+    percent = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def held_on(cls, day: object) -> Q:
+        """The spans holding on `day`."""
+        return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
+class TaskHistory(StateSpan):
+    """A task's status over a span of days (counted tasks only)."""
+
+    task = models.ForeignKey("tracking.Task", on_delete=models.CASCADE, related_name="history")
+    plan = models.ForeignKey("tracking.Plan", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ("task_id", "valid_from")
+        indexes = (
+            models.Index(fields=["plan", "valid_from"], name="tracking_taskhist_plan"),
+            models.Index(fields=["task", "valid_from"], name="tracking_taskhist_task"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.valid_from}..{self.valid_to or ''}: {self.status}"
+
+
+class AssignmentHistory(StateSpan):
+    """An assignment's status over a span of days (rows an agency owes only)."""
+
+    assignment = models.ForeignKey(
+        "tracking.Assignment", on_delete=models.CASCADE, related_name="history"
+    )
+    agency = models.ForeignKey("tracking.Agency", on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey("tracking.Plan", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ("assignment_id", "valid_from")
+        indexes = (
+            models.Index(fields=["agency", "valid_from"], name="tracking_asghist_agency"),
+            models.Index(fields=["plan", "valid_from"], name="tracking_asghist_plan"),
+            models.Index(fields=["assignment", "valid_from"], name="tracking_asghist_asg"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.valid_from}..{self.valid_to or ''}: {self.status}"
+
+
+class PlanStatusCount(models.Model):
+    """Today's number of counted tasks of one top-level section of a published plan in one
+    (status, progress)."""
+
+    plan = models.ForeignKey("tracking.Plan", on_delete=models.CASCADE, related_name="+")
+    section = models.CharField(max_length=50, blank=True)
+    status = models.CharField(max_length=20)
+    progress = models.CharField(max_length=20)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["plan", "section", "status", "progress"], name="tracking_plancount_key"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.section} {self.status}/{self.progress}: {self.count}"
+
+
+class AgencyStatusCount(models.Model):
+    """Today's number of an agency's counted parts in one (role, status, progress)."""
+
+    agency = models.ForeignKey("tracking.Agency", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=10)
+    status = models.CharField(max_length=20)
+    progress = models.CharField(max_length=20)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["agency", "role", "status", "progress"], name="tracking_agencycount_key"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.role} {self.status}/{self.progress}: {self.count}"

@@ -1,0 +1,236 @@
+"""What pages, the API and the documents read: states on a date and their counts, computed
+in the database from the stored states (today) or the status history (earlier days).
+
+One counting rule everywhere (docs/tracking.md): a task counts when it is a current row of a
+published plan without rows under it; an agency's part counts when it is an active part of
+such a task. Every function here counts that way, so every page, the API, the Excel sheets,
+the periodic report and the letters agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from theodoi.tracking import status as engine
+from theodoi.tracking.models import (
+    AgencyStatusCount,
+    Assignment,
+    Plan,
+    PlanStatusCount,
+    Task,
+    today,
+)
+from theodoi.tracking.services import statuses
+
+STATE_FIELDS = ("state_status", "state_progress", "state_percent")
+
+
+def is_today(as_of: date) -> bool:
+    """Whether `as_of` is read from the stored states (today, or a day not yet come)."""
+    return as_of >= today()
+
+
+def fresh() -> None:
+    """Bring stored states up to today before reading them (the daily refresh usually has)."""
+    statuses.ensure_fresh()
+
+
+def _held(prefix: str, as_of: date) -> Q:
+    return Q(**{f"{prefix}__valid_from__lte": as_of}) & (
+        Q(**{f"{prefix}__valid_to__isnull": True}) | Q(**{f"{prefix}__valid_to__gt": as_of})
+    )
+
+
+def with_state(qs: QuerySet, as_of: date) -> QuerySet:
+    """Tasks or assignments annotated with `state_status`, `state_progress`, `state_percent`
+    on `as_of` (None for a past day on which the row owed nothing)."""
+    if is_today(as_of):
+        return qs.annotate(state_status=F("status"), state_progress=F("progress"),
+                           state_percent=F("percent"))
+    return qs.annotate(
+        held=FilteredRelation("history", condition=_held("history", as_of)),
+        state_status=F("held__status"), state_progress=F("held__progress"),
+        state_percent=F("held__percent"),
+    )
+
+
+def put_state(rows: Iterable[Any], as_of: date) -> None:
+    """Give already-fetched tasks or assignments their `state_*` on `as_of` (no query for
+    today; one for an earlier day)."""
+    rows = list(rows)
+    if not rows:
+        return
+    if is_today(as_of):
+        for row in rows:
+            row.state_status, row.state_progress, row.state_percent = (
+                row.status, row.progress, row.percent)
+        return
+    model = type(rows[0])
+    found = {pk: (st, pr, pc) for pk, st, pr, pc in with_state(
+        model.objects.filter(pk__in=[r.pk for r in rows]), as_of).values_list(
+        "pk", "state_status", "state_progress", "state_percent")}
+    for row in rows:
+        row.state_status, row.state_progress, row.state_percent = found.get(
+            row.pk, (None, None, None))
+
+
+def counted_tasks(plans: QuerySet[Plan] | Iterable[int] | None = None) -> QuerySet[Task]:
+    """The tasks every count counts (of `plans` when given)."""
+    qs = Task.objects.counted().filter(plan__status=Plan.Status.PUBLISHED)
+    if plans is not None:
+        qs = qs.filter(plan__in=plans) if isinstance(plans, QuerySet) else qs.filter(
+            plan_id__in=list(plans))
+    return qs
+
+
+def counted_parts(plans: QuerySet[Plan] | Iterable[int] | None = None) -> QuerySet[Assignment]:
+    """The agencies' parts every count counts (of `plans` when given)."""
+    qs = Assignment.objects.counted()
+    if plans is not None:
+        qs = qs.filter(plan__in=plans) if isinstance(plans, QuerySet) else qs.filter(
+            plan_id__in=list(plans))
+    return qs
+
+
+# -- counts ------------------------------------------------------------------------------
+
+
+class Counts:
+    """Counts by (status, progress), with the totals the pages show."""
+
+    def __init__(self, pairs: dict[tuple[str, str], int] | None = None):
+        self.pairs: dict[tuple[str, str], int] = defaultdict(int, pairs or {})
+
+    def add(self, status: str | None, progress: str | None, n: int = 1) -> None:
+        if status is not None:
+            self.pairs[(status, progress or engine.PROGRESS_NOT_STARTED)] += n
+
+    def merge(self, other: Counts) -> None:
+        for key, n in other.pairs.items():
+            self.pairs[key] += n
+
+    @property
+    def total(self) -> int:
+        return sum(self.pairs.values())
+
+    def status(self, name: str) -> int:
+        return sum(n for (s, _p), n in self.pairs.items() if s == name)
+
+    def progress(self, name: str) -> int:
+        return sum(n for (_s, p), n in self.pairs.items() if p == name)
+
+    def by_status(self) -> dict[str, int]:
+        return {s: self.status(s) for s in engine.STATUSES}
+
+    def by_progress(self) -> dict[str, int]:
+        return {p: self.progress(p) for p in engine.PROGRESSES}
+
+    @property
+    def done(self) -> int:
+        return self.status(engine.DONE) + self.status(engine.DONE_LATE)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        due = self.done + self.status(engine.OVERDUE)
+        return self.status(engine.DONE) / due if due else None
+
+
+def _count_rows(rows: Iterable[dict[str, Any]], key: str, status: str, progress: str,
+                n: str = "n") -> dict[Any, Counts]:
+    out: dict[Any, Counts] = defaultdict(Counts)
+    for row in rows:
+        k = tuple(row[x] for x in key.split(",")) if "," in key else row[key]
+        out[k].add(row[status], row[progress], row[n])
+    return out
+
+
+def task_counts(
+    plans: QuerySet[Plan] | Iterable[int], as_of: date, *, by: str = "plan"
+) -> dict[Any, Counts]:
+    """Counted tasks of `plans` on `as_of`, by plan (`by="plan"`) or by (plan, top-level
+    section code) (`by="section"`)."""
+    ids = list(plans.values_list("pk", flat=True)) if isinstance(plans, QuerySet) else list(
+        plans)
+    if is_today(as_of):
+        rows = (PlanStatusCount.objects.filter(plan_id__in=ids, count__gt=0)
+                .values("plan_id", "section", "status", "progress", n=F("count")))
+        if by == "plan":
+            return _count_rows(rows, "plan_id", "status", "progress")
+        return _count_rows(rows, "plan_id,section", "status", "progress")
+    qs = with_state(counted_tasks(ids), as_of).filter(state_status__isnull=False)
+    if by == "plan":
+        rows = qs.values("plan_id", "state_status", "state_progress").annotate(n=Count("id"))
+        return _count_rows(rows, "plan_id", "state_status", "state_progress")
+    rows = (qs.values("plan_id", "section__code", "state_status", "state_progress")
+            .annotate(n=Count("id")))
+    out: dict[Any, Counts] = defaultdict(Counts)
+    for row in rows:
+        section = (row["section__code"] or "").split(".", 1)[0]
+        out[(row["plan_id"], section)].add(row["state_status"], row["state_progress"], row["n"])
+    return out
+
+
+def total_counts(plans: QuerySet[Plan] | Iterable[int], as_of: date) -> Counts:
+    """Counted tasks of `plans` on `as_of`, all together."""
+    out = Counts()
+    for counts in task_counts(plans, as_of).values():
+        out.merge(counts)
+    return out
+
+
+def part_counts(
+    as_of: date, *, plans: QuerySet[Plan] | Iterable[int] | None = None,
+    agencies: Iterable[int] | None = None,
+) -> dict[tuple[int, str], Counts]:
+    """Counted parts on `as_of` by (agency id, role): the national figures come from the
+    stored counts; a plan's from its own rows."""
+    agency_ids = None if agencies is None else list(agencies)
+    if is_today(as_of) and plans is None:
+        qs = AgencyStatusCount.objects.filter(count__gt=0)
+        if agency_ids is not None:
+            qs = qs.filter(agency_id__in=agency_ids)
+        rows = qs.values("agency_id", "role", "status", "progress", n=F("count"))
+        return _count_rows(rows, "agency_id,role", "status", "progress")
+    qs = with_state(counted_parts(plans), as_of).filter(state_status__isnull=False)
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=agency_ids)
+    rows = qs.values("agency_id", "role", "state_status", "state_progress").annotate(
+        n=Count("id"))
+    return _count_rows(rows, "agency_id,role", "state_status", "state_progress")
+
+
+def completions_by_month(
+    plans: QuerySet[Plan] | Iterable[int], as_of: date
+) -> list[tuple[str, int, int]]:
+    """(month "2024-05", counted one-off tasks completed that month, completed so far) up to
+    `as_of`: a task counts in the month its closing report was written."""
+    qs = with_state(counted_tasks(plans), as_of).filter(
+        state_status__in=engine.CLOSED, done_on__isnull=False, done_on__lte=as_of,
+    ).exclude(due_kind__in=engine.PERIODIC_KINDS)
+    rows = qs.annotate(month=TruncMonth("done_on")).values("month").annotate(n=Count("id"))
+    months = {r["month"].strftime("%Y-%m"): r["n"] for r in rows if r["month"]}
+    if not months:
+        return []
+    out, total = [], 0
+    for key in month_range(min(months), as_of.strftime("%Y-%m")):
+        total += months.get(key, 0)
+        out.append((key, months.get(key, 0), total))
+    return out
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Every month key from `first` to `last` (at most 20 years)."""
+    year, month = map(int, first.split("-"))
+    out = []
+    while f"{year:04d}-{month:02d}" <= last and len(out) < 240:
+        out.append(f"{year:04d}-{month:02d}")
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return out

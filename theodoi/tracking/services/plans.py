@@ -1,0 +1,370 @@
+"""Plans: plan-json to rows, import, publish, compare and correct."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from theodoi.extract.model import Plan as PlanDoc
+from theodoi.extract.model import Task as TaskDoc
+from theodoi.tracking import access
+from theodoi.tracking import status as engine
+from theodoi.tracking.models import (
+    DeadlineChange,
+    Plan,
+    PlanFile,
+    Section,
+    Target,
+    Task,
+    section_code,
+)
+from theodoi.tracking.services import statuses
+from theodoi.tracking.services.assignments import sync_assignments
+from theodoi.tracking.services.registry import Registry, default_registry
+
+
+def _iso(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def task_fields(doc: TaskDoc) -> dict[str, Any]:
+    """The Task model's fields for one plan-json task."""
+    due = doc.due
+    return {
+        "name": _text(doc.name),
+        "detail": _text(doc.detail),
+        "result": _text(doc.result),
+        "deadline": _text(doc.deadline),
+        "due_kind": due.kind if due.kind in engine.DATED_KINDS | engine.WAITING_KINDS
+        | engine.PERIODIC_KINDS else "none",
+        "due_on": _iso(due.on),
+        "due_from": _iso(due.start),
+        "due_every": _text(due.every),
+        "due_text": _text(due.text),
+        "due_steps": [s.to_json() for s in due.steps],
+        "lead": [str(x) for x in doc.lead],
+        "partners": [str(x) for x in doc.partners],
+    }
+
+
+def task_to_plan_json(task: Task) -> dict[str, Any]:
+    """A stored task back in plan-json form (cells as printed, empty cells as null)."""
+    due: dict[str, Any] = {"kind": task.due_kind}
+    if task.due_from:
+        due["from"] = task.due_from.isoformat()
+    if task.due_on:
+        due["on"] = task.due_on.isoformat()
+    if task.due_every:
+        due["every"] = task.due_every
+    if task.due_text:
+        due["text"] = task.due_text
+    if task.due_steps:
+        due["steps"] = list(task.due_steps)
+    return {
+        "code": task.code,
+        "name": task.name or None,
+        "detail": task.detail or None,
+        "result": task.result or None,
+        "deadline": task.deadline or None,
+        "due": due,
+        "lead": list(task.lead),
+        "partners": list(task.partners),
+    }
+
+
+def _unique_codes(tasks: Sequence[TaskDoc]) -> list[str]:
+    """The tasks' codes, a repeated code getting " (2)", " (3)" ... so that none is lost."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for doc in tasks:
+        code = doc.code.strip()
+        seen[code] = seen.get(code, 0) + 1
+        out.append(code if seen[code] == 1 else f"{code} ({seen[code]})")
+    return out
+
+
+def _parse(plan_json: dict[str, Any]) -> PlanDoc:
+    if not isinstance(plan_json, dict) or not isinstance(plan_json.get("tasks", []), list):
+        raise ValidationError("not a plan-json document")
+    fmt = plan_json.get("format")
+    if fmt is not None and not str(fmt).startswith("plan-json/"):
+        raise ValidationError(f"unknown plan format: {fmt}")
+    try:
+        return PlanDoc.from_json(plan_json)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValidationError(f"not a plan-json document: {exc}") from exc
+
+
+def _plan_fields(doc: PlanDoc) -> dict[str, Any]:
+    meta = doc.meta
+    year = meta.year
+    if not isinstance(year, int):
+        year = None
+    return {
+        "number": _text(meta.number),
+        "date": _iso(meta.date),
+        "issuer": _text(meta.issuer),
+        "title": _text(meta.title),
+        "year": year,
+        "signer": _text(meta.signer),
+        "source": _text(doc.source),
+    }
+
+
+class _Sections:
+    """The plan's sections by code, created the first time a task code needs one."""
+
+    def __init__(self, plan: Plan, headings: dict[str, str]):
+        self.plan = plan
+        self.headings = headings
+        self.by_code = {s.code: s for s in plan.sections.all()}
+        self.order = max((s.order for s in self.by_code.values()), default=-1) + 1
+
+    def get(self, code: str) -> Section:
+        if code in self.by_code:
+            return self.by_code[code]
+        parent = self.get(code.rsplit(".", 1)[0]) if "." in code else None
+        section = Section.objects.create(
+            plan=self.plan, code=code, title=self.headings.get(code, ""), parent=parent,
+            order=self.order,
+        )
+        self.order += 1
+        self.by_code[code] = section
+        return section
+
+
+def _write_files(plan: Plan, files: Iterable[File], user: Any) -> None:
+    for upload in files:
+        name = PurePath(upload.name or "plan").name
+        PlanFile.objects.create(plan=plan, file=upload, name=name, uploaded_by=user)
+
+
+def _write_targets(plan: Plan, doc: PlanDoc) -> None:
+    """Targets matched by text: new ones added, changed goals updated, unused ones dropped."""
+    existing = {t.text: t for t in plan.targets.all()}
+    keep: set[int] = set()
+    for order, target in enumerate(doc.targets):
+        goal, unit = _decimal(target.value), _text(target.unit)
+        row = existing.get(target.text)
+        if row is None:
+            row = Target.objects.create(
+                plan=plan, order=order, text=target.text, goal=goal, unit=unit
+            )
+        elif (row.order, row.goal, row.unit) != (order, goal, unit):
+            row.order, row.goal, row.unit = order, goal, unit
+            row.save(update_fields=["order", "goal", "unit"])
+        keep.add(row.pk)
+    # A target that disappeared but already has values is kept with its history.
+    for row in existing.values():
+        if row.pk not in keep and not row.values.exists() and not row.reports.exists():
+            row.delete()
+
+
+# -- import and publish -----------------------------------------------------------------
+
+
+@transaction.atomic
+def import_plan(plan_json: dict[str, Any], *, files: Iterable[File] = (), user: Any) -> Plan:
+    """A new draft plan holding every task and target of `plan_json`, and its source files."""
+    access.ensure_coordinator(user)
+    doc = _parse(plan_json)
+    plan = Plan.objects.create(**_plan_fields(doc), created_by=user)
+    plan.set_plan_json(plan_json)
+    _write_files(plan, files, user)
+    codes = _unique_codes(doc.tasks)
+    sections = _Sections(plan, {c: _text(d.name) for c, d in zip(codes, doc.tasks, strict=True)})
+    Task.objects.bulk_create([
+        _new_task(plan, code, order, task_doc, sections)
+        for order, (code, task_doc) in enumerate(zip(codes, doc.tasks, strict=True))
+    ])
+    _write_targets(plan, doc)
+    mark_headings(plan)
+    return plan
+
+
+def mark_headings(plan: Plan) -> None:
+    """Mark the plan's current rows that have rows under them ("2" above "2.1") as headings:
+    not counted, owing nothing, their state rolled up from the rows under them."""
+    rows = list(plan.tasks.filter(removed_at__isnull=True).values_list("pk", "code",
+                                                                      "has_children"))
+    codes = {code.split(" (")[0] for _, code, _ in rows}
+    prefixes = {c.rsplit(".", i)[0] for c in codes for i in range(1, c.count(".") + 1)}
+    heads = [pk for pk, code, has in rows if (code.split(" (")[0] in prefixes) != has]
+    for pk, code, _has in rows:
+        if pk in heads:
+            Task.objects.filter(pk=pk).update(has_children=code.split(" (")[0] in prefixes)
+
+
+def _new_task(plan: Plan, code: str, order: int, doc: TaskDoc, sections: _Sections) -> Task:
+    task = Task(plan=plan, code=code, order=order, section=sections.get(section_code(code)),
+                **task_fields(doc))
+    task.search = task.folded_text()  # bulk_create does not call save()
+    return task
+
+
+
+@transaction.atomic
+def publish_plan(
+    plan: Plan, *, user: Any, on: date | None = None, registry: Registry | None = None
+) -> Plan:
+    """Publish a draft plan: one assignment per task per lead or partner agency.
+
+    Group names ("Các bộ, ngành, địa phương") are expanded on the plan's date and every
+    agency is re-mapped to its successor on `on` (today by default); the printed name is
+    kept on each assignment, and a name the registry does not know becomes an assignment
+    without an agency, flagged for a coordinator instead of being dropped.
+    """
+    access.ensure_coordinator(user)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_published:
+        raise ValidationError("this plan is already published")
+    sync_assignments(plan, registry or default_registry(), on or timezone.localdate())
+    plan.status = Plan.Status.PUBLISHED
+    plan.published_at = timezone.now()
+    plan.published_by = user
+    plan.save(update_fields=["status", "published_at", "published_by"])
+    statuses.refresh_plan(plan.pk)
+    return plan
+
+
+
+# -- re-import --------------------------------------------------------------------------
+
+COMPARED_FIELDS = ("name", "detail", "result", "deadline", "due", "lead", "partners")
+
+
+@dataclass
+class PlanDiff:
+    """What a corrected plan changes: task codes added, removed, and changed (with fields)."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)
+    header: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.header)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": {code: list(fields) for code, fields in self.changed.items()},
+            "header": list(self.header),
+        }
+
+
+def diff_plan(plan: Plan, new_plan_json: dict[str, Any]) -> PlanDiff:
+    """What importing `new_plan_json` over `plan` would change (nothing is written)."""
+    doc = _parse(new_plan_json)
+    old = {t.code: t for t in plan.tasks.all() if not t.is_removed}
+    codes = _unique_codes(doc.tasks)
+    new = dict(zip(codes, doc.tasks, strict=True))
+    diff = PlanDiff()
+    for code, task_doc in new.items():
+        if code not in old:
+            diff.added.append(code)
+            continue
+        before = task_to_plan_json(old[code])
+        after = TaskDoc.from_json({**task_doc.to_json(), "code": code}).to_json()
+        fields = [f for f in COMPARED_FIELDS if before[f] != after[f]]
+        if fields:
+            diff.changed[code] = fields
+    diff.removed = [code for code in old if code not in new]
+    fields = _plan_fields(doc)
+    diff.header = [name for name, value in fields.items() if getattr(plan, name) != value]
+    return diff
+
+
+@transaction.atomic
+def reimport_plan(
+    plan: Plan,
+    new_plan_json: dict[str, Any],
+    user: Any,
+    *,
+    files: Iterable[File] = (),
+    registry: Registry | None = None,
+    on: date | None = None,
+) -> PlanDiff:
+    """Bring a plan up to a corrected version, keeping every report; returns what changed.
+
+    Tasks are matched by code: changed cells are updated (a changed deadline is recorded in
+    the task's deadline history), new tasks are added, and tasks gone from the corrected
+    version are marked removed (never deleted, so their reports stay). On a published plan
+    the assignments follow the new lead and partner cells.
+    """
+    access.ensure_coordinator(user)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    diff = diff_plan(plan, new_plan_json)
+    doc = _parse(new_plan_json)
+    now = timezone.now()
+    for name, value in _plan_fields(doc).items():
+        setattr(plan, name, value)
+    plan.save(update_fields=[*_plan_fields(doc)])
+    plan.set_plan_json(new_plan_json)
+    _write_files(plan, files, user)
+
+    codes = _unique_codes(doc.tasks)
+    sections = _Sections(plan, {c: _text(d.name) for c, d in zip(codes, doc.tasks, strict=True)})
+    stored = {t.code: t for t in plan.tasks.all()}
+    for order, (code, task_doc) in enumerate(zip(codes, doc.tasks, strict=True)):
+        task = stored.get(code)
+        if task is None:
+            task = _new_task(plan, code, order, task_doc, sections)
+            task.save()
+            continue
+        fields = task_fields(task_doc)
+        old_due, old_text = task.effective_due(), task.deadline
+        due_changed = code in diff.changed and {"due", "deadline"} & set(diff.changed[code])
+        for name, value in fields.items():
+            setattr(task, name, value)
+        task.order = order
+        task.section = sections.get(section_code(code))
+        task.removed_at = None
+        task.save(update_fields=[*fields, "order", "section", "removed_at"])
+        if due_changed:
+            DeadlineChange.objects.create(
+                task=task, source=DeadlineChange.Source.REIMPORT, old_on=old_due,
+                new_on=task.effective_due(), old_text=old_text, new_text=task.deadline,
+                reason="", changed_by=user,
+            )
+    gone = [stored[code] for code in diff.removed]
+    for task in gone:
+        task.removed_at = now
+        task.save(update_fields=["removed_at"])
+    _write_targets(plan, doc)
+    mark_headings(plan)
+    if plan.is_published:
+        sync_assignments(plan, registry or default_registry(), on or timezone.localdate())
+        # Corrected from today on: what the pages said of past days stays as it was.
+        statuses.refresh_plan(plan.pk, since=timezone.localdate())
+    return diff
+

@@ -1,0 +1,678 @@
+"""Stored states: every task's and assignment's status judged by the engine, written with
+the report, review or change that moves it, kept over time, and counted.
+
+This module is the only writer of `StoredState` fields, `TaskHistory`, `AssignmentHistory`,
+`PlanStatusCount` and `AgencyStatusCount` (docs/tracking.md, "Stored states"):
+
+- `refresh_assignments(ids, since=day)` re-judges assignments from `since` (the day of the
+  write: history before it is kept), then their tasks, their headings and the counts;
+- `refresh_due(on)` is the daily job: rows whose `next_change_on` has come;
+- `rebuild()` judges everything again from the reports (the record); `check()` compares.
+
+It reads rows as plain values, so that the migration that introduced it can run it on
+historical models (`rebuild_with(apps)`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.apps import apps as live_apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from theodoi.tracking import status as engine
+from theodoi.tracking.status import EPOCH, Deadline, ReportFact, State
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+PUBLISHED = "published"
+LEAD = "lead"
+
+
+def _days() -> int:
+    return int(getattr(settings, "DUE_SOON_DAYS", 14))
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _local(moment: datetime | None) -> date | None:
+    return None if moment is None else timezone.localdate(moment)
+
+
+def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class Models:
+    """The tracking models this module writes: the live ones, or a migration's."""
+
+    def __init__(self, apps: Any = None):
+        source = apps or live_apps
+        for name in ("Task", "Assignment", "ProgressReport", "TaskHistory",
+                     "AssignmentHistory", "PlanStatusCount", "AgencyStatusCount", "Plan"):
+            setattr(self, name, source.get_model("tracking", name))
+
+
+# -- reading what the engine needs ------------------------------------------------------
+
+TASK_VALUES = (
+    "id", "plan_id", "code", "due_kind", "due_on", "due_from", "due_every", "set_on",
+    "removed_at", "has_children", "section__code", "plan__status", "plan__date",
+    "plan__year", "plan__created_at",
+)
+
+
+def reference_date(row: dict[str, Any]) -> date:
+    """The plan's date, else 1 January of its year (as `Plan.reference_date`)."""
+    if row["plan__date"]:
+        return row["plan__date"]
+    if row["plan__year"]:
+        return date(row["plan__year"], 1, 1)
+    return _local(row["plan__created_at"]) or _today()
+
+
+def deadline_of(row: dict[str, Any]) -> Deadline:
+    """A task row's deadline as the engine reads it (as `Task.deadline_rule`)."""
+    start = row["due_from"]
+    if start is None and row["due_kind"] in engine.PERIODIC_KINDS:
+        start = reference_date(row)
+    return Deadline(kind=row["due_kind"], on=row["due_on"], start=start,
+                    every=row["due_every"] or None, set_on=row["set_on"])
+
+
+def _facts(m: Models, assignment_ids: Sequence[int]) -> dict[int, list[ReportFact]]:
+    out: dict[int, list[ReportFact]] = defaultdict(list)
+    for chunk in _chunks(list(assignment_ids)):
+        rows = m.ProgressReport.objects.filter(assignment_id__in=chunk).order_by(
+            "assignment_id", "created_at", "id"
+        ).values_list("assignment_id", "status", "created_at", "review_state", "reviewed_at",
+                      "period", "percent")
+        for aid, status, created, review, reviewed, period, percent in rows.iterator():
+            out[aid].append(ReportFact(status=status, on=_local(created), review=review,
+                                       reviewed_on=_local(reviewed), period=period,
+                                       percent=percent))
+    return out
+
+
+def _report_marks(m: Models, assignment_ids: Sequence[int]) -> dict[int, tuple]:
+    """(last report time, pending count, latest returned?) per assignment."""
+    out: dict[int, tuple] = {}
+    for chunk in _chunks(list(assignment_ids)):
+        rows = m.ProgressReport.objects.filter(assignment_id__in=chunk).order_by(
+            "assignment_id", "created_at", "id"
+        ).values_list("assignment_id", "created_at", "review_state")
+        for aid, created, review in rows.iterator():
+            _last, pending, _ = out.get(aid, (None, 0, False))
+            out[aid] = (created, pending + (review == "pending"), review == "returned")
+    return out
+
+
+# -- spans -------------------------------------------------------------------------------
+
+
+@dataclass
+class Span:
+    valid_from: date
+    state: State
+
+
+def _spans(changes: Sequence[tuple[date, State]]) -> list[Span]:
+    return [Span(day, state) for day, state in changes]
+
+
+def _same(a: State, b: State) -> bool:
+    return (a.status, a.progress, a.percent) == (b.status, b.progress, b.percent)
+
+
+def _write_history(
+    history_model: Any, owner_field: str, new: dict[int, tuple[date, list[Span]]],
+    extra: dict[int, dict[str, Any]],
+) -> None:
+    """Replace each owner's spans from its `since` on with the new ones, keeping (and merging
+    with) the span that held on the day before."""
+    by_since: dict[date, list[int]] = defaultdict(list)
+    for owner, (since, _spans) in new.items():
+        by_since[since].append(owner)
+    for since, owners in by_since.items():
+        for chunk in _chunks(sorted(owners)):
+            _write_spans(history_model, owner_field, {o: new[o][1] for o in chunk}, since,
+                         extra)
+
+
+def _write_spans(
+    history_model: Any, owner_field: str, new: dict[int, list[Span]], since: date,
+    extra: dict[int, dict[str, Any]],
+) -> None:
+    chunk = list(new)
+    history_model.objects.filter(
+        **{f"{owner_field}__in": chunk, "valid_from__gte": since}
+    ).delete()
+    covering = {
+        getattr(row, owner_field): row
+        for row in history_model.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=since),
+            **{f"{owner_field}__in": chunk, "valid_from__lt": since},
+        )
+    }
+    create, close = [], []
+    for owner in chunk:
+        spans = new[owner]
+        before = covering.get(owner)
+        if before is not None and spans and _same(
+            State(before.status, before.progress, before.percent), spans[0].state
+        ):
+            spans = spans[1:]
+            before.valid_to = spans[0].valid_from if spans else None
+            close.append(before)
+        elif before is not None:
+            before.valid_to = spans[0].valid_from if spans else since
+            close.append(before)
+        for i, span in enumerate(spans):
+            create.append(history_model(
+                **{owner_field: owner}, **extra[owner],
+                valid_from=span.valid_from,
+                valid_to=spans[i + 1].valid_from if i + 1 < len(spans) else None,
+                status=span.state.status, progress=span.state.progress,
+                percent=span.state.percent,
+            ))
+    history_model.objects.bulk_update(close, ["valid_to"], batch_size=500)
+    history_model.objects.bulk_create(create, batch_size=1000)
+
+
+def _since(since: date, judged_on: date | None) -> date:
+    """Where a row's history is written again from: the write's day, or the day after the
+    row was last judged when that is earlier (the days between were never recorded: no
+    write came, and the daily refresh had not run; their states follow from what is known)."""
+    if judged_on is None:
+        return EPOCH
+    return min(since, judged_on)
+
+
+# -- assignments --------------------------------------------------------------------------
+
+
+ASSIGNMENT_VALUES = (
+    "id", "task_id", "plan_id", "agency_id", "role", "is_active", "status", "progress",
+    "percent", "deciding_due", "done_on", "next_change_on", "judged_on",
+)
+
+
+def _owes(row: dict[str, Any], task: dict[str, Any]) -> bool:
+    return (row["is_active"] and row["agency_id"] is not None and task["removed_at"] is None
+            and task["plan__status"] == PUBLISHED)
+
+
+@dataclass
+class Judged:
+    """What a refresh found for one row: the state before, after, and its spans."""
+
+    before: State
+    after: State
+    spans: list[Span]
+    next_change: date | None
+
+
+def _judge_rows(
+    rule: Deadline, facts: Sequence[ReportFact], since: date, on: date, days: int
+) -> tuple[State, list[Span], date | None]:
+    spans = _spans(engine.timeline(rule, facts, since, on, days))
+    now = spans[-1].state if spans else engine.judge(rule, facts, on, days).state
+    return now, spans, engine.next_change(rule, facts, on, days)
+
+
+class Refresh:
+    """One refresh: assignments, then their tasks and headings, then the counts."""
+
+    def __init__(self, m: Models, on: date, *, recount: bool = False):
+        self.m = m
+        self.on = on
+        self.days = _days()
+        self.recount = recount
+        self.plan_deltas: dict[tuple, int] = defaultdict(int)
+        self.agency_deltas: dict[tuple, int] = defaultdict(int)
+        self.touched_plans: set[int] = set()
+        self.touched_agencies: set[int] = set()
+
+    # assignments ------------------------------------------------------------------
+
+    def assignments(self, ids: Iterable[int], since: date) -> set[int]:
+        """Re-judge these assignments from `since`; returns their tasks' ids."""
+        ids = sorted(set(ids))
+        task_ids: set[int] = set()
+        for chunk in _chunks(ids):
+            rows = list(self.m.Assignment.objects.filter(pk__in=chunk).values(*ASSIGNMENT_VALUES))
+            tasks = self._tasks({r["task_id"] for r in rows})
+            facts = _facts(self.m, [r["id"] for r in rows])
+            marks = _report_marks(self.m, [r["id"] for r in rows])
+            history: dict[int, tuple[date, list[Span]]] = {}
+            extra: dict[int, dict[str, Any]] = {}
+            updates = []
+            for row in rows:
+                task = tasks[row["task_id"]]
+                task_ids.add(row["task_id"])
+                before = State(row["status"], row["progress"], row["percent"],
+                               row["deciding_due"], row["done_on"])
+                if not _owes(row, task):
+                    continue
+                row_since = _since(since, row["judged_on"])
+                now, spans, nxt = _judge_rows(deadline_of(task), facts.get(row["id"], ()),
+                                              row_since, self.on, self.days)
+                history[row["id"]] = (row_since, spans)
+                extra[row["id"]] = {"agency_id": row["agency_id"], "plan_id": task["plan_id"],
+                                    "role": row["role"]}
+                last, pending, returned = marks.get(row["id"], (None, 0, False))
+                updates.append(self.m.Assignment(
+                    pk=row["id"], status=now.status, progress=now.progress,
+                    percent=now.percent, deciding_due=now.due, done_on=now.done_on,
+                    next_change_on=nxt, judged_on=self.on, last_report_at=last,
+                    pending_reports=pending, is_returned=returned, plan_id=task["plan_id"],
+                ))
+                if self._counted(task) and not self.recount:
+                    key = (row["agency_id"], row["role"])
+                    self.agency_deltas[(*key, before.status, before.progress)] -= 1
+                    self.agency_deltas[(*key, now.status, now.progress)] += 1
+                self.touched_agencies.add(row["agency_id"])
+            self.m.Assignment.objects.bulk_update(
+                updates, ["status", "progress", "percent", "deciding_due", "done_on",
+                          "next_change_on", "judged_on", "last_report_at", "pending_reports",
+                          "is_returned", "plan_id"], batch_size=500)
+            _write_history(self.m.AssignmentHistory, "assignment_id", history, extra)
+        return task_ids
+
+    def _tasks(self, task_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        out = {}
+        for chunk in _chunks(sorted(task_ids)):
+            for row in self.m.Task.objects.filter(pk__in=chunk).values(
+                *TASK_VALUES, "status", "progress", "percent", "deciding_due", "done_on",
+                "judged_on",
+            ):
+                out[row["id"]] = row
+        return out
+
+    @staticmethod
+    def _counted(task: dict[str, Any]) -> bool:
+        return (task["removed_at"] is None and not task["has_children"]
+                and task["plan__status"] == PUBLISHED)
+
+    # tasks --------------------------------------------------------------------------
+
+    def tasks(self, ids: Iterable[int], since: date) -> None:
+        """Re-judge these tasks from `since`, from their lead parts' spans."""
+        ids = sorted(set(ids))
+        for chunk in _chunks(ids):
+            tasks = self._tasks(chunk)
+            parts = self._lead_parts(chunk)
+            earliest = min([_since(since, t["judged_on"]) for t in tasks.values()] or [since])
+            spans_of = self._part_spans([p["id"] for ps in parts.values() for p in ps],
+                                        earliest)
+            facts: dict[int, list[ReportFact]] = {}
+            history: dict[int, tuple[date, list[Span]]] = {}
+            extra: dict[int, dict[str, Any]] = {}
+            updates = []
+            for task_id in chunk:
+                task = tasks[task_id]
+                rule = deadline_of(task)
+                leads = parts.get(task_id, [])
+                before = State(task["status"], task["progress"], task["percent"],
+                               task["deciding_due"], task["done_on"])
+                if task["plan__status"] != PUBLISHED:
+                    continue
+                task_since = _since(since, task["judged_on"])
+                if leads:
+                    now, spans, nxt = self._combine(leads, spans_of, task_since)
+                else:
+                    now, spans, nxt = _judge_rows(rule, facts.get(task_id, ()), task_since,
+                                                  self.on, self.days)
+                done = sum(1 for p in leads if p["status"] in engine.CLOSED)
+                updates.append(self.m.Task(
+                    pk=task_id, status=now.status, progress=now.progress, percent=now.percent,
+                    deciding_due=now.due, done_on=now.done_on, next_change_on=nxt,
+                    judged_on=self.on, lead_parts=len(leads), lead_parts_done=done,
+                ))
+                self.touched_plans.add(task["plan_id"])
+                if self._counted(task):
+                    history[task_id] = (task_since, spans)
+                    extra[task_id] = {"plan_id": task["plan_id"]}
+                    if not self.recount:
+                        section = _root(task["section__code"])
+                        key = (task["plan_id"], section)
+                        self.plan_deltas[(*key, before.status, before.progress)] -= 1
+                        self.plan_deltas[(*key, now.status, now.progress)] += 1
+            self.m.Task.objects.bulk_update(
+                updates, ["status", "progress", "percent", "deciding_due", "done_on",
+                          "next_change_on", "judged_on", "lead_parts", "lead_parts_done"],
+                batch_size=500)
+            _write_history(self.m.TaskHistory, "task_id", history, extra)
+
+    def _lead_parts(self, task_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        """Each task's answering rows (leads; named partners when it names no lead)."""
+        rows = self.m.Assignment.objects.filter(
+            task_id__in=task_ids, is_active=True
+        ).values("id", "task_id", "role", "agency_id", "status", "progress", "percent",
+                 "deciding_due", "done_on", "next_change_on")
+        by_task: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            by_task[row["task_id"]].append(row)
+        out: dict[int, list[dict[str, Any]]] = {}
+        for task_id, task_rows in by_task.items():
+            leads = [r for r in task_rows if r["role"] == LEAD]
+            chosen = leads if leads else task_rows
+            out[task_id] = [r for r in chosen if r["agency_id"] is not None]
+        return out
+
+    def _part_spans(self, ids: Sequence[int], since: date) -> dict[int, list[Span]]:
+        out: dict[int, list[Span]] = defaultdict(list)
+        for chunk in _chunks(list(ids)):
+            rows = self.m.AssignmentHistory.objects.filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gt=since), assignment_id__in=chunk,
+            ).order_by("assignment_id", "valid_from").values_list(
+                "assignment_id", "valid_from", "status", "progress", "percent")
+            for aid, start, status, progress, percent in rows.iterator():
+                out[aid].append(Span(max(start, since), State(status, progress, percent)))
+        return out
+
+    def _combine(
+        self, leads: list[dict[str, Any]], spans_of: dict[int, list[Span]], since: date
+    ) -> tuple[State, list[Span], date | None]:
+        current = [State(p["status"], p["progress"], p["percent"], p["deciding_due"],
+                         p["done_on"]) for p in leads]
+        now = engine.combine_states(current)
+        points = sorted({since} | {s.valid_from for p in leads for s in spans_of.get(p["id"], ())
+                                    if s.valid_from >= since})
+        out: list[Span] = []
+        for day in points:
+            states = []
+            for p in leads:
+                held = [s.state for s in spans_of.get(p["id"], ()) if s.valid_from <= day]
+                states.append(held[-1] if held else State(engine.NOT_STARTED))
+            state = engine.combine_states(states)
+            if not out or not _same(out[-1].state, state):
+                out.append(Span(day, state))
+        if out:
+            out[-1] = Span(out[-1].valid_from, now)
+        nexts = [p["next_change_on"] for p in leads if p["next_change_on"] is not None]
+        return now, out, min(nexts) if nexts else None
+
+    # headings -----------------------------------------------------------------------
+
+    def headings(self, plan_ids: Iterable[int]) -> None:
+        """Each heading row's state rolled up from the rows under it (shown, not counted)."""
+        for plan_id in sorted(set(plan_ids)):
+            rows = list(self.m.Task.objects.filter(plan_id=plan_id, removed_at__isnull=True)
+                        .values("id", "code", "has_children", "status", "progress", "percent",
+                                "deciding_due", "done_on"))
+            leaves = [r for r in rows if not r["has_children"]]
+            updates = []
+            for head in (r for r in rows if r["has_children"]):
+                prefix = head["code"].split(" (")[0] + "."
+                under = [State(r["status"], r["progress"], r["percent"], r["deciding_due"],
+                               r["done_on"]) for r in leaves if r["code"].startswith(prefix)]
+                state = engine.combine_states(under)
+                updates.append(self.m.Task(
+                    pk=head["id"], status=state.status, progress=state.progress,
+                    percent=state.percent, deciding_due=state.due, done_on=state.done_on,
+                    judged_on=self.on, lead_parts=len(under),
+                    lead_parts_done=sum(1 for s in under if s.status in engine.CLOSED),
+                ))
+            self.m.Task.objects.bulk_update(
+                updates, ["status", "progress", "percent", "deciding_due", "done_on",
+                          "judged_on", "lead_parts", "lead_parts_done"], batch_size=500)
+
+    # counts -------------------------------------------------------------------------
+
+    def counts(self) -> None:
+        """Apply the count changes (or count the touched plans and agencies again)."""
+        if self.recount:
+            recount_plans(self.touched_plans, self.m)
+            recount_agencies(self.touched_agencies, self.m)
+            return
+        _apply(self.m.PlanStatusCount._meta.db_table, ("plan_id", "section", "status",
+                                                       "progress"), self.plan_deltas)
+        _apply(self.m.AgencyStatusCount._meta.db_table, ("agency_id", "role", "status",
+                                                         "progress"), self.agency_deltas)
+
+
+def _root(code: str | None) -> str:
+    return (code or "").split(".", 1)[0]
+
+
+def _apply(table: str, key_fields: tuple[str, ...], deltas: dict[tuple, int]) -> None:
+    """Add each delta to its count row (created at 0 when missing), in key order so that
+    concurrent writers lock rows in the same order."""
+    changes = sorted((k, v) for k, v in deltas.items() if v)
+    if not changes:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f) for f in key_fields)
+    sql = (
+        f"INSERT INTO {quote(table)} ({columns}, {quote('count')}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * (len(key_fields) + 1))}) "
+        f"ON CONFLICT ({columns}) DO UPDATE SET {quote('count')} = "
+        f"{quote(table)}.{quote('count')} + excluded.{quote('count')}"
+    )
+    with connection.cursor() as cursor:
+        for key, delta in changes:
+            cursor.execute(sql, [*key, delta])
+
+
+def recount_plans(plan_ids: Iterable[int], m: Models | None = None) -> None:
+    """Count the tasks of these plans again (GROUP BY): after publishing or correcting."""
+    m = m or Models()
+    ids = sorted(set(plan_ids))
+    if not ids:
+        return
+    m.PlanStatusCount.objects.filter(plan_id__in=ids).delete()
+    rows = (m.Task.objects.filter(plan_id__in=ids, plan__status=PUBLISHED,
+                                  removed_at__isnull=True, has_children=False)
+            .values("plan_id", "section__code", "status", "progress").annotate(n=Count("id")))
+    grouped: dict[tuple, int] = defaultdict(int)
+    for row in rows:
+        grouped[(row["plan_id"], _root(row["section__code"]), row["status"],
+                 row["progress"])] += row["n"]
+    m.PlanStatusCount.objects.bulk_create([
+        m.PlanStatusCount(plan_id=p, section=s, status=st, progress=pr, count=n)
+        for (p, s, st, pr), n in grouped.items()
+    ], batch_size=1000)
+
+
+def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None:
+    """Count these agencies' parts again (GROUP BY)."""
+    m = m or Models()
+    ids = sorted(set(agency_ids))
+    for chunk in _chunks(ids, 500):
+        m.AgencyStatusCount.objects.filter(agency_id__in=chunk).delete()
+        rows = (m.Assignment.objects.filter(
+            agency_id__in=chunk, is_active=True, task__removed_at__isnull=True,
+            task__has_children=False, task__plan__status=PUBLISHED,
+        ).values("agency_id", "role", "status", "progress").annotate(n=Count("id")))
+        m.AgencyStatusCount.objects.bulk_create([
+            m.AgencyStatusCount(agency_id=r["agency_id"], role=r["role"], status=r["status"],
+                                progress=r["progress"], count=r["n"])
+            for r in rows
+        ], batch_size=1000)
+
+
+# -- entry points -------------------------------------------------------------------------
+
+
+def _lock(m: Models, task_ids: Iterable[int], assignment_ids: Iterable[int]) -> None:
+    """Lock the rows a refresh will judge, tasks first then assignments, each in id order
+    (the order every writer uses, so that two writers never wait on each other in a
+    circle); their states are read only after, so no change is counted twice."""
+    if not connection.features.has_select_for_update:
+        return  # SQLite: writers are serialised by the database itself
+    for chunk in _chunks(sorted(set(task_ids))):
+        list(m.Task.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+             .values_list("pk", flat=True))
+    for chunk in _chunks(sorted(set(assignment_ids))):
+        list(m.Assignment.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+             .values_list("pk", flat=True))
+
+
+def refresh_assignments(
+    ids: Iterable[int], *, since: date | None = None, on: date | None = None,
+    recount: bool = False, m: Models | None = None,
+) -> None:
+    """Re-judge assignments (and their tasks, headings and counts) from `since` (default:
+    today, the day of the write that calls this)."""
+    on = on or _today()
+    since = min(since or on, on)
+    m = m or Models()
+    ids = sorted(set(ids))
+    _lock(m, m.Assignment.objects.filter(pk__in=ids).values_list("task_id", flat=True), ids)
+    work = Refresh(m, on, recount=recount)
+    task_ids = work.assignments(ids, since)
+    # Parts of the same tasks judged on a later day than `on` (a write dated in the past:
+    # imported history, the demo) are judged again on `on`, so the roll-up reads one day.
+    later = m.Assignment.objects.filter(task_id__in=task_ids, judged_on__gt=on).exclude(
+        pk__in=ids).values_list("pk", flat=True)
+    work.assignments(list(later), since)
+    work.tasks(task_ids, since)
+    work.headings(work.touched_plans)
+    work.counts()
+
+
+def refresh_tasks(
+    ids: Iterable[int], *, since: date | None = None, on: date | None = None,
+    recount: bool = False, m: Models | None = None,
+) -> None:
+    """Re-judge tasks and every assignment of theirs from `since` (a deadline changed)."""
+    m = m or Models()
+    ids = list(ids)
+    assignment_ids = list(m.Assignment.objects.filter(task_id__in=ids).values_list(
+        "id", flat=True))
+    on = on or _today()
+    since = min(since or on, on)
+    _lock(m, ids, assignment_ids)
+    work = Refresh(m, on, recount=recount)
+    task_ids = work.assignments(assignment_ids, since) | set(ids)
+    work.tasks(task_ids, since)
+    work.headings(work.touched_plans)
+    work.counts()
+
+
+def refresh_plan(
+    plan_id: int, *, since: date = EPOCH, m: Models | None = None, on: date | None = None
+) -> None:
+    """Judge a whole plan again from `since` (from the start when it is published; from the
+    day of a correction, keeping what earlier days showed) and count it again."""
+    m = m or Models()
+    with transaction.atomic():
+        tasks = list(m.Task.objects.filter(plan_id=plan_id).values_list("id", flat=True))
+        refresh_tasks(tasks, since=since, on=on, recount=True, m=m)
+        agencies = set(m.Assignment.objects.filter(plan_id=plan_id, agency__isnull=False)
+                       .values_list("agency_id", flat=True))
+        recount_plans([plan_id], m)
+        recount_agencies(agencies, m)
+        m.TaskHistory.objects.filter(plan_id=plan_id, task__has_children=True).delete()
+
+
+def refresh_due(on: date | None = None, m: Models | None = None) -> int:
+    """The daily job: re-judge every row whose state changes by `on` (a due date came near
+    or passed, a period began); returns how many assignments and tasks were judged."""
+    m = m or Models()
+    on = on or _today()
+    judged = 0
+    while True:
+        with transaction.atomic():
+            rows = list(m.Assignment.objects.filter(next_change_on__lte=on)
+                        .order_by("next_change_on", "id")
+                        .values_list("id", "next_change_on")[:BATCH])
+            by_since: dict[date, list[int]] = defaultdict(list)
+            for aid, since in rows:
+                by_since[since].append(aid)
+            for since, ids in sorted(by_since.items()):
+                refresh_assignments(ids, since=since, on=on, m=m)
+            tasks = list(m.Task.objects.filter(next_change_on__lte=on, lead_parts=0)
+                         .order_by("next_change_on", "id")
+                         .values_list("id", "next_change_on")[:BATCH])
+            by_since = defaultdict(list)
+            for tid, since in tasks:
+                by_since[since].append(tid)
+            for since, ids in sorted(by_since.items()):
+                refresh_tasks(ids, since=since, on=on, m=m)
+        judged += len(rows) + len(tasks)
+        if len(rows) < BATCH and len(tasks) < BATCH:
+            return judged
+
+
+def rebuild(on: date | None = None, m: Models | None = None, plan_ids: Iterable[int] = ()) -> int:
+    """Judge every published plan's rows again from their reports, history included."""
+    m = m or Models()
+    ids = list(plan_ids) or list(m.Plan.objects.filter(status=PUBLISHED).values_list(
+        "id", flat=True))
+    for plan_id in ids:
+        m.TaskHistory.objects.filter(plan_id=plan_id).delete()
+        m.AssignmentHistory.objects.filter(plan_id=plan_id).delete()
+        refresh_plan(plan_id, m=m, on=on)
+    return len(ids)
+
+
+def rebuild_with(apps: Any) -> None:
+    """`rebuild()` on a migration's historical models."""
+    rebuild(m=Models(apps))
+
+
+def check(on: date | None = None) -> list[str]:
+    """Differences between the stored states and counts and a fresh judgement (none
+    expected): what `theodoi statuses check` prints."""
+    from theodoi.tracking.models import Assignment, Task
+
+    on = on or _today()
+    problems: list[str] = []
+    for task in Task.objects.counted().filter(plan__status=PUBLISHED).for_status().iterator(
+        chunk_size=500
+    ):
+        fresh = task.judge_state(on)
+        if (fresh.status, fresh.progress) != (task.status, task.progress):
+            problems.append(f"task {task.pk} {task.code}: stored {task.status}/{task.progress}"
+                            f", judged {fresh.status}/{fresh.progress}")
+    stored = defaultdict(int)
+    m = Models()
+    for row in m.PlanStatusCount.objects.values("plan_id", "section", "status", "progress",
+                                                "count"):
+        if row["count"]:
+            stored[(row["plan_id"], row["section"], row["status"], row["progress"])] += row[
+                "count"]
+    counted = defaultdict(int)
+    for row in (Task.objects.counted().filter(plan__status=PUBLISHED)
+                .values("plan_id", "section__code", "status", "progress")
+                .annotate(n=Count("id"))):
+        counted[(row["plan_id"], _root(row["section__code"]), row["status"],
+                 row["progress"])] += row["n"]
+    if stored != counted:
+        problems.append("plan counts differ from the tasks' stored states")
+    agency_stored = {
+        (r["agency_id"], r["role"], r["status"], r["progress"]): r["count"]
+        for r in m.AgencyStatusCount.objects.values() if r["count"]
+    }
+    agency_counted = {
+        (r["agency_id"], r["role"], r["status"], r["progress"]): r["n"]
+        for r in Assignment.objects.counted().values("agency_id", "role", "status", "progress")
+        .annotate(n=Count("id"))
+    }
+    if agency_stored != agency_counted:
+        problems.append("agency counts differ from the assignments' stored states")
+    return problems
+
+
+def ensure_fresh(on: date | None = None) -> int:
+    """Re-judge what the daily refresh has not yet (two indexed look-ups when it has)."""
+    on = on or _today()
+    m = Models()
+    if not (m.Assignment.objects.filter(next_change_on__lte=on).exists()
+            or m.Task.objects.filter(next_change_on__lte=on, lead_parts=0).exists()):
+        return 0
+    return refresh_due(on, m)
