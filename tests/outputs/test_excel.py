@@ -197,3 +197,76 @@ def test_a_coordinator_may_report_for_any_agency(reported_plan, coordinator):
     result = import_progress(content, coordinator)
     assert result.ok
     assert result.reports[0].status == "cannot_do"
+
+
+# -- hostile workbooks ----------------------------------------------------------------------
+
+
+def bomb(content: bytes, cells: int, member: str = "xl/worksheets/sheet2.xml") -> bytes:
+    """The workbook with one sheet replaced by `cells` identical cells (15 per row).
+
+    Cells and rows without coordinates are valid OOXML, and identical XML compresses
+    about a thousand times: 3 million cells fit in well under 100 KB.
+    """
+    import zipfile
+
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(content)) as src, zipfile.ZipFile(
+        out, "w", zipfile.ZIP_DEFLATED, compresslevel=9
+    ) as dst:
+        for info in src.infolist():
+            if info.filename != member:
+                dst.writestr(info.filename, src.read(info.filename))
+                continue
+            row = "<row>" + '<c t="n"><v>1</v></c>' * 15 + "</row>"
+            rows = cells // 15
+            with dst.open(member, "w") as fh:
+                fh.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://'
+                         b'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+                chunk = (row * 1000).encode()
+                for _ in range(rows // 1000):
+                    fh.write(chunk)
+                fh.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+@pytest.mark.slow
+def test_excel_zip_bomb_is_refused_before_it_fills_memory(reported_plan, reporter_b):
+    import time
+    import tracemalloc
+
+    content = bomb(exported(reported_plan, reporter_b.profile.agency), 3_000_000)
+    assert len(content) < 400 * 1024  # the issue's file was 96 KB
+    before = ProgressReport.objects.count()
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result = import_progress(content, reporter_b)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 10
+    assert peak < 32 * 1024 * 1024, f"peak {peak // 2**20} MB"
+    assert [str(e) for e in result.errors] == [
+        "Tệp Excel bất thường: giải nén ra quá lớn (nghi là bom nén), từ chối đọc"]
+    assert ProgressReport.objects.count() == before
+
+
+def test_excel_import_refuses_a_workbook_past_the_row_limit(
+    reported_plan, reporter_b, monkeypatch
+):
+    from openpyxl import Workbook
+
+    import theodoi.outputs.excel as excel
+
+    monkeypatch.setattr(excel, "MAX_IMPORT_ROWS", 100)
+    book = Workbook()
+    ws = book.active
+    ws.append([c.header for c in excel.COLUMNS])
+    for n in range(500):
+        ws.append([n + 1, "I.1", "x", "", "", "", "", "", "", "", "", "Đã hoàn thành"])
+    out = BytesIO()
+    book.save(out)
+    result = import_progress(out.getvalue(), reporter_b)
+    assert [str(e) for e in result.errors] == [
+        "tệp quá lớn: tối đa 100 dòng và 1.000.000 ô; hãy dùng tệp xuất từ hệ thống"]

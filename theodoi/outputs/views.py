@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -24,7 +25,7 @@ from theodoi.outputs.letter import NothingToUrge, build_letter
 from theodoi.outputs.models import CalendarFeed
 from theodoi.outputs.report import build_report
 from theodoi.tracking.access import access_plan
-from theodoi.tracking.models import Agency, Plan
+from theodoi.tracking.models import Agency, Plan, Role, role_of
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -105,6 +106,10 @@ def export(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     """A form to upload a filled-in task sheet; the errors by row and column, or the count."""
+    # Who may write reports at all is known before a byte of the workbook is read: a
+    # leader or a user without a role never costs the server a parse.
+    if role_of(request.user) not in (Role.COORDINATOR, Role.REPORTER):
+        raise PermissionDenied("only a coordinator or an agency reporter imports progress")
     context: dict = {"errors": [], "reports": None}
     status = 200
     if request.method == "POST":
