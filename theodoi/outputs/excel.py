@@ -206,12 +206,30 @@ def _info_sheet(book: Any, sheet: TaskSheet) -> None:
     ]
     for row in rows:
         ws.append(row)
+    _as_text(ws)
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 100
     for cell in ws["A"]:
         cell.font = Font(bold=True)
     for cell in ws["B"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+# What spreadsheet programs read as the start of a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(ws: Any) -> None:
+    """Mark every cell of `ws` whose text could start a formula as plain text.
+
+    openpyxl writes a string starting with "=" as a formula; the string type keeps it data,
+    and the quote prefix keeps Excel from turning it into a formula when the cell is edited.
+    """
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 @renderer("tasks", "xlsx", XLSX, "Danh sách nhiệm vụ và phân công (Excel)")
@@ -241,6 +259,7 @@ def tasks_xlsx(sheet: TaskSheet) -> bytes:
         ws.row_dimensions[1].height = 32
         for row in part.rows:
             ws.append([row.get(c.key, "") for c in COLUMNS])
+        _as_text(ws)
         for index, column in enumerate(COLUMNS, start=1):
             letter = get_column_letter(index)
             ws.column_dimensions[letter].width = column.width
