@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -29,6 +30,15 @@ WORKBOOK_LIMITS = ZipLimits(
 )
 
 
+# What zipfile raises for a damaged archive: a bad directory or header, a truncated file,
+# a broken deflate stream (zlib.error, not a BadZipFile), an encrypted member
+# (RuntimeError), a name that does not decode, a declared size that lies.
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError,
+    RuntimeError, UnicodeDecodeError, KeyError, OverflowError,
+)
+
+
 def check_zip(
     source: Path | IO[bytes],
     *,
@@ -52,9 +62,9 @@ def check_zip(
             infos = zf.infolist()
             fits = len(infos) <= limits.members and _sizes_ok(infos, limits)
             bad = zf.testzip() if fits else None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         raise UnreadableDocument(f"Tệp {kind} bị hỏng hoặc bị cắt cụt{_named(label)}") from exc
-    except NotImplementedError as exc:  # an unsupported compression method
+    except NotImplementedError as exc:  # an unsupported compression method or zip version
         raise UnreadableDocument(f"Tệp {kind} dùng kiểu nén không hỗ trợ{_named(label)}") from exc
     if len(infos) > limits.members:
         raise UnreadableDocument(
