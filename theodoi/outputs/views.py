@@ -26,6 +26,7 @@ from theodoi.outputs.models import CalendarFeed
 from theodoi.outputs.report import build_report
 from theodoi.tracking.access import access_plan
 from theodoi.tracking.models import Agency, Plan, Role, role_of
+from theodoi.web.asof import as_of_problem
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -35,14 +36,19 @@ class BadDate(ValueError):
 
 
 def as_of_from(request: HttpRequest) -> date:
-    """The `as_of` query parameter (2024-06-30), today when absent."""
+    """The `as_of` query parameter (2024-06-30) within the bounds of `web.asof`, today when
+    absent."""
     text = request.GET.get("as_of", "").strip()
     if not text:
         return timezone.localdate()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise BadDate(f"ngày không hợp lệ: {text} (dạng 2024-06-30)") from exc
+    problem = as_of_problem(day)
+    if problem:
+        raise BadDate(problem)
+    return day
 
 
 def download(rendered: registry.Rendered, *, inline: bool = False) -> HttpResponse:

@@ -19,6 +19,20 @@ UPLOAD_LIMIT_FILES = 10
 EVIDENCE_LIMIT_BYTES = 20 * 1024 * 1024
 
 
+# A search is a few words of a task's name; each word is one more condition in the query,
+# and a thousand of them made SQLite refuse the query (a 500).
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_WORDS = 12
+
+
+def search_problem(text: str) -> str | None:
+    """A one-line Vietnamese refusal when the search `text` is too long, else None."""
+    if len(text) > SEARCH_MAX_LENGTH or len(text.split()) > SEARCH_MAX_WORDS:
+        return str(_("Từ khóa quá dài: tối đa %(words)d từ và %(chars)d ký tự.")
+                   % {"words": SEARCH_MAX_WORDS, "chars": SEARCH_MAX_LENGTH})
+    return None
+
+
 def date_widget() -> forms.DateInput:
     """A date typed as documents print it (30/04/2025); the browser's date picker would show
     the browser's format instead."""
@@ -184,6 +198,12 @@ class ChooseAgenciesForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Từ khóa"), required=False)
+
+    def clean_q(self) -> str:
+        problem = search_problem(self.cleaned_data["q"])
+        if problem:
+            raise forms.ValidationError(problem)
+        return self.cleaned_data["q"]
     plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.none(),
                                   required=False, empty_label=_("Tất cả"))
     agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none(),
