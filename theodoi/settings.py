@@ -128,6 +128,10 @@ LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", "900")
 
 # Tracking: a task is "due soon" this many days before its deadline.
 DUE_SOON_DAYS = envint("DUE_SOON_DAYS", "14")
+# Evidence files of a progress report (theodoi/tracking/evidence.py): bytes per file,
+# files per report; the types are fixed there.
+EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
+EVIDENCE_MAX_FILES = envint("EVIDENCE_MAX_FILES", "10")
 
 # HTTP API (theodoi/web/api): rows per page of its lists, by default and at most.
 API_PAGE_SIZE = envint("API_PAGE_SIZE", "50")

@@ -20,6 +20,7 @@ from ninja.responses import Status
 
 from theodoi.tracking import access, services
 from theodoi.tracking import status as engine
+from theodoi.tracking.evidence import validate_evidence
 from theodoi.tracking.models import (
     Agency,
     Assignment,
@@ -382,6 +383,7 @@ def create_report(
     assignment = access.access_assignment_for_report(user, assignment_id)
     target = access.access_target(user, data.target) if data.target is not None else None
     corrects = access.access_report(user, data.corrects) if data.corrects is not None else None
+    validate_evidence(files or [])
     report = services.submit_report(
         assignment,
         user,
