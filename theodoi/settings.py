@@ -125,6 +125,12 @@ LOGOUT_REDIRECT_URL = "web:login"
 # Pages (theodoi/web): failed logins allowed per username and address in the window.
 LOGIN_FAILURES_ALLOWED = envint("LOGIN_FAILURES_ALLOWED", "5")
 LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", "900")
+# The cache the limit counts in: shared by every server process when it is Redis.
+LOGIN_LIMIT_CACHE = os.getenv("LOGIN_LIMIT_CACHE", "default")
+# Behind reverse proxies: the header they write the client's address in (X-Forwarded-For)
+# and how many of them there are; both unset, the header is never read (DEPLOY.md).
+TRUSTED_PROXY_HEADER = os.getenv("TRUSTED_PROXY_HEADER", "")
+NUM_PROXIES = envint("NUM_PROXIES", "0")
 
 # Tracking: a task is "due soon" this many days before its deadline.
 DUE_SOON_DAYS = envint("DUE_SOON_DAYS", "14")
