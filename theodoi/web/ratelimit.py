@@ -2,7 +2,7 @@
 
 The count lives in the cache framework (`LOGIN_LIMIT_CACHE`, the default cache unless
 set), so with several server processes it is shared as long as the cache is (Redis in
-production, see DEPLOY.md); the local-memory cache of development is per process.
+production, see docs/security.md); the local-memory cache of development is per process.
 """
 
 from __future__ import annotations
