@@ -1,0 +1,52 @@
+"""Structured logs: one JSON object per line on stderr, with the request's path and user.
+
+`settings.LOGGING` sends every logger through `JsonFormatter`; `RequestFilter` copies the
+path, method, status and user id of the request Django attaches to its request errors
+("django.request"), so a 500 can be found from the log alone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+# Attributes every LogRecord has; anything else was passed in `extra=` and is kept.
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request"}
+
+
+class RequestFilter(logging.Filter):
+    """Adds `path`, `method`, `user_id` (and `status`) from `record.request` when there is one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and hasattr(request, "path"):
+            record.path = request.path
+            record.method = getattr(request, "method", None)
+            user = getattr(request, "user", None)
+            record.user_id = user.pk if getattr(user, "is_authenticated", False) else None
+        status = getattr(record, "status_code", None)
+        if status is not None:
+            record.status = status
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """A log record as one line of JSON: time (UTC, ISO), level, logger, message, extras,
+    and the traceback as one string."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                entry[key] = value if isinstance(value, str | int | float | bool | None) \
+                    else repr(value)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
