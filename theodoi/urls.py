@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("theodoi.web.api.urls")),
     path("documents/", include("theodoi.outputs.urls")),
+    path("account/", include("theodoi.web.accounts_urls")),
     path("", include("theodoi.web.urls")),
 ]
