@@ -244,3 +244,9 @@ LOGGING = {
         "django.server": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
+
+# -- Audit trail (theodoi/audit, django-auditlog): who changed what ------------------------
+INSTALLED_APPS += ["auditlog", "theodoi.audit"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "theodoi.audit.middleware.AuditMiddleware")
+AUDITLOG_STORE_JSON_CHANGES = True
