@@ -24,8 +24,12 @@ class RequestFilter(logging.Filter):
         if request is not None and hasattr(request, "path"):
             record.path = request.path
             record.method = getattr(request, "method", None)
-            user = getattr(request, "user", None)
-            record.user_id = user.pk if getattr(user, "is_authenticated", False) else None
+            # A page's user is the session's; an API call's is its token's (request.auth).
+            record.user_id = None
+            for user in (getattr(request, "user", None), getattr(request, "auth", None)):
+                if getattr(user, "is_authenticated", False) and getattr(user, "pk", None):
+                    record.user_id = user.pk
+                    break
         status = getattr(record, "status_code", None)
         if status is not None:
             record.status = status

@@ -51,3 +51,14 @@ def test_application_logs_are_json_lines_too(log_lines: Any) -> None:
     logging.getLogger("theodoi.test").warning("Nhắc việc: %s", "Bộ A", extra={"sent": 3})
     (entry,) = [e for e in log_lines() if e["logger"] == "theodoi.test"]
     assert (entry["message"], entry["sent"], entry["level"]) == ("Nhắc việc: Bộ A", 3, "WARNING")
+
+
+def test_an_api_error_is_logged_with_the_token_user(leader: Any, log_lines: Any) -> None:
+    from theodoi.web.api.models import ApiToken
+
+    token = ApiToken.objects.issue(leader)[1]
+    response = Client().get("/api/plans/999999", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 404
+    (entry,) = [e for e in log_lines() if e["logger"] == "django.request"]
+    assert (entry["path"], entry["status"], entry["user_id"]) == ("/api/plans/999999", 404,
+                                                                   leader.pk)
