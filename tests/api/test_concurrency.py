@@ -18,6 +18,7 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,8 +50,13 @@ SETUP = textwrap.dedent("""
     agency_b = Agency.objects.get(registry_id=AGENCY_B.id)
     reporter = make_user("reporter-b", "reporter", agency_b)
     row = Assignment.objects.get(task__plan=plan, task__code="III.A.1", agency=agency_b)
+    from theodoi.tracking.services import submit_report
+    other = Assignment.objects.get(task__plan=plan, task__code="II.1", agency=agency_b)
+    pending = [submit_report(other, reporter, status="in_progress", text=f"chờ duyệt {n}").pk
+               for n in range(21)]
     print(json.dumps({"assignment": row.pk, "reporter": ApiToken.objects.issue(reporter)[1],
-                      "coordinator": ApiToken.objects.issue(coordinator)[1]}))
+                      "coordinator": ApiToken.objects.issue(coordinator)[1],
+                      "pending": pending}))
 """)
 
 COUNT = textwrap.dedent("""
@@ -69,13 +75,48 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def postgres_server_url() -> str | None:
+    """The PostgreSQL server the tests may create a database on, or None."""
+    url = os.getenv("THEODOI_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    try:
+        import psycopg
+
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3):
+            return url.rsplit("/", 1)[0]
+    except Exception:
+        return None
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: Any, tmp_path: Path):
+    """A fresh, empty database of each engine: a SQLite file, a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'theodoi.sqlite3'}"
+        return
+    import secrets
+
+    import psycopg
+
+    server = postgres_server_url()
+    if server is None:
+        pytest.skip("no PostgreSQL server reachable (THEODOI_TEST_DATABASE_URL)")
+    name = f"theodoi_concurrency_{secrets.token_hex(4)}"
+    with psycopg.connect(server + "/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(server + "/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def live_sqlite(tmp_path: Path):
-    """A server process on a fresh SQLite file: (base url, environment, setup answers)."""
+def live_server_process(tmp_path: Path, database_url: str):
+    """A server process on a fresh database: (base url, environment, setup answers)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "theodoi.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'theodoi.sqlite3'}",
+        "DATABASE_URL": database_url,
         "VAR_DIR": str(tmp_path),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "PYTHONPATH": str(ROOT),
@@ -118,8 +159,8 @@ def post_form(url: str, token: str, fields: dict[str, str]) -> tuple[int, str]:
         return exc.code, exc.read().decode()
 
 
-def test_twenty_concurrent_api_report_writers_on_sqlite_get_no_database_is_locked(live_sqlite):
-    base, env, answers = live_sqlite
+def test_twenty_concurrent_api_report_writers_are_all_stored_once(live_server_process):
+    base, env, answers = live_server_process
     url = f"{base}/api/assignments/{answers['assignment']}/reports"
 
     def write(n: int) -> tuple[int, str]:
@@ -139,3 +180,37 @@ def test_twenty_concurrent_api_report_writers_on_sqlite_get_no_database_is_locke
     texts = json.loads(stored.stdout)
     # Every accepted write stored exactly once.
     assert sorted(texts) == sorted(f"báo cáo số {n}" for n in range(rounds * WRITERS))
+
+
+def post_json(url: str, token: str, body: dict) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",  # noqa: S310
+                                     headers={"Authorization": f"Bearer {token}",
+                                              "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_twenty_coordinators_reviewing_one_report_at_once_one_wins_the_rest_are_told(
+        live_server_process):
+    base, _env, answers = live_server_process
+    one = answers["pending"][0]
+
+    def review(n: int) -> tuple[int, str]:
+        return post_json(f"{base}/api/reports/{one}/review", answers["coordinator"],
+                         {"decision": "accept" if n % 2 else "return", "reason": f"lần {n}"})
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        results = list(pool.map(review, range(WRITERS)))
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200] + [400] * (WRITERS - 1), results[:3]
+    assert all("already reviewed" in body for status, body in results if status == 400)
+
+    def review_each(report_id: int) -> int:
+        return post_json(f"{base}/api/reports/{report_id}/review", answers["coordinator"],
+                         {"decision": "accept"})[0]
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        assert list(pool.map(review_each, answers["pending"][1:])) == [200] * WRITERS
