@@ -233,3 +233,24 @@ def test_api_evidence_limit_comes_from_the_setting(api, published_plan, settings
     ok = api("reporter_b").post(reports_path(row), {
         "status": "in_progress", "files": [SimpleUploadedFile("a.txt", b"x" * 1000)]})
     assert ok.status_code == 201
+
+
+def test_a_full_disk_while_saving_evidence_is_507_and_writes_nothing(
+    api, published_plan, monkeypatch
+):
+    import errno
+
+    from django.core.files.storage import FileSystemStorage
+
+    def full(self, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+    row = assignment(published_plan, "I.2", "tinh-b")
+    before = (ProgressReport.objects.count(), EvidenceFile.objects.count())
+    response = api("reporter_b").post(reports_path(row), {
+        "status": "in_progress",
+        "files": [SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 bien ban")]})
+    assert response.status_code == 507
+    assert "báo cáo chưa được ghi, hãy gửi lại sau" in response.json()["detail"]
+    assert (ProgressReport.objects.count(), EvidenceFile.objects.count()) == before
