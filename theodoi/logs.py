@@ -9,11 +9,30 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
 # Attributes every LogRecord has; anything else was passed in `extra=` and is kept.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request"}
+
+
+class StderrHandler(logging.StreamHandler):
+    """A stream handler on whatever `sys.stderr` is when a record is written (a handler
+    bound to the stderr of the moment settings were read keeps writing to it after a
+    server, a test runner or a daemon replaced it), unless given a stream of its own."""
+
+    def __init__(self, stream: Any = None):
+        self._own: Any = None
+        super().__init__(stream)
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return self._own if self._own is not None else sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        self._own = None if value is None or value is sys.stderr else value
 
 
 class RequestFilter(logging.Filter):

@@ -234,8 +234,8 @@ LOGGING = {
     "filters": {"request": {"()": "theodoi.logs.RequestFilter"}},
     "formatters": {"json": {"()": "theodoi.logs.JsonFormatter"}},
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
-                   "formatter": "json", "filters": ["request"]},
+        "stderr": {"class": "theodoi.logs.StderrHandler", "formatter": "json",
+                   "filters": ["request"]},
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {

@@ -16,13 +16,13 @@ def log_lines() -> Any:
     """What the configured stderr handler writes, as a list of parsed JSON lines."""
     handler = next(h for h in logging.getLogger("django").handlers if h.name == "stderr")
     stream = io.StringIO()
-    old = handler.setStream(stream)
+    handler.stream = stream
 
     def read() -> list[dict]:
         return [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
 
     yield read
-    handler.setStream(old)
+    handler.stream = None  # back to sys.stderr
 
 
 def test_a_500_is_logged_as_json_with_the_path_and_the_user_id(
@@ -62,3 +62,10 @@ def test_an_api_error_is_logged_with_the_token_user(leader: Any, log_lines: Any)
     (entry,) = [e for e in log_lines() if e["logger"] == "django.request"]
     assert (entry["path"], entry["status"], entry["user_id"]) == ("/api/plans/999999", 404,
                                                                    leader.pk)
+
+
+def test_logs_follow_sys_stderr_when_it_is_replaced(monkeypatch: Any) -> None:
+    replaced = io.StringIO()
+    monkeypatch.setattr("sys.stderr", replaced)
+    logging.getLogger("theodoi.test").error("sau khi thay stderr")
+    assert json.loads(replaced.getvalue().splitlines()[-1])["message"] == "sau khi thay stderr"
