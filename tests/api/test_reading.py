@@ -306,3 +306,32 @@ def test_bad_query_parameters_are_422(params, api, published_plan):
 
 def codes_of(data: dict) -> list[str]:
     return [item["code"] for item in data["items"]]
+
+
+def test_a_search_of_a_thousand_words_is_422_with_the_reason(api, published_plan):
+    words = " ".join(f"tu{n}" for n in range(1200))
+    response = api("leader").get("/api/tasks", {"search": words})
+    assert response.status_code == 422
+    assert "Từ khóa quá dài: tối đa 12 từ và 200 ký tự." in response.content.decode()
+    assert api("leader").get("/api/tasks", {"search": "chuyen doi so"}).status_code == 200
+
+
+@pytest.mark.parametrize("day", ["9999-12-30", "9999-12-31", "9000-12-31", "1899-12-31"])
+def test_as_of_far_from_today_is_422_on_every_endpoint_that_reads_it(
+    day, api, published_plan
+):
+    import time
+
+    task = published_plan.tasks.order_by("order").first()
+    assignment = task.assignments.first()
+    target = published_plan.targets.first()
+    paths = ["/api/tasks", "/api/assignments", "/api/statuses", "/api/targets",
+             f"/api/tasks/{task.pk}", f"/api/assignments/{assignment.pk}"]
+    if target is not None:
+        paths.append(f"/api/targets/{target.pk}")
+    for path in paths:
+        started = time.process_time()
+        response = api("coordinator").get(path, {"as_of": day})
+        assert time.process_time() - started < 2, path
+        assert response.status_code == 422, (path, response.status_code)
+        assert "ngoài khoảng cho phép: từ 01/01/2000" in response.content.decode(), path

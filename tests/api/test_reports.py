@@ -9,10 +9,12 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.readers.conftest import fixture
 from theodoi.tracking.models import Assignment, EvidenceFile, ProgressReport, TargetValue
 from theodoi.tracking.services import import_plan, submit_report
 
 pytestmark = pytest.mark.django_db
+DOCX = fixture("000_decision.docx").read_bytes()
 
 
 def assignment(plan, code: str, agency: str) -> Assignment:
@@ -34,7 +36,7 @@ def test_a_reporter_submits_a_report_with_evidence_files_and_links(
         "links": ["https://mic.gov.vn/du-thao", "http://example.vn/2"],
         "files": [
             SimpleUploadedFile("dự thảo.pdf", b"%PDF-1.4", content_type="application/pdf"),
-            SimpleUploadedFile("bien-ban.docx", b"PK", content_type="application/octet-stream"),
+            SimpleUploadedFile("bien-ban.docx", DOCX, content_type="application/octet-stream"),
         ],
     })
     assert response.status_code == 201, response.content
@@ -197,3 +199,58 @@ def test_a_review_needs_a_decision(body, api, pending):
     assert response.status_code == 422
     pending.refresh_from_db()
     assert pending.is_pending
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("lon.pdf", b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024), "quá lớn (20.1 MB; tối đa 20 MB)"),
+    ("chuong-trinh.exe", b"MZ\x90\x00", "không được nhận: chỉ nhận tệp PDF, DOCX"),
+    ("gia.pdf", b"MZ\x90\x00 a program renamed", "không phải tệp PDF thật"),
+    ("gia.docx", b"PK\x03\x04 not a zip", "không phải tệp DOCX thật"),
+    ("nen.zip", b"PK\x05\x06" + b"\x00" * 18, "không được nhận"),
+    ("trang.html", b"<script>alert(1)</script>", "không được nhận"),
+])
+def test_api_evidence_of_any_size_or_type_is_refused(
+    api, published_plan, name, content, reason
+):
+    row = assignment(published_plan, "I.2", "tinh-b")
+    before = (ProgressReport.objects.count(), EvidenceFile.objects.count())
+    response = api("reporter_b").post(reports_path(row), {
+        "status": "in_progress", "files": [SimpleUploadedFile(name, content)]})
+    assert response.status_code == 400
+    assert reason in response.json()["detail"]
+    assert f"«{name}»" in response.json()["detail"]
+    assert (ProgressReport.objects.count(), EvidenceFile.objects.count()) == before
+
+
+def test_api_evidence_limit_comes_from_the_setting(api, published_plan, settings):
+    settings.EVIDENCE_MAX_BYTES = 1024
+    row = assignment(published_plan, "I.2", "tinh-b")
+    response = api("reporter_b").post(reports_path(row), {
+        "status": "in_progress",
+        "files": [SimpleUploadedFile("a.txt", b"x" * 2048)]})
+    assert response.status_code == 400
+    assert "quá lớn (2 KB; tối đa 1 KB)" in response.json()["detail"]
+    ok = api("reporter_b").post(reports_path(row), {
+        "status": "in_progress", "files": [SimpleUploadedFile("a.txt", b"x" * 1000)]})
+    assert ok.status_code == 201
+
+
+def test_a_full_disk_while_saving_evidence_is_507_and_writes_nothing(
+    api, published_plan, monkeypatch
+):
+    import errno
+
+    from django.core.files.storage import FileSystemStorage
+
+    def full(self, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+    row = assignment(published_plan, "I.2", "tinh-b")
+    before = (ProgressReport.objects.count(), EvidenceFile.objects.count())
+    response = api("reporter_b").post(reports_path(row), {
+        "status": "in_progress",
+        "files": [SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 bien ban")]})
+    assert response.status_code == 507
+    assert "báo cáo chưa được ghi, hãy gửi lại sau" in response.json()["detail"]
+    assert (ProgressReport.objects.count(), EvidenceFile.objects.count()) == before

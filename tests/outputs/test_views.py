@@ -148,3 +148,20 @@ def test_calendars_download_for_readers_and_subscribe_by_secret_address(
     old = feed.token
     feed_for(agency=agency_b, rotate=True)
     assert client.get(f"/documents/calendar/{old}.ics").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["outsider", "leader"])
+def test_excel_import_checks_the_role_before_reading_the_workbook(
+    who, request, reported_plan, signed_in, monkeypatch
+):
+    import theodoi.outputs.views as views
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was read for a user who may not import")
+
+    monkeypatch.setattr(views, "import_progress", never)
+    client = signed_in(request.getfixturevalue(who))
+    content = fill(exported(reported_plan), {
+        ("I", "I.2 Ủy ban nhân dân tỉnh B"): {"report_status": "Đã hoàn thành"}})
+    assert client.post("/documents/import/", {"file": _upload(content)}).status_code == 403
+    assert client.get("/documents/import/").status_code == 403

@@ -281,3 +281,47 @@ def test_a_bad_web_page_or_markdown_file_exits_2_with_one_line(tmp_path, capsys,
     path = tmp_path / name
     path.write_bytes(data)
     assert words in _extract_fails(path, tmp_path, capsys)
+
+
+def flipped_in_stream(source: bytes, member: str, at: float, xor: int = 0x5A) -> bytes:
+    """`source` with one byte of `member`'s compressed data flipped, at fraction `at` of it."""
+    with zipfile.ZipFile(io.BytesIO(source)) as zf:
+        info = zf.getinfo(member)
+    # The local header: 30 bytes, then the name and the extra field, then the data.
+    name_len = int.from_bytes(source[info.header_offset + 26:info.header_offset + 28], "little")
+    extra_len = int.from_bytes(source[info.header_offset + 28:info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    position = start + int(info.compress_size * at)
+    damaged = bytearray(source)
+    damaged[position] ^= xor
+    return bytes(damaged)
+
+
+@pytest.mark.parametrize("name", ["000_decision.docx", "001_decision.docx", "004_decision.docx"])
+def test_damaged_docx_zip_stream_gives_the_clear_error(name, tmp_path):
+    source = fixture(name).read_bytes()
+    outcomes = set()
+    for n, at in enumerate([0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95]):
+        path = tmp_path / f"hong-{n}.docx"
+        path.write_bytes(flipped_in_stream(source, "word/document.xml", at))
+        try:
+            read_document(path)
+        except UnreadableDocument as exc:
+            outcomes.add(assert_one_line_message(exc).split(":")[0])
+        else:
+            outcomes.add("read")
+    assert outcomes <= {"Tệp DOCX/ODT bị hỏng hoặc bị cắt cụt",
+                        "Tệp DOCX/ODT bị hỏng (thành phần word/document.xml lỗi)"}, outcomes
+
+
+def test_damaged_docx_zip_exits_2_with_one_line_on_the_command_line(tmp_path):
+    path = tmp_path / "hong.docx"
+    path.write_bytes(flipped_in_stream(fixture("000_decision.docx").read_bytes(),
+                                       "word/document.xml", 0.05))  # a zlib.error
+    # As the `theodoi` script runs it (python -m would load theodoi.cli twice).
+    entry = "import sys; from theodoi.cli import main; sys.exit(main())"
+    proc = subprocess.run([sys.executable, "-c", entry, "extract", str(path)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -76,3 +76,47 @@ def test_an_invalid_date_shows_today_with_a_warning(as_leader: Any,
     page = as_leader.get(reverse("web:overview") + "?as_of=hom-qua")
     assert page.status_code == 200
     assert "Ngày xem không hợp lệ" in page.content.decode()
+
+
+def odd_day_pages(plan: Any, agency: Any, task_id: int) -> list[str]:
+    """Every page that reads `?as_of=` (the issue's probes and their neighbours)."""
+    return [
+        reverse("web:overview"), reverse("web:plans"), reverse("web:plan", args=[plan.pk]),
+        reverse("web:task", args=[task_id]), reverse("web:agencies"),
+        reverse("web:agency", args=[agency.pk]), reverse("web:timeline"),
+        reverse("web:search") + "?q=chuyen",
+        reverse("outputs:report", args=[plan.pk, "pdf"]),
+        reverse("outputs:report", args=[plan.pk, "html"]),
+        reverse("outputs:export", args=[plan.pk]),
+    ]
+
+
+@pytest.mark.parametrize("day", ["9999-12-30", "9999-12-31", "9000-12-31", "0001-01-01",
+                                 "1899-12-31", "31/12/9999"])
+def test_as_of_far_from_today_is_refused_not_a_500_nor_slow(
+        client: Any, coordinator: Any, published_plan: Any, agency_b: Any, day: str) -> None:
+    import time
+
+    from tests.web.conftest import login
+
+    login(client, coordinator)
+    task = published_plan.tasks.order_by("order").first()
+    for url in odd_day_pages(published_plan, agency_b, task.pk):
+        started = time.process_time()
+        sep = "&" if "?" in url else "?"
+        response = client.get(f"{url}{sep}as_of={day}")
+        spent = time.process_time() - started
+        assert response.status_code in (200, 400), (url, response.status_code)
+        assert spent < 2, (url, spent)
+        body = response.content.decode()
+        if response.status_code == 400:
+            # The documents read ISO dates only: 31/12/9999 is refused as malformed there.
+            assert "01/01/2000" in body or "ngày không hợp lệ" in body, (url, body[:200])
+        else:
+            assert "ngoài khoảng cho phép" in body, url
+
+
+def test_as_of_inside_the_bounds_is_still_honoured(as_leader: Any, finished_in_june: Any) -> None:
+    response = as_leader.get(reverse("web:overview") + "?as_of=2000-01-01")
+    assert response.status_code == 200
+    assert response.context["as_of"].isoformat() == "2000-01-01"

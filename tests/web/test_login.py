@@ -99,3 +99,75 @@ def test_every_page_form_carries_a_csrf_token(client: Any, reporter_a: Any,
     assignment = assignment_of(published_plan, reporter_a.profile.agency, "II.2")
     page = client.get(reverse("web:report", args=[assignment.pk])).content.decode()
     assert page.count('method="post"') == page.count("csrfmiddlewaretoken")
+
+
+def test_look_alike_unicode_usernames_share_the_tries(client: Any, leader: Any) -> None:
+    for name in ["leader", "ｌeader", "ＬＥＡＤＥＲ", "Leader", "ｌｅａｄｅｒ"]:
+        assert attempt(Client(), name, "sai").status_code == 200
+    # Django's auth reads "ｌeader" as "leader" (NFKC): it must not bring fresh tries.
+    response = attempt(client, "ｌeader", PASSWORD)
+    assert response.status_code == 429
+    assert attempt(Client(), "leader", PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_login_has_the_same_limit(client: Any, django_user_model: Any) -> None:
+    admin_user = django_user_model.objects.create_superuser("quantri", "qt@example.vn", PASSWORD)
+    url = reverse("admin:login")
+    for _ in range(5):
+        refused = client.post(url, {"username": "quantri", "password": "sai"},
+                              REMOTE_ADDR="10.0.0.9")
+        assert refused.status_code == 200
+    blocked = client.post(url, {"username": "ｑuantri", "password": PASSWORD},
+                          REMOTE_ADDR="10.0.0.9")
+    assert blocked.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session
+    other = Client()
+    ok = other.post(url, {"username": "quantri", "password": PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    assert ok.status_code == 302
+    assert other.session["_auth_user_id"] == str(admin_user.pk)
+
+
+def proxied(client: Any, username: str, password: str, forwarded: str) -> Any:
+    return client.post(reverse("web:login"), {"username": username, "password": password},
+                       REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_keyed_not_the_proxy(
+        client: Any, leader: Any, settings: Any) -> None:
+    settings.TRUSTED_PROXY_HEADER = "X-Forwarded-For"
+    settings.NUM_PROXIES = 1
+    # The attacker sends its own X-Forwarded-For; the proxy appends the real address.
+    for n in range(5):
+        proxied(Client(), "leader", "sai", f"198.51.100.{n}, 203.0.113.7")
+    assert proxied(client, "leader", PASSWORD, "192.0.2.1, 203.0.113.7").status_code == 429
+    # Another person behind the same proxy is not blocked by the attacker's failures.
+    assert proxied(Client(), "leader", PASSWORD, "203.0.113.8").status_code == 302
+
+
+def test_without_a_trusted_proxy_setting_the_forwarded_header_is_ignored(
+        client: Any, leader: Any) -> None:
+    for n in range(5):
+        proxied(Client(), "leader", "sai", f"198.51.100.{n}")
+    assert proxied(client, "leader", PASSWORD, "192.0.2.77").status_code == 429
+
+
+def test_the_limiter_counts_in_the_cache_framework_shared_by_processes(
+        client: Any, leader: Any, settings: Any, tmp_path: Any) -> None:
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    from theodoi.web import ratelimit
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                   "LOCATION": str(tmp_path / "limits")},
+    }
+    settings.LOGIN_LIMIT_CACHE = "limits"
+    for _ in range(5):
+        attempt(client, "leader", "sai")
+    # Another process opening the same cache sees the count.
+    other_process = FileBasedCache(str(tmp_path / "limits"), {})
+    assert other_process.get(ratelimit._key("ＬＥＡＤＥＲ", "10.0.0.1")) == 5
+    assert attempt(Client(), "leader", PASSWORD).status_code == 429

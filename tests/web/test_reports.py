@@ -114,3 +114,24 @@ def test_a_coordinator_sets_a_date_for_a_task_waiting_for_one(
     page = client.get(reverse("web:task", args=[task.pk])).content.decode()
     assert "Theo kế hoạch xây dựng Nghị định" in page
     assert "31/12/2024" in page
+
+
+def test_the_report_form_shows_the_evidence_types_and_limit_and_refuses_others(
+        as_reporter_a: Any, published_plan: Any, reporter_a: Any) -> None:
+    assignment = assignment_of(published_plan, reporter_a.profile.agency, "II.2")
+    url = reverse("web:report", args=[assignment.pk])
+    page = as_reporter_a.get(url).content.decode()
+    assert "Nhận PDF, DOCX, XLSX, ODT, ODS, JPG, PNG, TXT, CSV; mỗi tệp tối đa 20 MB" in page
+    assert 'accept=".pdf,.docx,.xlsx,.odt,.ods,.jpg,.jpeg,.png,.txt,.csv"' in page
+    response = as_reporter_a.post(url, {
+        "status": "in_progress",
+        "files": [SimpleUploadedFile("anh.png", b"MZ\x90\x00 a program"),
+                  SimpleUploadedFile("macro.xlsm", b"PK\x03\x04")]})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["files"]
+    assert sorted(errors) == sorted([
+        "Tệp «macro.xlsm» không được nhận: chỉ nhận tệp PDF, DOCX, XLSX, ODT, ODS, JPG, PNG, "
+        "TXT, CSV.",
+        "Tệp «anh.png» không phải tệp PNG thật (nội dung không khớp đuôi .png).",
+    ])
+    assert ProgressReport.objects.count() == 0

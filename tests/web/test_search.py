@@ -51,3 +51,15 @@ def test_a_bad_date_is_an_error_not_a_crash(as_leader: Any, published_plan: Any)
     response = as_leader.get(reverse("web:search") + "?due_from=31/02/2024")
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_a_search_of_a_thousand_words_is_refused_with_a_message(as_leader: Any,
+                                                                published_plan: Any) -> None:
+    words = " ".join(f"tu{n}" for n in range(1200))
+    response = as_leader.get(reverse("web:search"), {"q": words})
+    assert response.status_code in (200, 400)
+    assert "Từ khóa quá dài: tối đa 12 từ và 200 ký tự." in response.content.decode()
+    assert list(response.context["page"].object_list) == []
+    long_word = as_leader.get(reverse("web:search"), {"q": "a" * 5000})
+    assert "Từ khóa quá dài" in long_word.content.decode()
+    assert codes(as_leader, "q=" + "+".join(["chuyen", "doi", "so"] * 4)) == ["I.2", "III.A.1"]

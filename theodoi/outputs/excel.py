@@ -14,6 +14,7 @@ each row becomes one progress report through `submit_report`, all in one transac
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
@@ -211,12 +212,30 @@ def _info_sheet(book: Any, sheet: TaskSheet) -> None:
     ]
     for row in rows:
         ws.append(row)
+    _as_text(ws)
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 100
     for cell in ws["A"]:
         cell.font = Font(bold=True)
     for cell in ws["B"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+# What spreadsheet programs read as the start of a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(ws: Any) -> None:
+    """Mark every cell of `ws` whose text could start a formula as plain text.
+
+    openpyxl writes a string starting with "=" as a formula; the string type keeps it data,
+    and the quote prefix keeps Excel from turning it into a formula when the cell is edited.
+    """
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 @renderer("tasks", "xlsx", XLSX, "Danh sách nhiệm vụ và phân công (Excel)")
@@ -246,6 +265,7 @@ def tasks_xlsx(sheet: TaskSheet) -> bytes:
         ws.row_dimensions[1].height = 32
         for row in part.rows:
             ws.append([row.get(c.key, "") for c in COLUMNS])
+        _as_text(ws)
         for index, column in enumerate(COLUMNS, start=1):
             letter = get_column_letter(index)
             ws.column_dimensions[letter].width = column.width
@@ -407,8 +427,20 @@ def _read_rows(book: Any) -> tuple[list[_Row], list[CellError], int | None]:
     rows: list[_Row] = []
     errors: list[CellError] = []
     plan_id: int | None = None
+    seen_rows = seen_cells = 0
+
+    def count(values: tuple) -> None:
+        nonlocal seen_rows, seen_cells
+        seen_rows += 1
+        seen_cells += len(values)
+        if seen_rows > MAX_IMPORT_ROWS or seen_cells > MAX_IMPORT_CELLS:
+            raise TooLarge(f"tệp quá lớn: tối đa {MAX_IMPORT_ROWS:,} dòng và "
+                           f"{MAX_IMPORT_CELLS:,} ô; hãy dùng tệp xuất từ hệ thống"
+                           .replace(",", "."))
     if INFO_SHEET in book.sheetnames:
-        for label, value, *_ in book[INFO_SHEET].iter_rows(values_only=True, max_col=2):
+        for values in book[INFO_SHEET].iter_rows(values_only=True, max_col=2):
+            count(values)
+            label, value = (*values, None, None)[:2]
             if label == PLAN_ID_LABEL:
                 try:
                     plan_id = int(value)
@@ -418,7 +450,9 @@ def _read_rows(book: Any) -> tuple[list[_Row], list[CellError], int | None]:
     for ws in book.worksheets:
         if ws.title == INFO_SHEET:
             continue
-        header = [_text(v) for v in next(ws.iter_rows(max_row=1, values_only=True), ())]
+        first = next(ws.iter_rows(max_row=1, values_only=True), ())
+        count(first)
+        header = [_text(v) for v in first]
         where = {text: i for i, text in enumerate(header) if text}
         if BY_KEY["assignment"].header not in where:
             continue  # not one of our sheets: a page someone added for notes
@@ -429,6 +463,7 @@ def _read_rows(book: Any) -> tuple[list[_Row], list[CellError], int | None]:
                                     "thiếu cột; hãy dùng tệp xuất từ hệ thống"))
             continue
         for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+            count(values)
             cells = {key: (values[i] if i < len(values) else None)
                      for key, i in ((c.key, where.get(c.header)) for c in COLUMNS)
                      if i is not None}
@@ -488,23 +523,59 @@ def _check_rows(rows: list[_Row], user: Any, plan_id: int | None) -> list[CellEr
     return errors
 
 
+# Beyond what the largest plan's sheet holds; a workbook past them is refused while it is
+# read (streamed), before its rows fill memory.
+MAX_IMPORT_ROWS = 50_000
+MAX_IMPORT_CELLS = 1_000_000
+
+
+class TooLarge(Exception):
+    """The workbook holds more rows or cells than an import reads."""
+
+
 def _open(source: str | Path | bytes | IO[bytes]) -> Any:
+    """The workbook opened for streaming, after its zip container passed the size checks."""
     from openpyxl import load_workbook
+
+    from theodoi.extract.readers.safety import WORKBOOK_LIMITS, check_zip
 
     if isinstance(source, bytes):
         source = BytesIO(source)
-    return load_workbook(source, data_only=True, read_only=False)
+    if not zipfile.is_zipfile(source):
+        raise ValueError("not a zip: no xlsx")
+    check_zip(source, kind="Excel", limits=WORKBOOK_LIMITS)
+    if not isinstance(source, str | Path):
+        source.seek(0)
+    # Read-only mode streams each sheet's XML instead of building every cell in memory.
+    book = load_workbook(source, data_only=True, read_only=True)
+    for ws in book.worksheets:
+        # The declared size (<dimension>) may lie: pad rows only to their real last cell.
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()
+    return book
 
 
 def import_progress(source: str | Path | bytes | IO[bytes], user: Any) -> ImportResult:
     """Read a filled-in task sheet and, if every row is valid, write its progress reports
     (one transaction); else write nothing and return the errors."""
+    from theodoi.extract.readers import UnreadableDocument
+
     try:
         book = _open(source)
+    except UnreadableDocument as exc:
+        return ImportResult(errors=[CellError("", 0, "", str(exc))])
     except Exception:  # openpyxl raises many kinds of errors for a file that is no xlsx
         return ImportResult(errors=[CellError("", 0, "", "tệp không phải bảng tính Excel "
                                                          "(.xlsx) đọc được")])
-    rows, errors, plan_id = _read_rows(book)
+    try:
+        rows, errors, plan_id = _read_rows(book)
+    except TooLarge as exc:
+        return ImportResult(errors=[CellError("", 0, "", str(exc))])
+    except Exception:  # a damaged sheet found while streaming it
+        return ImportResult(errors=[CellError("", 0, "", "tệp không phải bảng tính Excel "
+                                                         "(.xlsx) đọc được")])
+    finally:
+        book.close()
     result = ImportResult(rows_read=len(rows))
     if not rows and not errors:
         result.errors.append(CellError("", 0, "", "tệp không có dòng nào được điền tiến độ"))

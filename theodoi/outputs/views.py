@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -24,7 +25,8 @@ from theodoi.outputs.letter import NothingToUrge, build_letter
 from theodoi.outputs.models import CalendarFeed
 from theodoi.outputs.report import build_report
 from theodoi.tracking.access import access_plan
-from theodoi.tracking.models import Agency, Plan
+from theodoi.tracking.models import Agency, Plan, Role, role_of
+from theodoi.web.asof import as_of_problem
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -34,14 +36,19 @@ class BadDate(ValueError):
 
 
 def as_of_from(request: HttpRequest) -> date:
-    """The `as_of` query parameter (2024-06-30), today when absent."""
+    """The `as_of` query parameter (2024-06-30) within the bounds of `web.asof`, today when
+    absent."""
     text = request.GET.get("as_of", "").strip()
     if not text:
         return timezone.localdate()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise BadDate(f"ngày không hợp lệ: {text} (dạng 2024-06-30)") from exc
+    problem = as_of_problem(day)
+    if problem:
+        raise BadDate(problem)
+    return day
 
 
 def download(rendered: registry.Rendered, *, inline: bool = False) -> HttpResponse:
@@ -80,7 +87,12 @@ def report(request: HttpRequest, plan_id: int, format: str) -> HttpResponse:
         built = build_report(plan, as_of_from(request))
     except BadDate as exc:
         return _bad(str(exc))
-    return download(registry.render("report", format, built), inline=format in ("pdf", "html"))
+    response = download(registry.render("report", format, built), inline=format in ("pdf", "html"))
+    if format == "html":
+        # The report is a standalone document with its stylesheet inside; scripts stay
+        # refused. (What csp.decorators.csp_update sets, for this format only.)
+        response._csp_update = {"style-src": ["'self'", "'unsafe-inline'"]}
+    return response
 
 
 @login_required
@@ -105,6 +117,10 @@ def export(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     """A form to upload a filled-in task sheet; the errors by row and column, or the count."""
+    # Who may write reports at all is known before a byte of the workbook is read: a
+    # leader or a user without a role never costs the server a parse.
+    if role_of(request.user) not in (Role.COORDINATOR, Role.REPORTER):
+        raise PermissionDenied("only a coordinator or an agency reporter imports progress")
     context: dict = {"errors": [], "reports": None}
     status = 200
     if request.method == "POST":

@@ -19,6 +19,7 @@ def web(request: HttpRequest) -> dict[str, Any]:
         "as_of": asof.as_of(request),
         "as_of_is_past": asof.is_past(request),
         "as_of_invalid": getattr(request, "_web_as_of_invalid", False),
+        "as_of_out_of_range": getattr(request, "_web_as_of_out_of_range", ""),
         "today": today(),
         "role": role,
         "role_label": ROLE_LABELS.get(role or "", ""),

@@ -6,17 +6,29 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from theodoi.tracking import access
+from theodoi.tracking import access, evidence
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Agency, Assignment, Plan, Target
 from theodoi.web.labels import PROGRESS_LABELS, REPORT_STATUS_LABELS, STATUS_LABELS
 
 UPLOAD_LIMIT_FILES = 10
-EVIDENCE_LIMIT_BYTES = 20 * 1024 * 1024
+
+
+# A search is a few words of a task's name; each word is one more condition in the query,
+# and a thousand of them made SQLite refuse the query (a 500).
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_WORDS = 12
+
+
+def search_problem(text: str) -> str | None:
+    """A one-line Vietnamese refusal when the search `text` is too long, else None."""
+    if len(text) > SEARCH_MAX_LENGTH or len(text.split()) > SEARCH_MAX_WORDS:
+        return str(_("Từ khóa quá dài: tối đa %(words)d từ và %(chars)d ký tự.")
+                   % {"words": SEARCH_MAX_WORDS, "chars": SEARCH_MAX_LENGTH})
+    return None
 
 
 def date_widget() -> forms.DateInput:
@@ -103,6 +115,8 @@ class ReportForm(forms.Form):
             self.fields["period"].required = True
         else:
             del self.fields["period"]
+        self.fields["files"].help_text = evidence.help_text()
+        self.fields["files"].widget.attrs["accept"] = evidence.ACCEPT
         targets = Target.objects.filter(plan_id=assignment.task.plan_id)
         self.fields["target"].queryset = targets
         self.fields["target"].label_from_instance = lambda t: t.text[:120]
@@ -121,12 +135,7 @@ class ReportForm(forms.Form):
 
     def clean_files(self) -> list[Any]:
         files = self.cleaned_data["files"]
-        limit = getattr(settings, "EVIDENCE_LIMIT_BYTES", EVIDENCE_LIMIT_BYTES)
-        for f in files:
-            if f.size > limit:
-                raise forms.ValidationError(
-                    _("Tệp %(name)s quá lớn (tối đa %(mb)d MB).")
-                    % {"name": f.name, "mb": limit // (1024 * 1024)})
+        evidence.validate_evidence(files)  # the types and the size, as the API checks them
         return files
 
     def clean(self) -> dict[str, Any]:
@@ -184,6 +193,12 @@ class ChooseAgenciesForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Từ khóa"), required=False)
+
+    def clean_q(self) -> str:
+        problem = search_problem(self.cleaned_data["q"])
+        if problem:
+            raise forms.ValidationError(problem)
+        return self.cleaned_data["q"]
     plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.none(),
                                   required=False, empty_label=_("Tất cả"))
     agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none(),

@@ -94,6 +94,8 @@ def sniff_format(path: Path) -> str:
 
 def _sniff_zip(path: Path) -> str:
     """DOCX or ODT, told apart by the members of the zip."""
+    from theodoi.extract.readers.safety import ZIP_ERRORS
+
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -103,7 +105,7 @@ def _sniff_zip(path: Path) -> str:
                 mimetype = zf.read("mimetype")[:100]
                 if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
                     return ODT
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (*ZIP_ERRORS, NotImplementedError) as exc:
         raise UnreadableDocument(
             f"Tệp nén (DOCX/ODT) bị hỏng hoặc bị cắt cụt: {path.name}"
         ) from exc

@@ -21,7 +21,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from theodoi.extract.document import Document, Paragraph, Table
-from theodoi.extract.readers.safety import check_zip
+from theodoi.extract.readers.safety import ZIP_ERRORS, check_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -60,7 +60,7 @@ def read_docx(path: str | Path) -> Document:
         numbering = Numbering(_numbering_xml(package), package.styles.element)
         with zipfile.ZipFile(path) as zf:
             app_xml = zf.read("docProps/app.xml") if "docProps/app.xml" in zf.namelist() else None
-    except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError,
+    except (*ZIP_ERRORS, NotImplementedError, etree.XMLSyntaxError, etree.ParserError,
             PackageNotFoundError) as exc:
         raise UnreadableDocument(f"Tệp DOCX bị hỏng, không đọc được nội dung: {path.name}") from exc
     body = root.find(q("w:body"))

@@ -36,8 +36,20 @@ class PageQuery(Schema):
 
 class AsOfQuery(Schema):
     as_of: date | None = Field(
-        None, description="Judge statuses as of this date (YYYY-MM-DD); default today."
+        None, description="Judge statuses as of this date (YYYY-MM-DD); default today. "
+        "From 2000-01-01 to five years after today, else 422.",
     )
+
+    @field_validator("as_of")
+    @classmethod
+    def within_bounds(cls, value: date | None) -> date | None:
+        """Refuse a date whose statuses would overflow or cost seconds to compute."""
+        from theodoi.web.asof import as_of_problem
+
+        problem = as_of_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class TaskFilters(AsOfQuery):
@@ -52,8 +64,19 @@ class TaskFilters(AsOfQuery):
     status: TaskStatus | None = Field(None, description="Only tasks with this status on as_of.")
     search: str | None = Field(
         None, description='Words every task cell must hold, ignoring case and diacritics '
-        '("chuyen doi so" finds "chuyển đổi số").',
+        '("chuyen doi so" finds "chuyển đổi số"); at most 12 words and 200 characters.',
     )
+
+    @field_validator("search")
+    @classmethod
+    def short_enough(cls, value: str | None) -> str | None:
+        """Refuse a search of more words than a query should hold."""
+        from theodoi.web.forms import search_problem
+
+        problem = search_problem(value) if value else None
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class AssignmentFilters(AsOfQuery):

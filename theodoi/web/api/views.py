@@ -7,6 +7,7 @@ count and page in the database (`theodoi.tracking.queries`), whatever the number
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +20,7 @@ from ninja import File, Form, Query, Router, UploadedFile
 from ninja.responses import Status
 
 from theodoi.tracking import access, queries, services
+from theodoi.tracking.evidence import validate_evidence
 from theodoi.tracking.models import (
     Agency,
     Assignment,
@@ -46,6 +48,7 @@ ROUTERS = {
 }
 
 READ_ERRORS = {401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
+logger = logging.getLogger(__name__)
 LIST_ERRORS = {401: s.ErrorOut}
 WRITE_ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
 
@@ -384,7 +387,7 @@ def get_assignment(request: HttpRequest, assignment_id: int, when: Query[s.AsOfQ
 
 
 @assignments.post(
-    "/{assignment_id}/reports", response={201: s.ReportOut, **WRITE_ERRORS},
+    "/{assignment_id}/reports", response={201: s.ReportOut, **WRITE_ERRORS, 507: s.ErrorOut},
     summary="Submit a progress report",
 )
 def create_report(
@@ -403,19 +406,27 @@ def create_report(
     assignment = access.access_assignment_for_report(user, assignment_id)
     target = access.access_target(user, data.target) if data.target is not None else None
     corrects = access.access_report(user, data.corrects) if data.corrects is not None else None
-    report = services.submit_report(
-        assignment,
-        user,
-        status=data.status,
-        percent=data.percent,
-        text=data.text,
-        links=data.links,
-        files=files or [],
-        period=data.period or None,
-        target=target,
-        target_value=data.target_value,
-        corrects=corrects,
-    )
+    validate_evidence(files or [])
+    try:
+        report = services.submit_report(
+            assignment,
+            user,
+            status=data.status,
+            percent=data.percent,
+            text=data.text,
+            links=data.links,
+            files=files or [],
+            period=data.period or None,
+            target=target,
+            target_value=data.target_value,
+            corrects=corrects,
+        )
+    except OSError:
+        # A full disk (or a storage that refuses the file): the transaction rolled back, so
+        # nothing was written; the client is told to send it again.
+        logger.exception("evidence could not be stored", extra={"assignment": assignment.pk})
+        return Status(507, {"detail": "Máy chủ không lưu được tệp minh chứng (hết chỗ lưu trữ); "
+                                      "báo cáo chưa được ghi, hãy gửi lại sau."})
     return Status(201, report_data(fetch_report(report.pk)))
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 
 from theodoi.web import ratelimit
 from theodoi.web.forms import LoginForm
@@ -23,9 +22,7 @@ class LoginView(auth_views.LoginView):
         if ratelimit.is_blocked(username, address):
             # The password is not even checked while the limit holds.
             form = self.form_class(request, initial={"username": username})
-            blocked = _(
-                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút."
-            ) % {"minutes": max(1, ratelimit.window() // 60)}
+            blocked = ratelimit.blocked_message()
             context = self.get_context_data(form=form, blocked=blocked)
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
@@ -37,7 +34,9 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
-        ratelimit.reset(form.get_user().get_username(), ratelimit.client_address(self.request))
+        # The name as typed: that is what the failures were counted under.
+        ratelimit.reset(self.request.POST.get("username", ""),
+                        ratelimit.client_address(self.request))
         return super().form_valid(form)
 
 

@@ -1,0 +1,3 @@
+"""The audit tests use the web tests' fixtures (roles, plans, the fake registry)."""
+
+from tests.web.conftest import *  # noqa: F403

@@ -1,0 +1,36 @@
+"""The models the audit trail watches, registered without touching their modules."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+# Fields never copied into the trail: secrets, and what changes on every sign-in.
+SECRET_FIELDS = ["key_hash", "last_used_at"]
+
+
+class AuditConfig(AppConfig):
+    name = "theodoi.audit"
+    label = "theodoi_audit"
+    verbose_name = "Nhật ký thay đổi"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+        from django.apps import apps
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        # Publishing (Plan.status, published_at/by), deadlines set by the coordinator
+        # (Task.set_on and every DeadlineChange), corrections (tasks removed or changed),
+        # reviews (ProgressReport.review_*), who works for whom (Assignment), accounts.
+        for label in ("tracking.Plan", "tracking.Task", "tracking.DeadlineChange",
+                      "tracking.ProgressReport", "tracking.Assignment",
+                      "tracking.UserProfile", "tracking.Agency"):
+            auditlog.register(apps.get_model(label), exclude_fields=["search", "plan_json"])
+        auditlog.register(get_user_model(), exclude_fields=["password", "last_login"])
+        auditlog.register(Group)
+        try:
+            token = apps.get_model("api", "ApiToken")
+        except LookupError:
+            return
+        secret = [f.name for f in token._meta.get_fields() if f.name in SECRET_FIELDS]
+        auditlog.register(token, exclude_fields=secret)
