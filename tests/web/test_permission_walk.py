@@ -32,11 +32,11 @@ COORDINATOR = frozenset({"coordinator"})
 NOBODY: frozenset[str] = frozenset()
 
 # ---------------------------------------------------------------------------------------
-# THE LEAD'S ROW: who may read agency A's progress reports and evidence files (reports,
-# the evidence download, the API's report). Today every reader may; an agency's evidence
-# may hold internal documents. To keep them to the agency, its overseers and the
-# coordinator, flip to: frozenset({"reporter_a", "leader", "coordinator"}).
-CROSS_AGENCY_READ = READERS
+# Who may read agency A's progress reports and evidence files (the evidence download, the
+# API's report) on a task where tỉnh B has no part: an agency's evidence may hold internal
+# documents. Decided (docs/tracking.md, "Who may do what"): reports and evidence of a task are for the
+# agencies working on it, the leaders and the coordinators.
+CROSS_AGENCY_READ = frozenset({"reporter_a", "leader", "coordinator"})
 # ---------------------------------------------------------------------------------------
 
 
