@@ -34,8 +34,8 @@ NOBODY: frozenset[str] = frozenset()
 # ---------------------------------------------------------------------------------------
 # Who may read agency A's progress reports and evidence files (the evidence download, the
 # API's report) on a task where tỉnh B has no part: an agency's evidence may hold internal
-# documents. Decided (docs/tracking.md, "Who may do what"): reports and evidence of a task are for the
-# agencies working on it, the leaders and the coordinators.
+# documents. Decided (docs/tracking.md, "Who may do what"): reports and evidence of a task
+# are for the agencies working on it, the leaders and the coordinators.
 CROSS_AGENCY_READ = frozenset({"reporter_a", "leader", "coordinator"})
 # ---------------------------------------------------------------------------------------
 
