@@ -191,6 +191,23 @@ class ChooseAgenciesForm(forms.Form):
     )
 
 
+class AddUnitForm(forms.Form):
+    """A unit the registry lacks, added under its parent by a coordinator."""
+
+    printed_name = forms.CharField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Tên đơn vị"), max_length=300)
+    parent = forms.CharField(label=_("Thuộc cơ quan"), max_length=300,
+                             help_text=_("Tên cơ quan cấp trên theo danh mục."))
+    kind = forms.ChoiceField(label=_("Loại"), choices=[
+        ("unit", _("Đơn vị thuộc bộ, ngành")),
+        ("province_unit", _("Cơ quan chuyên môn thuộc UBND tỉnh")),
+        ("commune", _("Xã, phường, đặc khu")),
+        ("other_body", _("Cơ quan, tổ chức khác")),
+    ])
+    reason = forms.CharField(label=_("Lý do"), max_length=500)
+    source = forms.CharField(label=_("Căn cứ pháp lý"), max_length=500, required=False)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Từ khóa"), required=False)
 

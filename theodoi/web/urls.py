@@ -18,6 +18,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/review/", imports.review, name="plan-review"),
     path("plans/<int:plan_id>/tasks/<int:task_id>/edit/", imports.edit_task, name="task-edit"),
     path("plans/<int:plan_id>/agencies/", imports.choose_agencies, name="choose-agencies"),
+    path("plans/<int:plan_id>/units/", imports.add_unit, name="add-unit"),
     path("plans/<int:plan_id>/publish/", imports.publish, name="publish"),
     path("plans/<int:plan_id>/correct/", imports.upload_correction, name="import-correction"),
     path("imports/<str:job_id>/", imports.job, name="import-job"),

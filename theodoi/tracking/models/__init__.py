@@ -26,7 +26,14 @@ from theodoi.tracking.models.base import (
     due_soon_days,
     today,
 )
-from theodoi.tracking.models.people import Agency, Role, UserProfile, agency_id_of, role_of
+from theodoi.tracking.models.people import (
+    AddedUnit,
+    Agency,
+    Role,
+    UserProfile,
+    agency_id_of,
+    role_of,
+)
 from theodoi.tracking.models.plans import (
     DUE_KIND_CHOICES,
     TEXT_FIELDS,
@@ -50,6 +57,7 @@ from theodoi.tracking.models.targets import Target, TargetValue, aggregate_targe
 __all__ = [
     "DUE_KIND_CHOICES",
     "TEXT_FIELDS",
+    "AddedUnit",
     "Agency",
     "AgencyStatusCount",
     "AppendOnlyError",

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,3 +78,36 @@ def agency_id_of(user: Any) -> int | None:
     return user.profile.agency_id
 
 
+
+
+class AddedUnit(models.Model):
+    """A unit missing from the registry's data (a Vụ of a ministry, a Sở, a commune) that a
+    coordinator added under its parent, kept with who added it and why; fed back to the
+    registry on every load (`services.registry.default_registry`)."""
+
+    registry_id = models.SlugField(max_length=200, unique=True)
+    name = models.CharField(max_length=500)
+    kind = models.CharField(max_length=50)
+    parent_registry_id = models.SlugField(max_length=200)
+    aliases = models.JSONField(default=list, blank=True)
+    source = models.TextField(blank=True)
+    reason = models.TextField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="added_units"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.parent_registry_id})"
+
+    def record(self) -> dict[str, Any]:
+        """The keyword arguments of `Registry.add_entity` for this unit."""
+        return {
+            "id": self.registry_id, "name": self.name, "kind": self.kind,
+            "parent": self.parent_registry_id, "aliases": list(self.aliases),
+            "source": self.source, "added_by": self.added_by.get_username(),
+            "reason": self.reason,
+        }

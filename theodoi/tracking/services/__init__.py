@@ -31,6 +31,7 @@ from theodoi.tracking.services.plans import (
 from theodoi.tracking.services.registry import (
     AgencyMirror,
     Registry,
+    add_unit,
     agency_for,
     default_registry,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "AgencyMirror",
     "PlanDiff",
     "Registry",
+    "add_unit",
     "agency_for",
     "default_registry",
     "diff_plan",

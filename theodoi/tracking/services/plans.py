@@ -138,6 +138,16 @@ def _plan_fields(doc: PlanDoc) -> dict[str, Any]:
     }
 
 
+def _section_titles(doc: PlanDoc, codes: Sequence[str]) -> dict[str, str]:
+    """Each section's title as printed: plan-json's `sections`, else the name of a heading
+    row with the section's code."""
+    titles = {c: _text(d.name) for c, d in zip(codes, doc.tasks, strict=True)}
+    for section in getattr(doc, "sections", []) or []:
+        if section.title:
+            titles[section.code] = _text(section.title)
+    return titles
+
+
 class _Sections:
     """The plan's sections by code, created the first time a task code needs one."""
 
@@ -199,7 +209,7 @@ def import_plan(plan_json: dict[str, Any], *, files: Iterable[File] = (), user: 
     plan.set_plan_json(plan_json)
     _write_files(plan, files, user)
     codes = _unique_codes(doc.tasks)
-    sections = _Sections(plan, {c: _text(d.name) for c, d in zip(codes, doc.tasks, strict=True)})
+    sections = _Sections(plan, _section_titles(doc, codes))
     Task.objects.bulk_create([
         _new_task(plan, code, order, task_doc, sections)
         for order, (code, task_doc) in enumerate(zip(codes, doc.tasks, strict=True))
@@ -333,7 +343,7 @@ def reimport_plan(
     _write_files(plan, files, user)
 
     codes = _unique_codes(doc.tasks)
-    sections = _Sections(plan, {c: _text(d.name) for c, d in zip(codes, doc.tasks, strict=True)})
+    sections = _Sections(plan, _section_titles(doc, codes))
     stored = {t.code: t for t in plan.tasks.all()}
     for order, (code, task_doc) in enumerate(zip(codes, doc.tasks, strict=True)):
         task = stored.get(code)

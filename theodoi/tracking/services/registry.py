@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -16,11 +17,61 @@ class Registry(Protocol):
     def expand(self, group_or_entity: Any, on: date | None = ...) -> list[Any]: ...
 
 
-def default_registry() -> Registry:
-    """The agency registry shipped with theodoi."""
-    from theodoi.registry import load_registry
+_WITH_ADDED: dict[tuple, Any] = {}
 
-    return load_registry()
+
+def default_registry() -> Registry:
+    """The agency registry shipped with theodoi, with the units coordinators added (loaded
+    again only when one is added)."""
+    from theodoi.registry import load_registry
+    from theodoi.tracking.models import AddedUnit
+
+    key = tuple(AddedUnit.objects.order_by("pk").values_list("pk", flat=True))
+    if not key:
+        return load_registry()
+    if key not in _WITH_ADDED:
+        _WITH_ADDED.clear()
+        units = AddedUnit.objects.select_related("added_by").order_by("created_at", "pk")
+        _WITH_ADDED[key] = load_registry(extra=[u.record() for u in units])
+    return _WITH_ADDED[key]
+
+
+def add_unit(
+    *, user: Any, name: str, parent: str, kind: str = "unit", aliases: Sequence[str] = (),
+    source: str = "", reason: str,
+) -> Any:
+    """A unit a coordinator adds under `parent` (a registry id), checked by the registry
+    (ValidationError with its Vietnamese message otherwise); returns its Agency row."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from theodoi.registry import load_registry
+    from theodoi.registry.text import fold
+    from theodoi.tracking import access
+    from theodoi.tracking.models import AddedUnit
+
+    access.ensure_coordinator(user)
+    if not reason.strip():
+        raise ValidationError("Cần ghi lý do thêm đơn vị.")
+    base = default_registry()
+    slug = "-".join(fold(name).replace("đ", "d").split())[:120] + f"-{parent}"[:60]
+    slug = "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in slug).strip("-")
+    record = {"id": slug, "name": name.strip(), "kind": kind, "parent": parent,
+              "aliases": [a for a in aliases if a.strip()], "source": source.strip(),
+              "added_by": user.get_username(), "reason": reason.strip()}
+    others = [u.record() for u in AddedUnit.objects.select_related("added_by")]
+    try:
+        trial = load_registry(extra=[*others, record])
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    with transaction.atomic():
+        AddedUnit.objects.create(
+            registry_id=slug, name=record["name"], kind=kind, parent_registry_id=parent,
+            aliases=record["aliases"], source=record["source"], reason=record["reason"],
+            added_by=user,
+        )
+        del base
+        return agency_for(trial.get(slug), trial)
 
 
 class AgencyMirror:

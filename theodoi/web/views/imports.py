@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from theodoi.tracking import access, services
 from theodoi.tracking.models import today
 from theodoi.web import actions, imports, preview
-from theodoi.web.forms import CellsForm, ChooseAgenciesForm, UploadForm
+from theodoi.web.forms import AddUnitForm, CellsForm, ChooseAgenciesForm, UploadForm
 from theodoi.web.labels import DUE_KIND_LABELS
 from theodoi.web.models import PlanImport
 from theodoi.web.views.common import role_required
@@ -140,6 +140,36 @@ def choose_agencies(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.success(request, _("Đã giao “%(name)s” cho: %(agencies)s") % {
             "name": form.cleaned_data["printed_name"],
             "agencies": ", ".join(e.name for e in entities)})
+    return redirect(back, plan.pk)
+
+
+@role_required
+@require_POST
+def add_unit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Add a unit the registry lacks under its parent, and give it the printed name."""
+    plan = access.access_plan_for_edit(request.user, plan_id)
+    form = AddUnitForm(request.POST)
+    back = "web:plan" if plan.is_published else "web:plan-review"
+    if not form.is_valid():
+        messages.error(request, _("Hãy điền tên đơn vị, cơ quan cấp trên và lý do."))
+        return redirect(back, plan.pk)
+    data = form.cleaned_data
+    try:
+        parents = preview.agencies_for_text(data["parent"], preview.registry(), today())
+        if len(parents) != 1:
+            raise preview.UnknownAgency(data["parent"])
+        agency = services.add_unit(
+            user=request.user, name=data["name"], parent=str(parents[0].id), kind=data["kind"],
+            aliases=[data["printed_name"]], source=data["source"], reason=data["reason"])
+        actions.choose_agencies(plan, data["printed_name"], [agency.registry_id],
+                                request.user, preview.registry())
+    except preview.UnknownAgency as exc:
+        messages.error(request, _("Danh mục không có cơ quan: %(name)s") % {"name": exc})
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã thêm “%(name)s” vào danh mục và giao “%(printed)s”.")
+                         % {"name": agency.name, "printed": data["printed_name"]})
     return redirect(back, plan.pk)
 
 
