@@ -1,8 +1,9 @@
 """Splitting a lead or partner cell into one string per agency or group, as printed.
 
-The rules are those of plan-json: split after ";", at line-initial "- " bullets, and at
-", " or " và " where the next words begin a new agency or group; commas inside one name
-stay, and nothing inside parentheses is split.
+The rules are those of plan-json: split after ";", at line-initial "- " bullets, at a line
+break where the next line begins a new agency, and at ", " or " và " where the next words
+begin a new agency or group; commas inside one name stay, and nothing inside parentheses
+is split.
 """
 
 from __future__ import annotations
@@ -76,12 +77,13 @@ def split_agencies(cell: str | None) -> list[str]:
     if cell is None:
         return []
     lines = [nfc(line).strip() for line in cell.split("\n")]
-    # A line that starts with a "- " bullet starts a new item.
+    # A line that starts with a "- " bullet starts a new item, and so does a line that
+    # begins a new agency after a line that ended one (one agency printed per line).
     chunks: list[list[str]] = []
     for line in lines:
         if not line:
             continue
-        if re.match(r"[-–+•]\s", line) or not chunks:
+        if re.match(r"[-–+•]\s", line) or not chunks or _starts_on_new_line(chunks[-1][-1], line):
             chunks.append([re.sub(r"^[-–+•]\s+", "", line)])
         else:
             chunks[-1].append(line)
@@ -95,6 +97,32 @@ def split_agencies(cell: str | None) -> list[str]:
     if cleaned == ["-"] or all(item in {"-", "–"} for item in cleaned):
         return []
     return cleaned
+
+
+_RUNS_ON = re.compile(
+    r"(?:\b(?:và|các|của|với|thuộc|trực thuộc)|[-–,(/&])$|(?:^|\s)(?:"
+    + "|".join(re.escape(h) for h in sorted(AGENCY_HEADS, key=len, reverse=True))
+    + r")$"
+)
+
+
+def _starts_on_new_line(previous: str, line: str) -> bool:
+    """Whether `line` begins a new agency rather than continuing the name `previous` began.
+
+    A name wrapped inside a cell goes on in lower case ("Truyền" / "thông các tỉnh") or
+    after a word that cannot end it ("Bộ" / "Công an", "Sở Nội vụ và" / "Sở ...").
+    A new agency begins with a capitalised head word or an abbreviation.
+    """
+    if _RUNS_ON.search(previous) or _depth(previous) > 0:
+        return False
+    # Only a capitalised head: a wrapped name often goes on with "các tỉnh, thành phố".
+    line = re.sub(r"^[-–+•]\s+", "", line)
+    return bool(_HEAD_RE.match(line) or _ABBREV_RE.match(line))
+
+
+def _depth(text: str) -> int:
+    """How many brackets are open at the end of `text`."""
+    return text.count("(") + text.count("[") - text.count(")") - text.count("]")
 
 
 def _split_soft(text: str) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from theodoi.extract.agency_lists import split_agencies, starts_agency
 from theodoi.extract.deadlines import find_deadline_phrase
-from theodoi.extract.model import Task
+from theodoi.extract.model import Section, Task
 from theodoi.extract.text import join_lines
 
 _SECTION = re.compile(r"^([IVX]{1,5})\.\s+\S")
@@ -42,16 +42,64 @@ _PARTNERS = re.compile(r"\bphối hợp(?: với)?\s+(.+)", re.IGNORECASE | re.S
 _REQUESTED = re.compile(r"\bđề nghị\s+(.+)", re.S)
 
 
+# Labelled lines of a narrative item ("- Đơn vị chủ trì: Sở Nội vụ"), label -> field.
+_LABELS: tuple[tuple[str, str], ...] = (
+    (r"(?:nội\s+dung\s+)?nhiệm\s+vụ(?:\s+cụ\s+thể)?|nội\s+dung(?:\s+thực\s+hiện)?", "detail"),
+    (r"(?:(?:đơn\s+vị|cơ\s+quan)\s+)?(?:chủ\s+trì|thực\s+hiện|chịu\s+trách\s+nhiệm)"
+     r"(?:\s+thực\s+hiện)?", "lead"),
+    (r"(?:(?:đơn\s+vị|cơ\s+quan)\s+)?phối\s+hợp(?:\s+thực\s+hiện)?", "partners"),
+    (r"thời\s+(?:gian|hạn)(?:\s+(?:thực\s+hiện|hoàn\s+thành|triển\s+khai))?"
+     r"|tiến\s+độ(?:\s+(?:thực\s+hiện|hoàn\s+thành))?", "deadline"),
+    (r"(?:sản\s+phẩm|kết\s+quả)(?:\s*(?:/|,|và)\s*(?:sản\s+phẩm|kết\s+quả))?"
+     r"(?:\s+(?:dự\s+kiến|đầu\s+ra|chủ\s+yếu|cần\s+đạt))?", "result"),
+)
+_LABELLED = re.compile(
+    r"^(?:[-–+•*]\s*|[a-zđ]\)\s*|\d{1,2}\)\s*)?(?P<label>"
+    + "|".join(f"(?P<f{i}>{pattern})" for i, (pattern, _) in enumerate(_LABELS))
+    + r")\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE | re.S,
+)
+_CONTINUATION = re.compile(r"^[-–+•*]\s")
+
+
 @dataclass
 class _Item:
     code: str
     text: str
     intros: list[str] = field(default_factory=list)
+    in_section: bool = True
+    labelled: dict[str, list[str]] = field(default_factory=dict)
+    last_label: str | None = None  # a label whose value went on to the next lines
 
 
 def narrative_tasks(paragraphs: Sequence[str]) -> list[Task]:
     """Every numbered paragraph under a roman section, as a task with lead and deadline."""
-    items = _numbered_items(paragraphs)
+    return narrative_plan(paragraphs)[0]
+
+
+def narrative_plan(paragraphs: Sequence[str]) -> tuple[list[Task], list[Section]]:
+    """The tasks of a narrative plan and the sections that hold them, in document order."""
+    items, titles = _numbered_items(paragraphs)
+    tasks = _items_to_tasks(items)
+    used = {task.code.split(".")[0] for task in tasks}
+    sections = [Section(code, title) for code, title in titles if code in used]
+    return tasks, sections
+
+
+def _labelled_task(item: _Item) -> Task:
+    """A task from an item with labelled lines: the heading its name, each label a field."""
+    values = {name: " ".join(parts).strip() for name, parts in item.labelled.items()}
+    task = Task(code=item.code, name=item.text)
+    task.detail = values.get("detail") or None
+    task.result = values.get("result") or None
+    task.deadline = values.get("deadline", "").rstrip(" ;") or None
+    task.lead = split_agencies("\n".join(item.labelled.get("lead", [])) or None)
+    task.partners = split_agencies("\n".join(item.labelled.get("partners", [])) or None)
+    return task
+
+
+def _items_to_tasks(items: list[_Item]) -> list[Task]:
+    """Tasks from the numbered items: leads, partners and deadlines read from the sentences."""
     tasks: list[Task] = []
     by_code: dict[str, Task] = {}
     items_by_code = {item.code: item for item in items}
@@ -61,6 +109,11 @@ def narrative_tasks(paragraphs: Sequence[str]) -> list[Task]:
         parent_code = item.code.rsplit(".", 1)[0] if item.code.count(".") > 1 else None
         parent = by_code.get(parent_code) if parent_code else None
         parent_item = items_by_code.get(parent_code) if parent_code else None
+        if item.labelled:
+            task = _labelled_task(item)
+            tasks.append(task)
+            by_code[item.code] = task
+            continue
         task = Task(code=item.code, name=item.text)
         own_lead = _subject(item.text)
         requested_in_text = _requested(item.text)
@@ -83,27 +136,67 @@ def narrative_tasks(paragraphs: Sequence[str]) -> list[Task]:
     return tasks
 
 
-def _numbered_items(paragraphs: Sequence[str]) -> list[_Item]:
-    """Numbered paragraphs with their section code, and the plain paragraphs after them."""
+def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[str, str]]]:
+    """Numbered paragraphs with their section code, the plain paragraphs after them, and the
+    (code, title) of every section heading.
+
+    A numbered item outside any section counts only when it has labelled lines.
+    """
     items: list[_Item] = []
+    titles: list[tuple[str, str]] = []
     section: str | None = None
     for raw in paragraphs:
+        lines = raw.split("\n")
         text = join_lines(_ARTIFACT.sub("", raw).split("\n")).strip()
         if not text:
             continue
         section_match = _SECTION.match(text)
         if section_match:
             section = section_match.group(1)
+            titles.append((section, text[section_match.end(1):].lstrip(". ").strip()))
             continue
         numbered = _NUMBERED.match(text)
-        if numbered and section:
-            items.append(_Item(f"{section}.{numbered.group(1)}", numbered.group(2).strip()))
+        if numbered:
+            code = f"{section}.{numbered.group(1)}" if section else numbered.group(1)
+            items.append(_Item(code, numbered.group(2).strip(), in_section=section is not None))
+            continue
+        if items and _add_label(items[-1], text, lines):
             continue
         if re.match(r"^(?:[a-zđ]\)|[-–+•])\s", text):
             continue  # lettered examples and bullets are not tasks
         if items:
             items[-1].intros.append(text)
-    return items
+    return [item for item in items if item.in_section or item.labelled], titles
+
+
+def _add_label(item: _Item, text: str, lines: list[str]) -> bool:
+    """Whether `text` is a labelled line of `item` (or goes on with the last one); kept if so."""
+    found = _LABELLED.match(text)
+    if found:
+        name = next(_LABELS[i][1] for i in range(len(_LABELS)) if found.group(f"f{i}"))
+        value = found.group("value").strip()
+        if name in ("lead", "partners"):
+            # Agencies keep their line breaks: one printed per line is one item each.
+            value = "\n".join(line.strip() for line in _first_line_cut(lines, found))
+        item.labelled.setdefault(name, []).extend([value] if value else [])
+        item.last_label = name
+        return True
+    if item.labelled and item.last_label and _CONTINUATION.match(text):
+        # "- Đơn vị phối hợp:" then "+ Sở A", "+ Sở B" on lines of their own.
+        item.labelled.setdefault(item.last_label, []).append(
+            "\n".join(lines) if item.last_label in ("lead", "partners") else text
+        )
+        return True
+    return False
+
+
+def _first_line_cut(lines: list[str], found: re.Match[str]) -> list[str]:
+    """The lines of a labelled paragraph with the label cut off the first."""
+    value_lines = [line for line in lines if line.strip()]
+    if value_lines:
+        head = value_lines[0]
+        value_lines[0] = head.split(":", 1)[1] if ":" in head else head
+    return [line for line in value_lines if line.strip()]
 
 
 def _cut_at_predicate(text: str) -> str:
