@@ -145,7 +145,7 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
     items: list[_Item] = []
     titles: list[tuple[str, str]] = []
     section: str | None = None
-    for raw in paragraphs:
+    for raw in _split_at_labels(paragraphs):
         lines = raw.split("\n")
         text = join_lines(_ARTIFACT.sub("", raw).split("\n")).strip()
         if not text:
@@ -167,6 +167,26 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
         if items:
             items[-1].intros.append(text)
     return [item for item in items if item.in_section or item.labelled], titles
+
+
+def _split_at_labels(paragraphs: Sequence[str]) -> list[str]:
+    """The paragraphs, each line that starts a label ("Cơ quan chủ trì: ...") starting a new one.
+
+    Text from a PDF runs a heading and its unbulleted labelled lines into one paragraph.
+    """
+    out: list[str] = []
+    for paragraph in paragraphs:
+        current: list[str] = []
+        for line in paragraph.split("\n"):
+            stripped = line.strip()
+            # A wrapped sentence may go on with "thực hiện: ..."; a label line starts anew.
+            if current and _LABELLED.match(stripped) and not stripped[0].islower():
+                out.append("\n".join(current))
+                current = []
+            current.append(line)
+        if current:
+            out.append("\n".join(current))
+    return out
 
 
 def _add_label(item: _Item, text: str, lines: list[str]) -> bool:

@@ -149,6 +149,7 @@ class _Numbering:
         else:
             self.letter = code
         self.group = None
+        title = _MARKERS.sub("", title or "").strip()
         self.sections.append(Section(self.prefix(), title or None))
 
     def full_code(self, code: str, kind: str) -> str:

@@ -1,0 +1,239 @@
+"""Table structure seen in 2025 plans, read the same way whatever reader found the cells.
+
+Each input is small and hand-made: tab-cell text (one cell a line starting with a tab,
+rows between blank lines, a cell's further lines without the tab) through the text reader,
+or a `Document` built directly where the shape is one the text form cannot print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from theodoi.extract.commands import extract_plan
+from theodoi.extract.document import Document, Paragraph, Table
+from theodoi.extract.model import Plan
+from theodoi.extract.plan import build_plan
+from theodoi.extract.readers.text import text_to_document
+
+HEADER = ["TT", "Nhiệm vụ", "Kết quả", "Thời gian hoàn thành", "Cơ quan chủ trì",
+          "Cơ quan phối hợp"]
+TARGET_HEADER = ["STT", "Chỉ tiêu", "Đơn vị", "Kết quả", "Cơ quan chủ trì theo dõi"]
+
+
+def tabbed(rows: Sequence[Sequence[str]], header: Sequence[str] = HEADER) -> str:
+    """A table as DOCX-extracted text: each cell a tabbed line, a blank line after each row."""
+    out = []
+    for row in [header, *rows]:
+        for cell in row:
+            first, *rest = cell.split("\n") if cell else [""]
+            out.append("\t" + first)
+            out.extend(rest)
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def read(text: str) -> Plan:
+    return build_plan(text_to_document(text, source="t.txt"))
+
+
+def codes(plan: Plan) -> list[str]:
+    return [t.code for t in plan.tasks]
+
+
+def sections(plan: Plan) -> list[tuple[str, str | None]]:
+    return [(s.code, s.title) for s in plan.sections]
+
+
+def task(plan: Plan, code: str):
+    return next(t for t in plan.tasks if t.code == code)
+
+
+def row(code: str, name: str, lead: str = "Sở Nội vụ", deadline: str = "Quý IV/2025") -> list[str]:
+    return [code, name, "Văn bản được ban hành", deadline, lead, ""]
+
+
+def section(code: str, title: str) -> list[str]:
+    return [code, title, "", "", "", ""]
+
+
+def test_numbering_that_runs_on_across_sections_keeps_the_printed_numbers() -> None:
+    plan = read("KẾ HOẠCH năm 2025\n" + tabbed([
+        section("I", "NÂNG CAO NHẬN THỨC"), row("1", "Tuyên truyền"), row("2", "Tập huấn"),
+        row("3", "Hội nghị"),
+        section("II", "HẠ TẦNG SỐ"), row("4", "Mạng 5G"), row("5", "Trung tâm dữ liệu"),
+    ]))
+    assert codes(plan) == ["I.1", "I.2", "I.3", "II.4", "II.5"]
+    assert sections(plan) == [("I", "NÂNG CAO NHẬN THỨC"), ("II", "HẠ TẦNG SỐ")]
+
+
+def test_numbering_that_restarts_in_each_section_gives_each_its_section_code() -> None:
+    plan = read(tabbed([
+        section("I", "NÂNG CAO NHẬN THỨC"), row("1", "Tuyên truyền"), row("2", "Tập huấn"),
+        section("II", "HẠ TẦNG SỐ"), row("1", "Mạng 5G"), row("2", "Trung tâm dữ liệu"),
+    ]))
+    assert codes(plan) == ["I.1", "I.2", "II.1", "II.2"]
+    assert task(plan, "II.1").name == "Mạng 5G"
+
+
+def test_rows_under_nested_printed_group_codes_take_the_nearest_group_code() -> None:
+    plan = read(tabbed([
+        section("III", "CHUYỂN ĐỔI SỐ NGÀNH"),
+        ["III.1", "Y tế", "", "", "", ""],
+        ["III.1.1", "Bệnh viện", "", "", "", ""],
+        row("5", "Bệnh án điện tử"), row("6", "Thanh toán không dùng tiền mặt"),
+        ["III.2", "Giáo dục", "", "", "", ""],
+        row("7", "Học bạ số"),
+    ]))
+    assert codes(plan) == ["III.1", "III.1.1", "III.1.1.5", "III.1.1.6", "III.2", "III.2.7"]
+    assert task(plan, "III.1").name == "Y tế"  # a numbered group row is a task
+    assert sections(plan) == [("III", "CHUYỂN ĐỔI SỐ NGÀNH")]
+
+
+def test_a_section_numeral_inside_the_title_cell_makes_a_section() -> None:
+    plan = read(tabbed([
+        ["", "**I.** NÂNG CAO NHẬN THỨC, KỸ NĂNG SỐ", "", "", "", ""],
+        row("1", "Tuyên truyền"),
+        ["", "II. PHÁT TRIỂN HẠ TẦNG SỐ", "", "", "", ""],
+        row("1", "Mạng 5G"),
+    ]))
+    assert codes(plan) == ["I.1", "II.1"]
+    assert sections(plan) == [("I", "NÂNG CAO NHẬN THỨC, KỸ NĂNG SỐ"),
+                              ("II", "PHÁT TRIỂN HẠ TẦNG SỐ")]
+
+
+def test_a_section_title_in_the_code_cell_and_marked_bold_is_kept_without_the_marks() -> None:
+    plan = read(tabbed([["**I**", "**CÔNG TÁC CHỈ ĐẠO**", "", "", "", ""], row("1", "Họp")]))
+    assert codes(plan) == ["I.1"]
+    assert sections(plan) == [("I", "CÔNG TÁC CHỈ ĐẠO")]
+
+
+def test_a_table_of_targets_before_the_task_table_gives_targets_not_tasks() -> None:
+    targets = Table(rows=[
+        TARGET_HEADER,
+        ["1", "Tỷ lệ hồ sơ xử lý trực tuyến", "%", "80", "Sở Nội vụ"],
+        ["2", "Doanh nghiệp công nghệ số", "doanh nghiệp", "1.200", "Sở Tài chính"],
+    ])
+    tasks = Table(rows=[HEADER, row("1", "Tuyên truyền"), row("2", "Tập huấn")])
+    plan = build_plan(Document(source="t.html", blocks=[
+        Paragraph("I. CHỈ TIÊU"), targets, Paragraph("II. NHIỆM VỤ"), tasks]))
+    assert codes(plan) == ["1", "2"]
+    assert [t.name for t in plan.tasks] == ["Tuyên truyền", "Tập huấn"]
+    assert [(t.text, t.value, t.unit) for t in plan.targets] == [
+        ("Tỷ lệ hồ sơ xử lý trực tuyến", 80, "%"),
+        ("Doanh nghiệp công nghệ số", 1200, "doanh nghiệp"),
+    ]
+
+
+def test_a_table_of_targets_naming_its_content_column_is_still_not_a_task_table() -> None:
+    # "Nội dung chỉ tiêu" names a task column, and "Kết quả" and "chủ trì" two more.
+    header = ["STT", "Nội dung chỉ tiêu", "Đơn vị tính", "Kết quả năm 2025", "Cơ quan chủ trì"]
+    targets = Table(rows=[header, ["1", "Tỷ lệ người dân có danh tính số", "%", "≥ 90",
+                                   "Công an tỉnh"]])
+    tasks = Table(rows=[HEADER, row("1", "Tuyên truyền")])
+    plan = build_plan(Document(source="t.docx", blocks=[targets, tasks]))
+    assert codes(plan) == ["1"]
+    assert [(t.value, t.unit) for t in plan.targets] == [(90, "%")]
+
+
+def test_body_paragraphs_restating_the_appendix_tasks_are_not_tasks() -> None:
+    body = (
+        "II. NHIỆM VỤ VÀ GIẢI PHÁP\n"
+        "1. Tuyên truyền về chuyển đổi số, Sở Nội vụ chủ trì, hoàn thành trong Quý IV/2025.\n"
+        "- Tập huấn kỹ năng số cho cán bộ.\n\n"
+        "PHỤ LỤC\n"
+    )
+    plan = read(body + tabbed([row("1", "Tuyên truyền"), row("2", "Tập huấn")]))
+    assert codes(plan) == ["1", "2"]
+    assert [t.name for t in plan.tasks] == ["Tuyên truyền", "Tập huấn"]
+
+
+def test_an_unnumbered_second_row_of_a_task_joins_it_with_one_space_and_adds_its_agencies(
+) -> None:
+    plan = read(tabbed([
+        row("1", "Xây dựng nền tảng", lead="Sở Khoa học và Công nghệ"),
+        ["", "dữ liệu dùng chung", "", "", "Sở Tài chính", ""],
+        row("2", "Tập huấn"),
+    ]))
+    assert codes(plan) == ["1", "2"]
+    first = task(plan, "1")
+    assert first.name == "Xây dựng nền tảng dữ liệu dùng chung"
+    assert first.lead == ["Sở Khoa học và Công nghệ", "Sở Tài chính"]
+
+
+def test_a_title_in_capitals_without_a_number_is_not_joined_to_the_task_above() -> None:
+    plan = read(tabbed([
+        row("1", "Tuyên truyền"),
+        ["", "NHIỆM VỤ TRỌNG TÂM", "", "", "", ""],
+        row("2", "Tập huấn"),
+    ]))
+    assert codes(plan) == ["1", "2"]
+    assert task(plan, "1").name == "Tuyên truyền"
+
+
+def test_arabic_group_rows_stay_tasks_with_null_cells() -> None:
+    plan = read(tabbed([
+        section("I", "CHỈ ĐẠO"), ["1", "Kiểm tra, giám sát", "", "", "", ""],
+        row("1.1", "Kiểm tra tại sở"), row("1.2", "Kiểm tra tại xã"),
+    ]))
+    assert codes(plan) == ["I.1", "I.1.1", "I.1.2"]
+    assert task(plan, "I.1").lead == [] and task(plan, "I.1").deadline is None
+
+
+def test_a_lead_cell_printing_one_agency_per_line_gives_one_item_per_line() -> None:
+    plan = read(tabbed([
+        row("1", "Tuyên truyền", lead="- Sở Nội vụ\n- Sở Tài chính\n- UBND các xã, phường"),
+        row("2", "Tập huấn", lead="Sở Văn hóa, Thể thao và\nDu lịch"),
+    ]))
+    assert task(plan, "1").lead == ["Sở Nội vụ", "Sở Tài chính", "UBND các xã, phường"]
+    assert task(plan, "2").lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+
+
+def doc_table(rows: list[list[str | None]], covered: set[tuple[int, int]]) -> Document:
+    table = Table(rows=[list(HEADER), *rows], header_rows=1, covered=covered)
+    return Document(source="t.docx", blocks=[Paragraph("Kế hoạch năm 2025"), table])
+
+
+def test_a_vertically_merged_cell_belongs_to_every_task_row_it_covers() -> None:
+    # Rows 1-2 share one deadline cell and one lead cell, printed once in the first.
+    doc = doc_table(
+        [["1", "Tuyên truyền", "Tin bài", "Quý IV/2025", "Sở Nội vụ", None],
+         ["2", "Tập huấn", "Lớp học", None, None, None],
+         ["3", "Hội nghị", "Hội nghị", "Tháng 6/2025", "Sở Tài chính", None]],
+        covered={(2, 3), (2, 4)},
+    )
+    plan = build_plan(doc)
+    second = task(plan, "2")
+    assert second.deadline == "Quý IV/2025" and second.due.on == "2025-12-31"
+    assert second.lead == ["Sở Nội vụ"]
+    assert task(plan, "3").lead == ["Sở Tài chính"]
+    assert task(plan, "1").partners == [] and second.partners == []
+
+
+def test_a_merged_code_cell_repeated_by_the_reader_is_one_task_with_its_rows_joined() -> None:
+    # Readers that copy a rowspan's text into every row it covers repeat the TT cell too.
+    doc = doc_table(
+        [["1", "Tuyên truyền", "Tin bài", "Quý II/2025", "Sở Nội vụ", None],
+         ["1", "Tuyên truyền", "Phóng sự", "Quý IV/2025", "Sở Nội vụ", None],
+         ["2", "Tập huấn", "Lớp học", "Năm 2025", "Sở Tài chính", None]],
+        covered=set(),
+    )
+    plan = build_plan(doc)
+    assert codes(plan) == ["1", "2"]
+    first = task(plan, "1")
+    assert first.name == "Tuyên truyền" and first.result == "Tin bài Phóng sự"
+    assert first.lead == ["Sở Nội vụ"]
+    assert first.due.on == "2025-12-31" and [s.on for s in first.due.steps] == ["2025-06-30"]
+
+
+def test_a_2025_plan_read_from_a_file_writes_its_sections(tmp_path: Path) -> None:
+    path = tmp_path / "ke-hoach.txt"
+    path.write_text("KẾ HOẠCH năm 2025\n" + tabbed([
+        section("I", "NÂNG CAO NHẬN THỨC"), row("1", "Tuyên truyền", deadline="Quí IV-2025"),
+        section("II", "HẠ TẦNG SỐ"), row("2", "Mạng 5G", deadline="Thường xuyên, hằng năm"),
+    ]), encoding="utf-8")
+    data = extract_plan([path]).to_json()
+    assert data["sections"] == [{"code": "I", "title": "NÂNG CAO NHẬN THỨC"},
+                                {"code": "II", "title": "HẠ TẦNG SỐ"}]
+    assert [t["due"] for t in data["tasks"]] == [
+        {"kind": "quarter", "on": "2025-12-31"}, {"kind": "recurring", "every": "year"}]
