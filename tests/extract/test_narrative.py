@@ -90,3 +90,19 @@ def test_numbered_prose_outside_any_section_and_without_labels_is_not_a_task() -
     plan = read("1. Căn cứ Luật Giao dịch điện tử năm 2023.\n" + text)
     assert [t.code for t in plan.tasks] == ["I.1"]
     assert plan.tasks[0].lead == ["Sở Nội vụ"]
+
+
+def test_numbered_items_of_the_sections_around_the_tasks_are_not_tasks() -> None:
+    text = (
+        "I. MỤC ĐÍCH, YÊU CẦU\n"
+        "1. Sở Nội vụ chủ trì bảo đảm thống nhất trong chỉ đạo.\n"
+        "II. NHIỆM VỤ\n"
+        "1. Sở Nội vụ chủ trì tập huấn kỹ năng số, hoàn thành trước tháng 6/2025.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Tài chính chủ trì bố trí kinh phí thực hiện Kế hoạch.\n"
+        "IV. KINH PHÍ THỰC HIỆN\n"
+        "1. Sở Tài chính chủ trì hướng dẫn sử dụng kinh phí.\n"
+    )
+    plan = read(text)
+    assert [t.code for t in plan.tasks] == ["II.1"]
+    assert [(s.code, s.title) for s in plan.sections] == [("II", "NHIỆM VỤ")]

@@ -60,6 +60,12 @@ _LABELLED = re.compile(
     re.IGNORECASE | re.S,
 )
 _CONTINUATION = re.compile(r"^[-–+•*]\s")
+# Sections around the tasks: their numbered items explain or organise, they are not tasks.
+_NOT_TASKS = re.compile(
+    r"(?:mục\s+(?:đích|tiêu)|yêu\s+cầu|quan\s+điểm|căn\s+cứ|sự\s+cần\s+thiết"
+    r"|tổ\s+chức\s+thực\s+hiện|kinh\s+phí|hiệu\s+lực|chế\s+độ\s+báo\s+cáo)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -68,6 +74,7 @@ class _Item:
     text: str
     intros: list[str] = field(default_factory=list)
     in_section: bool = True
+    closing: bool = False  # under a section that assigns no tasks ("Tổ chức thực hiện")
     labelled: dict[str, list[str]] = field(default_factory=dict)
     last_label: str | None = None  # a label whose value went on to the next lines
 
@@ -145,6 +152,7 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
     items: list[_Item] = []
     titles: list[tuple[str, str]] = []
     section: str | None = None
+    holds_tasks = True
     for raw in _split_at_labels(paragraphs):
         lines = raw.split("\n")
         text = join_lines(_ARTIFACT.sub("", raw).split("\n")).strip()
@@ -153,12 +161,16 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
         section_match = _SECTION.match(text)
         if section_match:
             section = section_match.group(1)
-            titles.append((section, text[section_match.end(1):].lstrip(". ").strip()))
+            title = text[section_match.end(1):].lstrip(". ").strip()
+            titles.append((section, title))
+            holds_tasks = not _NOT_TASKS.match(title)
             continue
         numbered = _NUMBERED.match(text)
         if numbered:
             code = f"{section}.{numbered.group(1)}" if section else numbered.group(1)
-            items.append(_Item(code, numbered.group(2).strip(), in_section=section is not None))
+            item = _Item(code, numbered.group(2).strip(), in_section=section is not None)
+            item.closing = not holds_tasks
+            items.append(item)
             continue
         if items and _add_label(items[-1], text, lines):
             continue
@@ -166,7 +178,8 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
             continue  # lettered examples and bullets are not tasks
         if items:
             items[-1].intros.append(text)
-    return [item for item in items if item.in_section or item.labelled], titles
+    kept = [item for item in items if (item.in_section or item.labelled) and not item.closing]
+    return kept, titles
 
 
 def _split_at_labels(paragraphs: Sequence[str]) -> list[str]:
