@@ -67,3 +67,9 @@ def test_a_name_wrapped_before_lower_case_cac_stays_one_item() -> None:
     cell = "Sở Thông tin và Truyền thông\ncác tỉnh, thành phố trực thuộc trung ương"
     assert split_agencies(cell) == [
         "Sở Thông tin và Truyền thông các tỉnh, thành phố trực thuộc trung ương"]
+
+
+def test_a_comma_without_a_space_before_a_new_agency_still_separates_them() -> None:
+    cell = "Bộ Lao động - Thương binh và Xã hội,Thanh tra Chính phủ, các bộ, ngành và địa phương"
+    assert split_agencies(cell) == [
+        "Bộ Lao động - Thương binh và Xã hội", "Thanh tra Chính phủ", "các bộ, ngành và địa phương"]

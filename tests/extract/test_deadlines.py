@@ -519,8 +519,9 @@ def test_a_standing_duty_with_a_rhythm_recurs_at_that_rhythm(text: str, every: s
     assert due(text, 2025) == {"kind": "recurring", "every": every}
 
 
-def test_a_standing_duty_without_a_rhythm_stays_ongoing() -> None:
-    assert due("Thường xuyên, liên tục", 2025) == {"kind": "ongoing"}
+@pytest.mark.parametrize("text", ["Thường xuyên, liên tục", "Nhiệm vụ thường xuyên"])
+def test_a_standing_duty_without_a_rhythm_stays_ongoing(text: str) -> None:
+    assert due(text, 2025) == {"kind": "ongoing"}
 
 
 @pytest.mark.parametrize(

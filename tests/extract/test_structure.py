@@ -237,3 +237,28 @@ def test_a_2025_plan_read_from_a_file_writes_its_sections(tmp_path: Path) -> Non
                                 {"code": "II", "title": "HẠ TẦNG SỐ"}]
     assert [t["due"] for t in data["tasks"]] == [
         {"kind": "quarter", "on": "2025-12-31"}, {"kind": "recurring", "every": "year"}]
+
+
+def test_a_converter_table_with_bold_numerals_and_sentence_case_titles_runs_on() -> None:
+    # The shape of a Markdown appendix: "**I.**" in the TT cell, the title in sentence case
+    # in the name cell, blank cells of spaces, numbers running on across sections.
+    header = ["TT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả",
+              "Thời gian hoàn thành"]
+    rows: list[list[str | None]] = [
+        [" **I.**", "Nâng cao nhận thức, đột phá về đổi mới tư duy ", "", "  ", "  ", "  "],
+        ["1. ", " Xây dựng chương trình tuyên truyền", "Bộ Thông tin và Truyền thông",
+         "Ban Tuyên giáo Trung ương; các bộ, ngành, địa phương; VTV, VOV, TTXVN",
+         "Quyết định của Thủ tướng Chính phủ", "6/2025"],
+        [" **II.**", "Khẩn trương, quyết liệt hoàn thiện thể chế", "", "  ", "  ", "  "],
+        ["2. ", "Dự án Luật Năng lượng nguyên tử (sửa đổi)", "Bộ Khoa học và Công nghệ",
+         "Các bộ, ngành và địa phương", "Luật của Quốc hội", "Nhiệm vụ thường xuyên"],
+    ]
+    plan = build_plan(Document(source="t.md", blocks=[Table(rows=[header, *rows])]))
+    assert codes(plan) == ["I.1", "II.2"]
+    assert sections(plan) == [("I", "Nâng cao nhận thức, đột phá về đổi mới tư duy"),
+                              ("II", "Khẩn trương, quyết liệt hoàn thiện thể chế")]
+    first, second = plan.tasks
+    assert first.partners == ["Ban Tuyên giáo Trung ương", "các bộ, ngành, địa phương", "VTV",
+                              "VOV", "TTXVN"]
+    assert first.due.to_json() == {"kind": "month", "on": "2025-06-30"}
+    assert second.due.kind == "ongoing"

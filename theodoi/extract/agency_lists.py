@@ -69,7 +69,8 @@ def _split_top_level(text: str, separators: re.Pattern[str]) -> list[tuple[str, 
 
 
 _HARD = re.compile(r";\s*")
-_SOFT = re.compile(r",\s+|\s+và\s+")
+# A comma with no space after it ("Xã hội,Thanh tra Chính phủ") still separates two names.
+_SOFT = re.compile(r",\s*|\s+và\s+")
 
 
 def split_agencies(cell: str | None) -> list[str]:

@@ -242,7 +242,7 @@ def _read_listed(phrase: str, year: int | None) -> Due | None:
 
 
 _ONGOING_RX = re.compile(
-    r"thường\s+xuyên\b.*"
+    r"(?:(?:là\s+)?nhiệm\s+vụ\s+|hoạt\s+động\s+)?thường\s+xuyên\b.*"
     rf"|(?:từ\s+)?(?P<since>{_ANY_PERIOD})\s+(?:(?:và|,)\s+)?"
     r"(?:(?:các|những)\s+(?:năm|tháng)\s+tiếp\s+theo|trở\s+đi)"
     # A start and no end: "Bắt đầu triển khai từ năm 2026", "Từ tháng 6/2025".
