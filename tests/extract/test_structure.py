@@ -262,3 +262,16 @@ def test_a_converter_table_with_bold_numerals_and_sentence_case_titles_runs_on()
                               "VOV", "TTXVN"]
     assert first.due.to_json() == {"kind": "month", "on": "2025-06-30"}
     assert second.due.kind == "ongoing"
+
+
+def test_a_numbered_line_alone_in_the_name_cell_of_an_unnumbered_row_goes_on_the_task_above(
+) -> None:
+    plan = read(tabbed([row("1", "Triển khai các nội dung:"),
+                        ["", "2. Kết nối dữ liệu dân cư", "", "", "", ""], row("2", "Tập huấn")]))
+    assert codes(plan) == ["1", "2"]
+    assert task(plan, "1").name == "Triển khai các nội dung: 2. Kết nối dữ liệu dân cư"
+
+
+def test_agencies_in_capitals_on_an_unnumbered_row_are_added_not_taken_for_a_title() -> None:
+    plan = read(tabbed([row("1", "Phủ sóng 5G"), ["", "", "", "", "", "VIETTEL, VNPT"]]))
+    assert task(plan, "1").partners == ["VIETTEL", "VNPT"]

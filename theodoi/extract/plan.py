@@ -116,7 +116,8 @@ def _is_capitals(text: str) -> bool:
 def _heading_of(raw_code: str | None, cells: dict[str, str | None]) -> tuple[str, str] | None:
     """(code, title) of a row holding only a heading printed in one cell ("I. NÂNG CAO ...")."""
     texts = {v for v in cells.values() if v}
-    if raw_code and raw_code.strip():
+    in_code_cell = bool(raw_code and raw_code.strip())
+    if in_code_cell:
         texts.add(clean_cell(raw_code) or "")
     if len(texts) != 1:
         return None
@@ -125,7 +126,10 @@ def _heading_of(raw_code: str | None, cells: dict[str, str | None]) -> tuple[str
         return None
     code = match.group("code")
     title = _MARKERS.sub("", clean_cell(match.group("title")) or "").strip()
-    if _code_kind(code) == "letter" and not _is_capitals(title):
+    kind = _code_kind(code)
+    if not in_code_cell and kind not in ("roman", "letter"):
+        return None  # "2. Triển khai ..." alone in a name cell goes on the task above
+    if kind == "letter" and not _is_capitals(title):
         return None  # "A. Văn bản ..." in a name cell is a sentence, not a heading
     return code, title
 
@@ -221,7 +225,7 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
             # A row that lost its number: kept as its own task, marked uncertain.
             code = "?"
         elif code is None:
-            if tasks and texts and len(distinct) == 1 and _is_capitals(texts[0]) and (
+            if tasks and len(distinct) == 1 and cells.get(NAME) and _is_capitals(cells[NAME]) and (
                 len(texts) == 1 or len(texts) == len(cells)
             ):
                 last_raw_code = None  # a title in capitals heads what follows, not a sub-row
