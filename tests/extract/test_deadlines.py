@@ -536,3 +536,24 @@ def test_a_start_without_an_end_is_ongoing_from_it(text: str, start: str) -> Non
 def test_a_quarter_spelt_qui_is_split_off_a_line_it_ends() -> None:
     assert split_trailing_deadline("Triển khai nền tảng dữ liệu Quí IV-2025") == (
         "Triển khai nền tảng dữ liệu", "Quí IV-2025")
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "on"),
+    [("Quý III - IV/2025", "2025-07-01", "2025-12-31"),
+     ("Quý II-III/2025", "2025-04-01", "2025-09-30")],
+)
+def test_two_quarters_sharing_one_word_quy_and_one_year_are_a_range(
+    text: str, start: str, on: str
+) -> None:
+    assert due(text, 2025) == {"kind": "range", "from": start, "on": on}
+
+
+def test_a_first_occurrence_then_every_year_recurs_from_that_occurrence() -> None:
+    assert due("Tháng 6/2025 và hằng năm", 2025) == {
+        "kind": "recurring", "on": "2025-06-30", "every": "year"}
+
+
+def test_a_span_of_years_and_the_years_after_is_ongoing_from_its_start() -> None:
+    assert due("Năm 2025-2026 và các năm tiếp theo", 2025) == {
+        "kind": "ongoing", "from": "2025-01-01"}

@@ -177,9 +177,16 @@ def _range_span(start: _Period, end: _Period, year: int | None) -> _Span | None:
     return _Span("range", first.first, last.last)
 
 
+# "Quý III - IV/2025": the second quarter of a range printed without its "Quý".
+_QUARTER_PAIR_RX = re.compile(
+    r"(qu[ýí]\s+(?:iv|iii|ii|i|[1-4]))\s*([-–]|\bđến\b)\s*(iv|iii|ii|i|[1-4])\b", _I
+)
+
+
 def _read_span(phrase: str, year: int | None) -> _Span | None:
     """The single period or range a whole phrase names, or None."""
     phrase = phrase.strip(" .;,")
+    phrase = _QUARTER_PAIR_RX.sub(r"\1 \2 Quý \3", phrase)
     if found := _DURATION_RX.fullmatch(phrase):
         phrase = found["inner"].strip()
     # A single period first: "Quý IV-2025" is the fourth quarter, not a range to 2025.
@@ -243,7 +250,7 @@ def _read_listed(phrase: str, year: int | None) -> Due | None:
 
 _ONGOING_RX = re.compile(
     r"(?:(?:là\s+)?nhiệm\s+vụ\s+|hoạt\s+động\s+)?thường\s+xuyên\b.*"
-    rf"|(?:từ\s+)?(?P<since>{_ANY_PERIOD})\s+(?:(?:và|,)\s+)?"
+    rf"|(?:từ\s+)?(?P<since>{_ANY_PERIOD})(?:{_SEP}{_ANY_PERIOD})?\s*,?\s+(?:và\s+)?"
     r"(?:(?:các|những)\s+(?:năm|tháng)\s+tiếp\s+theo|trở\s+đi)"
     # A start and no end: "Bắt đầu triển khai từ năm 2026", "Từ tháng 6/2025".
     r"|(?:bắt\s+đầu\s+)?(?:(?:triển\s+khai|thực\s+hiện|áp\s+dụng)\s+)?"
@@ -283,6 +290,8 @@ def _read_recurring(phrase: str, year: int | None) -> Due | None:
     if not found:
         return None
     head, tail = found["head"], found["tail"].strip(" ,;:()")
+    if head:  # "Tháng 6/2025 và hằng năm": the first occurrence, then every year
+        head = re.sub(r"(?:[\s,;]+và)?[\s,;]*$", "", head, flags=_I) or None
     if head and tail:
         return None
     # The period before or after "hằng năm" gives its occurrence in the plan year, if any.
