@@ -275,3 +275,15 @@ def test_a_numbered_line_alone_in_the_name_cell_of_an_unnumbered_row_goes_on_the
 def test_agencies_in_capitals_on_an_unnumbered_row_are_added_not_taken_for_a_title() -> None:
     plan = read(tabbed([row("1", "Phủ sóng 5G"), ["", "", "", "", "", "VIETTEL, VNPT"]]))
     assert task(plan, "1").partners == ["VIETTEL", "VNPT"]
+
+
+def test_a_header_printed_over_two_rows_names_the_columns_under_its_merged_cell() -> None:
+    # "Cơ quan" spans two columns; "Chủ trì" and "Phối hợp" are printed in the row below.
+    table = Table(rows=[
+        ["TT", "Nhiệm vụ", "Kết quả", "Thời gian", "Cơ quan", None],
+        [None, None, None, None, "Chủ trì", "Phối hợp"],
+        ["1", "Tuyên truyền", "Tin bài", "Quý IV/2025", "Sở Nội vụ", "Sở Tài chính"],
+    ])
+    plan = build_plan(Document(source="t.docx", blocks=[table]))
+    assert codes(plan) == ["1"]
+    assert plan.tasks[0].lead == ["Sở Nội vụ"] and plan.tasks[0].partners == ["Sở Tài chính"]

@@ -16,6 +16,7 @@ from theodoi.extract.columns import (
     RESULT,
     TASK_FIELDS,
     field_of_header_cell,
+    is_header_fragment,
 )
 from theodoi.extract.deadlines import parse_deadline
 from theodoi.extract.document import Document, Table
@@ -78,13 +79,40 @@ def build_plan(doc: Document) -> Plan:
 
 def _task_columns(table: Table) -> list[str | None]:
     """The field of each column of a task table, or [] when it is not a task table."""
+    return _task_header(table)[0]
+
+
+def _task_header(table: Table) -> tuple[list[str | None], int]:
+    """The field of each column and the number of header rows; ([], 0) if not a task table.
+
+    A header printed over two rows ("Cơ quan" above "Chủ trì" and "Phối hợp") names each
+    column by its lowest cell that names a field; a second row of field names counts as
+    header even when the reader did not mark it.
+    """
     if not table.rows or table.header_rows == 0 or is_target_table(table):
-        return []
-    header = table.rows[0]
-    fields = [field_of_header_cell(cell) for cell in header]
+        return [], 0
+    count = table.header_rows
+    while count < len(table.rows) and _names_fields(table.rows[count]):
+        count += 1
+    width = max(len(r) for r in table.rows[:count])
+    fields: list[str | None] = [None] * width
+    for header in table.rows[:count]:
+        for col, cell in enumerate(header):
+            field = field_of_header_cell(cell)
+            if field is not None:
+                fields[col] = field
     if CODE not in fields or len([f for f in fields if f in TASK_FIELDS]) < 3:
-        return []
-    return fields
+        return [], 0
+    return fields, count
+
+
+def _names_fields(row: Sequence[str | None]) -> bool:
+    """Whether a row holds only header words naming fields ("Chủ trì", "Phối hợp")."""
+    texts = [cell for cell in row if cell and cell.strip()]
+    return bool(texts) and all(
+        field_of_header_cell(cell) not in (None, CODE) and is_header_fragment(cell)
+        for cell in texts
+    )
 
 
 def _code_kind(code: str) -> str | None:
@@ -181,7 +209,7 @@ def table_tasks(table: Table) -> list[Task]:
 
 def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
     """Every task row of a task table (sub-rows merged into their task) and its sections."""
-    fields = _task_columns(table)
+    fields, header_rows = _task_header(table)
     code_col = fields.index(CODE)
     tasks: list[Task] = []
     sub_rows: dict[int, list[dict[str, str | None]]] = {}
@@ -189,7 +217,7 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
     above: dict[int, str | None] = {}  # each column's last text, for vertically merged cells
     last_raw_code: str | None = None
     damaged = False  # after a damaged row the numbering itself can no longer be trusted
-    for row_index, row in enumerate(table.rows[table.header_rows:], start=table.header_rows):
+    for row_index, row in enumerate(table.rows[header_rows:], start=header_rows):
         if row_index in table.damaged_rows:
             damaged = True
             if tasks:
