@@ -106,3 +106,50 @@ def test_numbered_items_of_the_sections_around_the_tasks_are_not_tasks() -> None
     plan = read(text)
     assert [t.code for t in plan.tasks] == ["II.1"]
     assert [(s.code, s.title) for s in plan.sections] == [("II", "NHIỆM VỤ")]
+
+
+def test_a_lettered_item_followed_by_its_labelled_lines_is_a_task_under_its_number() -> None:
+    text = (
+        "II. NHIỆM VỤ CỤ THỂ\n"
+        "1. Phát triển hạ tầng số\n"
+        "a) Phủ sóng 5G các khu công nghiệp\n"
+        "- Đơn vị chủ trì: Sở Khoa học và Công nghệ\n"
+        "- Thời gian hoàn thành: Quý IV/2025\n"
+        "b) Nâng cấp trung tâm dữ liệu tỉnh\n"
+        "- Đơn vị chủ trì: Văn phòng UBND tỉnh\n"
+        "- Thời gian hoàn thành: Năm 2026\n"
+        "2. Tập huấn kỹ năng số\n"
+        "a) Nhiệm vụ: Mở lớp cho cán bộ cấp xã.\n"
+        "b) Đơn vị chủ trì: Sở Nội vụ.\n"
+    )
+    plan = read(text)
+    assert [(t.code, t.name, t.lead) for t in plan.tasks] == [
+        ("II.1", "Phát triển hạ tầng số", []),
+        ("II.1.a", "Phủ sóng 5G các khu công nghiệp", ["Sở Khoa học và Công nghệ"]),
+        ("II.1.b", "Nâng cấp trung tâm dữ liệu tỉnh", ["Văn phòng UBND tỉnh"]),
+        ("II.2", "Tập huấn kỹ năng số", ["Sở Nội vụ"]),
+    ]
+    assert plan.tasks[1].due.on == "2025-12-31" and plan.tasks[2].due.on == "2026-12-31"
+    assert plan.tasks[3].detail == "Mở lớp cho cán bộ cấp xã."
+
+
+def test_lettered_examples_without_labels_are_still_not_tasks() -> None:
+    text = (
+        "II. NHIỆM VỤ\n"
+        "1. Sở Nội vụ chủ trì tổ chức các hoạt động, hoàn thành trước tháng 6/2025:\n"
+        "a) Hội thảo về chuyển đổi số;\n"
+        "b) Cuộc thi tìm hiểu.\n"
+    )
+    assert [t.code for t in read(text).tasks] == ["II.1"]
+
+
+def test_a_bullet_after_a_filled_label_is_not_taken_into_that_label() -> None:
+    text = (
+        "II. NHIỆM VỤ\n"
+        "1. Tổ chức Ngày Chuyển đổi số\n"
+        "- Thời gian thực hiện: Tháng 10/2025\n"
+        "- Đơn vị chủ trì: Sở Khoa học và Công nghệ\n"
+        "- Hội thảo, triển lãm về chuyển đổi số.\n"
+    )
+    first = read(text).tasks[0]
+    assert first.deadline == "Tháng 10/2025" and first.lead == ["Sở Khoa học và Công nghệ"]

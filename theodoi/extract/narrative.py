@@ -76,7 +76,7 @@ class _Item:
     in_section: bool = True
     closing: bool = False  # under a section that assigns no tasks ("Tổ chức thực hiện")
     labelled: dict[str, list[str]] = field(default_factory=dict)
-    last_label: str | None = None  # a label whose value went on to the next lines
+    last_label: str | None = None  # a label printed bare ("Phối hợp:"), its value below
 
 
 def narrative_tasks(paragraphs: Sequence[str]) -> list[Task]:
@@ -153,6 +153,8 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
     titles: list[tuple[str, str]] = []
     section: str | None = None
     holds_tasks = True
+    numbered_item: _Item | None = None  # the last numbered item: lettered ones go under it
+    lettered: tuple[str, str] | None = None  # "a) ..." just read, a task if labels follow
     for raw in _split_at_labels(paragraphs):
         lines = raw.split("\n")
         text = join_lines(_ARTIFACT.sub("", raw).split("\n")).strip()
@@ -171,8 +173,20 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
             item = _Item(code, numbered.group(2).strip(), in_section=section is not None)
             item.closing = not holds_tasks
             items.append(item)
+            numbered_item, lettered = item, None
             continue
+        if lettered and numbered_item and _LABELLED.match(text):
+            # "a) Xây dựng ..." followed by its labelled lines is a task of its own.
+            letter, heading = lettered
+            item = _Item(f"{numbered_item.code}.{letter}", heading,
+                         in_section=numbered_item.in_section, closing=numbered_item.closing)
+            items.append(item)
+            lettered = None
         if items and _add_label(items[-1], text, lines):
+            continue
+        letter_match = re.match(r"^([a-zđ])\)\s+(\S.*)$", text, re.S)
+        if letter_match and numbered_item:
+            lettered = (letter_match.group(1), letter_match.group(2).strip())
             continue
         if re.match(r"^(?:[a-zđ]\)|[-–+•])\s", text):
             continue  # lettered examples and bullets are not tasks
@@ -191,9 +205,9 @@ def _split_at_labels(paragraphs: Sequence[str]) -> list[str]:
     for paragraph in paragraphs:
         current: list[str] = []
         for line in paragraph.split("\n"):
-            stripped = line.strip()
+            found = _LABELLED.match(line.strip())
             # A wrapped sentence may go on with "thực hiện: ..."; a label line starts anew.
-            if current and _LABELLED.match(stripped) and not stripped[0].islower():
+            if current and found and found.group("label")[0].isupper():
                 out.append("\n".join(current))
                 current = []
             current.append(line)
@@ -212,9 +226,10 @@ def _add_label(item: _Item, text: str, lines: list[str]) -> bool:
             # Agencies keep their line breaks: one printed per line is one item each.
             value = "\n".join(line.strip() for line in _first_line_cut(lines, found))
         item.labelled.setdefault(name, []).extend([value] if value else [])
-        item.last_label = name
+        # A label with nothing after its colon lists its value on the lines below.
+        item.last_label = None if value else name
         return True
-    if item.labelled and item.last_label and _CONTINUATION.match(text):
+    if item.last_label and _CONTINUATION.match(text):
         # "- Đơn vị phối hợp:" then "+ Sở A", "+ Sở B" on lines of their own.
         item.labelled.setdefault(item.last_label, []).append(
             "\n".join(lines) if item.last_label in ("lead", "partners") else text
