@@ -153,3 +153,15 @@ def test_a_bullet_after_a_filled_label_is_not_taken_into_that_label() -> None:
     )
     first = read(text).tasks[0]
     assert first.deadline == "Tháng 10/2025" and first.lead == ["Sở Khoa học và Công nghệ"]
+
+
+def test_section_headings_with_a_dash_or_bold_marks_are_sections() -> None:
+    text = (
+        "I - MỤC TIÊU\n"
+        "1. Nâng cao năng lực số.\n"
+        "**II.** NHIỆM VỤ CỤ THỂ\n"
+        "1. Sở Nội vụ chủ trì tập huấn kỹ năng số, hoàn thành trước tháng 6/2025.\n"
+    )
+    plan = read(text)
+    assert [t.code for t in plan.tasks] == ["II.1"]
+    assert [(s.code, s.title) for s in plan.sections] == [("II", "NHIỆM VỤ CỤ THỂ")]

@@ -17,7 +17,8 @@ from theodoi.extract.deadlines import find_deadline_phrase
 from theodoi.extract.model import Section, Task
 from theodoi.extract.text import join_lines
 
-_SECTION = re.compile(r"^([IVX]{1,5})\.\s+\S")
+# "I. NHIỆM VỤ", "II - GIẢI PHÁP", "**III.** TỔ CHỨC THỰC HIỆN" (bold marks left by converters).
+_SECTION = re.compile(r"^[*_]*([IVX]{1,5})\s*[.:–-][*_]*\s+(?=\S)")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.\s+(\S.*)$", re.S)
 _ARTIFACT = re.compile(r"\[bookmark:[^\]]*\]\s*")
 
@@ -163,7 +164,7 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
         section_match = _SECTION.match(text)
         if section_match:
             section = section_match.group(1)
-            title = text[section_match.end(1):].lstrip(". ").strip()
+            title = text[section_match.end():].strip().strip("*_").strip()
             titles.append((section, title))
             holds_tasks = not _NOT_TASKS.match(title)
             continue
@@ -197,7 +198,8 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
 
 
 def _split_at_labels(paragraphs: Sequence[str]) -> list[str]:
-    """The paragraphs, each line that starts a label ("Cơ quan chủ trì: ...") starting a new one.
+    """The paragraphs, cut before each line that starts a label ("Cơ quan chủ trì: ...") or
+    a section.
 
     Text from a PDF runs a heading and its unbulleted labelled lines into one paragraph.
     """
@@ -206,14 +208,23 @@ def _split_at_labels(paragraphs: Sequence[str]) -> list[str]:
         current: list[str] = []
         for line in paragraph.split("\n"):
             found = _LABELLED.match(line.strip())
-            # A wrapped sentence may go on with "thực hiện: ..."; a label line starts anew.
-            if current and found and found.group("label")[0].isupper():
+            # A wrapped sentence may go on with "thực hiện: ..."; a label line starts anew,
+            # and so does a section heading in capitals ("**II.** NHIỆM VỤ").
+            if current and ((found and found.group("label")[0].isupper())
+                            or _is_section_line(line.strip())):
                 out.append("\n".join(current))
                 current = []
             current.append(line)
         if current:
             out.append("\n".join(current))
     return out
+
+
+def _is_section_line(line: str) -> bool:
+    """Whether a line is a section heading: a Roman numeral and a title in capitals."""
+    found = _SECTION.match(line)
+    letters = [c for c in line[found.end():] if c.isalpha()] if found else []
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _add_label(item: _Item, text: str, lines: list[str]) -> bool:
