@@ -287,3 +287,10 @@ def test_a_header_printed_over_two_rows_names_the_columns_under_its_merged_cell(
     plan = build_plan(Document(source="t.docx", blocks=[table]))
     assert codes(plan) == ["1"]
     assert plan.tasks[0].lead == ["Sở Nội vụ"] and plan.tasks[0].partners == ["Sở Tài chính"]
+
+
+def test_a_task_table_with_a_column_of_targets_is_still_a_task_table() -> None:
+    header = ["TT", "Nhiệm vụ", "Chỉ tiêu", "Đơn vị", "Thời gian hoàn thành", "Cơ quan chủ trì"]
+    table = Table(rows=[header, ["1", "Phổ cập 5G", "95", "% dân số", "Năm 2025", "Sở Tài chính"]])
+    plan = build_plan(Document(source="t.docx", blocks=[table]))
+    assert codes(plan) == ["1"] and plan.tasks[0].lead == ["Sở Tài chính"]

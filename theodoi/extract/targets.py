@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from theodoi.extract.columns import NAME, field_of_header_cell
 from theodoi.extract.document import Table
 from theodoi.extract.model import Target
 from theodoi.extract.text import clean_cell, join_lines
@@ -78,6 +79,9 @@ def _target_columns(table: Table) -> tuple[int, int | None, int | None] | None:
                      if _TARGET_TEXT.search(h) and not _TASK_WORDS.search(h)), None)
     if text_col is None:
         return None
+    if any(field_of_header_cell(cell) == NAME
+           for i, cell in enumerate(table.rows[0]) if i != text_col):
+        return None  # a task table with a column of targets beside its tasks
     unit_col = next((i for i, h in enumerate(header) if _TARGET_UNIT.match(h)), None)
     value_col = next((i for i, h in enumerate(header)
                       if i != text_col and _TARGET_VALUE.search(h)), None)
