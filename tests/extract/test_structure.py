@@ -294,3 +294,12 @@ def test_a_task_table_with_a_column_of_targets_is_still_a_task_table() -> None:
     table = Table(rows=[header, ["1", "Phổ cập 5G", "95", "% dân số", "Năm 2025", "Sở Tài chính"]])
     plan = build_plan(Document(source="t.docx", blocks=[table]))
     assert codes(plan) == ["1"] and plan.tasks[0].lead == ["Sở Tài chính"]
+
+
+def test_a_second_name_column_holds_the_detail() -> None:
+    header = ["TT", "Nhiệm vụ", "Nội dung thực hiện", "Thời gian hoàn thành", "Cơ quan chủ trì",
+              "Cơ quan phối hợp"]
+    table = Table(rows=[header, ["1", "Số hóa hồ sơ", "Số hóa hồ sơ hộ tịch từ năm 2000",
+                                 "Năm 2025", "Sở Tư pháp", ""]])
+    first = build_plan(Document(source="t.docx", blocks=[table])).tasks[0]
+    assert first.name == "Số hóa hồ sơ" and first.detail == "Số hóa hồ sơ hộ tịch từ năm 2000"

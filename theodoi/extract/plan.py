@@ -10,6 +10,7 @@ from theodoi.extract.agency_lists import split_agencies
 from theodoi.extract.columns import (
     CODE,
     DEADLINE,
+    DETAIL,
     LEAD,
     NAME,
     PARTNERS,
@@ -103,7 +104,20 @@ def _task_header(table: Table) -> tuple[list[str | None], int]:
                 fields[col] = field
     if CODE not in fields or len([f for f in fields if f in TASK_FIELDS]) < 3:
         return [], 0
-    return fields, count
+    return _distinct_fields(fields), count
+
+
+def _distinct_fields(fields: list[str | None]) -> list[str | None]:
+    """The fields with each named once: a second name column is the detail, other repeats unread.
+
+    "Nhiệm vụ" | "Nội dung thực hiện" both name a task; the second holds its details.
+    """
+    out: list[str | None] = []
+    for field in fields:
+        if field == NAME and NAME in out and DETAIL not in fields and DETAIL not in out:
+            field = DETAIL
+        out.append(None if field in out else field)
+    return out
 
 
 def _names_fields(row: Sequence[str | None]) -> bool:
