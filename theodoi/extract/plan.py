@@ -230,6 +230,7 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
     numbering = _Numbering()
     above: dict[int, str | None] = {}  # each column's last text, for vertically merged cells
     last_raw_code: str | None = None
+    previous: dict[str, str | None] = {}  # the cells of the last numbered row, as read
     damaged = False  # after a damaged row the numbering itself can no longer be trusted
     for row_index, row in enumerate(table.rows[header_rows:], start=header_rows):
         if row_index in table.damaged_rows:
@@ -278,12 +279,13 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
         if tasks and raw_code and last_raw_code == raw_code.strip() and kind != "roman":
             # The same code again on the next row: a merged TT cell the reader repeated in
             # each row it covers; the other merged cells came repeated with it.
-            rows = sub_rows.setdefault(len(tasks) - 1, [])
             fresh = {**cells, **_raw_keys(raw)}
-            rows.append({k: v for k, v in fresh.items() if v != rows[-1].get(k)} if rows
-                        else fresh)
+            sub_rows.setdefault(len(tasks) - 1, []).append(
+                {k: v for k, v in fresh.items() if v != previous.get(k)})
+            previous = fresh
             continue
         last_raw_code = raw_code.strip() if raw_code else None
+        previous = {**cells, **_raw_keys(raw)}
         full_code = code if code == "?" else numbering.full_code(code, kind or "number")
         if len(distinct) == 1 and len(texts) > 1:
             # A group heading merged across all columns: only its name is real.
