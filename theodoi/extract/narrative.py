@@ -4,6 +4,12 @@
 ..." names the lead X and partners Y; an intro paragraph "... đề nghị X ...:" names the
 lead of the items after it; the deadline is a phrase inside the sentence. Lettered
 examples and bullets are not tasks.
+
+Items may instead print their fields on labelled lines under the numbered heading (the
+name): "Nhiệm vụ:" (detail), "Đơn vị chủ trì:", "Đơn vị phối hợp:", "Thời gian thực hiện:",
+"Sản phẩm:"; a lettered line followed by such labels is a task of its own ("II.1.a").
+Numbered items of the sections around the tasks (Mục đích, Tổ chức thực hiện, Kinh phí)
+are not tasks.
 """
 
 from __future__ import annotations
