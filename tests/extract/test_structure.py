@@ -305,3 +305,13 @@ def test_a_second_name_column_holds_the_detail() -> None:
                                  "Năm 2025", "Sở Tư pháp", ""]])
     first = build_plan(Document(source="t.docx", blocks=[table])).tasks[0]
     assert first.name == "Số hóa hồ sơ" and first.detail == "Số hóa hồ sơ hộ tịch từ năm 2000"
+
+
+def test_a_section_row_printing_an_agency_is_still_a_section() -> None:
+    plan = read(tabbed([
+        ["I", "CHUYỂN ĐỔI SỐ Y TẾ", "", "", "Sở Y tế", ""], row("1", "Bệnh án điện tử"),
+        ["II", "CHUYỂN ĐỔI SỐ GIÁO DỤC", "", "", "Sở Giáo dục và Đào tạo", ""],
+        row("1", "Học bạ số"),
+    ]))
+    assert codes(plan) == ["I.1", "II.1"]
+    assert sections(plan) == [("I", "CHUYỂN ĐỔI SỐ Y TẾ"), ("II", "CHUYỂN ĐỔI SỐ GIÁO DỤC")]

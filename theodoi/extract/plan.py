@@ -258,8 +258,10 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
                 code, title = heading
                 cells, raw, texts, distinct = {NAME: title}, {}, [title], {title}
         kind = _code_kind(code) if code and code != "?" else None
-        if kind in ("roman", "letter") and len(distinct) <= 1:
-            numbering.open_section(code, kind, texts[0] if texts else None)
+        if kind in ("roman", "letter"):
+            # A section, even where its row prints more than a title (an agency, a note).
+            title = cells.get(NAME) or (texts[0] if texts else None)
+            numbering.open_section(code, kind, title)
             if kind == "roman":
                 damaged = False
             last_raw_code = None
