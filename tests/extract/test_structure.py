@@ -315,3 +315,13 @@ def test_a_section_row_printing_an_agency_is_still_a_section() -> None:
     ]))
     assert codes(plan) == ["I.1", "II.1"]
     assert sections(plan) == [("I", "CHUYỂN ĐỔI SỐ Y TẾ"), ("II", "CHUYỂN ĐỔI SỐ GIÁO DỤC")]
+
+
+def test_lettered_rows_under_a_numbered_row_are_tasks_under_its_code() -> None:
+    plan = read(tabbed([
+        section("I", "CHÍNH QUYỀN SỐ"), ["1", "Hoàn thiện hạ tầng", "", "", "", ""],
+        row("a", "Nâng cấp mạng WAN"), row("b)", "Trung tâm dữ liệu", lead="Sở Tài chính"),
+        row("2", "Dịch vụ công trực tuyến"),
+    ]))
+    assert codes(plan) == ["I.1", "I.1.a", "I.1.b", "I.2"]
+    assert task(plan, "I.1.b").lead == ["Sở Tài chính"]

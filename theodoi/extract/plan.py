@@ -39,6 +39,8 @@ _HEADING_CELL = re.compile(
     re.S,
 )
 _MARKERS = re.compile(r"^[*_]+|[*_]+$")
+# A lettered row under a numbered task ("a", "b)"): a task of its own, "1.a".
+_SUB_LETTER = re.compile(r"^[a-zđ]$")
 
 
 class NoPlanFound(Exception):
@@ -138,6 +140,8 @@ def _code_kind(code: str) -> str | None:
         return "letter"
     if _GROUP.match(code):
         return "group"
+    if _SUB_LETTER.match(code):
+        return "sub-letter"
     return None
 
 
@@ -145,7 +149,7 @@ def _split_code(text: str | None) -> str | None:
     """The code printed in a TT cell ("1.", "II", "2.1", "III.1.1"), or None."""
     if not text:
         return None
-    value = _MARKERS.sub("", text.strip()).strip().rstrip(".").strip()
+    value = _MARKERS.sub("", text.strip()).strip().rstrip(".)").strip()
     return value if _code_kind(value) else None
 
 
@@ -183,6 +187,7 @@ class _Numbering:
         self.roman: str | None = None
         self.letter: str | None = None
         self.group: str | None = None  # a printed group code ("III.1.1") the rows fall under
+        self.number: str | None = None  # the last numbered row's code, for its lettered rows
         self.sections: list[Section] = []
 
     def prefix(self) -> str:
@@ -194,7 +199,7 @@ class _Numbering:
             self.roman, self.letter = code, None
         else:
             self.letter = code
-        self.group = None
+        self.group = self.number = None
         title = _MARKERS.sub("", title or "").strip()
         self.sections.append(Section(self.prefix(), title or None))
 
@@ -210,10 +215,13 @@ class _Numbering:
                 if head != self.letter:
                     self.letter = head
                 full = f"{self.roman}.{code}" if self.roman else code
-            self.group = full
+            self.group = self.number = full
             return full
+        if kind == "sub-letter":
+            return f"{self.number}.{code}"
         base = self.group or self.prefix()
-        return f"{base}.{code}" if base else code
+        self.number = f"{base}.{code}" if base else code
+        return self.number
 
 
 def table_tasks(table: Table) -> list[Task]:
@@ -258,6 +266,8 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
                 code, title = heading
                 cells, raw, texts, distinct = {NAME: title}, {}, [title], {title}
         kind = _code_kind(code) if code and code != "?" else None
+        if kind == "sub-letter" and numbering.number is None:
+            code = kind = None  # a letter with no numbered row above: read as unnumbered
         if kind in ("roman", "letter"):
             # A section, even where its row prints more than a title (an agency, a note).
             title = cells.get(NAME) or (texts[0] if texts else None)
