@@ -165,3 +165,63 @@ def test_section_headings_with_a_dash_or_bold_marks_are_sections() -> None:
     plan = read(text)
     assert [t.code for t in plan.tasks] == ["II.1"]
     assert [(s.code, s.title) for s in plan.sections] == [("II", "NHIỆM VỤ CỤ THỂ")]
+
+
+# One paragraph per line, as a DOCX gives them: blank lines between paragraphs.
+AGENCY_HEADED = "\n\n".join([
+    "II. NỘI DUNG THỰC HIỆN",
+    "1. Sở Khoa học và Công nghệ",
+    "a) Chủ trì, phối hợp với các sở, ngành triển khai nền tảng dữ liệu của tỉnh.",
+    "b) Tổng hợp kết quả chuyển đổi số, báo cáo Ủy ban nhân dân tỉnh.",
+    "2. Sở Tài chính",
+    "Phối hợp với Sở Khoa học và Công nghệ bố trí kinh phí.",
+    "3. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+    "Tuyên truyền, vận động Nhân dân sử dụng dịch vụ công trực tuyến.",
+    "III. TỔ CHỨC THỰC HIỆN",
+    "1. Sở Nội vụ theo dõi, đôn đốc việc thực hiện Kế hoạch.",
+]) + "\n"
+
+
+def test_lettered_duties_under_a_heading_naming_only_the_lead_are_its_tasks() -> None:
+    plan = read(AGENCY_HEADED)
+    assert [(t.code, t.lead) for t in plan.tasks] == [
+        ("II.1", ["Sở Khoa học và Công nghệ"]),
+        ("II.1.a", ["Sở Khoa học và Công nghệ"]),
+        ("II.1.b", ["Sở Khoa học và Công nghệ"]),
+        ("II.2", ["Sở Tài chính"]),
+        ("II.3", ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]),
+    ]
+    assert plan.tasks[1].partners == ["các sở, ngành"]
+
+
+def test_the_one_paragraph_under_a_heading_naming_only_the_lead_is_its_detail() -> None:
+    second = read(AGENCY_HEADED).tasks[3]
+    assert second.name == "Sở Tài chính"
+    assert second.detail == "Phối hợp với Sở Khoa học và Công nghệ bố trí kinh phí."
+    assert second.partners == ["Sở Khoa học và Công nghệ"]
+
+
+def test_a_lead_heading_run_into_its_paragraph_by_the_pdf_text_is_cut_at_its_line_end() -> None:
+    text = (
+        "II. NỘI DUNG THỰC HIỆN\n"
+        "1. Sở Tài chính\n"
+        "Phối hợp với Sở Nội vụ bố trí kinh phí.\n"
+        "2. Sở Văn hóa, Thể thao và\n"
+        "Du lịch\n"
+    )
+    first, second = read(text).tasks
+    assert (first.name, first.detail) == ("Sở Tài chính", "Phối hợp với Sở Nội vụ bố trí kinh phí.")
+    assert second.name == "Sở Văn hóa, Thể thao và Du lịch"
+    assert second.lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+
+
+def test_a_list_of_agencies_wrapped_at_the_margin_is_not_cut_as_a_heading() -> None:
+    # 004, IV.4.3 read from its PDF: the sentence's first line holds only agency names.
+    text = (
+        "IV. KẾ HOẠCH CỤ THỂ\n"
+        "4.3. Đài Truyền hình Việt Nam, Đài Tiếng nói Việt Nam, Thông tấn xã Việt\n"
+        "Nam, các cơ quan báo chí tổ chức thông tin, tuyên truyền về chuyển đổi số.\n"
+    )
+    only = read(text).tasks[0]
+    assert only.name.endswith("tuyên truyền về chuyển đổi số.") and only.detail is None
+    assert only.lead[-1] == "các cơ quan báo chí"

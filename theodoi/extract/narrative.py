@@ -129,6 +129,17 @@ def _items_to_tasks(items: list[_Item]) -> list[Task]:
             by_code[item.code] = task
             continue
         task = Task(code=item.code, name=item.text)
+        lead_only = _lead_only(item.text)
+        if lead_only and not is_heading:
+            # "3. Sở Giáo dục và Đào tạo" and one paragraph of duties: that paragraph is the
+            # detail; the partners and deadline are the paragraph's.
+            detail = " ".join(item.intros) or None
+            task.lead, task.detail = lead_only, detail
+            task.partners = _partners(detail or "")
+            task.deadline = _first_deadline(detail or "")
+            tasks.append(task)
+            by_code[item.code] = task
+            continue
         own_lead = _subject(item.text)
         requested_in_text = _requested(item.text)
         intro_requested = next((r for r in map(_requested, item.intros) if r), None)
@@ -192,6 +203,14 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
         if items and _add_label(items[-1], text, lines):
             continue
         letter_match = re.match(r"^([a-zđ])\)\s+(\S.*)$", text, re.S)
+        if letter_match and numbered_item and _lead_only(numbered_item.text):
+            # Under a heading that only names who leads ("1. Sở Y tế"), each lettered
+            # duty is a task of that lead.
+            items.append(_Item(f"{numbered_item.code}.{letter_match.group(1)}",
+                               letter_match.group(2).strip(), in_section=numbered_item.in_section,
+                               closing=numbered_item.closing))
+            lettered = None
+            continue
         if letter_match and numbered_item:
             lettered = (letter_match.group(1), letter_match.group(2).strip())
             continue
@@ -217,13 +236,29 @@ def _split_at_labels(paragraphs: Sequence[str]) -> list[str]:
             # A wrapped sentence may go on with "thực hiện: ..."; a label line starts anew,
             # and so does a section heading in capitals ("**II.** NHIỆM VỤ").
             if current and ((found and found.group("label")[0].isupper())
-                            or _is_section_line(line.strip())):
+                            or _is_section_line(line.strip())
+                            or _ends_lead_heading(current, line)):
                 out.append("\n".join(current))
                 current = []
             current.append(line)
         if current:
             out.append("\n".join(current))
     return out
+
+
+def _ends_lead_heading(current: list[str], line: str) -> bool:
+    """Whether `current` is a one-line numbered heading naming only a lead ("2. Sở Tài chính")
+    and `line` starts the paragraph under it rather than finishing the agency's name."""
+    # A heading line stops short; a line wrapped at the margin runs as long as the next.
+    if len(current) != 1 or not line.strip()[:1].isupper():
+        return False
+    if len(current[0].strip()) >= 0.7 * len(line.strip()):
+        return False
+    numbered = _NUMBERED.match(current[0].strip())
+    head = numbered.group(2).strip() if numbered else ""
+    if re.search(r"(?:\b(?:và|các|của|thuộc)|[,;-])$", head):
+        return False
+    return bool(_lead_only(head))
 
 
 def _is_section_line(line: str) -> bool:
@@ -262,6 +297,16 @@ def _first_line_cut(lines: list[str], found: re.Match[str]) -> list[str]:
         head = value_lines[0]
         value_lines[0] = head.split(":", 1)[1] if ":" in head else head
     return [line for line in value_lines if line.strip()]
+
+
+def _lead_only(text: str) -> list[str]:
+    """The agencies a heading names when it names nothing else ("Sở Y tế", "Cục ... chủ trì:",
+    "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam thành phố"), else []."""
+    core = re.sub(r"^đề\s+nghị\s+", "", text.strip().rstrip(" :.;"), flags=re.IGNORECASE)
+    core = re.sub(r"\s+chủ\s+trì$", "", core)
+    if not starts_agency(core) or _cut_at_predicate(core) != core.strip():
+        return []
+    return split_agencies(core)
 
 
 def _cut_at_predicate(text: str) -> str:
