@@ -557,3 +557,13 @@ def test_a_first_occurrence_then_every_year_recurs_from_that_occurrence() -> Non
 def test_a_span_of_years_and_the_years_after_is_ongoing_from_its_start() -> None:
     assert due("Năm 2025-2026 và các năm tiếp theo", 2025) == {
         "kind": "ongoing", "from": "2025-01-01"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("Thực hiện thường xuyên.", "ongoing"), ("Thực hiện thường xuyên .", "ongoing"),
+     ("Triển khai đảm bảo theo lộ trình, hướng dẫn của Bộ, ngành.", "per_plan"),
+     ("Tổ chức thực hiện theo kế hoạch", "per_plan")],
+)
+def test_a_timing_led_by_the_verb_that_does_it_reads_as_the_timing(text: str, kind: str) -> None:
+    assert due(text, 2025)["kind"] == kind

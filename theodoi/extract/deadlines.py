@@ -248,8 +248,12 @@ def _read_listed(phrase: str, year: int | None) -> Due | None:
     return _latest_with_steps(parts)
 
 
+# A verb before the timing: "Thực hiện thường xuyên", "Triển khai đảm bảo theo lộ trình".
+_DOING = (
+    r"(?:(?:tổ\s+chức\s+)?(?:thực\s+hiện|triển\s+khai)\s+)?(?:(?:bảo\s+đảm|đảm\s+bảo)\s+)?"
+)
 _ONGOING_RX = re.compile(
-    r"(?:(?:là\s+)?nhiệm\s+vụ\s+|hoạt\s+động\s+)?thường\s+xuyên\b.*"
+    rf"{_DOING}(?:(?:là\s+)?nhiệm\s+vụ\s+|hoạt\s+động\s+)?thường\s+xuyên\b.*"
     rf"|(?:từ\s+)?(?P<since>{_ANY_PERIOD})(?:{_SEP}{_ANY_PERIOD})?\s*,?\s+(?:và\s+)?"
     r"(?:(?:các|những)\s+(?:năm|tháng)\s+tiếp\s+theo|trở\s+đi)"
     # A start and no end: "Bắt đầu triển khai từ năm 2026", "Từ tháng 6/2025".
@@ -304,7 +308,7 @@ def _read_recurring(phrase: str, year: int | None) -> Due | None:
 
 
 _PER_PLAN_RX = re.compile(
-    r"theo\s+(?:kế\s+hoạch|lộ\s+trình|tiến\s+độ|chương\s+trình|đề\s+án|quyết\s+định|quy\s+định"
+    rf"{_DOING}theo\s+(?:kế\s+hoạch|lộ\s+trình|tiến\s+độ|chương\s+trình|đề\s+án|quyết\s+định|quy\s+định"
     r"|văn\s+bản|hướng\s+dẫn|yêu\s+cầu|chỉ\s+đạo|thời\s+gian|thời\s+hạn)\b.*",
     _I,
 )
