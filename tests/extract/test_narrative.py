@@ -225,3 +225,35 @@ def test_a_list_of_agencies_wrapped_at_the_margin_is_not_cut_as_a_heading() -> N
     only = read(text).tasks[0]
     assert only.name.endswith("tuyên truyền về chuyển đổi số.") and only.detail is None
     assert only.lead[-1] == "các cơ quan báo chí"
+
+
+TOPIC_HEADED = "\n\n".join([
+    "III. NHIỆM VỤ VÀ GIẢI PHÁP",
+    "1. Phát triển nền tảng số",
+    "1.1. Ứng dụng bản đồ số trong quản lý hạ tầng",
+    "Xây dựng bản đồ số hạ tầng giao thông, hoàn thành trong năm 2025.",
+    "1.2. Nền tảng giám sát giao thông",
+    "Triển khai các nền tảng giám sát giao thông như:",
+    "- Hệ thống camera giám sát.",
+    "2. Về nâng cao năng lực",
+    "a) Đào tạo và bồi dưỡng:",
+    "- Tập huấn kỹ năng số cho cán bộ.",
+    "b) Hợp tác:",
+    "- Hợp tác với các trường đại học.",
+]) + "\n"
+
+
+def test_the_paragraph_under_a_topic_heading_is_its_detail_and_bullets_are_not_copied() -> None:
+    plan = read(TOPIC_HEADED)
+    details = {t.code: t.detail for t in plan.tasks}
+    assert details["III.1.1"] == "Xây dựng bản đồ số hạ tầng giao thông, hoàn thành trong năm 2025."
+    assert details["III.1.2"] == "Triển khai các nền tảng giám sát giao thông như:"
+    assert details["III.1"] is None  # a heading over numbered items keeps its intro to itself
+    assert next(t for t in plan.tasks if t.code == "III.1.1").due.on == "2025-12-31"
+
+
+def test_lettered_sub_headings_under_a_topic_heading_are_its_tasks() -> None:
+    plan = read(TOPIC_HEADED)
+    assert [t.code for t in plan.tasks] == [
+        "III.1", "III.1.1", "III.1.2", "III.2", "III.2.a", "III.2.b"]
+    assert plan.tasks[4].name == "Đào tạo và bồi dưỡng:"

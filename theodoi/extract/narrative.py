@@ -8,6 +8,9 @@ examples and bullets are not tasks.
 Items may instead print their fields on labelled lines under the numbered heading (the
 name): "Nhiệm vụ:" (detail), "Đơn vị chủ trì:", "Đơn vị phối hợp:", "Thời gian thực hiện:",
 "Sản phẩm:"; a lettered line followed by such labels is a task of its own ("II.1.a").
+A heading that names only its lead ("1. Sở Y tế") or a topic ("4.1. Ứng dụng GIS") has its
+lettered items as tasks, and the paragraph under it (when it has no numbered items) as its
+detail; under a sentence, lettered lines are examples.
 Numbered items of the sections around the tasks (Mục đích, Tổ chức thực hiện, Kinh phí)
 are not tasks.
 """
@@ -156,6 +159,12 @@ def _items_to_tasks(items: list[_Item]) -> list[Task]:
             task.lead = own_lead or parent_intro or (list(parent.lead) if parent else [])
             task.deadline = _first_deadline(item.text)
         task.partners = _partners(item.text)
+        if not is_heading and _is_title(item.text) and item.intros:
+            # A heading-only item ("4.1. Ứng dụng GIS ...") and the paragraph under it: that
+            # paragraph says what is to be done.
+            task.detail = " ".join(item.intros)
+            task.partners = task.partners or _partners(task.detail)
+            task.deadline = task.deadline or _first_deadline(task.detail)
         tasks.append(task)
         by_code[item.code] = task
     return tasks
@@ -203,9 +212,9 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
         if items and _add_label(items[-1], text, lines):
             continue
         letter_match = re.match(r"^([a-zđ])\)\s+(\S.*)$", text, re.S)
-        if letter_match and numbered_item and _lead_only(numbered_item.text):
-            # Under a heading that only names who leads ("1. Sở Y tế"), each lettered
-            # duty is a task of that lead.
+        if letter_match and numbered_item and _is_title(numbered_item.text):
+            # Under a heading that only names who leads ("1. Sở Y tế") or a topic ("8. Về
+            # nhân lực"), each lettered item is a task; under a sentence, an example.
             items.append(_Item(f"{numbered_item.code}.{letter_match.group(1)}",
                                letter_match.group(2).strip(), in_section=numbered_item.in_section,
                                closing=numbered_item.closing))
@@ -297,6 +306,14 @@ def _first_line_cut(lines: list[str], found: re.Match[str]) -> list[str]:
         head = value_lines[0]
         value_lines[0] = head.split(":", 1)[1] if ":" in head else head
     return [line for line in value_lines if line.strip()]
+
+
+def _is_title(text: str) -> bool:
+    """Whether a numbered item is a heading (a lead or a topic), not a sentence of duties."""
+    text = text.strip()
+    if text.endswith(":"):  # "Cục ... chủ trì:" heads its items; "... như sau:" an example list
+        return bool(_lead_only(text))
+    return len(text) <= 150 and not re.search(r"[.;]$", text)
 
 
 def _lead_only(text: str) -> list[str]:
