@@ -84,3 +84,13 @@ def test_two_registry_names_run_together_by_a_converter_are_two_items() -> None:
     "cell", ["Văn phòng Bộ Thông tin và Truyền thông", "Thanh tra Bộ Tài chính"])
 def test_a_name_holding_another_name_is_not_split(cell: str) -> None:
     assert split_agencies(cell) == [cell]
+
+
+@pytest.mark.parametrize(
+    ("cell", "items"),
+    [("Viện, Trường; Doanh nghiệp, Sở, ban, ngành có liên quan",
+      ["Viện, Trường", "Doanh nghiệp", "Sở, ban, ngành có liên quan"]),
+     ("Sở Nội vụ, Trường Đại học Cần Thơ", ["Sở Nội vụ", "Trường Đại học Cần Thơ"])],
+)
+def test_truong_begins_an_agency_only_before_its_proper_name(cell, items) -> None:
+    assert split_agencies(cell) == items

@@ -20,8 +20,11 @@ AGENCY_HEADS = (
     "Báo", "Tạp chí",
     "Học viện", "Thanh tra", "Thông tấn xã", "Hội", "Hiệp hội", "Ban", "Tổ", "Quốc hội",
     "Tòa án", "Toà án", "Kiểm toán", "Mặt trận", "Các", "Cơ quan", "Đơn vị", "Công an",
-    "Đại học", "Trường", "Liên hiệp", "Đoàn", "Hội đồng", "Viettel", "VNPT",
+    "Đại học", "Liên hiệp", "Đoàn", "Hội đồng", "Viettel", "VNPT",
 )
+# "Trường" begins a name only before its proper name ("Trường Đại học Cần Thơ"); bare, it is
+# a kind of body listed with others ("Viện, Trường": one group).
+_NAMED_HEADS = ("Trường",)
 # Verbs and nouns that begin like an agency word but are not one ("Tổ chức" is to
 # organise, "Ban hành" to issue, "Báo cáo" a report).
 _NOT_AGENCY = (
@@ -33,6 +36,7 @@ _HEAD_RE = re.compile(
     + r"(?:"
     + "|".join(re.escape(h) for h in sorted(AGENCY_HEADS, key=len, reverse=True))
     + r")(?=[\s,;.]|$)"
+    + r"|(?:" + "|".join(_NAMED_HEADS) + r")\s+(?=[A-ZĐÀ-Ỹ])"
 )
 _LOWER_GROUP_RE = re.compile(r"các(?=\s)")
 _ABBREV_RE = re.compile(r"[A-ZĐ][A-ZĐ&]{1,}(?=\s*(?:[,;.]|$))")
