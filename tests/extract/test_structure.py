@@ -325,3 +325,21 @@ def test_lettered_rows_under_a_numbered_row_are_tasks_under_its_code() -> None:
     ]))
     assert codes(plan) == ["I.1", "I.1.a", "I.1.b", "I.2"]
     assert task(plan, "I.1.b").lead == ["Sở Tài chính"]
+
+
+def test_a_task_table_cut_in_pieces_is_read_as_one_with_the_heading_between_its_pieces(
+) -> None:
+    # A PDF page each, or a Markdown block each: the pieces after the first have no header;
+    # the page number and a section heading the reader left between them are paragraphs.
+    first = Table(rows=[HEADER, section("I", "NÂNG CAO NHẬN THỨC"), row("1", "Tuyên truyền")])
+    second = Table(rows=[row("2", "Tập huấn")], header_rows=1)
+    third = Table(rows=[HEADER, row("3", "Mạng 5G")], header_rows=1)
+    other = Table(rows=[["STT", "Tên cơ sở dữ liệu"], ["1", "Dân cư"]])
+    plan = build_plan(Document(source="t.pdf", blocks=[
+        first, Paragraph("7"), second,
+        Paragraph("II. PHÁT TRIỂN HẠ TẦNG SỐ"), Paragraph("VÀ DỮ LIỆU"), third,
+        Paragraph("Phụ lục II"), other,
+    ]))
+    assert codes(plan) == ["I.1", "I.2", "II.3"]
+    assert sections(plan) == [
+        ("I", "NÂNG CAO NHẬN THỨC"), ("II", "PHÁT TRIỂN HẠ TẦNG SỐ VÀ DỮ LIỆU")]

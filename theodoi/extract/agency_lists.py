@@ -97,7 +97,7 @@ def split_agencies(cell: str | None) -> list[str]:
         text = join_lines(chunk)
         for hard_piece, _sep in _split_top_level(text, _HARD):
             items.extend(_split_soft(hard_piece))
-    cleaned = [part for item in items for part in _split_abutting(_tidy(item))]
+    cleaned = [_tidy(item) for item in items]
     cleaned = [item for item in cleaned if item]
     if cleaned == ["-"] or all(item in {"-", "–"} for item in cleaned):
         return []
@@ -145,26 +145,6 @@ def _split_soft(text: str) -> list[str]:
     if current:
         items.append(current)
     return items
-
-
-def _split_abutting(item: str) -> list[str]:
-    """Two registry names run together by a converter that lost the line break between them.
-
-    "Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ" is split only where both sides
-    are names the agency registry knows, so "Văn phòng Bộ Tài chính" stays whole.
-    """
-    if not item or "," in item or item.count(" ") < 3:
-        return [item]
-    from theodoi.registry.registry import load_registry  # loaded once, only when needed
-
-    registry = load_registry()
-    for found in re.finditer(r"\s(?=\S)", item):
-        head, rest = item[: found.start()], item[found.end():]
-        if _HEAD_RE.match(rest) and registry.candidates(head):
-            tail = _split_abutting(rest)
-            if all(registry.candidates(part) for part in tail):
-                return [head, *tail]
-    return [item]
 
 
 def _is_breakable(current: str) -> bool:

@@ -20,7 +20,7 @@ from theodoi.extract.columns import (
     is_header_fragment,
 )
 from theodoi.extract.deadlines import parse_deadline
-from theodoi.extract.document import Document, Table
+from theodoi.extract.document import Document, Paragraph, Table
 from theodoi.extract.metadata import read_metadata
 from theodoi.extract.model import Due, Plan, Section, Step, Task
 from theodoi.extract.narrative import narrative_plan
@@ -64,7 +64,7 @@ def build_plan(doc: Document) -> Plan:
             plan.targets.extend(table_targets(table))
     # Where the decision has a task table its rows are the tasks; numbered paragraphs of
     # the body that restate them are not read.
-    tables = [t for t in doc.tables() if _task_columns(t)]
+    tables = _task_tables(doc.blocks)
     if tables:
         for table in tables:
             tasks, sections = table_plan(table)
@@ -78,6 +78,78 @@ def build_plan(doc: Document) -> Plan:
         meta.year = _likely_year(plan.tasks)
     _normalise_deadlines(plan)
     return plan
+
+
+def _task_tables(blocks: Sequence[Paragraph | Table]) -> list[Table]:
+    """The task tables, each with the headerless tables that continue it joined on.
+
+    A reader may hand over a task table cut in pieces (a PDF page each, a Markdown block
+    each): a table without a header, as wide as the task table before it and opening with
+    a row code, goes on with that table; a section heading printed between the pieces
+    ("II. Khẩn trương ...") becomes a section row of it.
+    """
+    out: list[Table] = []
+    between: list[str] = []  # paragraphs since the last table
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            between.append(block.text)
+            continue
+        fields = _task_columns(block)
+        repeated = bool(out) and fields == _task_columns(out[-1])  # the header again, a page on
+        if fields and not repeated:
+            out.append(Table(rows=list(block.rows), header_rows=block.header_rows,
+                             damaged_rows=set(block.damaged_rows), covered=set(block.covered)))
+        elif out and (repeated or (not is_target_table(block) and _continues(out[-1], block))):
+            heading = _section_between(between)
+            if heading:
+                width = len(out[-1].rows[0])
+                code_col = _task_columns(out[-1]).index(CODE)
+                name_col = next((i for i, f in enumerate(_task_columns(out[-1])) if f == NAME),
+                                code_col)
+                row: list[str | None] = [None] * width
+                row[code_col], row[name_col] = heading
+                out[-1].rows.append(row)
+            _join(out[-1], block)
+        between = []
+    return out
+
+
+_SECTION_PARAGRAPH = re.compile(r"^[*_\s]*([IVXL]{1,6})\s*[.:–-][*_]*\s+(\S.*)$", re.S)
+
+
+def _section_between(paragraphs: list[str]) -> tuple[str, str] | None:
+    """(numeral, title) of a section heading printed between two pieces of a table."""
+    for index, text in enumerate(paragraphs):
+        found = _SECTION_PARAGRAPH.match(text.strip())
+        if found:
+            rest = list(paragraphs[index + 1:])
+            title = clean_cell("\n".join([found.group(2), *rest])) or ""
+            return found.group(1), _MARKERS.sub("", title).strip()
+    return None
+
+
+def _continues(task_table: Table, table: Table) -> bool:
+    """Whether a headerless `table` is the next piece of `task_table`."""
+    fields = _task_columns(task_table)
+    if not table.rows or max(len(r) for r in table.rows) != len(fields):
+        return False
+    code_col = fields.index(CODE)
+    first = next((r for r in table.rows if any(c and c.strip() for c in r)), None)
+    if first is None:
+        return False
+    # It opens with a numbered row, or with the rest of the row the cut split (no code).
+    return _split_code(first[code_col]) is not None or not (first[code_col] or "").strip()
+
+
+def _join(task_table: Table, table: Table) -> None:
+    """`table`'s rows appended to `task_table`, a repeated header left out."""
+    start = _task_header(table)[1]
+    while start < len(table.rows) and _names_fields(table.rows[start]):
+        start += 1
+    offset = len(task_table.rows) - start
+    task_table.rows.extend(table.rows[start:])
+    task_table.damaged_rows |= {r + offset for r in table.damaged_rows if r >= start}
+    task_table.covered |= {(r + offset, c) for r, c in table.covered if r >= start}
 
 
 def _task_columns(table: Table) -> list[str | None]:
