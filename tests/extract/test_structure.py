@@ -343,3 +343,11 @@ def test_a_task_table_cut_in_pieces_is_read_as_one_with_the_heading_between_its_
     assert codes(plan) == ["I.1", "I.2", "II.3"]
     assert sections(plan) == [
         ("I", "NÂNG CAO NHẬN THỨC"), ("II", "PHÁT TRIỂN HẠ TẦNG SỐ VÀ DỮ LIỆU")]
+
+
+def test_a_piece_that_lost_an_empty_last_column_on_its_page_still_continues_the_table() -> None:
+    header = [*HEADER, "Nguồn kinh phí"]
+    first = Table(rows=[header, [*row("1", "Tuyên truyền"), "Ngân sách tỉnh"]])
+    second = Table(rows=[row("2", "Tập huấn")])  # "Nguồn kinh phí" empty on this page
+    plan = build_plan(Document(source="t.pdf", blocks=[first, second]))
+    assert codes(plan) == ["1", "2"] and task(plan, "2").lead == ["Sở Nội vụ"]

@@ -131,7 +131,9 @@ def _section_between(paragraphs: list[str]) -> tuple[str, str] | None:
 def _continues(task_table: Table, table: Table) -> bool:
     """Whether a headerless `table` is the next piece of `task_table`."""
     fields = _task_columns(task_table)
-    if not table.rows or max(len(r) for r in table.rows) != len(fields):
+    # As wide, or narrower by trailing columns of no task field that were empty on its page.
+    narrowest = max(i for i, f in enumerate(fields) if f in (CODE, *TASK_FIELDS)) + 1
+    if not table.rows or not narrowest <= max(len(r) for r in table.rows) <= len(fields):
         return False
     code_col = fields.index(CODE)
     first = next((r for r in table.rows if any(c and c.strip() for c in r)), None)
