@@ -257,3 +257,26 @@ def test_lettered_sub_headings_under_a_topic_heading_are_its_tasks() -> None:
     assert [t.code for t in plan.tasks] == [
         "III.1", "III.1.1", "III.1.2", "III.2", "III.2.a", "III.2.b"]
     assert plan.tasks[4].name == "Đào tạo và bồi dưỡng:"
+
+
+ARTICLE = "\n\n".join([
+    "Ngày 01/12/2025, UBND tỉnh ban hành Kế hoạch chuyển đổi số.",
+    "Theo đó, Kế hoạch nêu rõ yêu cầu như sau:",
+    "1. Tuân thủ quy định pháp luật.",
+    "2. Lấy người dân làm trung tâm.",
+    "Kế hoạch nêu rõ các nhiệm vụ như sau:",
+    "1. Xây dựng môi trường pháp lý",
+    "- Rà soát các quy định về chuyển đổi số.",
+    "Gắn với việc hiện đại hóa hạ tầng.",
+    "2. Phát triển hạ tầng số.",
+])
+
+
+def test_without_roman_headings_the_sentence_introducing_a_list_says_if_it_lists_tasks() -> None:
+    plan = read(ARTICLE)
+    assert [(t.code, t.name) for t in plan.tasks] == [
+        ("1", "Xây dựng môi trường pháp lý"), ("2", "Phát triển hạ tầng số.")]
+
+
+def test_a_paragraph_among_the_bullets_of_a_topic_heading_is_not_its_detail() -> None:
+    assert read(ARTICLE).tasks[0].detail is None

@@ -83,6 +83,8 @@ class _Item:
     code: str
     text: str
     intros: list[str] = field(default_factory=list)
+    lead_in: list[str] = field(default_factory=list)  # the intros before its first bullet
+    bulleted: bool = False
     in_section: bool = True
     closing: bool = False  # under a section that assigns no tasks ("Tổ chức thực hiện")
     labelled: dict[str, list[str]] = field(default_factory=dict)
@@ -136,7 +138,7 @@ def _items_to_tasks(items: list[_Item]) -> list[Task]:
         if lead_only and not is_heading:
             # "3. Sở Giáo dục và Đào tạo" and one paragraph of duties: that paragraph is the
             # detail; the partners and deadline are the paragraph's.
-            detail = " ".join(item.intros) or None
+            detail = " ".join(item.lead_in) or None
             task.lead, task.detail = lead_only, detail
             task.partners = _partners(detail or "")
             task.deadline = _first_deadline(detail or "")
@@ -159,10 +161,10 @@ def _items_to_tasks(items: list[_Item]) -> list[Task]:
             task.lead = own_lead or parent_intro or (list(parent.lead) if parent else [])
             task.deadline = _first_deadline(item.text)
         task.partners = _partners(item.text)
-        if not is_heading and _is_title(item.text) and item.intros:
+        if not is_heading and _is_title(item.text) and item.lead_in:
             # A heading-only item ("4.1. Ứng dụng GIS ...") and the paragraph under it: that
-            # paragraph says what is to be done.
-            task.detail = " ".join(item.intros)
+            # paragraph says what is to be done (paragraphs among its bullets go with them).
+            task.detail = " ".join(item.lead_in)
             task.partners = task.partners or _partners(task.detail)
             task.deadline = task.deadline or _first_deadline(task.detail)
         tasks.append(task)
@@ -180,6 +182,7 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
     titles: list[tuple[str, str]] = []
     section: str | None = None
     holds_tasks = True
+    task_list: bool | None = None  # outside any section: whether the list being read is tasks
     numbered_item: _Item | None = None  # the last numbered item: lettered ones go under it
     lettered: tuple[str, str] | None = None  # "a) ..." just read, a task if labels follow
     for raw in _split_at_labels(paragraphs):
@@ -197,7 +200,8 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
         numbered = _NUMBERED.match(text)
         if numbered:
             code = f"{section}.{numbered.group(1)}" if section else numbered.group(1)
-            item = _Item(code, numbered.group(2).strip(), in_section=section is not None)
+            item = _Item(code, numbered.group(2).strip(),
+                         in_section=section is not None or bool(task_list))
             item.closing = not holds_tasks
             items.append(item)
             numbered_item, lettered = item, None
@@ -224,9 +228,19 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
             lettered = (letter_match.group(1), letter_match.group(2).strip())
             continue
         if re.match(r"^(?:[a-zđ]\)|[-–+•])\s", text):
+            if items:
+                items[-1].bulleted = True
             continue  # lettered examples and bullets are not tasks
+        if section is None and _opens_list(text) is not None:
+            # No Roman headings (an article quoting the plan): the sentence that introduces
+            # a list says whether its items are tasks ("... nhiệm vụ ... như sau:").
+            task_list = _opens_list(text)
+            numbered_item = None
+            continue
         if items:
             items[-1].intros.append(text)
+            if not items[-1].bulleted:
+                items[-1].lead_in.append(text)
     kept = [item for item in items if (item.in_section or item.labelled) and not item.closing]
     return kept, titles
 
@@ -306,6 +320,25 @@ def _first_line_cut(lines: list[str], found: re.Match[str]) -> list[str]:
         head = value_lines[0]
         value_lines[0] = head.split(":", 1)[1] if ":" in head else head
     return [line for line in value_lines if line.strip()]
+
+
+_LIST_OF_TASKS = re.compile(r"\bnhiệm\s+vụ\b", re.IGNORECASE)
+_LIST_OF_OTHERS = re.compile(
+    r"\b(?:yêu\s+cầu|mục\s+(?:tiêu|đích)|quan\s+điểm|nguyên\s+tắc|căn\s+cứ|kinh\s+phí"
+    r"|tổ\s+chức\s+thực\s+hiện)\b",
+    re.IGNORECASE,
+)
+
+
+def _opens_list(text: str) -> bool | None:
+    """True for a heading or an intro ending in ":" that names tasks, False for one that
+    names requirements or aims, None for any other paragraph."""
+    text = text.strip().strip("*_#").strip()
+    if not (text.endswith(":") or (len(text) <= 120 and not text.endswith((".", ";")))):
+        return None
+    if _LIST_OF_OTHERS.search(text):
+        return False
+    return True if _LIST_OF_TASKS.search(text) else None
 
 
 def _is_title(text: str) -> bool:
