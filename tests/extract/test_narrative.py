@@ -280,3 +280,16 @@ def test_without_roman_headings_the_sentence_introducing_a_list_says_if_it_lists
 
 def test_a_paragraph_among_the_bullets_of_a_topic_heading_is_not_its_detail() -> None:
     assert read(ARTICLE).tasks[0].detail is None
+
+
+def test_a_bullet_in_bold_marks_left_by_a_converter_is_still_a_bullet_of_the_label() -> None:
+    text = "\n\n".join([
+        "II. NHIỆM VỤ",
+        "1. Về dữ liệu",
+        "a) Nhiệm vụ:",
+        "**- **Rà soát cơ sở dữ liệu của đơn vị.",
+        "- Số hóa hồ sơ.",
+        "b) Thời gian thực hiện: Năm 2025.",
+    ])
+    first = read(text).tasks[0]
+    assert first.detail == "- Rà soát cơ sở dữ liệu của đơn vị. - Số hóa hồ sơ."
