@@ -289,7 +289,9 @@ def test_a_bullet_in_bold_marks_left_by_a_converter_is_still_a_bullet_of_the_lab
         "a) Nhiệm vụ:",
         "**- **Rà soát cơ sở dữ liệu của đơn vị.",
         "- Số hóa hồ sơ.",
+        "-Kết nối dữ liệu.",
         "b) Thời gian thực hiện: Năm 2025.",
     ])
     first = read(text).tasks[0]
-    assert first.detail == "- Rà soát cơ sở dữ liệu của đơn vị. - Số hóa hồ sơ."
+    assert first.detail == (
+        "- Rà soát cơ sở dữ liệu của đơn vị. - Số hóa hồ sơ. - Kết nối dữ liệu.")

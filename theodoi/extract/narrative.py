@@ -31,6 +31,7 @@ _SECTION = re.compile(r"^[*_]*([IVX]{1,5})\s*[.:–-][*_]*\s+(?=\S)")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.\s+(\S.*)$", re.S)
 _ARTIFACT = re.compile(r"\[bookmark:[^\]]*\]\s*")
 _BOLD_BULLET = re.compile(r"^(?:\*\*|__)\s*([-–+•])\s*(?:\*\*|__)\s*")
+_GLUED_BULLET = re.compile(r"^([-–+•])(?=[A-ZĐÀ-Ỹ])")
 
 # Words after which a sentence's subject (or the object of "phối hợp với") has ended.
 PREDICATES = (
@@ -188,7 +189,8 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
     lettered: tuple[str, str] | None = None  # "a) ..." just read, a task if labels follow
     for raw in _split_at_labels(paragraphs):
         # A converter's bold marks around a bullet ("**- **Triển khai ...") hide the bullet.
-        raw = _BOLD_BULLET.sub(r"\1 ", raw)
+        # So do they when the reader drops them with the space ("-Triển khai ...").
+        raw = _GLUED_BULLET.sub(r"\1 ", _BOLD_BULLET.sub(r"\1 ", raw))
         lines = raw.split("\n")
         text = join_lines(_ARTIFACT.sub("", raw).split("\n")).strip()
         if not text:
