@@ -460,3 +460,110 @@ def test_recognised_phrases_are_deadline_text(text: str) -> None:
 )
 def test_empty_and_unknown_texts_are_not_deadline_text(text: str) -> None:
     assert not is_deadline_text(text)
+
+
+# --- deadlines seen in 2025 plans -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "on"),
+    [("Quí IV-2025", "2025-12-31"), ("Quý IV-2025", "2025-12-31"), ("Quý IV/2025", "2025-12-31"),
+     ("Quý II/2027", "2027-06-30"), ("Quí II", "2025-06-30"), ("Quý I-2026.", "2026-03-31")],
+)
+def test_a_quarter_with_its_year_glued_by_a_dash_or_spelt_qui_is_a_quarter(
+    text: str, on: str
+) -> None:
+    assert due(text, 2025) == {"kind": "quarter", "on": on}
+
+
+def test_a_spaced_dash_between_two_quarters_is_still_a_range() -> None:
+    assert due("Quý I - Quý II", 2025) == {
+        "kind": "range", "from": "2025-01-01", "on": "2025-06-30"}
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "on"),
+    [("Năm 2025 - 2026", "2025-01-01", "2026-12-31"),
+     ("Năm 2025-2030", "2025-01-01", "2030-12-31"),
+     ("2026-2027", "2026-01-01", "2027-12-31")],
+)
+def test_a_span_of_years_seen_in_2025_plans_is_a_range(text: str, start: str, on: str) -> None:
+    assert due(text, 2025) == {"kind": "range", "from": start, "on": on}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tháng 02/2026", {"kind": "month", "on": "2026-02-28"}),
+        ("Tháng 12-2025", {"kind": "month", "on": "2025-12-31"}),
+        ("Hoàn thành trong năm 2025.", {"kind": "year", "on": "2025-12-31"}),
+        ("Năm 2025.", {"kind": "year", "on": "2025-12-31"}),
+        ("Hằng năm.", {"kind": "recurring", "every": "year"}),
+        ("Khi có phát sinh.", {"kind": "conditional", "text": "Khi có phát sinh"}),
+    ],
+)
+def test_a_deadline_ending_in_a_full_stop_reads_as_without_it(text: str, expected: dict) -> None:
+    assert due(text, 2025) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "every"),
+    [
+        ("Thường xuyên, hằng năm", "year"),
+        ("Thường xuyên, định kỳ hằng quý báo cáo kết quả về Sở Khoa học và Công nghệ", "quarter"),
+        ("Thường xuyên; hằng tháng", "month"),
+        ("Định kỳ hằng quý", "quarter"),
+    ],
+)
+def test_a_standing_duty_with_a_rhythm_recurs_at_that_rhythm(text: str, every: str) -> None:
+    assert due(text, 2025) == {"kind": "recurring", "every": every}
+
+
+@pytest.mark.parametrize("text", ["Thường xuyên, liên tục", "Nhiệm vụ thường xuyên"])
+def test_a_standing_duty_without_a_rhythm_stays_ongoing(text: str) -> None:
+    assert due(text, 2025) == {"kind": "ongoing"}
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [("Bắt đầu triển khai từ năm 2026", "2026-01-01"), ("Triển khai từ tháng 6/2025", "2025-06-01"),
+     ("Từ năm 2026", "2026-01-01")],
+)
+def test_a_start_without_an_end_is_ongoing_from_it(text: str, start: str) -> None:
+    assert due(text, 2025) == {"kind": "ongoing", "from": start}
+
+
+def test_a_quarter_spelt_qui_is_split_off_a_line_it_ends() -> None:
+    assert split_trailing_deadline("Triển khai nền tảng dữ liệu Quí IV-2025") == (
+        "Triển khai nền tảng dữ liệu", "Quí IV-2025")
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "on"),
+    [("Quý III - IV/2025", "2025-07-01", "2025-12-31"),
+     ("Quý II-III/2025", "2025-04-01", "2025-09-30")],
+)
+def test_two_quarters_sharing_one_word_quy_and_one_year_are_a_range(
+    text: str, start: str, on: str
+) -> None:
+    assert due(text, 2025) == {"kind": "range", "from": start, "on": on}
+
+
+def test_a_first_occurrence_then_every_year_recurs_from_that_occurrence() -> None:
+    assert due("Tháng 6/2025 và hằng năm", 2025) == {
+        "kind": "recurring", "on": "2025-06-30", "every": "year"}
+
+
+def test_a_span_of_years_and_the_years_after_is_ongoing_from_its_start() -> None:
+    assert due("Năm 2025-2026 và các năm tiếp theo", 2025) == {
+        "kind": "ongoing", "from": "2025-01-01"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("Thực hiện thường xuyên.", "ongoing"), ("Thực hiện thường xuyên .", "ongoing"),
+     ("Triển khai đảm bảo theo lộ trình, hướng dẫn của Bộ, ngành.", "per_plan"),
+     ("Tổ chức thực hiện theo kế hoạch", "per_plan")],
+)
+def test_a_timing_led_by_the_verb_that_does_it_reads_as_the_timing(text: str, kind: str) -> None:
+    assert due(text, 2025)["kind"] == kind

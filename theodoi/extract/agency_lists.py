@@ -1,8 +1,9 @@
 """Splitting a lead or partner cell into one string per agency or group, as printed.
 
-The rules are those of plan-json: split after ";", at line-initial "- " bullets, and at
-", " or " và " where the next words begin a new agency or group; commas inside one name
-stay, and nothing inside parentheses is split.
+The rules are those of plan-json: split after ";", at line-initial "- " bullets, at a line
+break where the next line begins a new agency, and at ", " or " và " where the next words
+begin a new agency or group; commas inside one name stay, and nothing inside parentheses
+is split.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ AGENCY_HEADS = (
     "Báo", "Tạp chí",
     "Học viện", "Thanh tra", "Thông tấn xã", "Hội", "Hiệp hội", "Ban", "Tổ", "Quốc hội",
     "Tòa án", "Toà án", "Kiểm toán", "Mặt trận", "Các", "Cơ quan", "Đơn vị", "Công an",
-    "Đại học", "Trường", "Liên hiệp", "Đoàn", "Hội đồng", "Viettel", "VNPT",
+    "Đại học", "Liên hiệp", "Đoàn", "Hội đồng", "Viettel", "VNPT",
 )
+# "Trường" begins a name only before its proper name ("Trường Đại học Cần Thơ"); bare, it is
+# a kind of body listed with others ("Viện, Trường": one group).
+_NAMED_HEADS = ("Trường",)
 # Verbs and nouns that begin like an agency word but are not one ("Tổ chức" is to
 # organise, "Ban hành" to issue, "Báo cáo" a report).
 _NOT_AGENCY = (
@@ -32,6 +36,7 @@ _HEAD_RE = re.compile(
     + r"(?:"
     + "|".join(re.escape(h) for h in sorted(AGENCY_HEADS, key=len, reverse=True))
     + r")(?=[\s,;.]|$)"
+    + r"|(?:" + "|".join(_NAMED_HEADS) + r")\s+(?=[A-ZĐÀ-Ỹ])"
 )
 _LOWER_GROUP_RE = re.compile(r"các(?=\s)")
 _ABBREV_RE = re.compile(r"[A-ZĐ][A-ZĐ&]{1,}(?=\s*(?:[,;.]|$))")
@@ -68,7 +73,8 @@ def _split_top_level(text: str, separators: re.Pattern[str]) -> list[tuple[str, 
 
 
 _HARD = re.compile(r";\s*")
-_SOFT = re.compile(r",\s+|\s+và\s+")
+# A comma with no space after it ("Xã hội,Thanh tra Chính phủ") still separates two names.
+_SOFT = re.compile(r",\s*|\s+và\s+")
 
 
 def split_agencies(cell: str | None) -> list[str]:
@@ -76,12 +82,13 @@ def split_agencies(cell: str | None) -> list[str]:
     if cell is None:
         return []
     lines = [nfc(line).strip() for line in cell.split("\n")]
-    # A line that starts with a "- " bullet starts a new item.
+    # A line that starts with a "- " bullet starts a new item, and so does a line that
+    # begins a new agency after a line that ended one (one agency printed per line).
     chunks: list[list[str]] = []
     for line in lines:
         if not line:
             continue
-        if re.match(r"[-–+•]\s", line) or not chunks:
+        if re.match(r"[-–+•]\s", line) or not chunks or _starts_on_new_line(chunks[-1][-1], line):
             chunks.append([re.sub(r"^[-–+•]\s+", "", line)])
         else:
             chunks[-1].append(line)
@@ -95,6 +102,32 @@ def split_agencies(cell: str | None) -> list[str]:
     if cleaned == ["-"] or all(item in {"-", "–"} for item in cleaned):
         return []
     return cleaned
+
+
+_RUNS_ON = re.compile(
+    r"(?:\b(?:và|các|của|với|thuộc|trực thuộc)|[-–,(/&])$|(?:^|\s)(?:"
+    + "|".join(re.escape(h) for h in sorted(AGENCY_HEADS, key=len, reverse=True))
+    + r")$"
+)
+
+
+def _starts_on_new_line(previous: str, line: str) -> bool:
+    """Whether `line` begins a new agency rather than continuing the name `previous` began.
+
+    A name wrapped inside a cell goes on in lower case ("Truyền" / "thông các tỉnh") or
+    after a word that cannot end it ("Bộ" / "Công an", "Sở Nội vụ và" / "Sở ...").
+    A new agency begins with a capitalised head word or an abbreviation.
+    """
+    if _RUNS_ON.search(previous) or _depth(previous) > 0:
+        return False
+    # Only a capitalised head: a wrapped name often goes on with "các tỉnh, thành phố".
+    line = re.sub(r"^[-–+•]\s+", "", line)
+    return bool(_HEAD_RE.match(line) or _ABBREV_RE.match(line))
+
+
+def _depth(text: str) -> int:
+    """How many brackets are open at the end of `text`."""
+    return text.count("(") + text.count("[") - text.count(")") - text.count("]")
 
 
 def _split_soft(text: str) -> list[str]:

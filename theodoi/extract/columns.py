@@ -17,9 +17,11 @@ _HEADER_PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bs?tt\b|số\s+thứ\s+tự|\bsố\s+tt\b", CODE),
     (r"chi\s+tiết(?:\s+nhiệm\s+vụ|\s+nội\s+dung)?", DETAIL),
     (r"kết\s+quả(?:\s*,?\s*sản\s+phẩm)?(?:\s+(?:dự\s+kiến|thực\s+hiện|đạt\s+được|đầu\s+ra|cần\s+đạt))?"
-     r"|sản\s+phẩm(?:\s+(?:dự\s+kiến|đầu\s+ra|chủ\s+yếu))?", RESULT),
+     r"|sản\s+phẩm(?:\s+(?:dự\s+kiến|đầu\s+ra|chủ\s+yếu))?"
+     r"|hình\s+thức\s+văn\s+bản", RESULT),  # the kind of paper a drafting task delivers
     (r"thời\s+(?:gian|hạn)(?:\s+(?:hoàn\s+thành|thực\s+hiện|triển\s+khai))?"
-     r"|tiến\s+độ(?:\s+(?:hoàn\s+thành|thực\s+hiện))?|thời\s+điểm(?:\s+hoàn\s+thành)?", DEADLINE),
+     r"|tiến\s+độ(?:\s+(?:hoàn\s+thành|thực\s+hiện))?|thời\s+điểm(?:\s+hoàn\s+thành)?"
+     r"|lộ\s+trình(?:\s+(?:thực\s+hiện|triển\s+khai))?", DEADLINE),
     (r"(?:cơ\s+quan|đơn\s+vị)(?:\s*,\s*đơn\s+vị)?\s+phối\s+hợp(?:\s+thực\s+hiện)?"
      r"|phối\s+hợp", PARTNERS),
     (r"(?:cơ\s+quan|đơn\s+vị)(?:\s*,\s*đơn\s+vị)?\s+(?:chủ\s+trì|thực\s+hiện|thực\s+hiện\s+chính|"

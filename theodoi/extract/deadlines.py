@@ -3,7 +3,8 @@
 Matching is case-insensitive ("Hằng"/"Hàng" alike); a phrase without a year takes the plan's.
 
   period      "ngày 30 tháng 4 [năm 2025]", "[ngày] 15/9[/2024]", "Tháng 12[/2024 | năm 2024]",
-              "12/2024", "Quý I..IV | Quý 1..4 [/2025 | năm 2025]", "6 tháng đầu|cuối năm",
+              "12/2024", "Quý I..IV | Quý 1..4 [/2025 | -2025 | năm 2025]" (also "Quí"),
+              "6 tháng đầu|cuối năm",
               "[Năm] 2025"                                      -> date|month|quarter|half|year
   single      [trước | trong [toàn bộ] | đến [hết] | vào | ...] period  -> the period's kind
   range       [trong] [thời gian | giai đoạn] [từ] period (- | đến) period, "trong 10 ngày (range)"
@@ -12,8 +13,10 @@ Matching is case-insensitive ("Hằng"/"Hàng" alike); a phrase without a year t
   sequence    period period ...  ("Tháng 4 Quý II")  -> the latest, the others as steps (text "")
   stepped     span "(" words ... deadline ")"         -> the latest, the other as a step
   listed      "- Năm 2024: ...; - Các năm tiếp theo: ..."  -> recurring year, dated items as steps
-  recurring   "Hằng năm|tháng|quý|tuần ...", span "hằng năm"    -> recurring
-  ongoing     "Thường xuyên", period "và những năm tiếp theo", "từ" period "trở đi"
+  recurring   "Hằng năm|tháng|quý|tuần ...", span "hằng năm", "Thường xuyên, [định kỳ] hằng quý ..."
+              -> recurring
+  ongoing     "Thường xuyên", period "và những năm tiếp theo", "từ" period "trở đi",
+              "[Bắt đầu] [triển khai] từ" period                 -> ongoing (from the period)
   per_plan    "Theo kế hoạch | lộ trình | tiến độ | quyết định | ... ..."
   conditional "Khi ...", "Sau khi ...", "Bảo đảm ... tiến độ ... khi ...", "30 ngày kể từ ngày ..."
 
@@ -46,14 +49,16 @@ _END = r"(?![\w/])"  # a period never runs on into a word, a digit or another "/
 
 # One named period per entry, tried in this order; the group names are shared on purpose
 # (d day, m month, q quarter, h half, y year) so one function reads them all.
-_OF_YEAR = rf"(?:\s*(?:/|năm)\s*(?P<y>{_YEAR}))?"  # "/2025" or " năm 2025", if printed
+# "/2025", " năm 2025" or a dash glued to the year ("Quý IV-2025"), if printed; a spaced
+# dash ("Quý IV - 2026") is a range, read elsewhere.
+_OF_YEAR = rf"(?:\s*(?:/|năm)\s*(?P<y>{_YEAR})|-(?P<y2>{_YEAR}))?"
 _PERIOD_FORMS: tuple[tuple[str, str], ...] = (
     ("date", rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}}){_OF_YEAR}"),
     ("date", rf"(?:ngày\s+)?(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})(?:/(?P<y>{_YEAR}))?"),
     ("half", rf"(?:0?6|sáu)\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>{_YEAR}))?"),
     ("month", rf"tháng\s+(?P<m>\d{{1,2}}){_OF_YEAR}"),
     ("month", rf"(?P<m>\d{{1,2}})/(?P<y>{_YEAR})"),
-    ("quarter", rf"quý\s+(?P<q>iv|iii|ii|i|[1-4]){_OF_YEAR}"),
+    ("quarter", rf"qu[ýí]\s+(?P<q>iv|iii|ii|i|[1-4]){_OF_YEAR}"),  # "Quí": an old spelling
     ("year", rf"(?:năm\s+)?(?P<y>{_YEAR})"),
 )
 _PERIOD_RXS = tuple((kind, re.compile(form + _END, _I)) for kind, form in _PERIOD_FORMS)
@@ -147,7 +152,8 @@ def _period_from(found: re.Match[str]) -> _Period:
     """The `_Period` a match of one of the period forms names."""
     kind = next(kind for kind, rx in _PERIOD_RXS if rx is found.re)
     groups = {k: v for k, v in found.groupdict().items() if v}
-    year = int(groups["y"]) if "y" in groups else None
+    printed_year = groups.get("y") or groups.get("y2")
+    year = int(printed_year) if printed_year else None
     day = int(groups["d"]) if "d" in groups else None
     return _Period(kind, year, _months_covered(kind, groups), day)
 
@@ -171,15 +177,23 @@ def _range_span(start: _Period, end: _Period, year: int | None) -> _Span | None:
     return _Span("range", first.first, last.last)
 
 
+# "Quý III - IV/2025": the second quarter of a range printed without its "Quý".
+_QUARTER_PAIR_RX = re.compile(
+    r"(qu[ýí]\s+(?:iv|iii|ii|i|[1-4]))\s*([-–]|\bđến\b)\s*(iv|iii|ii|i|[1-4])\b", _I
+)
+
+
 def _read_span(phrase: str, year: int | None) -> _Span | None:
     """The single period or range a whole phrase names, or None."""
     phrase = phrase.strip(" .;,")
+    phrase = _QUARTER_PAIR_RX.sub(r"\1 \2 Quý \3", phrase)
     if found := _DURATION_RX.fullmatch(phrase):
         phrase = found["inner"].strip()
-    if found := _RANGE_RX.fullmatch(phrase):
-        return _range_span(_period(found["a"]), _period(found["b"]), year)
+    # A single period first: "Quý IV-2025" is the fourth quarter, not a range to 2025.
     if found := _SINGLE_RX.fullmatch(phrase):
         return _period(found["a"]).span(year)
+    if found := _RANGE_RX.fullmatch(phrase):
+        return _range_span(_period(found["a"]), _period(found["b"]), year)
     return None
 
 
@@ -234,10 +248,17 @@ def _read_listed(phrase: str, year: int | None) -> Due | None:
     return _latest_with_steps(parts)
 
 
+# A verb before the timing: "Thực hiện thường xuyên", "Triển khai đảm bảo theo lộ trình".
+_DOING = (
+    r"(?:(?:tổ\s+chức\s+)?(?:thực\s+hiện|triển\s+khai)\s+)?(?:(?:bảo\s+đảm|đảm\s+bảo)\s+)?"
+)
 _ONGOING_RX = re.compile(
-    r"thường\s+xuyên\b.*"
-    rf"|(?:từ\s+)?(?P<since>{_ANY_PERIOD})\s+(?:(?:và|,)\s+)?"
-    r"(?:(?:các|những)\s+(?:năm|tháng)\s+tiếp\s+theo|trở\s+đi)",
+    rf"{_DOING}(?:(?:là\s+)?nhiệm\s+vụ\s+|hoạt\s+động\s+)?thường\s+xuyên\b.*"
+    rf"|(?:từ\s+)?(?P<since>{_ANY_PERIOD})(?:{_SEP}{_ANY_PERIOD})?\s*,?\s+(?:và\s+)?"
+    r"(?:(?:các|những)\s+(?:năm|tháng)\s+tiếp\s+theo|trở\s+đi)"
+    # A start and no end: "Bắt đầu triển khai từ năm 2026", "Từ tháng 6/2025".
+    r"|(?:bắt\s+đầu\s+)?(?:(?:triển\s+khai|thực\s+hiện|áp\s+dụng)\s+)?"
+    rf"từ\s+(?P<start>{_ANY_PERIOD})",
     _I,
 )
 
@@ -247,25 +268,34 @@ def _read_ongoing(phrase: str, year: int | None) -> Due | None:
     found = _ONGOING_RX.fullmatch(phrase)
     if not found:
         return None
-    since = _period(found["since"]).span(year) if found["since"] else None
+    printed = found["since"] or found["start"]
+    since = _period(printed).span(year) if printed else None
     return Due("ongoing", start=since.first.isoformat() if since else None)
 
 
-# "Hằng quý" is mapped to every "quarter" although plan-json lists month|week|year only:
-# a quarterly duty is common in the decisions and folding it into another unit would lie.
 _EVERY = {"năm": "year", "tháng": "month", "quý": "quarter", "tuần": "week"}
 _RECURRING_RX = re.compile(
-    r"(?:(?P<head>.*?)\s+)?(?:định\s+kỳ\s+)?h[àằ]ng\s+(?P<unit>năm|tháng|quý|tuần)\b(?P<tail>.*)",
+    r"(?:(?P<head>.*?)\s+)??(?:định\s+kỳ\s+)?h[àằ]ng\s+(?P<unit>năm|tháng|quý|tuần)\b(?P<tail>.*)",
     _I,
 )
 
 
+_STANDING_RX = re.compile(r"thường\s+xuyên\s*[,;.]?\s*(?=(?:định\s+kỳ\s+)?h[àằ]ng\s)", _I)
+
+
 def _read_recurring(phrase: str, year: int | None) -> Due | None:
-    """Recurring: "Hằng năm ...", or a period and "hằng năm" ("Trước 15/12 hằng năm")."""
+    """Recurring: "Hằng năm ...", or a period and "hằng năm" ("Trước 15/12 hằng năm").
+
+    "Thường xuyên, hằng năm" and "Thường xuyên, định kỳ hằng quý báo cáo ..." give their
+    rhythm: the standing duty is done, and reported, at each period.
+    """
+    phrase = _STANDING_RX.sub("", phrase, count=1)
     found = _RECURRING_RX.fullmatch(phrase)
     if not found:
         return None
     head, tail = found["head"], found["tail"].strip(" ,;:()")
+    if head:  # "Tháng 6/2025 và hằng năm": the first occurrence, then every year
+        head = re.sub(r"(?:[\s,;]+và)?[\s,;]*$", "", head, flags=_I) or None
     if head and tail:
         return None
     # The period before or after "hằng năm" gives its occurrence in the plan year, if any.
@@ -278,7 +308,7 @@ def _read_recurring(phrase: str, year: int | None) -> Due | None:
 
 
 _PER_PLAN_RX = re.compile(
-    r"theo\s+(?:kế\s+hoạch|lộ\s+trình|tiến\s+độ|chương\s+trình|đề\s+án|quyết\s+định|quy\s+định"
+    rf"{_DOING}theo\s+(?:kế\s+hoạch|lộ\s+trình|tiến\s+độ|chương\s+trình|đề\s+án|quyết\s+định|quy\s+định"
     r"|văn\s+bản|hướng\s+dẫn|yêu\s+cầu|chỉ\s+đạo|thời\s+gian|thời\s+hạn)\b.*",
     _I,
 )
@@ -344,8 +374,8 @@ def _read_sequence(phrase: str, year: int | None) -> Due | None:
 
 _READERS: tuple[Callable[[str, int | None], Due | None], ...] = (
     _read_listed,
-    _read_ongoing,
     _read_recurring,
+    _read_ongoing,
     _read_per_plan,
     _read_conditional,
     _read_stepped,
@@ -417,7 +447,7 @@ _TRAILING_RX = re.compile(
     r"H[ằà]ng\s+(?:năm|tháng|quý|tuần)"
     r"|Thường\s+xuyên"
     rf"|Tháng\s+\d{{1,2}}(?:\s*/\s*{_YEAR}|\s+[Nn]ăm\s+{_YEAR})?"
-    rf"|Quý\s+(?:IV|III|II|I|[1-4])(?:\s*/\s*{_YEAR}|\s+[Nn]ăm\s+{_YEAR})?"
+    rf"|Qu[ýí]\s+(?:IV|III|II|I|[1-4])(?:\s*/\s*{_YEAR}|-{_YEAR}|\s+[Nn]ăm\s+{_YEAR})?"
     rf"|Năm\s+{_YEAR}"
     rf"|\d{{1,2}}/\d{{1,2}}/{_YEAR}"
     r")"

@@ -32,6 +32,9 @@ class Table:
     # Indices of rows the source shows damaged (cells lost or run together): their tasks
     # are marked uncertain, and a merge prefers another source's reading of them.
     damaged_rows: set[int] = field(default_factory=set)
+    # (row, column) of each cell a vertically merged cell above covers (rowspan, vMerge),
+    # left None by the reader: the plan builder gives it the text of the cell it is part of.
+    covered: set[tuple[int, int]] = field(default_factory=set)
 
 
 @dataclass

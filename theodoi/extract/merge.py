@@ -93,6 +93,7 @@ def merge_plans(plans: list[Plan]) -> tuple[Plan, list[Disagreement]]:
         meta=_merge_meta([p.meta for p in sorted(plans, key=lambda p: -p.cell_fidelity)]),
         targets=max((p.targets for p in plans), key=len),
         tasks=[Task.from_json(t.to_json()) for t in base.tasks],
+        sections=max((p.sections for p in plans), key=len),
         warnings=[w for p in plans for w in p.warnings],
         cell_fidelity=max(p.cell_fidelity for p in plans),
         pages=sum(p.pages for p in plans),

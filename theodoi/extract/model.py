@@ -11,6 +11,8 @@ DUE_KINDS = (
     "date", "month", "quarter", "half", "year", "range", "recurring",
     "ongoing", "per_plan", "conditional", "none",
 )
+# The rhythms a `recurring` due may have ("Hằng tháng", "Hằng quý", "Hằng tuần", "Hằng năm").
+RECURRENCE_UNITS = ("month", "quarter", "week", "year")
 
 
 @dataclass
@@ -120,6 +122,17 @@ class Task:
 
 
 @dataclass
+class Section:
+    """A section heading of the plan (a Roman numeral or a capital letter) and its title."""
+
+    code: str
+    title: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "title": self.title}
+
+
+@dataclass
 class PlanMeta:
     """The decision's header: number, date, issuer, title, year, signer."""
 
@@ -149,18 +162,23 @@ class Plan:
     meta: PlanMeta = field(default_factory=PlanMeta)
     targets: list[Target] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    # The section headings in document order; optional in plan-json, written when known.
+    sections: list[Section] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cell_fidelity: int = 2
     pages: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "format": PLAN_JSON_FORMAT,
             "source": self.source,
             "plan": self.meta.to_json(),
             "targets": [t.to_json() for t in self.targets],
-            "tasks": [t.to_json() for t in self.tasks],
         }
+        if self.sections:
+            out["sections"] = [s.to_json() for s in self.sections]
+        out["tasks"] = [t.to_json() for t in self.tasks]
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
@@ -173,4 +191,7 @@ class Plan:
                 for t in data.get("targets", [])
             ],
             tasks=[Task.from_json(t) for t in data.get("tasks", [])],
+            sections=[
+                Section(str(s["code"]), s.get("title")) for s in data.get("sections") or []
+            ],
         )

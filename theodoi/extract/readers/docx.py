@@ -186,6 +186,7 @@ def _is_on(element: etree._Element | None) -> bool:
 class GridRow:
     cells: list[str | None]
     is_header: bool = False
+    covered: set[int] = field(default_factory=set)  # columns a vertical merge above covers
 
 
 def table_to_grid(tbl: etree._Element, numbering: Numbering) -> list[GridRow]:
@@ -196,17 +197,20 @@ def table_to_grid(tbl: etree._Element, numbering: Numbering) -> list[GridRow]:
         before = _int_prop(trpr, "w:gridBefore", 0)
         after = _int_prop(trpr, "w:gridAfter", 0)
         cells: list[str | None] = [None] * before
+        covered: set[int] = set()
         for tc in _cells_of(tr):
             tcpr = tc.find(q("w:tcPr"))
             span = max(1, _int_prop(tcpr, "w:gridSpan", 1))
             vmerge = tcpr.find(q("w:vMerge")) if tcpr is not None else None
             continuation = vmerge is not None and vmerge.get(VAL) in (None, "continue")
             text = None if continuation else cell_text(tc, numbering)
+            if continuation:
+                covered.update(range(len(cells), len(cells) + span))
             cells.append(text)
             cells.extend([None] * (span - 1))
         cells.extend([None] * after)
         is_header = trpr is not None and _is_on(trpr.find(q("w:tblHeader")))
-        rows.append(GridRow(cells, is_header))
+        rows.append(GridRow(cells, is_header, covered))
     width = max((len(r.cells) for r in rows), default=0)
     grid_cols = tbl.find(q("w:tblGrid"))
     if grid_cols is not None:
@@ -287,9 +291,11 @@ def grid_to_table(tbl: etree._Element, grid: list[GridRow]) -> Table:
         header_rows += 1
     header_rows = max(header_rows, 1)
     header_keys = {_row_key(r.cells) for r in grid[:header_rows]}
-    rows = [r.cells for r in grid[:header_rows]]
-    rows += [r.cells for r in grid[header_rows:] if _row_key(r.cells) not in header_keys]
-    table = Table(rows=rows, header_rows=header_rows)
+    kept = grid[:header_rows]
+    kept += [r for r in grid[header_rows:] if _row_key(r.cells) not in header_keys]
+    table = Table(rows=[r.cells for r in kept], header_rows=header_rows)
+    # Vertically merged cells are None in the rows they cover; the plan builder fills them.
+    table.covered = {(i, col) for i, r in enumerate(kept) for col in r.covered}
     table._grid_widths = _grid_widths(tbl)  # type: ignore[attr-defined]
     return table
 
@@ -326,7 +332,10 @@ def join_continued_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | T
             repeats = 0
             while repeats < len(block.rows) and _row_key(block.rows[repeats]) in header_keys:
                 repeats += 1
-            prev.rows.extend(r for r in block.rows[repeats:] if _row_key(r) not in header_keys)
+            for index in range(repeats, len(block.rows)):
+                if _row_key(block.rows[index]) not in header_keys:
+                    prev.covered |= {(len(prev.rows), c) for r, c in block.covered if r == index}
+                    prev.rows.append(block.rows[index])
             continue
         out.append(block)
     for block in out:
