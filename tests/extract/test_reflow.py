@@ -199,6 +199,19 @@ def test_the_pruned_programme_finds_the_exhaustive_programmes_cells(monkeypatch)
         assert abs(fast.cost - cost) < 1e-6
 
 
+def test_short_cells_are_joined_as_join_lines_joins_them() -> None:
+    from theodoi.extract.reflow import _RowFeatures
+    from theodoi.extract.text import join_lines
+
+    lines = ["Quyết định số 1690/QĐ-", "TTg ngày", "206/QĐ", "-TTg", "kinh tế số -", "xã hội",
+             "", "Tháng\u00a0 6", "-", "- Năm 2024"]
+    row = _RowFeatures(tokenize(lines))
+    texts = [t.text for t in row.tokens]
+    for start in range(len(texts)):
+        for end in range(start, len(texts) + 1):
+            assert row.text(start, end) == join_lines(texts[start:end])
+
+
 def test_reflowing_a_row_costs_a_bounded_number_of_cells_per_cut_point(monkeypatch) -> None:
     # Near-linear time without timing anything: count the candidate cells priced per row.
     from tests.conftest import seed_path

@@ -445,6 +445,7 @@ class _RowFeatures:
             1 if t.line_start and not t.empty_marker and _NAMED_AGENCY.match(t.text) else 0
             for t in tokens
         ])
+        self.clean = [join_lines([x]) for x in texts]
         self._joined: dict[int, list[str]] = {}
         self._deadline: dict[tuple[int, int], bool] = {}
 
@@ -456,7 +457,7 @@ class _RowFeatures:
         if joined is None:
             joined = self._joined[start] = [""]
         while len(joined) <= end - start:
-            joined.append(join_lines([joined[-1], self.texts[start + len(joined) - 1]]))
+            joined.append(_glue(joined[-1], self.clean[start + len(joined) - 1]))
         return joined[end - start]
 
     def is_deadline(self, start: int, end: int) -> bool:
@@ -628,6 +629,19 @@ class _RowCosts:
         if best[k][n] > bound:
             return None
         return best[k][n], back
+
+
+def _glue(text: str, line: str) -> str:
+    """`join_lines` one line further: `text` and `line` are already joined and clean."""
+    if not line:
+        return text
+    if not text:
+        return line
+    if (len(text) > 1 and text[-1] == "-" and not text[-2].isspace()) or (
+        len(line) > 1 and line[0] == "-" and not line[1].isspace()
+    ):
+        return text + line
+    return f"{text} {line}"
 
 
 def _prefix(values: Sequence[int]) -> list[int]:
