@@ -8,12 +8,21 @@ from tests.readers.conftest import fixture, gold
 from tests.readers.gold_cells import compare
 from theodoi.extract.document import Paragraph, Table
 from theodoi.extract.readers import read_document
-from theodoi.extract.readers.layout import TableFragment, stitch_fragments
+from theodoi.extract.readers.layout import (
+    Line,
+    TableFragment,
+    Word,
+    gutter_columns,
+    line_to_cells,
+    lines_to_unruled_table,
+    stitch_fragments,
+)
 from theodoi.extract.readers.pdf import continues_paragraph
 
 
 @pytest.mark.parametrize("name", ["000_ruled.pdf", "000_unruled.pdf", "001_ruled.pdf",
-                                  "001_unruled.pdf", "000_rotated.pdf"])
+                                  "001_unruled.pdf", "000_rotated.pdf", "000_borderless.pdf",
+                                  "001_borderless.pdf"])
 def test_it_reads_every_task_cell_of_the_printed_fixture_like_the_gold(name):
     doc = read_document(fixture(name))
     agree, total, wrong = compare(doc, gold(name[:3]))
@@ -61,3 +70,81 @@ def test_a_row_split_by_a_page_break_is_joined_to_its_first_part():
                           header=1, top=0, bottom=0)
     assert stitch_fragments(table, piece)
     assert table.rows == [["TT", "Nhiệm vụ"], ["1", "Phần đầu\nphần sau"], ["2", "Việc hai"]]
+
+
+# Borderless tables printed tight (scripts/make_fixtures.py --borderless): 3.6 pt between
+# the columns, narrower than the justified word spaces in the cells; the header once, on
+# the first page; rows broken across pages; the decision's text right under the table.
+
+
+@pytest.mark.parametrize("prefix", ["000", "001"])
+def test_a_tight_borderless_table_scores_like_the_gold(prefix):
+    import io
+    from contextlib import redirect_stdout
+
+    from tests.extract.test_scores import score_plan
+    from theodoi.extract.commands import read_plan
+
+    plan = read_plan(fixture(f"{prefix}_borderless.pdf")).to_json()
+    with redirect_stdout(io.StringIO()):
+        assert score_plan.score(gold(prefix), plan) >= 0.95
+
+
+def test_text_under_a_borderless_table_is_not_read_into_its_last_row():
+    doc = read_document(fixture("001_borderless.pdf"))
+    last = doc.tables()[-1].rows[-1]
+    assert last[1].endswith("Đề án 06 nói riêng")
+    assert any(b.text.startswith("III. TỔ CHỨC THỰC HIỆN") for b in doc.paragraphs())
+
+
+def _line(*words: tuple[str, float, float], top: float = 0.0, bold: bool = False) -> Line:
+    return Line([Word(text, x0, x1, top, top + 10, bold=bold) for text, x0, x1 in words])
+
+
+def _tight_table() -> list[Line]:
+    """A header and rows whose columns are 3 pt apart, as wide as the word spaces."""
+    header = _line(("TT", 2, 12), ("Nhiệm", 40, 62), ("vụ", 65, 72),
+                   ("Thời", 118, 132), ("gian", 135, 150), ("Cơ", 170, 180), ("quan", 183, 200),
+                   ("chủ", 203, 215), ("trì", 218, 228), bold=True)
+    header_below = _line(("hoàn", 120, 136), ("thành", 139, 156), top=11, bold=True)
+    rows = []
+    top = 24.0
+    for number in range(1, 9):
+        rows.append(_line((str(number), 5, 10), ("Xây", 20, 34), ("dựng", 37, 60),
+                          ("kế", 63, 72), ("hoạch", 75, 107), ("Tháng", 110, 130),
+                          ("12", 133, 142), ("Bộ", 165, 175), ("Tài", 178, 190),
+                          ("chính", 193, 230), top=top))
+        rows.append(_line(("triển", 20, 45), ("khai", 48, 80), ("số", 83, 107),
+                          ("Sở", 165, 178), ("Nội", 181, 195), ("vụ", 198, 230), top=top + 11))
+        top += 24
+    return [header, header_below, *rows]
+
+
+def test_columns_are_found_in_gutters_as_narrow_as_a_word_space():
+    lines = _tight_table()
+    found = gutter_columns(lines[:2], lines[2:])
+    assert found is not None
+    assert len(found.edges) == 3
+    assert 12 < found.edges[0] < 20 and 107 < found.edges[1] < 110
+    assert 142 < found.edges[2] < 165
+    # The header words of one cell ("Thời gian" / "hoàn thành", "Cơ quan chủ trì") stay one.
+    frag, used = lines_to_unruled_table(lines)
+    assert used == len(lines)
+    assert frag.rows[0][2].replace("\n", " ") == "Thời gian hoàn thành"
+    assert frag.rows[1] == ["1", "Xây dựng kế hoạch\ntriển khai số", "Tháng 12",
+                            "Bộ Tài chính\nSở Nội vụ"]
+
+
+def test_a_word_space_at_a_gutter_splits_cells_only_where_rows_leave_the_gutter_white():
+    edges, whites = [15.0, 108.5, 153.0], [3.0, 3.0, 23.0]
+    row = _line(("1", 5, 10), ("kế", 63, 72), ("hoạch", 75, 107), ("Tháng", 110, 130))
+    assert [len(c) for c in line_to_cells(row, edges, 4.5, whites)] == [1, 2, 1, 0]
+    # Without the gutter's width, a 3 pt space counts as ordinary word spacing.
+    assert [len(c) for c in line_to_cells(row, edges, 4.5)] == [1, 3, 0, 0]
+    # A bold heading running across the columns stays in the column where it starts.
+    heading = _line(("I", 5, 10), ("CÔNG", 20, 60), ("TÁC", 63, 107), ("CHỈ", 110, 125),
+                    bold=True)
+    assert [len(c) for c in line_to_cells(heading, edges, 4.5, whites)] == [1, 3, 0, 0]
+    # So does a phrase with a word across an edge.
+    crossing = _line(("2", 5, 10), ("Thực", 20, 50), ("hiện", 53, 112), ("kiểm", 115, 140))
+    assert [len(c) for c in line_to_cells(crossing, edges, 4.5, whites)] == [1, 3, 0, 0]

@@ -20,6 +20,15 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from theodoi.extract.columns import (
+    CODE as CODE_FIELD,
+)
+from theodoi.extract.columns import (
+    field_of_header_cell,
+    fields_in_header_text,
+    is_header_fragment,
+    is_header_text,
+)
 from theodoi.extract.document import Paragraph, Table
 from theodoi.extract.text import nfc
 
@@ -90,6 +99,7 @@ class TableFragment:
     columns: list[float] = field(default_factory=list)  # unruled: inner column edges
     left: float = 0.0
     right: float = 0.0
+    whites: list[float] | None = None  # unruled: white width of each gutter, when found
 
 
 # ---------------------------------------------------------------------------------------
@@ -223,14 +233,39 @@ HEADER_FIRST = re.compile(r"^(S?TT|Số|STT\.?|TT\.?)$", re.IGNORECASE)
 
 
 def find_unruled_header(lines: list[Line], start: int = 0) -> int | None:
-    """Index of the line holding a table header that begins with "TT" / "STT"."""
+    """Index of the line holding a table header that begins with "TT" / "STT".
+
+    The header's words are spaced out (centred in their columns) or, in a tight table,
+    the line and the header lines around it name a code column and three other fields.
+    """
     for i in range(start, len(lines)):
         words = lines[i].words
         if len(words) >= 3 and HEADER_FIRST.match(words[0].text):
             gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(words)]
             if sum(1 for g in gaps if g > 1.2 * lines[i].height) >= 2:
                 return i
+            block = header_block(lines, i)
+            if is_header_text(" ".join(ln.text for ln in lines[block[0]:block[1]])):
+                return i
     return None
+
+
+def header_block(lines: list[Line], at: int) -> tuple[int, int]:
+    """The lines around the "TT" line `at` that hold header words only, as a range.
+
+    Header cells are often centred vertically: a cell of three lines starts above the
+    "TT" line and ends below it.
+    """
+    em = lines[at].height
+    start = at
+    while (start > 0 and is_header_fragment(lines[start - 1].text)
+           and lines[start].top - lines[start - 1].bottom < 1.2 * em):
+        start -= 1
+    end = at + 1
+    while (end < len(lines) and is_header_fragment(lines[end].text)
+           and lines[end].top - lines[end - 1].bottom < 1.2 * em):
+        end += 1
+    return start, end
 
 
 def header_cells(lines: list[Line], gap: float) -> list[tuple[float, float]]:
@@ -277,6 +312,163 @@ def column_edges(cells: list[tuple[float, float]], body: list[Word]) -> list[flo
     return edges
 
 
+# ---------------------------------------------------------------------------------------
+# Columns from the gutters (tight tables: the white between columns is as narrow as a space)
+
+
+def coverage(lines: list[Line]) -> list[tuple[float, float, int]]:
+    """How many lines have a word at each x: (x0, x1, count) pieces, left to right."""
+    events: list[tuple[float, int]] = []
+    for line in lines:
+        spans: list[list[float]] = []
+        for word in sorted(line.words, key=lambda w: w.x0):
+            if spans and word.x0 <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], word.x1)
+            else:
+                spans.append([word.x0, word.x1])
+        for x0, x1 in spans:
+            events += [(x0, 1), (x1, -1)]
+    events.sort()
+    pieces: list[tuple[float, float, int]] = []
+    count = 0
+    previous: float | None = None
+    for x, step in events:
+        if previous is not None and x > previous:
+            pieces.append((previous, x, count))
+        count += step
+        previous = x
+    return pieces
+
+
+def lowest_run(pieces: list[tuple[float, float, int]], lo: float,
+               hi: float) -> tuple[int, float, float]:
+    """The least covered stretch of (lo, hi): (lines covering it, its x0, its x1).
+
+    Of several stretches equally covered, the widest.
+    """
+    clipped: list[tuple[float, float, int]] = []
+    cursor = lo
+    for x0, x1, count in pieces:
+        if x1 <= lo or x0 >= hi:
+            continue
+        if x0 > cursor:
+            clipped.append((cursor, x0, 0))
+        clipped.append((max(x0, lo), min(x1, hi), count))
+        cursor = min(x1, hi)
+    if cursor < hi:
+        clipped.append((cursor, hi, 0))
+    least = min(count for _, _, count in clipped)
+    best = (lo, lo)
+    run: list[float] | None = None
+    for x0, x1, count in clipped:
+        if count == least:
+            run = [run[0], x1] if run else [x0, x1]
+            if run[1] - run[0] > best[1] - best[0]:
+                best = (run[0], run[1])
+        else:
+            run = None
+    return least, best[0], best[1]
+
+
+@dataclass
+class Gutters:
+    """Inner column edges of an unruled table and the white width of each gutter."""
+
+    edges: list[float]
+    whites: list[float]
+
+
+def gutter_columns(header: list[Line], body: list[Line]) -> Gutters | None:
+    """Columns found where no body word crosses, each named by the header words above it.
+
+    The header's words are grouped where they overlap (a cell's lines are centred over
+    each other); between two neighbouring groups, the least covered stretch of the body is
+    a gutter when few body lines cross it (headings spanning columns do). A group of header
+    words that names no field, or the same field as its neighbour, is one column with it
+    (the gap between "Thời gian" and "hoàn thành" is a space, not a gutter).
+    """
+    words = sorted((w for ln in header for w in ln.words), key=lambda w: w.x0)
+    if len(words) < 3 or len(body) < 2:
+        return None
+    groups: list[list[Word]] = []
+    for word in words:
+        if groups and word.x0 < max(w.x1 for w in groups[-1]) - 0.5:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    pieces = coverage(body)
+    gaps = []  # (lines crossing, x0, x1) between groups j and j + 1
+    for a, b in itertools.pairwise(groups):
+        lo, hi = max(w.x1 for w in a), min(w.x0 for w in b)
+        gaps.append(lowest_run(pieces, lo, hi) if hi > lo else (len(body), lo, lo))
+    allowed = max(1, round(0.15 * len(body)))
+    splits = {j for j, (count, _, _) in enumerate(gaps) if count <= allowed}
+
+    def columns() -> list[list[int]]:
+        out: list[list[int]] = [[0]]
+        for j in range(len(gaps)):
+            if j in splits:
+                out.append([j + 1])
+            else:
+                out[-1].append(j + 1)
+        return out
+
+    def text(members: list[int]) -> str:
+        cell = sorted((w for j in members for w in groups[j]), key=lambda w: (w.top, w.x0))
+        return " ".join(w.text for w in cell)
+
+    def weaker(*options: int) -> int:
+        return max((j for j in options if j in splits), key=lambda j: (gaps[j][0],
+                                                                       gaps[j][1] - gaps[j][2]))
+
+    # A header cell that names two fields holds a gutter: cut it at its least covered gap.
+    for members in columns():
+        if len(fields_in_header_text(text(members))) >= 2 and len(members) > 1:
+            inner = range(members[0], members[-1])
+            splits.add(min(inner, key=lambda j: (gaps[j][0], gaps[j][1] - gaps[j][2])))
+    changed = True
+    while changed and splits:
+        changed = False
+        cols = columns()
+        named = [field_of_header_cell(text(members)) for members in cols]
+        for index, members in enumerate(cols):
+            left = members[0] - 1 if index > 0 else None
+            right = members[-1] if index + 1 < len(cols) else None
+            same = index > 0 and named[index] is not None and named[index] == named[index - 1]
+            if named[index] is None or same:
+                options = [left] if same else [j for j in (left, right) if j is not None]
+                splits.discard(weaker(*options))
+                changed = True
+                break
+    cols = columns()
+    if len(cols) < 3 or field_of_header_cell(text(cols[0])) != CODE_FIELD:
+        return None
+    edges = []
+    for members in cols[1:]:
+        _, x0, x1 = gaps[members[0] - 1]
+        edges.append((x0 + x1) / 2)
+    return Gutters(edges, [gutter_white(body, edge) for edge in edges])
+
+
+def gutter_white(lines: list[Line], edge: float) -> float:
+    """How wide the white at `edge` is between neighbouring words in the table's rows.
+
+    The narrowest gap straddling it that recurs (within 0.6 pt): rows whose cells are full
+    on both sides leave exactly the gutter, again and again; a heading row spanning the
+    columns leaves a word space there now and then.
+    """
+    gaps = sorted(
+        b.x0 - a.x1
+        for line in lines
+        for a, b in itertools.pairwise(line.words)
+        if a.x1 <= edge <= b.x0
+    )
+    for narrow, next_one in itertools.pairwise(gaps):
+        if next_one - narrow <= 0.6:
+            return narrow
+    return gaps[0] if gaps else 0.0
+
+
 def column_of(x: float, edges: list[float]) -> int:
     for i, edge in enumerate(edges):
         if x < edge:
@@ -284,27 +476,45 @@ def column_of(x: float, edges: list[float]) -> int:
     return len(edges)
 
 
-def line_to_cells(line: Line, edges: list[float], span_gap: float) -> list[list[Word]]:
-    """The words of a line per column; a phrase that runs across an edge with ordinary
-    word spacing (a merged heading cell) stays whole in the column where it starts."""
+def line_to_cells(line: Line, edges: list[float], span_gap: float,
+                  whites: list[float] | None = None) -> list[list[Word]]:
+    """The words of a line per column; a phrase that runs across an edge (a merged heading
+    cell) stays whole in the column where it starts.
+
+    A phrase runs across when one of its words crosses the edge, when the space before
+    the next column's word is narrower than `span_gap` and than the gutter there (`whites`:
+    the white width of each gutter, when known), or when both words are bold and the space
+    is narrower than `span_gap` (a heading row; the header is read with `span_gap` 0).
+    """
     cells: list[list[Word]] = [[] for _ in range(len(edges) + 1)]
     prev: Word | None = None
     prev_col = -1
     for word in line.words:
         col = column_of(word.x0 + min(2.0, word.x1 - word.x0) / 2, edges)
-        if prev is not None and col != prev_col and word.x0 - prev.x1 < span_gap:
-            col = prev_col
+        if prev is not None and col != prev_col:
+            limit = span_gap
+            if whites is not None and prev_col < len(whites):
+                limit = min(span_gap, 0.7 * whites[prev_col])
+            crossed = prev_col < len(edges) and prev.x1 > edges[prev_col] + 0.5
+            # A bold heading that runs across (rows' cells are seldom both bold).
+            heading = prev.bold and word.bold and word.x0 - prev.x1 < span_gap
+            if crossed or heading or word.x0 - prev.x1 < limit:
+                col = prev_col
         cells[col].append(word)
         prev, prev_col = word, col
     return cells
 
 
 def lines_to_unruled_table(lines: list[Line], *, edges: list[float] | None = None,
-                           left: float | None = None) -> tuple[TableFragment, int] | None:
+                           left: float | None = None, whites: list[float] | None = None,
+                           ) -> tuple[TableFragment, int] | None:
     """A whitespace-aligned table at the start of `lines`, and how many lines it used.
 
     With `edges` (a table continued from the previous page without a repeated header) the
-    columns are reused; otherwise `lines[0]` must be the "TT" header line.
+    columns are reused, with the gutters' `whites` when known; otherwise `lines` must
+    start with the header (the "TT" line, or header lines a taller header cell starts
+    above it). Columns come from the gutters of the body (`gutter_columns`), or else from
+    the header cells' extents moved into the emptiest gap the body words leave.
     """
     if not lines:
         return None
@@ -312,29 +522,38 @@ def lines_to_unruled_table(lines: list[Line], *, edges: list[float] | None = Non
     span_gap = 0.45 * em
     header_count = 0
     if edges is None:
-        head_end = 1
+        # The "TT" line may come after header lines that a taller header cell starts above it.
+        tt_at = next((i for i, ln in enumerate(lines[:4]) if HEADER_FIRST.match(ln.words[0].text)),
+                     0)
+        tt_word = lines[tt_at].words[0]
+        head_end = tt_at + 1
         while head_end < len(lines):
             line = lines[head_end]
             if line.top - lines[head_end - 1].bottom > 1.2 * em:
                 break
             first = line.words[0]
-            if first.x0 < lines[0].words[0].x1 + 0.5 * em and CODE.match(first.text):
+            if first.x0 < tt_word.x1 + 0.5 * em and CODE.match(first.text):
                 break
-            if any(w.bold for w in lines[0].words) and not line.bold:
+            if any(w.bold for w in lines[tt_at].words) and not line.bold:
                 break
             head_end += 1
         header = lines[:head_end]
         cells = header_cells(header, gap=0.9 * em)
-        if len(cells) < 3:
-            return None
-        body_words = [w for ln in lines[head_end: head_end + 80] for w in ln.words]
-        edges = column_edges(cells, body_words)
         left = min(cells[0][0], min((ln.x0 for ln in header), default=cells[0][0])) - 0.5 * em
+        found = gutter_columns(header, _table_body(lines[head_end:], header, tt_word, left, em))
+        if found is not None:
+            edges, whites = found.edges, found.whites
+        else:
+            if len(cells) < 3:
+                return None
+            body_words = [w for ln in lines[head_end: head_end + 80] for w in ln.words]
+            edges = column_edges(cells, body_words)
         header_count = head_end
     if left is None:
         left = min(ln.x0 for ln in lines)
     rows: list[list[list[Word]]] = []
     header_rows: list[list[list[Word]]] = []
+    heading_row = False  # the current row's first line runs across columns (merged cells)
     used = 0
     last_bottom = lines[0].top
     for i, line in enumerate(lines):
@@ -349,14 +568,20 @@ def lines_to_unruled_table(lines: list[Line], *, edges: list[float] | None = Non
             continue
         if line.top - last_bottom > 3 * em or line.x0 < left - em:
             break
-        cells_words = line_to_cells(line, edges, span_gap)
+        cells_words = line_to_cells(line, edges, span_gap, whites)
         first = cells_words[0]
         if first and len(cells_words) > 1 and any(
             w.x1 > edges[0] for w in first
         ):
             break  # text running from the first column into the second: body text again
+        spanning = _runs_across(cells_words, edges)
+        if rows and not first and spanning and not heading_row:
+            break  # a line across the columns under an ordinary row: body text again
+        if rows and not first and line.height > 1.2 * em:
+            break  # larger type than the table's, not starting a row: body text again
         if first or not rows:
             rows.append([[] for _ in range(len(edges) + 1)])
+            heading_row = spanning
         for col, words in enumerate(cells_words):
             rows[-1][col].extend(words)
         used = i + 1
@@ -368,15 +593,55 @@ def lines_to_unruled_table(lines: list[Line], *, edges: list[float] | None = Non
     fragment = TableFragment(
         rows=texts, header=len(header_rows), top=lines[0].top, bottom=last_bottom,
         columns=list(edges), left=left, right=max(ln.x1 for ln in lines[:used]),
+        whites=list(whites) if whites is not None else None,
     )
     return fragment, used
 
 
+def _table_body(lines: list[Line], header: list[Line], tt_word: Word, left: float,
+                em: float) -> list[Line]:
+    """The lines under a header that belong to the table, for finding its gutters.
+
+    The table ends at a wide vertical gap, at a line starting left of it, or at a line
+    whose words cross the gutter right of the "TT" column (body text again: codes stay
+    inside that column, and a heading row leaves the gutter after its code white).
+    """
+    body: list[Line] = []
+    last_bottom = lines[0].top if lines else 0.0
+    for line in lines[:150]:
+        if line.top - last_bottom > 3 * em or line.x0 < left - em:
+            break
+        body.append(line)
+        last_bottom = line.bottom
+    if len(body) < 2:
+        return body
+    # The next header word is centred over the second column: the gutter lies before it.
+    after_tt = [w.x0 for ln in header for w in ln.words if w.x0 > tt_word.x1]
+    if not after_tt:
+        return body
+    _, x0, x1 = lowest_run(coverage(body), tt_word.x1, min(after_tt))
+    edge = (x0 + x1) / 2
+    for index, line in enumerate(body):
+        if any(w.x0 < edge < w.x1 for w in line.words):
+            return body[:index]
+    return body
+
+
+def _runs_across(cells: list[list[Word]], edges: list[float]) -> bool:
+    """Whether a line's cells hold words that start in a later column (a merged cell)."""
+    return any(
+        column_of(w.x0 + min(2.0, w.x1 - w.x0) / 2, edges) != col
+        for col, words in enumerate(cells)
+        for w in words
+    )
+
+
 def _cell_text(words: list[Word]) -> str | None:
+    """A cell's lines; a line broken after "/" ("1690/" + "QĐ-TTg") is joined back."""
     if not words:
         return None
-    lines = words_to_lines(words)
-    return nfc("\n".join(ln.text for ln in lines)) or None
+    text = "\n".join(ln.text for ln in words_to_lines(words))
+    return nfc(re.sub(r"(?<=\S/)\n(?=\S)", "", text)) or None
 
 
 # ---------------------------------------------------------------------------------------
