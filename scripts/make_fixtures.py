@@ -568,23 +568,28 @@ table.tasks div { margin: 0; }
 """
 
 
+RAGGED_CSS = "table.tasks td { text-align: left; padding: 0.5pt 1.2pt 3pt 1.2pt; }"
+
+
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def borderless_html(prefix: str) -> str:
+def borderless_html(prefix: str, *, extra_css: str = "", repeat_header: bool = False) -> str:
     """The decision as HTML: its task table with no rules, 3.6 pt between the columns.
 
     The gutters are narrower than the justified word spaces inside the cells; cells wrap
     over many lines; the header row (cell texts wrapped over two or three lines) is printed
     once, so the pages after the first show only rows; rows break across pages.
+    `extra_css` and `repeat_header` make variants (other spacing, alignment, weights).
     """
     plan = gold(prefix)
     front = front_000() if prefix == "000" else front_001()
     columns = COLUMNS[prefix]
     weights = WIDTHS[prefix]
     titles = section_titles(prefix)
-    out = ["<html><head><meta charset='utf-8'><style>", BORDERLESS_CSS, "</style></head><body>"]
+    out = ["<html><head><meta charset='utf-8'><style>", BORDERLESS_CSS, extra_css,
+           "</style></head><body>"]
     left = "<br>".join(f"<b>{_html(x)}</b>" for x in front["issuer_lines"])
     out.append(f"<table class='layout'><tr><td style='width:38%'>{left}<br>"
                f"{_html(front['number_line'])}</td><td><b>{MOTTO}</b><br><b>{MOTTO2}</b><br>"
@@ -603,8 +608,8 @@ def borderless_html(prefix: str) -> str:
     out.append("<table class='tasks'><colgroup>")
     out.extend(f"<col style='width:{100 * w / sum(weights):.2f}%'>" for w in weights)
     out.append("</colgroup>")
-    out.append("<tr>" + "".join(f"<td class='h'>{_html(head)}</td>" for head, _ in columns)
-               + "</tr>")
+    head_row = "<tr>" + "".join(f"<td class='h'>{_html(h)}</td>" for h, _ in columns) + "</tr>"
+    out.append(f"<thead>{head_row}</thead>" if repeat_header else head_row)
     span = len(columns) - 1
 
     def row(cells: list[list[str]], bold: bool = False) -> str:
@@ -645,10 +650,10 @@ def borderless_html(prefix: str) -> str:
     return "\n".join(out)
 
 
-def borderless_pdf(prefix: str, out_path: Path) -> None:
+def borderless_pdf(prefix: str, out_path: Path, **variant: object) -> None:
     from weasyprint import HTML
 
-    HTML(string=borderless_html(prefix)).write_pdf(out_path)
+    HTML(string=borderless_html(prefix, **variant)).write_pdf(out_path)  # type: ignore[arg-type]
 
 
 def main() -> int:
@@ -664,6 +669,12 @@ def main() -> int:
         for prefix in (p for p in wanted if p in COLUMNS):
             borderless_pdf(prefix, OUT / f"{prefix}_borderless.pdf")
             print(f"{prefix}: borderless PDF")
+        if "000" in wanted:
+            # Left-aligned cells 2.4 pt apart (narrower than a word space), the header
+            # repeated on every page.
+            borderless_pdf("000", OUT / "000_borderless_ragged.pdf", repeat_header=True,
+                           extra_css=RAGGED_CSS)
+            print("000: ragged borderless PDF")
         if args.borderless:
             return 0
     tmp = Path(tempfile.mkdtemp(prefix="theodoi-fixtures-"))

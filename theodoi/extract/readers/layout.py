@@ -340,11 +340,13 @@ def coverage(lines: list[Line]) -> list[tuple[float, float, int]]:
     return pieces
 
 
-def lowest_run(pieces: list[tuple[float, float, int]], lo: float,
-               hi: float) -> tuple[int, float, float]:
+def lowest_run(pieces: list[tuple[float, float, int]], lo: float, hi: float, *,
+               interior: bool = False) -> tuple[int, float, float]:
     """The least covered stretch of (lo, hi): (lines covering it, its x0, its x1).
 
-    Of several stretches equally covered, the widest.
+    Of several stretches equally covered, the widest; with `interior`, the widest of those
+    with words on both sides, inside the window (a stretch cut by the window's end is
+    white only as far as the window looks), if there is one.
     """
     clipped: list[tuple[float, float, int]] = []
     cursor = lo
@@ -358,15 +360,20 @@ def lowest_run(pieces: list[tuple[float, float, int]], lo: float,
     if cursor < hi:
         clipped.append((cursor, hi, 0))
     least = min(count for _, _, count in clipped)
-    best = (lo, lo)
+    runs: list[list[float]] = []
     run: list[float] | None = None
     for x0, x1, count in clipped:
         if count == least:
-            run = [run[0], x1] if run else [x0, x1]
-            if run[1] - run[0] > best[1] - best[0]:
-                best = (run[0], run[1])
+            if run is None:
+                run = [x0, x1]
+                runs.append(run)
+            else:
+                run[1] = x1
         else:
             run = None
+    if interior and any(lo < a and b < hi for a, b in runs):
+        runs = [[a, b] for a, b in runs if lo < a and b < hi]
+    best = max(runs, key=lambda r: r[1] - r[0])
     return least, best[0], best[1]
 
 
@@ -384,8 +391,8 @@ def gutter_columns(header: list[Line], body: list[Line]) -> Gutters | None:
     The header's words are grouped where they overlap (a cell's lines are centred over
     each other); between two neighbouring groups, the least covered stretch of the body is
     a gutter when few body lines cross it (headings spanning columns do). A group of header
-    words that names no field, or the same field as its neighbour, is one column with it
-    (the gap between "Thời gian" and "hoàn thành" is a space, not a gutter).
+    words that names no field, or that reads as one phrase with its neighbour, is one
+    column with it (the gap between "Thời gian" and "hoàn thành" is a space, not a gutter).
     """
     words = sorted((w for ln in header for w in ln.words), key=lambda w: w.x0)
     if len(words) < 3 or len(body) < 2:
@@ -414,8 +421,7 @@ def gutter_columns(header: list[Line], body: list[Line]) -> Gutters | None:
         return out
 
     def text(members: list[int]) -> str:
-        cell = sorted((w for j in members for w in groups[j]), key=lambda w: (w.top, w.x0))
-        return " ".join(w.text for w in cell)
+        return _reading_order([w for j in members for w in groups[j]])
 
     def weaker(*options: int) -> int:
         return max((j for j in options if j in splits), key=lambda j: (gaps[j][0],
@@ -434,7 +440,11 @@ def gutter_columns(header: list[Line], body: list[Line]) -> Gutters | None:
         for index, members in enumerate(cols):
             left = members[0] - 1 if index > 0 else None
             right = members[-1] if index + 1 < len(cols) else None
-            same = index > 0 and named[index] is not None and named[index] == named[index - 1]
+            # Two columns whose header words read as one phrase ("Chi tiết" "nhiệm vụ", "Kết
+            # quả," "sản phẩm") are one column.
+            same = (index > 0 and None not in (named[index], named[index - 1])
+                    and len(fields_in_header_text(f"{text(cols[index - 1])} {text(members)}"))
+                    <= 1)
             if named[index] is None or same:
                 options = [left] if same else [j for j in (left, right) if j is not None]
                 splits.discard(weaker(*options))
@@ -450,12 +460,27 @@ def gutter_columns(header: list[Line], body: list[Line]) -> Gutters | None:
     return Gutters(edges, [gutter_white(body, edge) for edge in edges])
 
 
+def _reading_order(words: list[Word]) -> str:
+    """Header words as read: rows of equal top (within 1.5 pt), each left to right.
+
+    Not `words_to_lines`: the lines of a centred header cell sit half a line off those of
+    its neighbours, and would be taken into one line with them.
+    """
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.top):
+        if rows and word.top - rows[-1][0].top <= 1.5:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return " ".join(w.text for row in rows for w in sorted(row, key=lambda w: w.x0))
+
+
 def gutter_white(lines: list[Line], edge: float) -> float:
     """How wide the white at `edge` is between neighbouring words in the table's rows.
 
-    The narrowest gap straddling it that recurs (within 0.6 pt): rows whose cells are full
-    on both sides leave exactly the gutter, again and again; a heading row spanning the
-    columns leaves a word space there now and then.
+    The narrowest gap straddling it: the gutter where the cells on both sides are full, or
+    a word space of a heading row that spans the columns there, which makes the merging
+    rule of `line_to_cells` stricter (a split heading costs less than merged cells).
     """
     gaps = sorted(
         b.x0 - a.x1
@@ -463,9 +488,6 @@ def gutter_white(lines: list[Line], edge: float) -> float:
         for a, b in itertools.pairwise(line.words)
         if a.x1 <= edge <= b.x0
     )
-    for narrow, next_one in itertools.pairwise(gaps):
-        if next_one - narrow <= 0.6:
-            return narrow
     return gaps[0] if gaps else 0.0
 
 
@@ -521,6 +543,7 @@ def lines_to_unruled_table(lines: list[Line], *, edges: list[float] | None = Non
     em = statistics.median(ln.height for ln in lines[: min(len(lines), 40)])
     span_gap = 0.45 * em
     header_count = 0
+    anchors: list[float] | None = None
     if edges is None:
         # The "TT" line may come after header lines that a taller header cell starts above it.
         tt_at = next((i for i, ln in enumerate(lines[:4]) if HEADER_FIRST.match(ln.words[0].text)),
@@ -549,6 +572,15 @@ def lines_to_unruled_table(lines: list[Line], *, edges: list[float] | None = Non
             body_words = [w for ln in lines[head_end: head_end + 80] for w in ln.words]
             edges = column_edges(cells, body_words)
         header_count = head_end
+    else:
+        if left is None:
+            left = min(ln.x0 for ln in lines)
+        if whites is not None:
+            # Columns found by their gutters on an earlier page: seen again on this page's
+            # rows, which may come closer to them than the rows there did. The earlier
+            # page's edges go on to the next page (`anchors`), so that moves do not add up.
+            anchors = list(edges)
+            edges, whites = refine_gutters(edges, _continued_body(lines, edges, left, em), em)
     if left is None:
         left = min(ln.x0 for ln in lines)
     rows: list[list[list[Word]]] = []
@@ -592,10 +624,45 @@ def lines_to_unruled_table(lines: list[Line], *, edges: list[float] | None = Non
     texts = [[_cell_text(words) for words in row] for row in all_rows]
     fragment = TableFragment(
         rows=texts, header=len(header_rows), top=lines[0].top, bottom=last_bottom,
-        columns=list(edges), left=left, right=max(ln.x1 for ln in lines[:used]),
+        columns=anchors or list(edges), left=left, right=max(ln.x1 for ln in lines[:used]),
         whites=list(whites) if whites is not None else None,
     )
     return fragment, used
+
+
+def refine_gutters(edges: list[float], body: list[Line],
+                   em: float) -> tuple[list[float], list[float]]:
+    """The edges, each that words of `body` cross moved within an em to the least covered
+    stretch there, and the white of each.
+
+    An edge learned from the few rows of a table's first page may sit in a gutter wider
+    there than on later pages; an edge no word crosses stays where it is.
+    """
+    pieces = coverage(body)
+    moved = []
+    for edge in edges:
+        crossing = sum(1 for ln in body if any(w.x0 < edge < w.x1 for w in ln.words))
+        if crossing:
+            count, x0, x1 = lowest_run(pieces, edge - em, edge + em, interior=True)
+            if count < crossing:
+                edge = (x0 + x1) / 2
+        moved.append(edge)
+    return moved, [gutter_white(body, e) for e in moved]
+
+
+def _continued_body(lines: list[Line], edges: list[float], left: float,
+                    em: float) -> list[Line]:
+    """The lines at the top of a page that go on with a table: as `_table_body`."""
+    body: list[Line] = []
+    last_bottom = lines[0].top if lines else 0.0
+    for line in lines[:150]:
+        if line.top - last_bottom > 3 * em or line.x0 < left - em:
+            break
+        if any(w.x0 < edges[0] < w.x1 for w in line.words):
+            break
+        body.append(line)
+        last_bottom = line.bottom
+    return body
 
 
 def _table_body(lines: list[Line], header: list[Line], tt_word: Word, left: float,
