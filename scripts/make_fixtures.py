@@ -2,9 +2,11 @@
 """Build the reader test fixtures (tests/data/fixtures/) from the gold plans.
 
     .venv/bin/python scripts/make_fixtures.py [--only 000,001,004] [--keep-tmp]
+    .venv/bin/python scripts/make_fixtures.py --borderless [--only 000,001]
 
 Needs LibreOffice (`soffice`), poppler-utils (`pdftoppm`) and, for a Times-like face,
-fonts-liberation2: `WITH_LIBREOFFICE=1 scripts/setup-system.sh`.
+fonts-liberation2: `WITH_LIBREOFFICE=1 scripts/setup-system.sh`. The borderless PDFs
+(`--borderless`, also built first when LibreOffice is missing) need only WeasyPrint.
 
 For each sample plan it writes a DOCX laid out as a Vietnamese administrative document
 (Nghị định 30/2020/NĐ-CP: issuing body beside the national motto, number and date line,
@@ -18,6 +20,10 @@ gold does not keep. From the DOCX, LibreOffice prints a PDF with ruling lines an
 the borders removed; one plan also gets a scanned-looking, image-only PDF (pages rendered
 at 150 dpi grayscale, slightly rotated, noisy) and a copy whose pages carry /Rotate.
 Small extra fixtures: the same decision as ODT and DOC, and a password-protected PDF.
+Printed by WeasyPrint from HTML of the same gold rows: `NNN_borderless.pdf`, a task table
+with no rules whose columns are 3.6 pt apart (narrower than its justified word spaces),
+the header once, rows broken across pages and the decision's text right under the table;
+`000_borderless_ragged.pdf`, left-aligned cells 2.4 pt apart, the header on every page.
 
 The output is deterministic apart from the PDF producers' timestamps.
 """
