@@ -179,3 +179,19 @@ def test_an_edge_learned_on_a_sparse_first_page_moves_into_the_gutter_words_leav
     assert edges[0] == 15.0
     assert 202.2 < edges[1] < 206.3
     assert whites[1] == pytest.approx(4.1)
+
+
+def test_a_cell_line_broken_after_a_slash_is_joined_back():
+    # "1690/QĐ-TTg" broken after the slash by a narrow column; other breaks stay lines.
+    lines = [_line(("TT", 2, 12), ("Nhiệm", 20, 45), ("vụ", 48, 58), ("Thời", 70, 90),
+                   ("gian", 93, 110), ("Cơ", 130, 140), ("quan", 143, 160), ("chủ", 163, 175),
+                   ("trì", 178, 188), bold=True)]
+    lines.append(_line(("1", 5, 10), ("Quyết", 20, 40), ("định", 43, 58), ("Tháng", 70, 90),
+                       ("Bộ", 130, 140), top=14))
+    lines.append(_line(("1690/", 20, 45), ("12", 70, 80), ("Tài", 130, 145), top=26))
+    lines.append(_line(("QĐ-TTg", 20, 52), ("chính", 130, 155), top=38))
+    for i in range(3):
+        lines.append(_line((str(i + 2), 5, 10), ("Lập", 20, 58), ("Quý", 70, 90),
+                           ("Sở", 130, 140), top=52 + 14 * i))
+    frag, _ = lines_to_unruled_table(lines)
+    assert frag.rows[1] == ["1", "Quyết định\n1690/QĐ-TTg", "Tháng\n12", "Bộ\nTài\nchính"]
