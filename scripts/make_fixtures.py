@@ -23,7 +23,8 @@ Small extra fixtures: the same decision as ODT and DOC, and a password-protected
 Printed by WeasyPrint from HTML of the same gold rows: `NNN_borderless.pdf`, a task table
 with no rules whose columns are 3.6 pt apart (narrower than its justified word spaces),
 the header once, rows broken across pages and the decision's text right under the table;
-`000_borderless_ragged.pdf`, left-aligned cells 2.4 pt apart, the header on every page.
+`000_borderless_ragged.pdf`, left-aligned cells 2.4 pt apart, the header on every page;
+`001_borderless_centred.pdf`, the "TT" and deadline cells centred vertically.
 
 The output is deterministic apart from the PDF producers' timestamps.
 """
@@ -575,6 +576,7 @@ table.tasks div { margin: 0; }
 
 
 RAGGED_CSS = "table.tasks td { text-align: left; padding: 0.5pt 1.2pt 3pt 1.2pt; }"
+CENTRED_CSS = "table.tasks td.tt, table.tasks td:nth-child(4) { vertical-align: middle; }"
 
 
 def _html(text: str) -> str:
@@ -681,6 +683,11 @@ def main() -> int:
             borderless_pdf("000", OUT / "000_borderless_ragged.pdf", repeat_header=True,
                            extra_css=RAGGED_CSS)
             print("000: ragged borderless PDF")
+        if "001" in wanted:
+            # The "TT" and deadline cells centred vertically: numbers sit mid-row, below
+            # the first lines of their rows' other cells, and may go to the next page.
+            borderless_pdf("001", OUT / "001_borderless_centred.pdf", extra_css=CENTRED_CSS)
+            print("001: borderless PDF, numbers centred vertically")
         if args.borderless:
             return 0
     tmp = Path(tempfile.mkdtemp(prefix="theodoi-fixtures-"))

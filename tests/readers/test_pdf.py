@@ -79,10 +79,11 @@ def test_a_row_split_by_a_page_break_is_joined_to_its_first_part():
 
 
 @pytest.mark.parametrize("name", ["000_borderless.pdf", "001_borderless.pdf",
-                                  "000_borderless_ragged.pdf"])
+                                  "000_borderless_ragged.pdf", "001_borderless_centred.pdf"])
 def test_a_tight_borderless_table_scores_like_the_gold(name):
     # 000_borderless_ragged.pdf: left-aligned cells 2.4 pt apart, narrower than a word
-    # space, and the header repeated on every page.
+    # space, and the header repeated on every page. 001_borderless_centred.pdf: the numbers
+    # (and deadlines) centred vertically, below the first lines of their rows.
     import io
     from contextlib import redirect_stdout
 
@@ -195,3 +196,21 @@ def test_a_cell_line_broken_after_a_slash_is_joined_back():
                            ("Sở", 130, 140), top=52 + 14 * i))
     frag, _ = lines_to_unruled_table(lines)
     assert frag.rows[1] == ["1", "Quyết định\n1690/QĐ-TTg", "Tháng\n12", "Bộ\nTài\nchính"]
+
+
+def test_a_number_centred_in_its_row_does_not_give_the_rows_first_lines_to_the_row_above():
+    header = _tight_table()[:2]
+    lines = list(header)
+    top = 24.0
+    for number in range(1, 5):
+        # Three name lines and two agency lines from the row's top; the number mid-row.
+        lines.append(_line(("Xây", 20, 34), ("dựng", 37, 107), ("Bộ", 165, 230), top=top))
+        lines.append(_line((str(number), 5, 10), ("kế", 20, 72), ("Tháng", 110, 130),
+                           ("Tài", 165, 230), top=top + 11))
+        lines.append(_line(("hoạch", 20, 60), top=top + 22))
+        top += 36
+    frag, used = lines_to_unruled_table(lines)
+    assert used == len(lines)
+    assert [row[0] for row in frag.rows[1:]] == ["1", "2", "3", "4"]
+    assert all(row[1] == "Xây dựng\nkế\nhoạch" for row in frag.rows[1:])
+    assert all(row[3] == "Bộ\nTài" for row in frag.rows[1:])

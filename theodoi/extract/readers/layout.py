@@ -100,6 +100,9 @@ class TableFragment:
     left: float = 0.0
     right: float = 0.0
     whites: list[float] | None = None  # unruled: white width of each gutter, when found
+    # unruled: the last row was begun without its number, which a centred "TT" cell put
+    # on the next page
+    number_carried: bool = False
 
 
 # ---------------------------------------------------------------------------------------
@@ -620,14 +623,94 @@ def lines_to_unruled_table(lines: list[Line], *, edges: list[float] | None = Non
         last_bottom = line.bottom
     if not rows and not header_rows:
         return None
+    rows, number_carried = _rows_at_cell_tops(rows, em)
     all_rows = header_rows + rows
     texts = [[_cell_text(words) for words in row] for row in all_rows]
     fragment = TableFragment(
         rows=texts, header=len(header_rows), top=lines[0].top, bottom=last_bottom,
         columns=anchors or list(edges), left=left, right=max(ln.x1 for ln in lines[:used]),
-        whites=list(whites) if whites is not None else None,
+        whites=list(whites) if whites is not None else None, number_carried=number_carried,
     )
     return fragment, used
+
+
+def _rows_at_cell_tops(rows: list[list[list[Word]]],
+                       em: float) -> tuple[list[list[list[Word]]], bool]:
+    """Rows that begin where their cells begin, which may be above their number, and
+    whether the last row was begun without its number (see below).
+
+    A number centred in its cell (the "TT" column centred vertically) sits lower than the
+    row's other cells, whose first lines were taken as the end of the row before. Between
+    two numbers, the row begins at the place where no line of any column is and where
+    most columns other than the numbers' begin a cell (their line below comes after more
+    than the usual leading, or is their first); of equal places, the lowest. Each word of
+    the other columns then goes to the row it lies in; the numbers stay.
+    """
+    numbered = [k for k, row in enumerate(rows) if row[0]]
+    if len(numbered) < 2 or len(rows[0]) < 3:
+        return rows, False
+    columns = len(rows[0])
+    by_column = [words_to_lines([w for row in rows for w in row[col]]) for col in range(columns)]
+    spans: list[list[float]] = []
+    for top, bottom in sorted((ln.top, ln.bottom) for lines in by_column for ln in lines):
+        if spans and top < spans[-1][1] - 0.2:
+            spans[-1][1] = max(spans[-1][1], bottom)
+        else:
+            spans.append([top, bottom])
+    places = [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(spans)]
+    gaps = sorted(b.top - a.bottom for lines in by_column for a, b in itertools.pairwise(lines))
+    leading = gaps[len(gaps) // 4] if gaps else 0.0
+
+    def starts_below(y: float) -> int:
+        count = 0
+        for lines in by_column[1:]:  # the numbers are what may sit lower
+            below = next((i for i, ln in enumerate(lines) if ln.top > y), None)
+            if below is None or lines[below].top - y > 0.6 * em:
+                continue
+            if below == 0 or lines[below].top - lines[below - 1].bottom > leading + 0.15 * em:
+                count += 1
+        return count
+
+    tops = [min((w.top for w in row[0]), default=float("-inf")) for row in rows]
+    bounds: list[float] = []  # where each row after the first begins
+    for k in range(1, len(rows)):
+        if not rows[k][0]:
+            return rows, False  # a row without a number inside the table: leave them as read
+        options = [y for y in places if tops[k - 1] < y <= tops[k]]
+        if not options:
+            bounds.append(tops[k] - 0.01)
+            continue
+        bounds.append(max(options, key=lambda y: (starts_below(y), y)))
+    out: list[list[list[Word]]] = [[list(row[0])] + [[] for _ in row[1:]] for row in rows]
+    lifted = sum(1 for k, b in enumerate(bounds, start=1) if rows[k - 1][0]
+                 and tops[k] - b > 0.6 * em)
+    centred = lifted >= max(1, len(bounds) // 4)
+    carried = False
+    if centred and not rows[0][0]:
+        filled = sum(1 for col in range(1, columns) if rows[1][col])
+        if starts_below(bounds[0]) < max(2, filled // 2):
+            # No row begins between the page's top and its first number: the lines above
+            # the number are its row's, begun on this page, not a row the break carried.
+            bounds[0] = float("-inf")
+    if centred:
+        # Numbers centred in their rows: a row begun under the page's last number, with
+        # most columns starting a cell there, is a row whose number the page break carried
+        # to the next page (`stitch_fragments` gives it back).
+        filled = sum(1 for col in range(1, columns) if rows[-1][col])
+        later = [y for y in places if y > tops[-1] and y > (bounds[-1] if bounds else tops[-1])]
+        best = max(later, key=lambda y: (starts_below(y), y), default=None)
+        if best is not None and starts_below(best) >= max(2, filled - 1):
+            bounds.append(best)
+            out.append([[] for _ in range(columns)])
+            carried = True
+    for row in rows:
+        for col in range(1, columns):
+            for word in row[col]:
+                middle = (word.top + word.bottom) / 2
+                index = sum(1 for b in bounds if middle > b)
+                out[index][col].append(word)
+    carried = carried and any(out[-1])
+    return [row for row in out if any(row)], carried
 
 
 def refine_gutters(edges: list[float], body: list[Line],
@@ -729,11 +812,14 @@ def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(sa) > 8 and difflib.SequenceMatcher(None, sa, sb).ratio() > 0.85
 
 
-def stitch_fragments(prev: Table, frag: TableFragment, fuzzy: bool = False) -> bool:
+def stitch_fragments(prev: Table, frag: TableFragment, fuzzy: bool = False,
+                     number_carried: bool = False) -> bool:
     """Append a later page's piece of a table to `prev`: drop a repeated header, and join
     a first row without a number ("TT" cell empty) to the row the page break split.
 
-    Returns False (and changes nothing) when the piece does not continue `prev`.
+    With `number_carried` (the piece before ended in a row begun without its number, as
+    `TableFragment.number_carried` says), the piece's first row, number and all, is joined
+    to that row. Returns False (and changes nothing) when the piece does not continue `prev`.
     """
     if not prev.rows or not frag.rows or len(prev.rows[0]) != len(frag.rows[0]):
         return False
@@ -747,9 +833,12 @@ def stitch_fragments(prev: Table, frag: TableFragment, fuzzy: bool = False) -> b
     while rows and is_header(rows[0]):
         rows.pop(0)
     rows = [r for r in rows if not is_header(r)]
-    if rows and not rows[0][0] and any(rows[0]) and len(prev.rows) > prev.header_rows:
+    last = prev.rows[-1] if len(prev.rows) > prev.header_rows else None
+    # The row a page break split goes on without its number, or, when its number is
+    # centred in it, its number went to this page and the part above it has none.
+    carried = number_carried and last is not None and not last[0] and bool(rows and rows[0][0])
+    if last is not None and rows and any(rows[0]) and (not rows[0][0] or carried):
         cont = rows.pop(0)
-        last = prev.rows[-1]
         for i, text in enumerate(cont):
             if text:
                 last[i] = f"{last[i]}\n{text}" if last[i] else text

@@ -131,6 +131,7 @@ class _State:
         self.unruled_edges: list[float] | None = None
         self.unruled_left: float | None = None
         self.unruled_whites: list[float] | None = None
+        self.number_carried = False  # the open table's last row awaits its number
         self.page_size: tuple[float, float] = (0.0, 0.0)
 
 
@@ -165,13 +166,14 @@ def _place(items: list[Paragraph | TableFragment], doc: Document, state: _State,
     for i, item in enumerate(items):
         if isinstance(item, TableFragment):
             if i == 0 and state.open_table is not None and stitch_fragments(
-                state.open_table, item, fuzzy=fuzzy
+                state.open_table, item, fuzzy=fuzzy, number_carried=state.number_carried
             ):
                 pass
             else:
                 table = fragment_to_table(item)
                 doc.blocks.append(table)
                 state.open_table = table
+            state.number_carried = item.number_carried
             if item.columns:
                 state.unruled_edges, state.unruled_left = item.columns, item.left
                 state.unruled_whites = item.whites
@@ -185,6 +187,7 @@ def _place(items: list[Paragraph | TableFragment], doc: Document, state: _State,
                 doc.blocks.append(item)
             state.open_table = None
             state.unruled_edges = None
+            state.number_carried = False
 
 
 def continues_paragraph(before: str, after: str) -> bool:
