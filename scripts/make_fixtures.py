@@ -2,9 +2,11 @@
 """Build the reader test fixtures (tests/data/fixtures/) from the gold plans.
 
     .venv/bin/python scripts/make_fixtures.py [--only 000,001,004] [--keep-tmp]
+    .venv/bin/python scripts/make_fixtures.py --borderless [--only 000,001]
 
 Needs LibreOffice (`soffice`), poppler-utils (`pdftoppm`) and, for a Times-like face,
-fonts-liberation2: `WITH_LIBREOFFICE=1 scripts/setup-system.sh`.
+fonts-liberation2: `WITH_LIBREOFFICE=1 scripts/setup-system.sh`. The borderless PDFs
+(`--borderless`, also built first when LibreOffice is missing) need only WeasyPrint.
 
 For each sample plan it writes a DOCX laid out as a Vietnamese administrative document
 (Nghị định 30/2020/NĐ-CP: issuing body beside the national motto, number and date line,
@@ -18,6 +20,11 @@ gold does not keep. From the DOCX, LibreOffice prints a PDF with ruling lines an
 the borders removed; one plan also gets a scanned-looking, image-only PDF (pages rendered
 at 150 dpi grayscale, slightly rotated, noisy) and a copy whose pages carry /Rotate.
 Small extra fixtures: the same decision as ODT and DOC, and a password-protected PDF.
+Printed by WeasyPrint from HTML of the same gold rows: `NNN_borderless.pdf`, a task table
+with no rules whose columns are 3.6 pt apart (narrower than its justified word spaces),
+the header once, rows broken across pages and the decision's text right under the table;
+`000_borderless_ragged.pdf`, left-aligned cells 2.4 pt apart, the header on every page;
+`001_borderless_centred.pdf`, the "TT" and deadline cells centred vertically.
 
 The output is deterministic apart from the PDF producers' timestamps.
 """
@@ -540,13 +547,149 @@ def rotated_copy(pdf_path: Path, out_path: Path) -> None:
     pdf.close()
 
 
+# ---------------------------------------------------------------------------------------
+# A borderless table printed tight (WeasyPrint, no LibreOffice needed)
+
+BORDERLESS_CSS = """
+@page { size: A4 portrait; margin: 20mm 15mm 20mm 30mm;
+        @top-center { content: counter(page); font: 12pt "Liberation Serif"; } }
+@page :first { @top-center { content: none; } }
+@page appendix { size: A4 landscape; margin: 16mm 12mm 14mm 12mm;
+                 @top-center { content: counter(page); font: 11pt "Liberation Serif"; } }
+body { font-family: "Liberation Serif"; font-size: 13pt; line-height: 1.2; }
+p { margin: 0 0 5pt 0; text-indent: 1.27cm; text-align: justify; }
+p.c { text-align: center; text-indent: 0; }
+p.b { font-weight: bold; }
+p.i { font-style: italic; }
+table.layout { width: 100%; border: none; margin-bottom: 10pt; }
+table.layout td { text-align: center; vertical-align: top; font-size: 12.5pt; }
+.appendix { page: appendix; break-before: page; }
+table.tasks { border-collapse: collapse; width: 100%; table-layout: fixed;
+              font-size: 10.5pt; line-height: 1.12; }
+table.tasks td { border: none; padding: 0.5pt 1.8pt 3pt 1.8pt; vertical-align: top;
+                 text-align: justify; }
+table.tasks td.h { font-weight: bold; text-align: center; vertical-align: middle; }
+table.tasks td.tt { text-align: center; }
+table.tasks td.s { font-weight: bold; }
+table.tasks div { margin: 0; }
+"""
+
+
+RAGGED_CSS = "table.tasks td { text-align: left; padding: 0.5pt 1.2pt 3pt 1.2pt; }"
+CENTRED_CSS = "table.tasks td.tt, table.tasks td:nth-child(4) { vertical-align: middle; }"
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def borderless_html(prefix: str, *, extra_css: str = "", repeat_header: bool = False) -> str:
+    """The decision as HTML: its task table with no rules, 3.6 pt between the columns.
+
+    The gutters are narrower than the justified word spaces inside the cells; cells wrap
+    over many lines; the header row (cell texts wrapped over two or three lines) is printed
+    once, so the pages after the first show only rows; rows break across pages.
+    `extra_css` and `repeat_header` make variants (other spacing, alignment, weights).
+    """
+    plan = gold(prefix)
+    front = front_000() if prefix == "000" else front_001()
+    columns = COLUMNS[prefix]
+    weights = WIDTHS[prefix]
+    titles = section_titles(prefix)
+    out = ["<html><head><meta charset='utf-8'><style>", BORDERLESS_CSS, extra_css,
+           "</style></head><body>"]
+    left = "<br>".join(f"<b>{_html(x)}</b>" for x in front["issuer_lines"])
+    out.append(f"<table class='layout'><tr><td style='width:38%'>{left}<br>"
+               f"{_html(front['number_line'])}</td><td><b>{MOTTO}</b><br><b>{MOTTO2}</b><br>"
+               f"<i>{_html(front['date_line'])}</i></td></tr></table>")
+    for line in front["title"]:
+        out.append(f"<p class='c b'>{_html(line)}</p>")
+    for para in front["body"]:
+        cls = "c b" if para.isupper() or para.startswith("QUYẾT ĐỊNH") else ""
+        out.append(f"<p class='{cls}'>{_html(para)}</p>")
+    out.append("<p class='c b'>" + "<br>".join(_html(x) for x in front["signer"] if x) + "</p>")
+    out.append("<div class='appendix'>")
+    for line in front.get("appendix_head") or front["plan_head"][-1:]:
+        if line:
+            cls = "c i" if line.startswith("(") else "c b"
+            out.append(f"<p class='{cls}'>{_html(line)}</p>")
+    out.append("<table class='tasks'><colgroup>")
+    out.extend(f"<col style='width:{100 * w / sum(weights):.2f}%'>" for w in weights)
+    out.append("</colgroup>")
+    head_row = "<tr>" + "".join(f"<td class='h'>{_html(h)}</td>" for h, _ in columns) + "</tr>"
+    out.append(f"<thead>{head_row}</thead>" if repeat_header else head_row)
+    span = len(columns) - 1
+
+    def row(cells: list[list[str]], bold: bool = False) -> str:
+        html = []
+        for i, lines in enumerate(cells):
+            cls = "tt" if i == 0 else ("s" if bold else "")
+            body = "".join(f"<div>{_html(x)}</div>" for x in lines)
+            extra = f" colspan='{span}'" if bold and i == 1 else ""
+            html.append(f"<td class='{cls}'{extra}>{body}</td>")
+        return "<tr>" + "".join(html) + "</tr>"
+
+    current: list[str] = []
+    for task in plan["tasks"]:
+        section, number = split_code(task["code"])
+        marks = section.split(".") if section else []
+        for depth in range(len(marks)):
+            key = ".".join(marks[: depth + 1])
+            if key not in current:
+                current = [k for k in current if key.startswith(k)] + [key]
+                out.append(row([[marks[depth]], [titles.get(key, key)]], bold=True))
+        if is_group_row(task):
+            out.append(row([[number], [task["name"]]], bold=True))
+            continue
+        values = []
+        for _, fieldname in columns:
+            if fieldname == "code":
+                values.append([number])
+            elif fieldname in ("lead", "partners"):
+                values.append(agency_lines(task[fieldname], AGENCY_STYLE[prefix]))
+            else:
+                values.append(text_lines(task.get(fieldname)))
+        out.append(row(values))
+    out.append("</table></div>")
+    for line in front["after_table"]:
+        cls = "b" if re.match(r"^[IVX]+\. ", line) else ""
+        out.append(f"<p class='{cls}'>{_html(line)}</p>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def borderless_pdf(prefix: str, out_path: Path, **variant: object) -> None:
+    from weasyprint import HTML
+
+    HTML(string=borderless_html(prefix, **variant)).write_pdf(out_path)  # type: ignore[arg-type]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", default="000,001,004")
     ap.add_argument("--keep-tmp", action="store_true")
+    ap.add_argument("--borderless", action="store_true",
+                    help="only the tight borderless PDFs (WeasyPrint; no LibreOffice needed)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = args.only.split(",")
+    if args.borderless or not (shutil.which("soffice") or shutil.which("libreoffice")):
+        for prefix in (p for p in wanted if p in COLUMNS):
+            borderless_pdf(prefix, OUT / f"{prefix}_borderless.pdf")
+            print(f"{prefix}: borderless PDF")
+        if "000" in wanted:
+            # Left-aligned cells 2.4 pt apart (narrower than a word space), the header
+            # repeated on every page.
+            borderless_pdf("000", OUT / "000_borderless_ragged.pdf", repeat_header=True,
+                           extra_css=RAGGED_CSS)
+            print("000: ragged borderless PDF")
+        if "001" in wanted:
+            # The "TT" and deadline cells centred vertically: numbers sit mid-row, below
+            # the first lines of their rows' other cells, and may go to the next page.
+            borderless_pdf("001", OUT / "001_borderless_centred.pdf", extra_css=CENTRED_CSS)
+            print("001: borderless PDF, numbers centred vertically")
+        if args.borderless:
+            return 0
     tmp = Path(tempfile.mkdtemp(prefix="theodoi-fixtures-"))
     try:
         for prefix in wanted:

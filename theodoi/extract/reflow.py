@@ -16,7 +16,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from theodoi.extract import deadlines
 from theodoi.extract.agency_lists import AGENCY_HEADS
@@ -306,51 +306,350 @@ def segment_row(
 
     `open_columns`, for the part of a row after a page break, names the columns whose
     text the break cut off: only they are expected to continue.
+
+    The costs are those of `_content_cost`, `_width_cost` and `_boundary_cost`, computed
+    in constant time per candidate cell from prefix sums (`_RowCosts`). Candidates are
+    pruned against a bound on the row's total cost: a cell is extended while a lower bound
+    of its cost, which only grows as the cell does, keeps the total under the bound; the
+    bound is doubled until a segmentation fits under it, so the result is the exhaustive
+    programme's (tests/extract/test_reflow.py checks it against the plain definitions).
     """
-    tokens = tokenize(lines)
+    row = _row_features(tuple(lines))
+    tokens = row.tokens
     columns = model.fields
     n, k = len(tokens), len(columns)
     if n == 0:
         return RowCells({c: [] for c in columns})
-
-    @cache
-    def cell_cost(column_index: int, start: int, end: int) -> float:
-        column = columns[column_index]
-        segment = tokens[start:end]
-        if column == DEADLINE and len(segment) > 14:
-            return 50.0
-        if open_columns is not None:
-            if not segment:
-                return 0.0
-            # Prefer the first cut column: cells continue in column order.
-            closed = 0.1 * column_index if column in open_columns else 2.0
-            return closed + _width_cost(column, segment, model) + _paragraph_cost(segment)
-        return _content_cost(
-            column, segment, sub_row=sub_row, cut_after=cut_after
-        ) + _width_cost(column, segment, model)
-
-    inf = float("inf")
-    best = [[inf] * (n + 1) for _ in range(k + 1)]
-    back = [[0] * (n + 1) for _ in range(k + 1)]
-    best[0][0] = 0.0
-    for c in range(k):
-        for start in range(n + 1):
-            base = best[c][start]
-            if base == inf:
-                continue
-            entry = base + _boundary_cost(tokens, start) if 0 < start < n else base
-            for end in range(start, n + 1):
-                total = entry + cell_cost(c, start, end)
-                if total < best[c + 1][end]:
-                    best[c + 1][end] = total
-                    back[c + 1][end] = start
+    costs = _RowCosts(row, model, sub_row=sub_row, open_columns=open_columns,
+                      cut_after=cut_after)
+    # Most rows cut cleanly (cost 0): start there, then allow more.
+    bound = 0
+    while True:
+        found = costs.programme(bound)
+        if found is not None:
+            break
+        bound = max(2 * bound, SCALE // 2)
+    total, back = found
     cells: dict[str, list[str]] = {}
     end = n
     for c in range(k, 0, -1):
         start = back[c][end]
         cells[columns[c - 1]] = _lines_of(tokens[start:end])
         end = start
-    return RowCells(cells, best[k][n])
+    return RowCells(cells, total / SCALE)
+
+
+# Costs are kept in tenths as integers, so that equal costs tie exactly whatever the order
+# of the additions (the prefix sums add in another order than the plain definitions).
+SCALE = 10
+_NEVER = 1 << 60
+_LONG_DEADLINE = 14  # tokens: a longer deadline cell costs `_TOO_LONG`
+_SHORT_TEXT = 16  # tokens: longer prose cells are never taken for deadline phrases
+_TOO_LONG = 50 * SCALE
+_EMPTY_MIXED = 3 * SCALE  # a cell holding an empty-cell marker and text
+
+
+def _tenths(value: float) -> int:
+    return round(value * SCALE)
+
+
+class _RowFeatures:
+    """One row's tokens as prefix sums, so that any candidate cell costs constant time."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = tokens
+        n = len(tokens)
+        self.n = n
+        texts = [t.text for t in tokens]
+        self.texts = texts
+        empty = [t.empty_marker for t in tokens]
+        # Prefix counts of empty-cell markers; next real token at or after each index, last
+        # real token at or before it.
+        self.empties = _prefix([1 if e else 0 for e in empty])
+        next_real = [n] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            next_real[i] = next_real[i + 1] if empty[i] else i
+        prev_real = [-1] * n
+        last = -1
+        for i in range(n):
+            if not empty[i]:
+                last = i
+            prev_real[i] = last
+        self.next_real, self.prev_real = next_real, prev_real
+        self.next_empty = [n] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            self.next_empty[i] = i if empty[i] else self.next_empty[i + 1]
+
+        # Physical lines: a token glued to the previous one (split in line) shares its line.
+        line_of = [0] * n
+        line_first: list[int] = []
+        line_last: list[int] = []
+        for i, token in enumerate(tokens):
+            if i and token.split_in_line and not empty[i] and not empty[i - 1]:
+                line_last[-1] = i
+            else:
+                line_first.append(i)
+                line_last.append(i)
+            line_of[i] = len(line_first) - 1
+        self.line_of, self.line_first, self.line_last = line_of, line_first, line_last
+        self.chars = _prefix([0 if e else len(x) + 1 for x, e in zip(texts, empty, strict=True)])
+        self.line_length = [
+            0 if empty[a] else self.chars[b + 1] - self.chars[a] - 1
+            for a, b in zip(line_first, line_last, strict=True)
+        ]
+        self._over: dict[int, list[int]] = {}
+
+        # New paragraphs inside a cell (`_paragraph_cost`), each against the previous real token.
+        paragraph = [0] * n
+        previous = -1
+        for i in range(n):
+            if empty[i]:
+                continue
+            if previous >= 0:
+                token, before = tokens[i], texts[previous]
+                if (token.blank_before and token.text[:1].isupper()
+                        and not _CONNECTOR_END.search(before)):
+                    paragraph[i] = _tenths(0.7)
+            previous = i
+        self.paragraph = _prefix(paragraph)
+
+        # Agency items (`_agency_cost`): the cost of a token as a cell's first token, and as
+        # a later one (against the token before it).
+        self.agency_first = [0] * n
+        agency_next = [0] * n
+        for i, token in enumerate(tokens):
+            if empty[i]:
+                continue
+            dated = _tenths(2.0) if _YEAR.search(token.text) else 0
+            self.agency_first[i] = (0 if token.agency_like else _tenths(2.5)) + dated
+            if i == 0 or empty[i - 1]:
+                continue
+            before = texts[i - 1]
+            cost = dated
+            starts_item = (token.line_start and token.text[:2] in {"- ", "– ", "+ "}) or (
+                before.endswith(";")
+            )
+            if starts_item and not token.agency_like:
+                cost += _tenths(2.5)
+            if (
+                token.agency_word
+                and not re.search(r"(?:[,;]|\bvà)$", before)
+                and not _CONNECTOR_END.search(before)
+                and not _AGENCY_HEAD_END.search(before)
+            ):
+                cost += _tenths(2.0)
+            agency_next[i] = cost
+        self.agency_next = _prefix(agency_next)
+        self.boundary = [_tenths(_boundary_cost(tokens, i)) for i in range(n + 1)]
+        self.named = _prefix([
+            1 if t.line_start and not t.empty_marker and _NAMED_AGENCY.match(t.text) else 0
+            for t in tokens
+        ])
+        self.clean = [join_lines([x]) for x in texts]
+        self._joined: dict[int, list[str]] = {}
+        self._deadline: dict[tuple[int, int], bool] = {}
+
+    # Short cells are read whole: their text, and whether the grammar takes it as a deadline.
+
+    def text(self, start: int, end: int) -> str:
+        """The joined text of tokens[start:end], a short run without empty-cell markers."""
+        joined = self._joined.get(start)
+        if joined is None:
+            joined = self._joined[start] = [""]
+        while len(joined) <= end - start:
+            joined.append(_glue(joined[-1], self.clean[start + len(joined) - 1]))
+        return joined[end - start]
+
+    def is_deadline(self, start: int, end: int) -> bool:
+        key = (start, end)
+        found = self._deadline.get(key)
+        if found is None:
+            found = self._deadline[key] = is_deadline_text(self.text(start, end))
+        return found
+
+    def over(self, limit: int) -> list[int]:
+        """Prefix counts of the lines longer than `limit`."""
+        found = self._over.get(limit)
+        if found is None:
+            found = self._over[limit] = _prefix([1 if x > limit else 0 for x in self.line_length])
+        return found
+
+
+@lru_cache(maxsize=256)
+def _row_features(lines: tuple[str, ...]) -> _RowFeatures:
+    """The features of a row's lines (both passes of a table read the same rows)."""
+    return _RowFeatures(tokenize(lines))
+
+
+class _RowCosts:
+    """The cost of a candidate cell of one row, given what is known about the columns."""
+
+    def __init__(
+        self,
+        row: _RowFeatures,
+        model: ColumnModel,
+        *,
+        sub_row: bool,
+        open_columns: frozenset[str] | None,
+        cut_after: bool,
+    ) -> None:
+        self.row = row
+        self.model = model
+        self.sub_row = sub_row
+        self.open_columns = open_columns
+        self.cut_after = cut_after
+        self.limit = {c: w + 2 for c, w in model.widths.items() if w}
+        self.over = {c: row.over(limit) for c, limit in self.limit.items()}
+
+    def width(self, column: str, start: int, end: int) -> tuple[int, int]:
+        """`_width_cost` of tokens[start:end], and the part of it that longer cells keep."""
+        limit = self.limit.get(column)
+        if limit is None:
+            return 0, 0
+        first = self.row.next_real[start]
+        if first >= end:
+            return 0, 0
+        last = self.row.prev_real[end - 1]
+        first_line, last_line = self.row.line_of[first], self.row.line_of[last]
+        chars = self.row.chars
+        if first_line == last_line:
+            return (_tenths(1.5) if chars[last + 1] - chars[first] - 1 > limit else 0), 0
+        over = self.over[column]
+        head = chars[self.row.line_last[first_line] + 1] - chars[first] - 1 > limit
+        kept = (1 if head else 0) + over[last_line] - over[first_line + 1]
+        tail = chars[last + 1] - chars[self.row.line_first[last_line]] - 1 > limit
+        return _tenths(1.5) * (kept + (1 if tail else 0)), _tenths(1.5) * kept
+
+    def cell(self, c: int, start: int, end: int) -> tuple[int, int]:
+        """The cost of tokens[start:end] in column c, and a lower bound for longer cells."""
+        column = self.model.fields[c]
+        if column == DEADLINE:
+            if end - start > _LONG_DEADLINE:
+                return _TOO_LONG, _TOO_LONG
+            cost, floor = self._cell(c, column, start, end)
+            return cost, min(floor, _TOO_LONG)
+        return self._cell(c, column, start, end)
+
+    def _cell(self, c: int, column: str, start: int, end: int) -> tuple[int, int]:
+        size = end - start
+        if self.open_columns is not None:
+            if size == 0:
+                return 0, 0
+            closed = c if column in self.open_columns else _tenths(2.0)
+            width, kept = self.width(column, start, end)
+            row = self.row
+            first, last = row.next_real[start], row.prev_real[end - 1]
+            paragraph = row.paragraph[last + 1] - row.paragraph[first + 1] if first < end else 0
+            cost = closed + width + paragraph
+            return cost, closed + kept + paragraph
+        if size == 0:
+            empty = _tenths(0.2) if self.sub_row else _tenths(_EMPTY_COST.get(column, 0.5))
+            return empty, 0
+        width, kept = self.width(column, start, end)
+        if self.row.empties[end] != self.row.empties[start]:
+            content = _EMPTY_MIXED if self.row.next_real[start] < end else 0
+            return content + width, (content + kept) if content else 0
+        # Longer cells may take in an empty-cell marker, whose cost stops the sums below.
+        cap = _EMPTY_MIXED if self.row.next_empty[end] < self.row.n else _NEVER
+        if column in AGENCY_COLUMNS:
+            return self._agency(start, end, cap, width, kept)
+        if column == DEADLINE:
+            return self._deadline_cell(start, end) + width, 0
+        paragraph = self.row.paragraph[end] - self.row.paragraph[start + 1]
+        cost = paragraph
+        if size <= _SHORT_TEXT:
+            text = self.row.text(start, end)
+            if len(text) < 40 and self.row.is_deadline(start, end):
+                cost += _tenths(2.5)
+        if column == NAME and self.row.texts[start].startswith(("-", "–")):
+            cost += _tenths(0.5)
+        return cost + width, min(paragraph, cap) + kept
+
+    def _agency(self, start: int, end: int, cap: int, width: int, kept: int) -> tuple[int, int]:
+        size = end - start
+        if size == 1 and self.row.texts[start] in {"-", "–"}:
+            return width, 0
+        row = self.row
+        items = row.agency_first[start] + row.agency_next[end] - row.agency_next[start + 1]
+        if size > 60:
+            return _TOO_LONG + width, min(_TOO_LONG, cap) + kept
+        cost = items
+        if size <= 4 and self.row.is_deadline(start, end):
+            cost += _tenths(3.0)
+        bound = min(items, _TOO_LONG, cap) + kept if size > 1 else 0
+        return cost + width, bound
+
+    def _deadline_cell(self, start: int, end: int) -> int:
+        """`_content_cost` of a deadline cell of at most `_LONG_DEADLINE` real tokens."""
+        text = self.row.text(start, end)
+        size = end - start
+        if not self.row.is_deadline(start, end):
+            if self.cut_after and _DEADLINE_START_RE.match(text):
+                return _tenths(0.5)
+            return _tenths(4.0 + 0.5 * size)
+        cost = 0
+        if not self.row.texts[start].startswith(("-", "–", "+")):
+            for index in range(start + 1, end):
+                first = self.row.texts[index][:1]
+                if not (first.isupper() or first in "-–+"):
+                    continue
+                if self.row.is_deadline(start, index) and (
+                    parse_deadline(self.row.text(start, index), 2000).kind not in FREE_TEXT_KINDS
+                ):
+                    cost += _tenths(2.5)
+        if _INSTRUMENT_END.search(text):
+            cost += _tenths(1.5)
+        named = self.row.named[end] - self.row.named[start + 1]
+        return cost + _tenths(2.0) * named
+
+    def programme(self, bound: int) -> tuple[int, list[list[int]]] | None:
+        """The best total and back pointers, if a segmentation costs at most `bound`."""
+        n, k = self.row.n, len(self.model.fields)
+        best = [[_NEVER] * (n + 1) for _ in range(k + 1)]
+        back = [[0] * (n + 1) for _ in range(k + 1)]
+        best[0][0] = 0
+        cell = self.cell
+        for c in range(k):
+            row, here, there = best[c], best[c + 1], back[c + 1]
+            for start in range(n + 1):
+                base = row[start]
+                if base > bound:
+                    continue
+                entry = base + self.row.boundary[start] if 0 < start < n else base
+                if entry > bound:
+                    continue
+                for end in range(start, n + 1):
+                    cost, floor = cell(c, start, end)
+                    total = entry + cost
+                    if total < here[end]:
+                        here[end] = total
+                        there[end] = start
+                    if entry + floor > bound:
+                        break
+        if best[k][n] > bound:
+            return None
+        return best[k][n], back
+
+
+def _glue(text: str, line: str) -> str:
+    """`join_lines` one line further: `text` and `line` are already joined and clean."""
+    if not line:
+        return text
+    if not text:
+        return line
+    if (len(text) > 1 and text[-1] == "-" and not text[-2].isspace()) or (
+        len(line) > 1 and line[0] == "-" and not line[1].isspace()
+    ):
+        return text + line
+    return f"{text} {line}"
+
+
+def _prefix(values: Sequence[int]) -> list[int]:
+    """Prefix sums: out[i] is the sum of values[:i]."""
+    out = [0]
+    for value in values:
+        out.append(out[-1] + value)
+    return out
 
 
 def _lines_of(tokens: Sequence[Token]) -> list[str]:

@@ -27,6 +27,7 @@ from theodoi.extract.readers.layout import (
     find_unruled_header,
     fragment_to_table,
     fragments_to_paragraphs,
+    header_block,
     is_page_number,
     lines_to_fragments,
     lines_to_unruled_table,
@@ -129,6 +130,8 @@ class _State:
         self.open_table: Table | None = None
         self.unruled_edges: list[float] | None = None
         self.unruled_left: float | None = None
+        self.unruled_whites: list[float] | None = None
+        self.number_carried = False  # the open table's last row awaits its number
         self.page_size: tuple[float, float] = (0.0, 0.0)
 
 
@@ -163,15 +166,17 @@ def _place(items: list[Paragraph | TableFragment], doc: Document, state: _State,
     for i, item in enumerate(items):
         if isinstance(item, TableFragment):
             if i == 0 and state.open_table is not None and stitch_fragments(
-                state.open_table, item, fuzzy=fuzzy
+                state.open_table, item, fuzzy=fuzzy, number_carried=state.number_carried
             ):
                 pass
             else:
                 table = fragment_to_table(item)
                 doc.blocks.append(table)
                 state.open_table = table
+            state.number_carried = item.number_carried
             if item.columns:
                 state.unruled_edges, state.unruled_left = item.columns, item.left
+                state.unruled_whites = item.whites
             else:
                 state.unruled_edges = None
         else:
@@ -182,6 +187,7 @@ def _place(items: list[Paragraph | TableFragment], doc: Document, state: _State,
                 doc.blocks.append(item)
             state.open_table = None
             state.unruled_edges = None
+            state.number_carried = False
 
 
 def continues_paragraph(before: str, after: str) -> bool:
@@ -287,7 +293,8 @@ def _take_unruled_tables(lines: list[Line], state: _State,
         header_at = find_unruled_header(lines)
         if header_at != 0:
             found = lines_to_unruled_table(lines, edges=state.unruled_edges,
-                                           left=state.unruled_left)
+                                           left=state.unruled_left,
+                                           whites=state.unruled_whites)
             if found and found[1]:
                 frag, used = found
                 items.append((frag.top, frag))
@@ -297,6 +304,8 @@ def _take_unruled_tables(lines: list[Line], state: _State,
         if header_at is None:
             rest.extend(lines[i:])
             break
+        # Header cells taller than the "TT" line's start above it.
+        header_at = max(i, header_block(lines, header_at)[0])
         rest.extend(lines[i:header_at])
         found = lines_to_unruled_table(lines[header_at:])
         if found is None:
