@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "theodoi.web.commands",
     "theodoi.web.api.commands",
     "theodoi.outputs.commands",
+    "theodoi.jobs.commands",
 )
 
 
