@@ -164,10 +164,24 @@ DOCUMENT_SIGNER_NAME = os.getenv("DOCUMENT_SIGNER_NAME", "")
 # and a production form chosen by the environment; DEPLOY.md has the table of variables.
 INSTALLED_APPS += ["theodoi.jobs"]
 
+# Static files served by the application itself (WhiteNoise) under any server; in
+# production nginx serves STATIC_ROOT first (deploy/nginx.conf) and this is the fallback.
+# The finders let it serve without `collectstatic`, which nginx's copy still needs.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = True
+try:  # WhiteNoise warns at every start when the folder is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
+WHITENOISE_MAX_AGE = envint("STATIC_MAX_AGE", "3600")
+
 # Persistent connections: a new PostgreSQL connection per request costs more than most pages.
 # DB_CONN_MAX_AGE (seconds, 0 = per request) is read above; gunicorn_conf.py defaults it to
 # 300. The health check drops a connection the server closed instead of failing a request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("DB_CONN_HEALTH_CHECKS", "True")
+if os.getenv("DATABASE_TEST_NAME"):  # test runs sharing one server each use their own database
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 
 # Read replicas (theodoi/dbrouter.py): dashboards read from `replica` when it is set.
 DATABASE_REPLICA_URL = os.getenv("DATABASE_REPLICA_URL", "")
@@ -184,8 +198,8 @@ if DATABASE_REPLICA_URL:
 # URL names of the pages whose GET requests may read from the replica (a few seconds behind).
 DATABASE_REPLICA_VIEWS = envlist(
     "DATABASE_REPLICA_VIEWS",
-    "web:overview,web:plans,web:plan,web:agencies,web:agency,web:search,"
-    "api:statuses,api:plans,api:tasks,api:agencies",
+    "web:overview,web:plans,web:plan,web:agencies,web:agency,web:search,web:timeline,"
+    "api:list_plans,api:list_tasks,api:list_assignments,api:list_statuses,api:list_targets",
 )
 # After a write, the same browser reads from the primary this long (it sees its own write).
 DATABASE_REPLICA_STICKY_SECONDS = envint("DATABASE_REPLICA_STICKY_SECONDS", "15")
@@ -245,6 +259,8 @@ STORAGES = {
 # Jobs (theodoi/jobs): Celery. CELERY_BROKER_URL names Redis (redis://) or RabbitMQ
 # (amqp://); the embedded default, memory://, runs a worker thread inside the serving process.
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "memory://")
+# A queue of our own: a broker shared with other applications must not hand them our jobs.
+CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_QUEUE", "theodoi")
 CELERY_TASK_IGNORE_RESULT = True  # a job's state lives in its row (theodoi.jobs.models.Job)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "theodoi.settings")
 
@@ -26,6 +26,18 @@ app.conf.beat_schedule = {
                          "schedule": crontab(hour="0", minute="10")},
     "jobs-cleanup": {"task": "theodoi.jobs_cleanup", "schedule": crontab(hour="3", minute="0")},
 }
+
+
+# The node name of the worker this process runs (a prefork pool's children inherit it).
+# A task's request names only the machine when the pool is solo or threads.
+current_worker = ""
+
+
+@worker_init.connect
+def _remember_name(sender: Any = None, **_: Any) -> None:
+    """Keep the worker's node name for the jobs it takes."""
+    global current_worker
+    current_worker = getattr(sender, "hostname", "") or ""
 
 
 @worker_ready.connect

@@ -12,10 +12,11 @@ log = logging.getLogger(__name__)
 @shared_task(name="theodoi.import_files", bind=True, ignore_result=True)
 def import_files(self: object, job_id: str) -> None:
     """Read the uploads of job `job_id` into a plan (theodoi.web.imports.run)."""
+    from theodoi.jobs import celery
     from theodoi.web import imports
 
     hostname = getattr(getattr(self, "request", None), "hostname", None) or ""
-    imports.run(job_id, worker=hostname)
+    imports.run(job_id, worker=hostname if "@" in hostname else celery.current_worker)
 
 
 @shared_task(name="theodoi.remind", ignore_result=True)
