@@ -24,6 +24,26 @@ import pytest
 from tests.conftest_django import *  # noqa: F403
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _add_replica_alias() -> None:
+    """A `replica` alias mirroring the test database (Django's TEST MIRROR), as settings.py
+    adds one when DATABASE_REPLICA_URL is set; defined before the test databases are
+    created so that tests may name it. Nothing routes to it unless a test installs
+    theodoi.dbrouter.ReplicaRouter."""
+    import copy
+
+    from django.conf import settings
+    from django.db import connections
+
+    if "replica" not in settings.DATABASES:
+        conf = copy.deepcopy(settings.DATABASES["default"])
+        conf["TEST"] = {**conf.get("TEST", {}), "MIRROR": "default"}
+        settings.DATABASES["replica"] = conf
+        connections.__dict__.pop("settings", None)  # read DATABASES again
+
+
+_add_replica_alias()
 REDIS_URL = os.getenv("REDIS_URL") or "redis://127.0.0.1:6379/15"
 AMQP_URL = os.getenv("THEODOI_TEST_AMQP_URL") or "amqp://guest:guest@127.0.0.1:5672//"
 
