@@ -170,10 +170,8 @@ INSTALLED_APPS += ["theodoi.jobs"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
                   "whitenoise.middleware.WhiteNoiseMiddleware")
 WHITENOISE_USE_FINDERS = True
-try:  # WhiteNoise warns at every start when the folder is missing
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-except OSError:
-    pass
+if STATIC_ROOT.parent.is_dir() and os.access(STATIC_ROOT.parent, os.W_OK):
+    STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at every start when it is missing
 WHITENOISE_MAX_AGE = envint("STATIC_MAX_AGE", "3600")
 
 # Persistent connections: a new PostgreSQL connection per request costs more than most pages.
