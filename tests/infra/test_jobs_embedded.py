@@ -150,3 +150,12 @@ def test_theodoi_jobs_cleanup_refuses_a_negative_age(capsys: Any) -> None:
 
     assert main(["jobs", "cleanup", "--days", "-1"]) == 2
     assert "không âm" in capsys.readouterr().err
+
+
+def test_theodoi_jobs_worker_needs_a_broker_in_the_embedded_shape(capsys: Any) -> None:
+    from theodoi.cli import main
+
+    assert main(["jobs", "worker"]) == 2
+    err = capsys.readouterr().err
+    assert "CELERY_BROKER_URL" in err
+    assert len(err.strip().splitlines()) == 1
