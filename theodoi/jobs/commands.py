@@ -30,11 +30,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     clean.set_defaults(handler=run_cleanup)
 
 
-def _setup() -> None:
-    from theodoi.web.commands import migrate, setup_django
+def _setup(broker_required: bool = False) -> None:
+    """Django configured; refuses the embedded broker when `broker_required`. No migration
+    here: several workers starting at once must not race to migrate (DEPLOY.md: releases)."""
+    from theodoi.web.commands import setup_django
 
     setup_django()
-    migrate()
+    if broker_required:
+        _broker_required()
 
 
 def _broker_required() -> None:
@@ -46,8 +49,7 @@ def _broker_required() -> None:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    _setup()
-    _broker_required()
+    _setup(broker_required=True)
     from theodoi.jobs.celery import app
 
     argv = ["worker", "--loglevel=INFO"]
@@ -60,8 +62,7 @@ def run_worker(args: argparse.Namespace) -> int:
 
 
 def run_beat(args: argparse.Namespace) -> int:
-    _setup()
-    _broker_required()
+    _setup(broker_required=True)
     from django.conf import settings
 
     from theodoi.jobs.celery import app
