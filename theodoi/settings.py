@@ -265,6 +265,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports are long: one at a time per worker process
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a job waits at most a few seconds for an unreachable broker.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2,
+                                    "interval_step": 0.5, "interval_max": 1}
 JOBS_EMBEDDED = CELERY_BROKER_URL.startswith("memory://")
 JOBS_EMBEDDED_CONCURRENCY = envint("JOBS_EMBEDDED_CONCURRENCY", "2")
 # Uploads of finished jobs are removed after this many days (failed jobs' at once).

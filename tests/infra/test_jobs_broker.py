@@ -92,3 +92,28 @@ def test_a_worker_process_fails_what_it_left_running_then_reads_new_imports(
         stop(worker)
         app.conf.broker_url = before
         app._after_fork()
+
+
+def test_an_unreachable_broker_fails_the_import_in_vietnamese_and_keeps_nothing(
+        client: Any, coordinator: Any, settings: Any) -> None:
+    from tests.infra.conftest import free_port
+    from theodoi.jobs.celery import app
+
+    settings.WEB_IMPORT_INLINE = False
+    settings.JOBS_EMBEDDED = False
+    before = app.conf.broker_url
+    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"  # nobody listens there
+    app._after_fork()
+    try:
+        client.force_login(coordinator)
+        response = client.post(reverse("web:import"), {
+            "files": [SimpleUploadedFile("qd.txt", seed_path("004").read_bytes())]})
+    finally:
+        app.conf.broker_url = before
+        app._after_fork()
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert (job.state, job.error) == (FAILED, housekeeping.UNQUEUED)
+    assert job.stored == []
+    page = client.get(response["Location"])
+    assert housekeeping.UNQUEUED in page.content.decode()

@@ -20,6 +20,7 @@ EMBEDDED_PREFIX = "embedded-"
 # Shown on the import page; one Vietnamese line, as every user-facing error.
 INTERRUPTED = ("Việc đọc tệp bị gián đoạn vì máy chủ đã khởi động lại; "
                "hãy tải tệp lên lại.")
+UNQUEUED = "Hàng đợi công việc đang không phản hồi; hãy tải tệp lên lại sau ít phút."
 STALE = "Việc đọc tệp không có phản hồi quá lâu nên đã dừng; hãy tải tệp lên lại."
 
 

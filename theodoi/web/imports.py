@@ -87,8 +87,16 @@ def start(user: Any, uploads: list[UploadedFile], plan: Plan | None = None) -> J
         run(job.id)
         job.refresh_from_db()
     else:
-        enqueue(import_files, job.id)
+        enqueue(import_files, job.id, on_failure=lambda: _not_queued(job))
+        job.refresh_from_db()
     return job
+
+
+def _not_queued(job: Job) -> None:
+    """The broker refused the job: fail it in Vietnamese and drop its uploads."""
+    housekeeping.fail(Job.objects.filter(pk=job.pk), housekeeping.UNQUEUED)
+    job.refresh_from_db()
+    housekeeping.remove_files(job)
 
 
 def _progress(job_id: str, **fields: Any) -> None:
