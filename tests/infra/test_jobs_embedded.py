@@ -34,7 +34,7 @@ def wait_until_finished(job_id: str, seconds: float = 60) -> Job:
             job = None
         if job is not None and job.state != RUNNING:
             return job
-        time.sleep(0.05)
+        time.sleep(0.2)
     raise AssertionError(f"job {job_id} still running after {seconds} s")
 
 

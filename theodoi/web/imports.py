@@ -17,18 +17,19 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,7 @@ from theodoi.tracking.models import Plan
 from theodoi.web.models import PlanImport
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 __all__ = ["DONE", "FAILED", "RUNNING", "Job", "correction_files", "finish", "get_job",
            "run", "safe_name", "start"]
@@ -99,6 +101,19 @@ def _not_queued(job: Job) -> None:
     housekeeping.remove_files(job)
 
 
+def _retrying(action: Callable[[], T], seconds: float = 10) -> T:
+    """`action()`, tried again while the database says it is busy (SQLite under a web
+    request's writes) for up to `seconds`: a job must not be lost to a lock."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return action()
+        except OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def _progress(job_id: str, **fields: Any) -> None:
     """Record progress; a busy database (SQLite) only delays what the page shows."""
     try:
@@ -135,14 +150,14 @@ def run(job_id: str, worker: str = "") -> None:
     from theodoi.extract.commands import read_plan
     from theodoi.extract.merge import merge_plans
 
-    job = Job.objects.filter(pk=job_id, state=RUNNING).first()
+    job = _retrying(Job.objects.filter(pk=job_id, state=RUNNING).first)
     if job is None:  # failed by a cleanup or a recovery while it waited
         return
     now = timezone.now()
     changes: dict[str, Any] = {"started_at": now, "heartbeat_at": now, "phase": "reading"}
     if worker:
         changes["worker"] = worker
-    Job.objects.filter(pk=job_id).update(**changes)
+    _retrying(lambda: Job.objects.filter(pk=job_id).update(**changes))
     outcome: dict[str, Any] = {}
     try:
         with _local_copies(job) as paths:
@@ -169,10 +184,10 @@ def run(job_id: str, worker: str = "") -> None:
         outcome = {"state": FAILED,
                    "error": _("Không đọc được tệp: lỗi không mong đợi khi đọc tài liệu")}
     outcome["finished_at"] = timezone.now()
-    Job.objects.filter(pk=job_id, state=RUNNING).update(**outcome)
+    _retrying(lambda: Job.objects.filter(pk=job_id, state=RUNNING).update(**outcome))
     if outcome["state"] == FAILED:
-        job.refresh_from_db()
-        housekeeping.remove_files(job)  # a file that is no decision is not kept
+        _retrying(job.refresh_from_db)
+        _retrying(lambda: housekeeping.remove_files(job))  # a file that is no decision is not kept
 
 
 def _plan_files(job: Job) -> list[File]:
