@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system
 
-.PHONY: demo test test-sqlite test-postgres test-infra services lint bench setup clean
+.PHONY: demo test test-sqlite test-postgres test-infra services serve-production worker lint \
+	bench setup clean
 
 # System packages (Tesseract with Vietnamese, poppler, Chromium for browser tests).
 $(SYSTEM_STAMP): scripts/setup-system.sh
@@ -23,6 +24,17 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/theodoi demo && $(BIN)/theodoi demo-web
+
+# The production shape on this machine (DEPLOY.md): gunicorn workers, and a job worker in
+# another terminal; both read DATABASE_URL, CELERY_BROKER_URL, REDIS_URL... from the
+# environment (e.g. CELERY_BROKER_URL=redis://127.0.0.1:6379/2 for both).
+serve-production: $(STAMP)
+	DJANGO_SETTINGS_MODULE=theodoi.settings $(BIN)/python -m django migrate --noinput -v 0
+	DJANGO_SETTINGS_MODULE=theodoi.settings $(BIN)/python -m django collectstatic --noinput -v 0
+	$(BIN)/gunicorn -c python:theodoi.gunicorn_conf
+
+worker: $(STAMP)
+	$(BIN)/theodoi jobs worker
 
 lint: $(STAMP)
 	$(BIN)/ruff check theodoi tests bench
