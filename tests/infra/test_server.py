@@ -1,5 +1,6 @@
-"""The production server for real: gunicorn with several worker processes from
-theodoi/gunicorn_conf.py, behind nginx running deploy/nginx.conf on loopback ports."""
+"""The production shape for real: gunicorn with several worker processes from
+theodoi/gunicorn_conf.py, behind nginx running deploy/nginx.conf on loopback ports, a
+Celery worker process reading imports queued through Redis."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +20,16 @@ from typing import Any
 
 import pytest
 
-from tests.infra.conftest import ROOT, bin_path, free_port, need, stop, wait_for_port
+from tests.infra.conftest import (
+    REDIS_URL,
+    ROOT,
+    bin_path,
+    free_port,
+    need,
+    reachable,
+    stop,
+    wait_for_port,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
@@ -41,23 +52,44 @@ def django_admin(env: dict[str, str], *args: str) -> None:
     assert out.returncode == 0, out.stderr[-2000:]
 
 
+CREATE_COORDINATOR = """
+import django; django.setup()
+from django.contrib.auth import get_user_model
+from theodoi.tracking.models import UserProfile
+user = get_user_model().objects.create_user("dieu-phoi", password="mat-khau-thu-nghiem-9")
+UserProfile.objects.create(user=user, role="coordinator")
+"""
+
+
 @pytest.fixture(scope="module")
 def gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """gunicorn on a free loopback port with two workers, its database migrated and the
-    static files collected."""
+    """The production shape on loopback: gunicorn with two workers, a job worker process,
+    Redis as cache and broker (a queue of this test's own), a SQLite file as database
+    (migrated, with a coordinator) and the static files collected."""
+    need(reachable(REDIS_URL, 6379), f"Redis is not running at {REDIS_URL}")
     tmp = tmp_path_factory.mktemp("server")
     port = free_port()
     env = environment(tmp, WEB_BIND=f"127.0.0.1:{port}", WEB_WORKERS="2",
-                      WEB_ACCESS_LOG=str(tmp / "access.log"))
+                      WEB_ACCESS_LOG=str(tmp / "access.log"), REDIS_URL=REDIS_URL,
+                      CACHE_KEY_PREFIX=f"server-test-{os.getpid()}",
+                      CELERY_BROKER_URL=REDIS_URL, CELERY_QUEUE=f"server-test-{os.getpid()}")
     django_admin(env, "migrate", "--noinput", "-v", "0")
     django_admin(env, "collectstatic", "--noinput", "-v", "0")
+    made = subprocess.run([sys.executable, "-c", CREATE_COORDINATOR], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert made.returncode == 0, made.stderr[-2000:]
     server = subprocess.Popen([bin_path("gunicorn"), "-c", "python:theodoi.gunicorn_conf"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=open(tmp / "gunicorn.log", "wb"))  # noqa: SIM115
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "theodoi.cli", "jobs", "worker", "--concurrency", "1",
+         "--name", f"server-test-{os.getpid()}@localhost"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=open(tmp / "worker.log", "wb"))  # noqa: SIM115
     try:
         wait_for_port(port, server, seconds=60)
         yield {"port": port, "pid": server.pid, "tmp": tmp}
     finally:
+        stop(worker)
         stop(server)
 
 
@@ -202,3 +234,89 @@ def test_nginx_serves_the_static_files_itself_and_never_the_uploads(
     assert access_log(gunicorn).count(url) == before  # nginx answered, not gunicorn
     status, _, _ = fetch(f"https://127.0.0.1:{nginx['https']}/media/evidence/x.pdf")
     assert status == 404
+
+
+class Browser:
+    """Cookies and CSRF tokens across requests, as a browser keeps them (no redirects)."""
+
+    def __init__(self, base: str):
+        import http.cookiejar
+
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+                return None
+
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=context),
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+
+    def token(self, path: str) -> str:
+        """The CSRF token of the form on page `path`."""
+        _, _, body = self.open(path)
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        assert match, body[:500]
+        return match.group(1).decode()
+
+    def open(self, path: str, data: bytes | None = None,
+             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        request = urllib.request.Request(self.base + path, data=data, headers={  # noqa: S310
+            "Referer": self.base + path, **(headers or {})})
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    def post_form(self, path: str, fields: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        from urllib.parse import urlencode
+
+        fields = {"csrfmiddlewaretoken": self.token(path), **fields}
+        return self.open(path, urlencode(fields).encode(),
+                         {"Content-Type": "application/x-www-form-urlencoded"})
+
+    def post_file(self, path: str, field: str, name: str,
+                  content: bytes) -> tuple[int, dict[str, str], bytes]:
+        boundary = "theodoi-test-boundary"
+        token = self.token(path)
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; "
+                f'name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; "
+                f'filename="{name}"\r\nContent-Type: text/plain\r\n\r\n').encode()
+        body += content + f"\r\n--{boundary}--\r\n".encode()
+        return self.open(path, body,
+                         {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+
+def test_an_upload_through_nginx_is_read_by_the_worker_process(
+        nginx: dict[str, int], gunicorn: dict[str, Any]) -> None:
+    from tests.conftest import seed_path
+
+    browser = Browser(f"https://127.0.0.1:{nginx['https']}")
+    status, headers, body = browser.post_form(
+        "/login/", {"username": "dieu-phoi", "password": "mat-khau-thu-nghiem-9"})
+    assert status == 302, body.decode()[:500]
+    source = seed_path("004")
+    status, headers, _ = browser.post_file("/plans/import/", "files", source.name,
+                                           source.read_bytes())
+    assert status == 302
+    job_page = urllib.parse.urlsplit(headers["Location"]).path
+    assert job_page.startswith("/imports/")
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:  # as htmx polls, on whichever gunicorn worker
+        status, headers, body = browser.open(job_page, headers={"HX-Request": "true"})
+        assert status == 200, body[:300]
+        if "HX-Redirect" in headers or b"hx-trigger" not in body:
+            break
+        time.sleep(0.5)
+    logs = {name: (gunicorn["tmp"] / name).read_text(errors="replace")[-3000:]
+            for name in ("gunicorn.log", "worker.log")}
+    assert headers.get("HX-Redirect", "").endswith("/review/"), (body.decode()[:800], logs)
+    status, _, body = browser.open(headers["HX-Redirect"])
+    assert status == 200
+    assert "Kiểm tra trước khi ban hành" in body.decode()

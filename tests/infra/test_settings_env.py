@@ -28,9 +28,10 @@ print(json.dumps({
 }))
 """
 
-INFRA_VARIABLES = ("REDIS_URL", "STORAGE_BACKEND", "CELERY_BROKER_URL", "DATABASE_REPLICA_URL",
-                   "DB_CONN_MAX_AGE", "DB_CONN_HEALTH_CHECKS", "AWS_STORAGE_BUCKET_NAME",
-                   "AWS_S3_ENDPOINT_URL", "DATABASE_URL", "DATABASE_TEST_NAME")
+INFRA_VARIABLES = ("REDIS_URL", "STORAGE_BACKEND", "CELERY_BROKER_URL", "CELERY_QUEUE",
+                   "DATABASE_REPLICA_URL", "DB_CONN_MAX_AGE", "DB_CONN_HEALTH_CHECKS",
+                   "AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "DATABASE_URL",
+                   "DATABASE_TEST_NAME")
 
 
 def settings_with(tmp_path: Any, **env: str) -> dict[str, Any]:
@@ -85,3 +86,20 @@ def test_an_unknown_storage_backend_stops_the_start(tmp_path: Any) -> None:
                          capture_output=True, text=True, timeout=120)
     assert out.returncode != 0
     assert "STORAGE_BACKEND must be filesystem or s3" in out.stderr
+
+
+def test_tasks_go_to_the_configured_broker_in_a_process_that_never_imported_the_app(
+        tmp_path: Any) -> None:
+    """Regression: with `shared_task`, a web process sent imports to Celery's default app
+    (amqp://localhost, queue "celery"), where no worker of ours listens."""
+    probe = ("import django; django.setup()\n"
+             "from theodoi.jobs.tasks import import_files\n"
+             "print(import_files.app.main, import_files.app.conf.broker_url,"
+             " import_files.app.conf.task_default_queue)")
+    clean = {k: v for k, v in os.environ.items() if k not in INFRA_VARIABLES}
+    clean.update(DJANGO_SETTINGS_MODULE="theodoi.settings", VAR_DIR=str(tmp_path),
+                 CELERY_BROKER_URL="redis://cache:6379/2", CELERY_QUEUE="theodoi-x")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=clean, check=False,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["theodoi", "redis://cache:6379/2", "theodoi-x"]

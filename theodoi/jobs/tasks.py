@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+# The project's app, not shared_task: a web process that never imported the app would
+# bind the tasks to Celery's default app and send them to its default broker.
+from theodoi.jobs.celery import app
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="theodoi.import_files", bind=True, ignore_result=True)
+@app.task(name="theodoi.import_files", bind=True, ignore_result=True)
 def import_files(self: object, job_id: str) -> None:
     """Read the uploads of job `job_id` into a plan (theodoi.web.imports.run)."""
     from theodoi.jobs import celery
@@ -19,7 +21,7 @@ def import_files(self: object, job_id: str) -> None:
     imports.run(job_id, worker=hostname if "@" in hostname else celery.current_worker)
 
 
-@shared_task(name="theodoi.remind", ignore_result=True)
+@app.task(name="theodoi.remind", ignore_result=True)
 def remind() -> int:
     """Send the reminders due today (once per period: `theodoi remind`); the count sent."""
     from theodoi.outputs.reminders import send_reminders
@@ -31,7 +33,7 @@ def remind() -> int:
     return len(outcome.sent)
 
 
-@shared_task(name="theodoi.statuses_refresh", ignore_result=True)
+@app.task(name="theodoi.statuses_refresh", ignore_result=True)
 def statuses_refresh() -> int:
     """Re-judge the statuses whose next change date has passed (`theodoi statuses refresh`)."""
     from theodoi.cli import main
@@ -43,7 +45,7 @@ def statuses_refresh() -> int:
         return 2
 
 
-@shared_task(name="theodoi.jobs_cleanup", ignore_result=True)
+@app.task(name="theodoi.jobs_cleanup", ignore_result=True)
 def jobs_cleanup() -> int:
     """Fail stale jobs and remove old uploads (`theodoi jobs cleanup`); the jobs touched."""
     from theodoi.jobs import housekeeping
