@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system
 
-.PHONY: demo test test-sqlite test-postgres lint bench setup clean
+.PHONY: demo test test-sqlite test-postgres test-infra services serve-production worker lint \
+	bench setup clean
 
 # System packages (Tesseract with Vietnamese, poppler, Chromium for browser tests).
 $(SYSTEM_STAMP): scripts/setup-system.sh
@@ -24,17 +25,42 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/theodoi demo && $(BIN)/theodoi demo-web
 
+# The production shape on this machine (DEPLOY.md): gunicorn workers, and a job worker in
+# another terminal; both read DATABASE_URL, CELERY_BROKER_URL, REDIS_URL... from the
+# environment (e.g. CELERY_BROKER_URL=redis://127.0.0.1:6379/2 for both).
+serve-production: $(STAMP)
+	DJANGO_SETTINGS_MODULE=theodoi.settings $(BIN)/python -m django migrate --noinput -v 0
+	DJANGO_SETTINGS_MODULE=theodoi.settings $(BIN)/python -m django collectstatic --noinput -v 0
+	$(BIN)/gunicorn -c python:theodoi.gunicorn_conf
+
+worker: $(STAMP)
+	$(BIN)/theodoi jobs worker
+
 lint: $(STAMP)
 	$(BIN)/ruff check theodoi tests bench
 
+# Redis, RabbitMQ (and nginx) for tests/infra, started only when stopped.
+services:
+	bash scripts/start-services.sh
+
 # SQLite by default; PostgreSQL too when THEODOI_TEST_DATABASE_URL is set (CI sets it).
-test: $(STAMP) lint
+# tests/infra use the real Redis, RabbitMQ, nginx and a local S3 server (`make services`).
+test: $(STAMP) lint services
 	$(BIN)/pytest
 	@if [ -n "$$THEODOI_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
 test-postgres: $(STAMP)
 	DATABASE_URL="$${THEODOI_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" \
-		$(BIN)/pytest tests/tracking tests/web tests/api tests/outputs $(PYTEST_ARGS)
+		$(BIN)/pytest tests/tracking tests/web tests/api tests/outputs \
+		tests/infra/test_replica.py tests/infra/test_jobs_broker.py \
+		tests/infra/test_jobs_embedded.py $(PYTEST_ARGS)
+
+# Only the infrastructure tests (queue, cache, storage, replicas, server), on both databases.
+test-infra: $(STAMP) services
+	$(BIN)/pytest tests/infra $(PYTEST_ARGS)
+	@if [ -n "$$THEODOI_TEST_DATABASE_URL" ]; then \
+		DATABASE_URL="$$THEODOI_TEST_DATABASE_URL" $(BIN)/pytest tests/infra/test_replica.py \
+		tests/infra/test_jobs_broker.py tests/infra/test_jobs_embedded.py $(PYTEST_ARGS); fi
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.extract_speed

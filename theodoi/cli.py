@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "theodoi.web.api.commands",
     "theodoi.outputs.commands",
     "theodoi.ops.commands",
+    "theodoi.jobs.commands",
 )
 
 

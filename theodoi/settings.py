@@ -250,3 +250,120 @@ INSTALLED_APPS += ["auditlog", "theodoi.audit"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "theodoi.audit.middleware.AuditMiddleware")
 AUDITLOG_STORE_JSON_CHANGES = True
+
+# -- infrastructure: cache, queue, storage, replicas --------------------------------------
+# Each part has an embedded default (one process, SQLite, files on disk, jobs in a thread)
+# and a production form chosen by the environment; DEPLOY.md has the table of variables.
+INSTALLED_APPS += ["theodoi.jobs"]
+
+# Static files served by the application itself (WhiteNoise) under any server; in
+# production nginx serves STATIC_ROOT first (deploy/nginx.conf) and this is the fallback.
+# The finders let it serve without `collectstatic`, which nginx's copy still needs.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = True
+if STATIC_ROOT.parent.is_dir() and os.access(STATIC_ROOT.parent, os.W_OK):
+    STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at every start when it is missing
+WHITENOISE_MAX_AGE = envint("STATIC_MAX_AGE", "3600")
+
+# Persistent connections: a new PostgreSQL connection per request costs more than most pages.
+# DB_CONN_MAX_AGE (seconds, 0 = per request) is read above; gunicorn_conf.py defaults it to
+# 300. The health check drops a connection the server closed instead of failing a request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("DB_CONN_HEALTH_CHECKS", "True")
+if os.getenv("DATABASE_TEST_NAME"):  # test runs sharing one server each use their own database
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
+
+# Read replicas (theodoi/dbrouter.py): dashboards read from `replica` when it is set.
+DATABASE_REPLICA_URL = os.getenv("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL,
+                                conn_max_age=envint("DB_CONN_MAX_AGE", "0")),
+        "CONN_HEALTH_CHECKS": envbool("DB_CONN_HEALTH_CHECKS", "True"),
+        # Tests run against the primary's test database: the replica mirrors it.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["theodoi.dbrouter.ReplicaRouter"]
+    MIDDLEWARE += ["theodoi.dbrouter.ReplicaMiddleware"]
+# URL names of the pages whose GET requests may read from the replica (a few seconds behind).
+DATABASE_REPLICA_VIEWS = envlist(
+    "DATABASE_REPLICA_VIEWS",
+    "web:overview,web:plans,web:plan,web:agencies,web:agency,web:search,web:timeline,"
+    "api:list_plans,api:list_tasks,api:list_assignments,api:list_statuses,api:list_targets",
+)
+# After a write, the same browser reads from the primary this long (it sees its own write).
+DATABASE_REPLICA_STICKY_SECONDS = envint("DATABASE_REPLICA_STICKY_SECONDS", "15")
+
+# Cache (and the login limiter, which keeps its counts in the cache): Redis when REDIS_URL
+# is set. The embedded default is local memory: one process (waitress's threads) shares it;
+# several processes (gunicorn) each have their own, so a limiter there needs REDIS_URL.
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "theodoi"),
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+            },
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "theodoi",
+        },
+    }
+
+# Files (plan sources, evidence, uploads waiting for a job): the filesystem under
+# MEDIA_ROOT, or an S3-compatible bucket when STORAGE_BACKEND=s3.
+STORAGE_BACKEND = os.getenv("STORAGE_BACKEND", "filesystem").strip().lower()
+if STORAGE_BACKEND == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.getenv("AWS_STORAGE_BUCKET_NAME", "theodoi"),
+            "endpoint_url": os.getenv("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.getenv("AWS_S3_REGION_NAME") or None,
+            "access_key": os.getenv("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.getenv("AWS_SECRET_ACCESS_KEY") or None,
+            "location": os.getenv("AWS_LOCATION", ""),
+            # Files are private: downloads go through the pages, which check access.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE_BACKEND == "filesystem":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ValueError(f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}")
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Jobs (theodoi/jobs): Celery. CELERY_BROKER_URL names Redis (redis://) or RabbitMQ
+# (amqp://); the embedded default, memory://, runs a worker thread inside the serving process.
+CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "memory://")
+# A queue of our own: a broker shared with other applications must not hand them our jobs.
+CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_QUEUE", "theodoi")
+CELERY_TASK_IGNORE_RESULT = True  # a job's state lives in its row (theodoi.jobs.models.Job)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports are long: one at a time per worker process
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a job waits at most a few seconds for an unreachable broker.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2,
+                                    "interval_step": 0.5, "interval_max": 1}
+JOBS_EMBEDDED = CELERY_BROKER_URL.startswith("memory://")
+JOBS_EMBEDDED_CONCURRENCY = envint("JOBS_EMBEDDED_CONCURRENCY", "2")
+# Uploads of finished jobs are removed after this many days (failed jobs' at once).
+JOBS_KEEP_DAYS = envint("JOBS_KEEP_DAYS", "30")
+# A job whose worker has not been heard from for this long is marked failed.
+JOBS_STALE_SECONDS = envint("JOBS_STALE_SECONDS", "3600")

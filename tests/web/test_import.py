@@ -60,16 +60,19 @@ def test_htmx_polls_get_the_progress_then_a_redirect(as_coordinator: Any, settin
     assert done.status_code == 200
     assert done["HX-Redirect"].startswith("/plans/")
     job.state, job.phase, job.import_id = imports.RUNNING, "reading", None
+    job.save()
     running = as_coordinator.get(url, HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 1s"' in running.content.decode()
     assert "Đọc tệp 1/1" in running.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker thread reads the committed job row
 def test_reading_runs_in_a_thread_when_not_inline(as_coordinator: Any, settings: Any) -> None:
     settings.WEB_IMPORT_INLINE = False
     response = upload(as_coordinator, reverse("web:import"), seed_path("004"))
-    job = imports._jobs[response["Location"].rstrip("/").rsplit("/", 1)[1]]
+    job = imports.Job.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[1])
     for _ in range(200):
+        job.refresh_from_db()
         if job.state != imports.RUNNING:
             break
         import time
@@ -186,11 +189,9 @@ def test_a_corrected_version_shows_its_diff_and_keeps_the_reports(
     corrected["tasks"] = [t for t in corrected["tasks"] if t["code"] != "II.2"]
     corrected["tasks"].append({"code": "III.A.2", "name": "Nhiệm vụ mới", "deadline": None,
                                "due": {"kind": "none"}, "lead": ["Bộ A"], "partners": []})
-    job = imports.Job(id="fixed", user_id=int(as_coordinator.session["_auth_user_id"]),
-                      folder=media_root / "imports" / "fixed", names=["sua-doi.json"],
-                      plan_id=published_plan.pk)
-    job.state, job.result = imports.DONE, corrected
-    imports._remember(job)
+    imports.Job.objects.create(
+        id="fixed", user_id=int(as_coordinator.session["_auth_user_id"]),
+        names=["sua-doi.json"], plan_id=published_plan.pk, state=imports.DONE, result=corrected)
     response = as_coordinator.get(reverse("web:import-job", args=["fixed"]))
     record = PlanImport.objects.get(kind="correction")
     assert response["Location"] == reverse("web:correction", args=[record.pk])

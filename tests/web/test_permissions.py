@@ -4,7 +4,6 @@ write leaves nothing behind."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,10 +36,8 @@ def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any,
     correction = PlanImport.objects.create(
         plan=published_plan, kind="correction", file_names=["qd-sua.txt"],
         plan_json=published_plan.plan_json, created_by=coordinator)
-    job = imports.Job(id=f"job-{coordinator.pk}", user_id=coordinator.pk,
-                      folder=Path("/nonexistent"), names=["qd.txt"],
-                      state=imports.FAILED, error="Tệp rỗng")
-    imports._remember(job)
+    job = imports.Job.objects.create(id=f"job-{coordinator.pk}", user_id=coordinator.pk,
+                                     names=["qd.txt"], state=imports.FAILED, error="Tệp rỗng")
     return {
         "plan_file": plan_file, "correction": correction, "job": job,
         "plan": published_plan, "draft": draft_plan, "mine": mine, "theirs": theirs,
