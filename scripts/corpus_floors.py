@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.extract.test_corpus import CORPUS, corpus_cases  # noqa: E402
-from tests.extract.test_scores import f1_of  # noqa: E402
-from theodoi.cli import UserError  # noqa: E402
-from theodoi.extract.commands import extract_plan  # noqa: E402
+from tests.extract.test_corpus import CORPUS, corpus_cases
+from tests.extract.test_scores import f1_of
+from theodoi.cli import UserError
+from theodoi.extract.commands import extract_plan
 
 
 def main(write: bool) -> int:
