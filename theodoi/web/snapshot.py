@@ -212,6 +212,22 @@ def targets_with_values(plans: QuerySet[Plan]) -> QuerySet[Target]:
     )
 
 
+OVERVIEW_TARGETS = 12
+
+
+def shown_targets(plans: QuerySet[Plan], plan: Plan | None) -> list[Target]:
+    """The targets an overview shows: every one of `plan`'s, or nationally those of the
+    most recent plans that have targets (at most OVERVIEW_TARGETS: thousands of plans each
+    have their own)."""
+    if plan is not None:
+        return list(targets_with_values(plans))
+    recent = (Target.objects.filter(plan__in=plans)
+              .order_by("-plan__date", "-plan_id", "order").values_list("pk", flat=True)
+              [:OVERVIEW_TARGETS])
+    return list(targets_with_values(plans).filter(pk__in=list(recent)).order_by(
+        "-plan__date", "-plan_id", "order"))
+
+
 def target_rows(targets: Iterable[Target], as_of: date) -> list[TargetRow]:
     return [TargetRow(t, t.current_value(as_of), t.progress(as_of)) for t in targets]
 
@@ -253,7 +269,7 @@ def overview(user: Any, as_of: date, plan: Plan | None = None) -> Overview:
         totals=totals,
         sections=section_rows(plans, as_of),
         ranking=agency_ranking(as_of, plans if plan is not None else None),
-        targets=target_rows(targets_with_values(plans), as_of),
+        targets=target_rows(shown_targets(plans, plan), as_of),
         completions=queries.completions_by_month(plans, as_of),
         counts=status_counts(totals),
         progress=progress_counts(totals),
