@@ -37,6 +37,9 @@ def _plan_filter(request: HttpRequest) -> Plan | None:
     return access.access_plan(request.user, plan_id) if plan_id else None
 
 
+PAGE_SIZE = 50
+
+
 @role_required
 def overview(request: HttpRequest) -> HttpResponse:
     """The national overview: statuses, progress, sections, agencies, targets, completions."""
@@ -63,14 +66,19 @@ def overview(request: HttpRequest) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     as_of = asof.as_of(request)
     queries.fresh()
-    plans = list(access.visible_plans(request.user).order_by("-date", "-id"))
+    page = Paginator(access.visible_plans(request.user).order_by("-date", "-id"),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    plans = list(page.object_list)
     counts = queries.task_counts([p.pk for p in plans if p.is_published], as_of)
     items = []
     for p in plans:
         found = counts.get(p.pk, queries.Counts())
         items.append({"plan": p, "counts": snapshot.status_counts(found), "total": found.total,
                       "done": snapshot.share(found.done, found.total)})
-    return render(request, "web/plan_list.html", {"items": items})
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "web/plan_list.html", {"items": items, "page": page,
+                                                  "params": params.urlencode()})
 
 
 @role_required
@@ -205,9 +213,6 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "ranking": ranking, "ministries": ministries, "provinces": provinces,
         "others": others,
     })
-
-
-PAGE_SIZE = 50
 
 
 @role_required
