@@ -312,13 +312,13 @@ def test_a_reporter_reports_on_its_own_agencys_assignment(published_plan, report
     report = submit_report(
         assignment, reporter_a, status="in_progress", percent=40, text="Đang xây dựng",
         links=["https://example.gov.vn/van-ban/1"],
-        files=[ContentFile(b"bien ban", name="bien-ban.pdf")],
+        files=[ContentFile(b"%PDF-1.4 bien ban", name="bien-ban.pdf")],
     )
     assert report.review_state == "pending"
     assert report.author == reporter_a
     assert report.links == ["https://example.gov.vn/van-ban/1"]
     evidence = EvidenceFile.objects.get(report=report)
-    assert (evidence.name, evidence.file.read()) == ("bien-ban.pdf", b"bien ban")
+    assert (evidence.name, evidence.file.read()) == ("bien-ban.pdf", b"%PDF-1.4 bien ban")
 
 
 def test_a_reporter_reports_as_partner_too(published_plan, reporter_b):
