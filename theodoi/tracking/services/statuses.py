@@ -244,6 +244,8 @@ class Refresh:
         self.agency_deltas: dict[tuple, int] = defaultdict(int)
         self.touched_plans: set[int] = set()
         self.touched_agencies: set[int] = set()
+        self.changed_tasks: set[int] = set()
+        self.changed_plans: set[int] = set()
 
     # assignments ------------------------------------------------------------------
 
@@ -269,10 +271,23 @@ class Refresh:
                 row_since = _since(since, row["judged_on"])
                 now, spans, nxt = _judge_rows(deadline_of(task), facts.get(row["id"], ()),
                                               row_since, self.on, self.days)
+                last, pending, returned = marks.get(row["id"], (None, 0, False))
+                unchanged = (row["judged_on"] == self.on and _same(before, now)
+                             and (before.due, before.done_on) == (now.due, now.done_on))
+                if unchanged and not self.recount:
+                    # Judged today already and nothing moved (a report that keeps the
+                    # state): only what the lists show of its reports is written.
+                    updates.append(self.m.Assignment(
+                        pk=row["id"], status=now.status, progress=now.progress,
+                        percent=now.percent, deciding_due=now.due, done_on=now.done_on,
+                        next_change_on=nxt, judged_on=self.on, last_report_at=last,
+                        pending_reports=pending, is_returned=returned, plan_id=task["plan_id"],
+                    ))
+                    continue
+                self.changed_tasks.add(row["task_id"])
                 history[row["id"]] = (row_since, spans)
                 extra[row["id"]] = {"agency_id": row["agency_id"], "plan_id": task["plan_id"],
                                     "role": row["role"]}
-                last, pending, returned = marks.get(row["id"], (None, 0, False))
                 updates.append(self.m.Assignment(
                     pk=row["id"], status=now.status, progress=now.progress,
                     percent=now.percent, deciding_due=now.due, done_on=now.done_on,
@@ -336,6 +351,9 @@ class Refresh:
                     now, spans, nxt = _judge_rows(rule, facts.get(task_id, ()), task_since,
                                                   self.on, self.days)
                 done = sum(1 for p in leads if p["status"] in engine.CLOSED)
+                if not _same(before, now) or (before.due, before.done_on) != (now.due,
+                                                                               now.done_on):
+                    self.changed_plans.add(task["plan_id"])
                 updates.append(self.m.Task(
                     pk=task_id, status=now.status, progress=now.progress, percent=now.percent,
                     deciding_due=now.due, done_on=now.done_on, next_change_on=nxt,
@@ -507,6 +525,12 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
 # -- entry points -------------------------------------------------------------------------
 
 
+def _stale(m: Models, task_ids: Iterable[int], on: date) -> set[int]:
+    """Tasks not judged on `on` (their stored state may be a day behind)."""
+    return set(m.Task.objects.filter(pk__in=list(task_ids)).exclude(judged_on=on)
+               .values_list("pk", flat=True))
+
+
 def _lock(m: Models, task_ids: Iterable[int], assignment_ids: Iterable[int]) -> None:
     """Lock the rows a refresh will judge, tasks first then assignments, each in id order
     (the order every writer uses, so that two writers never wait on each other in a
@@ -539,8 +563,9 @@ def refresh_assignments(
     later = m.Assignment.objects.filter(task_id__in=task_ids, judged_on__gt=on).exclude(
         pk__in=ids).values_list("pk", flat=True)
     work.assignments(list(later), since)
-    work.tasks(task_ids, since)
-    work.headings(work.touched_plans)
+    # A task is judged again only when one of its parts moved (or when it is asked for).
+    work.tasks(task_ids if recount else work.changed_tasks | _stale(m, task_ids, on), since)
+    work.headings(work.touched_plans if recount else work.changed_plans)
     work.counts()
 
 
@@ -559,7 +584,7 @@ def refresh_tasks(
     work = Refresh(m, on, recount=recount)
     task_ids = work.assignments(assignment_ids, since) | set(ids)
     work.tasks(task_ids, since)
-    work.headings(work.touched_plans)
+    work.headings(work.touched_plans if recount else work.changed_plans)
     work.counts()
 
 
