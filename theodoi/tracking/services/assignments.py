@@ -190,7 +190,7 @@ def resolve_assignment(
 
 
 def _resolve(assignment: Assignment, agencies: Sequence[Agency]) -> list[Assignment]:
-    assignment = Assignment.objects.select_for_update().select_related("task").get(
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("task").get(
         pk=assignment.pk)
     if assignment.agency_id is not None:
         raise ValidationError("this assignment already has an agency")
@@ -253,7 +253,7 @@ def name_group_members(
     """Name the members of a group of partners ("các bộ, ngành, địa phương" phối hợp) that
     really owe a contribution; the group stays listed once beside them."""
     access.ensure_coordinator(user)
-    assignment = Assignment.objects.select_for_update().select_related("task").get(
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("task").get(
         pk=assignment.pk)
     if not assignment.is_group_partner:
         raise ValidationError("only a group of partners is given members this way")

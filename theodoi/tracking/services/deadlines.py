@@ -22,7 +22,7 @@ def set_task_date(task: Task, on: date | None, user: Any, reason: str = "") -> D
     extension. Recurring and ongoing tasks have no single date.
     """
     access.ensure_coordinator(user)
-    task = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("plan").get(pk=task.pk)
     if task.due_kind in engine.PERIODIC_KINDS:
         raise ValidationError("a recurring or ongoing task has no single date to set")
     if on == task.set_on:

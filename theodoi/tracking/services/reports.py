@@ -83,7 +83,7 @@ def submit_report(
     # Lock the task, then the row: reports on one task are judged one after the other, so
     # that its stored state and the counts never miss one.
     Task.objects.select_for_update().filter(pk=assignment.task_id).first()
-    assignment = Assignment.objects.select_for_update().select_related(
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
         "task", "task__plan", "agency").get(pk=assignment.pk)
     access.ensure_can_report_on(user, assignment)
     if status not in ProgressReport.Status.values:

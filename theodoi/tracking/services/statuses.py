@@ -187,7 +187,7 @@ def _write_spans(
                 status=span.state.status, progress=span.state.progress,
                 percent=span.state.percent,
             ))
-    history_model.objects.bulk_update(close, ["valid_to"], batch_size=500)
+    _update_rows(history_model, close, ["valid_to"])
     history_model.objects.bulk_create(create, batch_size=1000)
 
 
@@ -246,6 +246,7 @@ class Refresh:
         self.touched_agencies: set[int] = set()
         self.changed_tasks: set[int] = set()
         self.changed_plans: set[int] = set()
+        self.changed_task_ids: set[int] = set()
 
     # assignments ------------------------------------------------------------------
 
@@ -299,10 +300,9 @@ class Refresh:
                     self.agency_deltas[(*key, before.status, before.progress)] -= 1
                     self.agency_deltas[(*key, now.status, now.progress)] += 1
                 self.touched_agencies.add(row["agency_id"])
-            self.m.Assignment.objects.bulk_update(
-                updates, ["status", "progress", "percent", "deciding_due", "done_on",
-                          "next_change_on", "judged_on", "last_report_at", "pending_reports",
-                          "is_returned", "plan_id"], batch_size=500)
+            _update_rows(self.m.Assignment, updates, [
+                "status", "progress", "percent", "deciding_due", "done_on", "next_change_on",
+                "judged_on", "last_report_at", "pending_reports", "is_returned", "plan"])
             _write_history(self.m.AssignmentHistory, "assignment_id", history, extra)
         return task_ids
 
@@ -354,6 +354,7 @@ class Refresh:
                 if not _same(before, now) or (before.due, before.done_on) != (now.due,
                                                                                now.done_on):
                     self.changed_plans.add(task["plan_id"])
+                    self.changed_task_ids.add(task_id)
                 updates.append(self.m.Task(
                     pk=task_id, status=now.status, progress=now.progress, percent=now.percent,
                     deciding_due=now.due, done_on=now.done_on, next_change_on=nxt,
@@ -368,10 +369,9 @@ class Refresh:
                         key = (task["plan_id"], section)
                         self.plan_deltas[(*key, before.status, before.progress)] -= 1
                         self.plan_deltas[(*key, now.status, now.progress)] += 1
-            self.m.Task.objects.bulk_update(
-                updates, ["status", "progress", "percent", "deciding_due", "done_on",
-                          "next_change_on", "judged_on", "lead_parts", "lead_parts_done"],
-                batch_size=500)
+            _update_rows(self.m.Task, updates, [
+                "status", "progress", "percent", "deciding_due", "done_on", "next_change_on",
+                "judged_on", "lead_parts", "lead_parts_done"])
             _write_history(self.m.TaskHistory, "task_id", history, extra)
 
     def _lead_parts(self, task_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
@@ -425,15 +425,37 @@ class Refresh:
 
     # headings -----------------------------------------------------------------------
 
-    def headings(self, plan_ids: Iterable[int]) -> None:
-        """Each heading row's state rolled up from the rows under it (shown, not counted)."""
+    def headings(self, plan_ids: Iterable[int], tasks: Iterable[int] | None = None) -> None:
+        """Each heading row's state rolled up from the rows under it (shown, not counted):
+        every heading of `plan_ids`, or only those above `tasks` when given."""
+        codes_above: dict[int, set[str]] | None = None
+        if tasks is not None:
+            codes_above = defaultdict(set)
+            for plan_id, code in self.m.Task.objects.filter(pk__in=list(tasks)).values_list(
+                    "plan_id", "code"):
+                parts = code.split(" (")[0].split(".")
+                for i in range(1, len(parts)):
+                    codes_above[plan_id].add(".".join(parts[:i]))
+            plan_ids = list(codes_above)
         for plan_id in sorted(set(plan_ids)):
-            rows = list(self.m.Task.objects.filter(plan_id=plan_id, removed_at__isnull=True)
-                        .values("id", "code", "has_children", "status", "progress", "percent",
-                                "deciding_due", "done_on"))
+            qs = self.m.Task.objects.filter(plan_id=plan_id, removed_at__isnull=True)
+            if codes_above is not None:
+                wanted = codes_above[plan_id]
+                if not qs.filter(code__in=wanted, has_children=True).exists():
+                    continue
+                # The headings above and the rows under them (by code prefix).
+                prefix = Q()
+                for code in wanted:
+                    prefix |= Q(code=code) | Q(code__startswith=f"{code}.")
+                qs = qs.filter(prefix)
+            rows = list(qs.values("id", "code", "has_children", "status", "progress",
+                                  "percent", "deciding_due", "done_on"))
             leaves = [r for r in rows if not r["has_children"]]
             updates = []
-            for head in (r for r in rows if r["has_children"]):
+            heads = [r for r in rows if r["has_children"]]
+            if codes_above is not None:
+                heads = [r for r in heads if r["code"].split(" (")[0] in codes_above[plan_id]]
+            for head in heads:
                 prefix = head["code"].split(" (")[0] + "."
                 under = [State(r["status"], r["progress"], r["percent"], r["deciding_due"],
                                r["done_on"]) for r in leaves if r["code"].startswith(prefix)]
@@ -444,9 +466,9 @@ class Refresh:
                     judged_on=self.on, lead_parts=len(under),
                     lead_parts_done=sum(1 for s in under if s.status in engine.CLOSED),
                 ))
-            self.m.Task.objects.bulk_update(
-                updates, ["status", "progress", "percent", "deciding_due", "done_on",
-                          "judged_on", "lead_parts", "lead_parts_done"], batch_size=500)
+            _update_rows(self.m.Task, updates, [
+                "status", "progress", "percent", "deciding_due", "done_on", "judged_on",
+                "lead_parts", "lead_parts_done"])
 
     # counts -------------------------------------------------------------------------
 
@@ -460,6 +482,26 @@ class Refresh:
                                                        "progress"), self.plan_deltas)
         _apply(self.m.AgencyStatusCount._meta.db_table, ("agency_id", "role", "status",
                                                          "progress"), self.agency_deltas)
+
+
+def _update_rows(model: Any, objs: Sequence[Any], fields: Sequence[str]) -> None:
+    """Write `fields` of each row with one prepared UPDATE run for all of them (Django's
+    bulk_update builds a CASE per field and row: most of a rebuild's time)."""
+    if not objs:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(f) for f in fields]
+    sql = (f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608
+           + ", ".join(f"{quote(c.column)} = %s" for c in columns)
+           + f" WHERE {quote(meta.pk.column)} = %s")
+    rows = [
+        [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 1000):
+            cursor.executemany(sql, chunk)
 
 
 def _root(code: str | None) -> str:
@@ -565,7 +607,10 @@ def refresh_assignments(
     work.assignments(list(later), since)
     # A task is judged again only when one of its parts moved (or when it is asked for).
     work.tasks(task_ids if recount else work.changed_tasks | _stale(m, task_ids, on), since)
-    work.headings(work.touched_plans if recount else work.changed_plans)
+    if recount:
+        work.headings(work.touched_plans)
+    else:
+        work.headings((), tasks=work.changed_task_ids)
     work.counts()
 
 
@@ -584,7 +629,10 @@ def refresh_tasks(
     work = Refresh(m, on, recount=recount)
     task_ids = work.assignments(assignment_ids, since) | set(ids)
     work.tasks(task_ids, since)
-    work.headings(work.touched_plans if recount else work.changed_plans)
+    if recount:
+        work.headings(work.touched_plans)
+    else:
+        work.headings((), tasks=work.changed_task_ids)
     work.counts()
 
 
