@@ -51,7 +51,7 @@ SETUP = textwrap.dedent("""
     reporter = make_user("reporter-b", "reporter", agency_b)
     row = Assignment.objects.get(task__plan=plan, task__code="III.A.1", agency=agency_b)
     from theodoi.tracking.services import submit_report
-    other = Assignment.objects.get(task__plan=plan, task__code="II.1", agency=agency_b)
+    other = Assignment.objects.get(task__plan=plan, task__code="I.2", agency=agency_b)
     pending = [submit_report(other, reporter, status="in_progress", text=f"chờ duyệt {n}").pk
                for n in range(21)]
     print(json.dumps({"assignment": row.pk, "reporter": ApiToken.objects.issue(reporter)[1],

@@ -105,6 +105,7 @@ EXPECTED: dict[str, Builder] = {
         get(f"/plans/{w.draft.pk}/tasks/{w.draft_task.pk}/edit/", COORDINATOR)],
     "web:choose-agencies": lambda w: [
         post(f"/plans/{w.draft.pk}/agencies/", COORDINATOR)],
+    "web:add-unit": lambda w: [post(f"/plans/{w.draft.pk}/units/", COORDINATOR)],
     "web:publish": lambda w: [post(f"/plans/{w.draft.pk}/publish/", COORDINATOR)],
     "web:import-correction": lambda w: [get(f"/plans/{w.plan.pk}/correct/", COORDINATOR)],
     # No job exists: every caller with a role gets 404 (a job id is not guessable).
