@@ -1,0 +1,220 @@
+"""The national benchmark: a synthetic country on PostgreSQL, and what its pages cost.
+
+    python -m bench.scale generate --tasks 200000 [--seed 1] [--workers 2]
+    python -m bench.scale measure [--json out.json] [--repeat 20] [--budget 60]
+
+`generate` empties the tracking tables of the database DATABASE_URL names (only a database
+whose name holds "bench" or starts with "test", unless --force), loads the country with
+COPY (bench/scale_data.py), then judges it with `theodoi.tracking.services.statuses`.
+`measure` times each page and API operation in a fresh process (bench/scale_measure.py),
+then loads a production server (gunicorn) with wrk. BENCHMARKS.md, "National scale",
+keeps the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+def setup_django() -> None:
+    """Django set up on DATABASE_URL; exits 2 unless it names a PostgreSQL database."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print("bench.scale cần PostgreSQL: đặt DATABASE_URL=postgres://... (không dùng SQLite).",
+              file=sys.stderr)
+        raise SystemExit(2)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "theodoi.settings")
+    import django
+
+    django.setup()
+
+
+def local_today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def database_name() -> str:
+    from django.db import connection
+
+    return str(connection.settings_dict["NAME"])
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def generate(tasks: int, seed: int, today: date, say: Any = print) -> dict[str, Any]:
+    """Load a country of about `tasks` tasks; returns the counts and timings."""
+    from bench.scale_data import Generator
+
+    start = time.perf_counter()
+    counts = Generator(tasks, seed, today, say).run()
+    out = {k: v for k, v in vars(counts).items() if k != "timings"}
+    out["timings"] = dict(counts.timings)
+    out["timings"]["load total"] = time.perf_counter() - start
+    return out
+
+
+def _rebuild_part(plan_ids: list[int], on: str) -> tuple[int, float, list[str]]:
+    """One worker's share of the rebuild (a fresh connection per process)."""
+    import django
+    from django.db import OperationalError, connection, transaction
+
+    django.setup()
+    connection.close()
+    from django.db import IntegrityError
+
+    from theodoi.tracking.services import statuses
+
+    start = time.perf_counter()
+    failed: list[str] = []
+    day = date.fromisoformat(on)
+    for plan_id in plan_ids:
+        for attempt in range(5):
+            try:
+                with transaction.atomic():
+                    statuses.rebuild(on=day, plan_ids=[plan_id])
+                break
+            except (IntegrityError, OperationalError) as exc:
+                # Two plans sharing an agency recount it at once: try again.
+                if attempt == 4:
+                    failed.append(f"{plan_id}: {exc}")
+                time.sleep(0.2 * (attempt + 1))
+    return len(plan_ids), time.perf_counter() - start, failed
+
+
+def rebuild(workers: int, today: date, say: Any = print) -> dict[str, Any]:
+    """`statuses.rebuild()` over every plan: in this process, or per plan in `workers`
+    processes (biggest plans first) followed by one recount of every agency."""
+    from django.db import connection
+    from django.db.models import Count
+
+    from theodoi.tracking.models import Agency, Plan
+    from theodoi.tracking.services import statuses
+
+    start = time.perf_counter()
+    if workers <= 1:
+        statuses.rebuild(on=today)
+        failed: list[str] = []
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        plans = list(Plan.objects.filter(status="published").annotate(n=Count("assignments"))
+                     .order_by("-n", "id").values_list("id", flat=True))
+        shares: list[list[int]] = [[] for _ in range(workers)]
+        for i, plan_id in enumerate(plans):
+            shares[i % workers].append(plan_id)
+        connection.close()
+        failed = []
+        with ProcessPoolExecutor(workers) as pool:
+            for n, seconds, bad in pool.map(_rebuild_part, shares,
+                                            [today.isoformat()] * workers):
+                say(f"  worker: {n} plans in {seconds:.1f} s")
+                failed += bad
+        statuses.recount_agencies(Agency.objects.values_list("id", flat=True))
+    seconds = time.perf_counter() - start
+    say(f"  statuses.rebuild ({workers} worker(s)): {seconds:.1f} s")
+    for line in failed:
+        say(f"  failed: {line}")
+    return {"rebuild": seconds, "workers": workers, "failed": failed}
+
+
+def table_counts() -> dict[str, int]:
+    """Rows per table that the benchmark cares about."""
+    from django.db import connection
+
+    tables = {
+        "agencies": "tracking_agency", "plans": "tracking_plan", "tasks": "tracking_task",
+        "assignments": "tracking_assignment", "reports": "tracking_progressreport",
+        "task history": "tracking_taskhistory", "assignment history": "tracking_assignmenthistory",
+        "plan counts": "tracking_planstatuscount", "agency counts": "tracking_agencystatuscount",
+    }
+    out = {}
+    with connection.cursor() as cursor:
+        for label, table in tables.items():
+            cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608
+            out[label] = cursor.fetchone()[0]
+    return out
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    setup_django()
+    name = database_name()
+    if not args.force and "bench" not in name and not name.startswith("test"):
+        print(f"bench.scale generate xóa dữ liệu theo dõi: cơ sở dữ liệu {name!r} không phải "
+              "cơ sở dữ liệu thử (dùng --force nếu chắc chắn).", file=sys.stderr)
+        return 2
+    today = date.fromisoformat(args.today) if args.today else local_today()
+    print(f"database {name}: migrate")
+    t0 = time.perf_counter()
+    migrate()
+    print(f"  migrate: {time.perf_counter() - t0:.1f} s")
+    print(f"generate --tasks {args.tasks} --seed {args.seed} (today {today})")
+    result = generate(args.tasks, args.seed, today)
+    if not args.no_rebuild:
+        result["timings"].update(rebuild(args.workers, today))
+    result["rows"] = table_counts()
+    for label, n in result["rows"].items():
+        print(f"  {label:>20}: {n:>10,}")
+    for label in ("lead_parts", "group_partners", "unresolved", "headings", "targets",
+                  "target_values", "users"):
+        print(f"  {label:>20}: {result[label]:>10,}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    return 0
+
+
+def cmd_measure(args: argparse.Namespace) -> int:
+    setup_django()
+    from bench.scale_measure import measure
+
+    return measure(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    gen = sub.add_parser("generate", help="load a synthetic country")
+    gen.add_argument("--tasks", type=int, required=True)
+    gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument("--today", help="the day reports run up to (YYYY-MM-DD; default today)")
+    gen.add_argument("--workers", type=int, default=1,
+                     help="rebuild per plan in this many processes (default: one rebuild())")
+    gen.add_argument("--no-rebuild", action="store_true")
+    gen.add_argument("--force", action="store_true",
+                     help="allow a database whose name is not a test or bench one")
+    gen.add_argument("--json", help="write the counts and timings here")
+    gen.set_defaults(func=cmd_generate)
+    mea = sub.add_parser("measure", help="time the pages, the API and a production server")
+    mea.add_argument("--json", help="write the figures here")
+    mea.add_argument("--repeat", type=int, default=20, help="requests per operation (at most)")
+    mea.add_argument("--budget", type=float, default=60.0,
+                     help="seconds per operation before fewer repeats are kept")
+    mea.add_argument("--timeout", type=float, default=300.0,
+                     help="seconds before one operation is given up")
+    mea.add_argument("--memory", type=int, default=6144,
+                     help="MiB of address space one measuring process may use")
+    mea.add_argument("--only", help="comma-separated operation names")
+    mea.add_argument("--no-http", action="store_true", help="skip gunicorn and wrk")
+    mea.add_argument("--http-seconds", type=int, default=15)
+    mea.add_argument("--gunicorn-workers", type=int, default=4)
+    mea.add_argument("--op", help=argparse.SUPPRESS)  # one operation, in a child process
+    mea.set_defaults(func=cmd_measure)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
