@@ -66,68 +66,88 @@ def generate(tasks: int, seed: int, today: date, say: Any = print) -> dict[str, 
     return out
 
 
-def _rebuild_part(plan_ids: list[int], on: str) -> tuple[int, float, list[str]]:
-    """One worker's share of the rebuild (a fresh connection per process)."""
+def _rebuild_part(plan_ids: list[int], on: str, deadline: float) -> dict[str, Any]:
+    """One worker's share of the rebuild, plan by plan until `deadline` (time.time())."""
     import django
-    from django.db import OperationalError, connection, transaction
+    from django.db import IntegrityError, OperationalError, connection, transaction
 
     django.setup()
     connection.close()
-    from django.db import IntegrityError
-
     from theodoi.tracking.services import statuses
 
     start = time.perf_counter()
+    done: list[int] = []
     failed: list[str] = []
     day = date.fromisoformat(on)
     for plan_id in plan_ids:
+        if time.time() > deadline:
+            break
         for attempt in range(5):
             try:
                 with transaction.atomic():
                     statuses.rebuild(on=day, plan_ids=[plan_id])
+                done.append(plan_id)
                 break
             except (IntegrityError, OperationalError) as exc:
                 # Two plans sharing an agency recount it at once: try again.
                 if attempt == 4:
                     failed.append(f"{plan_id}: {exc}")
                 time.sleep(0.2 * (attempt + 1))
-    return len(plan_ids), time.perf_counter() - start, failed
+    return {"done": done, "seconds": time.perf_counter() - start, "failed": failed}
 
 
-def rebuild(workers: int, today: date, say: Any = print) -> dict[str, Any]:
+def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> dict[str, Any]:
     """`statuses.rebuild()` over every plan: in this process, or per plan in `workers`
-    processes (biggest plans first) followed by one recount of every agency."""
-    from django.db import connection
-    from django.db.models import Count
+    processes; with a `budget` (seconds), the plans judged by then, and the whole rebuild's
+    time estimated from their share of the assignments."""
+    import random
+    from concurrent.futures import ProcessPoolExecutor
 
-    from theodoi.tracking.models import Agency, Plan
+    from django.db import connection
+
+    from theodoi.tracking.models import Agency, Assignment, Plan
     from theodoi.tracking.services import statuses
 
     start = time.perf_counter()
-    if workers <= 1:
+    plans = list(Plan.objects.filter(status="published").order_by("id")
+                 .values_list("id", flat=True))
+    if workers <= 1 and not budget:
         statuses.rebuild(on=today)
-        failed: list[str] = []
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        plans = list(Plan.objects.filter(status="published").annotate(n=Count("assignments"))
-                     .order_by("-n", "id").values_list("id", flat=True))
-        shares: list[list[int]] = [[] for _ in range(workers)]
-        for i, plan_id in enumerate(plans):
-            shares[i % workers].append(plan_id)
-        connection.close()
-        failed = []
-        with ProcessPoolExecutor(workers) as pool:
-            for n, seconds, bad in pool.map(_rebuild_part, shares,
-                                            [today.isoformat()] * workers):
-                say(f"  worker: {n} plans in {seconds:.1f} s")
-                failed += bad
-        statuses.recount_agencies(Agency.objects.values_list("id", flat=True))
+        seconds = time.perf_counter() - start
+        say(f"  statuses.rebuild(): {seconds:.1f} s")
+        return {"rebuild": seconds, "workers": 1, "plans judged": len(plans),
+                "plans": len(plans)}
+    # A seeded shuffle, so that a budget's sample holds plans of every kind and size.
+    random.Random(0).shuffle(plans)  # noqa: S311 - a sample, not a secret
+    shares: list[list[int]] = [plans[i::max(1, workers)] for i in range(max(1, workers))]
+    deadline = time.time() + budget if budget else float("inf")
+    connection.close()
+    done: list[int] = []
+    failed: list[str] = []
+    with ProcessPoolExecutor(max(1, workers)) as pool:
+        for part in pool.map(_rebuild_part, shares, [today.isoformat()] * len(shares),
+                             [deadline] * len(shares)):
+            say(f"  worker: {len(part['done'])} plans in {part['seconds']:.1f} s")
+            done += part["done"]
+            failed += part["failed"]
+    judged = time.perf_counter() - start
+    recount = time.perf_counter()
+    statuses.recount_agencies(Agency.objects.values_list("id", flat=True))
+    recount = time.perf_counter() - recount
     seconds = time.perf_counter() - start
-    say(f"  statuses.rebuild ({workers} worker(s)): {seconds:.1f} s")
+    total = Assignment.objects.count()
+    share = Assignment.objects.filter(plan_id__in=done).count() / total if total else 1.0
+    out = {"rebuild": seconds, "workers": workers, "plans judged": len(done),
+           "plans": len(plans), "assignments judged share": share, "recount agencies": recount,
+           "failed": failed}
+    say(f"  statuses.rebuild per plan ({workers} worker(s)): {len(done)}/{len(plans)} plans, "
+        f"{share:.1%} of the assignments, in {judged:.1f} s (+ {recount:.1f} s recount)")
+    if share < 1.0 and share > 0:
+        out["rebuild estimated"] = judged / share + recount
+        say(f"  whole rebuild estimated at {out['rebuild estimated']:.0f} s")
     for line in failed:
         say(f"  failed: {line}")
-    return {"rebuild": seconds, "workers": workers, "failed": failed}
+    return out
 
 
 def table_counts() -> dict[str, int]:
@@ -148,6 +168,15 @@ def table_counts() -> dict[str, int]:
     return out
 
 
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    setup_django()
+    today = date.fromisoformat(args.today) if args.today else local_today()
+    out = rebuild(args.workers, today, args.rebuild_budget)
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=2, default=str), encoding="utf-8")
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     setup_django()
     name = database_name()
@@ -163,7 +192,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     print(f"generate --tasks {args.tasks} --seed {args.seed} (today {today})")
     result = generate(args.tasks, args.seed, today)
     if not args.no_rebuild:
-        result["timings"].update(rebuild(args.workers, today))
+        result["rebuild"] = rebuild(args.workers, today, args.rebuild_budget)
     result["rows"] = table_counts()
     for label, n in result["rows"].items():
         print(f"  {label:>20}: {n:>10,}")
@@ -192,11 +221,19 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--today", help="the day reports run up to (YYYY-MM-DD; default today)")
     gen.add_argument("--workers", type=int, default=1,
                      help="rebuild per plan in this many processes (default: one rebuild())")
+    gen.add_argument("--rebuild-budget", type=float, default=0,
+                     help="stop judging plans after this many seconds and estimate the rest")
     gen.add_argument("--no-rebuild", action="store_true")
     gen.add_argument("--force", action="store_true",
                      help="allow a database whose name is not a test or bench one")
     gen.add_argument("--json", help="write the counts and timings here")
     gen.set_defaults(func=cmd_generate)
+    reb = sub.add_parser("rebuild", help="judge the loaded country again (statuses.rebuild)")
+    reb.add_argument("--workers", type=int, default=2)
+    reb.add_argument("--rebuild-budget", type=float, default=0)
+    reb.add_argument("--today")
+    reb.add_argument("--json")
+    reb.set_defaults(func=cmd_rebuild)
     mea = sub.add_parser("measure", help="time the pages, the API and a production server")
     mea.add_argument("--json", help="write the figures here")
     mea.add_argument("--repeat", type=int, default=20, help="requests per operation (at most)")

@@ -257,6 +257,18 @@ def plan_specs(registry: Any, rng: random.Random) -> list[PlanSpec]:
     return specs
 
 
+def few_plans(specs: list[PlanSpec], total: int) -> list[PlanSpec]:
+    """All the plans, or for a small country (under 40 tasks a plan) the national ones and
+    others evenly spaced among the ministries' and provinces'."""
+    wanted = max(4, total // 40)
+    if wanted >= len(specs):
+        return specs
+    national = [s for s in specs if s.kind == "national"]
+    others = [s for s in specs if s.kind != "national"]
+    step = max(1, len(others) // max(1, wanted - len(national)))
+    return national + others[::step][:max(1, wanted - len(national))]
+
+
 def split_tasks(specs: Sequence[PlanSpec], total: int, rng: random.Random) -> None:
     """Share `total` tasks among the plans by weight, each varied by up to a third."""
     shares = [s.weight * rng.uniform(0.67, 1.33) for s in specs]
@@ -390,7 +402,7 @@ class Generator:
         self.registry = load_registry()
         self.timed("wipe", self.wipe)
         self.timed("agencies", self.agencies)
-        specs = plan_specs(self.registry, self.rng)
+        specs = few_plans(plan_specs(self.registry, self.rng), self.target)
         split_tasks(specs, self.target, self.rng)
         self.timed("plans", lambda: self.plans(specs))
         self.timed("users", self.users)
