@@ -23,6 +23,25 @@ from pathlib import Path
 from typing import Any
 
 
+def ensure_database(url: str) -> None:
+    """Create the database `url` names when it is missing (never one named "test")."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if name == "test":
+        print("bench.scale không dùng cơ sở dữ liệu 'test' (của bộ kiểm thử).", file=sys.stderr)
+        raise SystemExit(2)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if found is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"database {name}: created")
+
+
 def setup_django() -> None:
     """Django set up on DATABASE_URL; exits 2 unless it names a PostgreSQL database."""
     url = os.environ.get("DATABASE_URL", "")
@@ -178,6 +197,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if args.create_database and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        ensure_database(os.environ["DATABASE_URL"])
     setup_django()
     name = database_name()
     if not args.force and "bench" not in name and not name.startswith("test"):
@@ -224,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--rebuild-budget", type=float, default=0,
                      help="stop judging plans after this many seconds and estimate the rest")
     gen.add_argument("--no-rebuild", action="store_true")
+    gen.add_argument("--create-database", action="store_true",
+                     help="create the database DATABASE_URL names when it is missing")
     gen.add_argument("--force", action="store_true",
                      help="allow a database whose name is not a test or bench one")
     gen.add_argument("--json", help="write the counts and timings here")
@@ -237,9 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     mea = sub.add_parser("measure", help="time the pages, the API and a production server")
     mea.add_argument("--json", help="write the figures here")
     mea.add_argument("--repeat", type=int, default=20, help="requests per operation (at most)")
-    mea.add_argument("--budget", type=float, default=60.0,
+    mea.add_argument("--budget", type=float, default=30.0,
                      help="seconds per operation before fewer repeats are kept")
-    mea.add_argument("--timeout", type=float, default=300.0,
+    mea.add_argument("--timeout", type=float, default=120.0,
                      help="seconds before one operation is given up")
     mea.add_argument("--memory", type=int, default=6144,
                      help="MiB of address space one measuring process may use")
