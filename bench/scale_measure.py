@@ -391,7 +391,9 @@ def measure(args: argparse.Namespace) -> int:
     rows = table_counts()
     say("rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
     say(f"reporter's agency: {ctx['own_registry_id']} ({ctx['own_assignments']:,} assignments)")
-    wanted = [n.strip() for n in args.only.split(",")] if args.only else list(operations(ctx))
+    # --only "" runs no operation (the HTTP load alone).
+    wanted = ([n.strip() for n in args.only.split(",") if n.strip()] if args.only is not None
+              else list(operations(ctx)))
     results: dict[str, dict[str, Any]] = {}
     for name in wanted:
         results[name] = child(name, args, ctx)
