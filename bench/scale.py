@@ -118,37 +118,52 @@ def _rebuild_part(plan_ids: list[int], on: str, deadline: float) -> dict[str, An
 def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> dict[str, Any]:
     """`statuses.rebuild()` over every plan: in this process, or per plan in `workers`
     processes; with a `budget` (seconds), the plans judged by then, and the whole rebuild's
-    time estimated from their share of the assignments."""
-    import random
-    from concurrent.futures import ProcessPoolExecutor
+    time estimated from their share of the assignments (a low estimate: small plans go
+    first, and a plan's cost grows faster than its rows)."""
+    import multiprocessing
 
     from django.db import connection
+    from django.db.models import Count
 
     from theodoi.tracking.models import Agency, Assignment, Plan
     from theodoi.tracking.services import statuses
 
     start = time.perf_counter()
-    plans = list(Plan.objects.filter(status="published").order_by("id")
-                 .values_list("id", flat=True))
+    # Smallest plans first, dealt in turn to the workers: a budget's sample then holds many
+    # plans, and no worker is still inside one huge plan long after the budget.
+    plans = list(Plan.objects.filter(status="published").annotate(n=Count("assignments"))
+                 .order_by("n", "id").values_list("id", flat=True))
     if workers <= 1 and not budget:
         statuses.rebuild(on=today)
         seconds = time.perf_counter() - start
         say(f"  statuses.rebuild(): {seconds:.1f} s")
         return {"rebuild": seconds, "workers": 1, "plans judged": len(plans),
                 "plans": len(plans)}
-    # A seeded shuffle, so that a budget's sample holds plans of every kind and size.
-    random.Random(0).shuffle(plans)  # noqa: S311 - a sample, not a secret
-    shares: list[list[int]] = [plans[i::max(1, workers)] for i in range(max(1, workers))]
+    workers = max(1, workers)
+    shares: list[list[int]] = [plans[i::workers] for i in range(workers)]
     deadline = time.time() + budget if budget else float("inf")
     connection.close()
     done: list[int] = []
     failed: list[str] = []
-    with ProcessPoolExecutor(max(1, workers)) as pool:
-        for part in pool.map(_rebuild_part, shares, [today.isoformat()] * len(shares),
-                             [deadline] * len(shares)):
+    # A plan still being judged a minute after the budget is given up (rolled back).
+    grace = 60.0
+    pool = multiprocessing.get_context("spawn").Pool(workers)
+    try:
+        pending = [pool.apply_async(_rebuild_part, (share, today.isoformat(), deadline))
+                   for share in shares]
+        for result in pending:
+            try:
+                part = result.get(timeout=None if not budget
+                                  else max(1.0, deadline + grace - time.time()))
+            except multiprocessing.TimeoutError:
+                say("  worker: stopped inside a plan after the budget (rolled back)")
+                continue
             say(f"  worker: {len(part['done'])} plans in {part['seconds']:.1f} s")
             done += part["done"]
             failed += part["failed"]
+    finally:
+        pool.terminate()
+        pool.join()
     judged = time.perf_counter() - start
     recount = time.perf_counter()
     statuses.recount_agencies(Agency.objects.values_list("id", flat=True))
