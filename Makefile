@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system
 
 .PHONY: demo test test-sqlite test-postgres test-infra services serve-production worker lint \
-	bench setup clean
+	bench bench-scale setup clean
 
 # System packages (Tesseract with Vietnamese, poppler, Chromium for browser tests).
 $(SYSTEM_STAMP): scripts/setup-system.sh
@@ -64,6 +64,21 @@ test-infra: $(STAMP) services
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.extract_speed
+
+# The national benchmark (BENCHMARKS.md, "National scale"): a synthetic country of 20k and
+# then 200k tasks in its own database (created when missing; never the tests' `test`).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/theodoi_bench
+BENCH_SCALE_TASKS ?= 20000 200000
+BENCH_REBUILD_BUDGET ?= 600
+bench-scale: $(STAMP)
+	mkdir -p var
+	for n in $(BENCH_SCALE_TASKS); do \
+		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.scale generate --tasks $$n \
+			--create-database --workers 2 --rebuild-budget $(BENCH_REBUILD_BUDGET) \
+			--json var/bench-scale-$$n-generate.json && \
+		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.scale measure \
+			--json var/bench-scale-$$n.json || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,412 @@
+"""`python -m bench.scale measure`: what each page and API operation costs on the loaded
+country, and what a production server (gunicorn) sustains under wrk.
+
+Each operation runs in a fresh process (so that its peak memory is its own, and a page that
+runs out of memory or time fails alone) with Django's test client: the first request counts
+the SQL queries, then the request is repeated up to --repeat times or until --budget
+seconds have gone. Peak memory is the growth of the process's maximum resident set
+(ru_maxrss) over the requests. The HTTP part starts gunicorn on 127.0.0.1 and runs wrk
+(Debian's package) with Lua scripts for the bearer token and the session cookie, for a
+bounded time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTS = "127.0.0.1,localhost,testserver"
+
+
+# -- the fixtures an operation needs ---------------------------------------------------
+
+
+def context() -> dict[str, Any]:
+    """Ids of the rows the operations read: the biggest plan, a province and a ministry
+    with the most assignments, the reporter of the busiest agency, API tokens."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from theodoi.tracking.models import Agency, Assignment, Plan, Task
+    from theodoi.web.api.models import ApiToken
+
+    def busiest(kind: str) -> Agency:
+        return (Agency.objects.filter(kind=kind).annotate(n=Count("assignments"))
+                .order_by("-n", "id").first())
+
+    national = (Plan.objects.filter(status="published").annotate(n=Count("tasks"))
+                .order_by("-n", "id").first())
+    province = busiest("province")
+    ministry = busiest("ministry")
+    own = Agency.objects.annotate(n=Count("assignments")).order_by("-n", "id").first()
+    province_plan = (Plan.objects.filter(issuer__icontains=province.name.split(" ", 1)[1],
+                                         status="published").order_by("-year", "id").first()
+                     or national)
+    task = (Task.objects.filter(plan=national, has_children=False)
+            .annotate(n=Count("assignments")).order_by("-n", "id").first())
+    users = get_user_model()
+    coordinator = users.objects.get(username="bench-coordinator")
+    reporter = users.objects.filter(profile__agency=own).order_by("id").first()
+    _, coordinator_key = ApiToken.objects.issue(coordinator, name="bench")
+    # Reporters of the agencies with the most lead rows submit reports under load.
+    submitters = []
+    for agency in (Agency.objects.annotate(n=Count("assignments")).order_by("-n", "id")[:16]):
+        user = users.objects.filter(profile__agency=agency).order_by("id").first()
+        if user is None:
+            continue
+        _, key = ApiToken.objects.issue(user, name="bench-submit")
+        ids = list(Assignment.objects.filter(
+            agency=agency, is_active=True, role="lead", task__removed_at__isnull=True,
+        ).order_by("-id").values_list("id", flat=True)[:200])
+        if ids:
+            submitters.append({"key": key, "assignments": ids})
+    return {
+        "national_plan": national.pk, "province": province.pk, "ministry": ministry.pk,
+        "own": own.pk, "own_registry_id": own.registry_id, "own_assignments": own.n,
+        "province_registry_id": province.registry_id, "province_plan": province_plan.pk,
+        "task": task.pk, "coordinator": coordinator.pk,
+        "reporter": reporter.pk if reporter else coordinator.pk,
+        "coordinator_key": coordinator_key, "submitters": submitters,
+    }
+
+
+def operations(ctx: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """name -> (URL, who: coordinator | reporter | bearer)."""
+    return {
+        "overview /": ("/", "coordinator"),
+        "/plans/": ("/plans/", "coordinator"),
+        "plan page": (f"/plans/{ctx['national_plan']}/", "coordinator"),
+        "province agency page": (f"/agencies/{ctx['province']}/", "coordinator"),
+        "ministry agency page": (f"/agencies/{ctx['ministry']}/", "coordinator"),
+        "reporter's own agency page": (f"/agencies/{ctx['own']}/", "reporter"),
+        "/agencies/": ("/agencies/", "coordinator"),
+        "search giam sat": ("/search/?q=giam+sat", "coordinator"),
+        "/timeline/": ("/timeline/", "coordinator"),
+        "task page": (f"/tasks/{ctx['task']}/", "coordinator"),
+        "api tasks page 1": ("/api/tasks?page=1", "bearer"),
+        "api tasks overdue": ("/api/tasks?status=overdue", "bearer"),
+        "api assignments of an agency": (
+            f"/api/assignments?agency={ctx['province_registry_id']}", "bearer"),
+        "api statuses": ("/api/statuses", "bearer"),
+        "province report.pdf": (f"/documents/plans/{ctx['province_plan']}/report.pdf",
+                                "coordinator"),
+        "province tasks.xlsx": (f"/documents/plans/{ctx['province_plan']}/tasks.xlsx",
+                                "coordinator"),
+    }
+
+
+# -- one operation, in its own process ---------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The `share` percentile of `values` (nearest rank)."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def run_one(name: str, ctx: dict[str, Any], repeat: int, budget: float) -> dict[str, Any]:
+    """Time one operation with the test client; returns its figures."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    url, who = operations(ctx)[name]
+    client = Client()
+    headers: dict[str, str] = {}
+    users = get_user_model()
+    if who == "bearer":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {ctx['coordinator_key']}"
+    else:
+        client.force_login(users.objects.get(pk=ctx[who]))
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    def fetch() -> tuple[int, int]:
+        response = client.get(url, **headers)
+        if getattr(response, "streaming", False):
+            size = sum(len(part) for part in response.streaming_content)
+        else:
+            size = len(response.content)
+        return response.status_code, size
+
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        status, size = fetch()
+    times = [time.perf_counter() - start]
+    # Read now: the log is emptied by the next request.
+    query_count = len(queries.captured_queries)
+    spent = times[0]
+    while len(times) < repeat and spent + times[-1] < budget:
+        start = time.perf_counter()
+        fetch()
+        times.append(time.perf_counter() - start)
+        spent += times[-1]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "url": url, "status": status, "bytes": size, "queries": query_count,
+        "n": len(times), "p50": percentile(times, 0.5), "p95": percentile(times, 0.95),
+        "p99": percentile(times, 0.99), "first": times[0], "peak_mib": (peak - base) / 1024,
+    }
+
+
+def child(name: str, args: argparse.Namespace, ctx: dict[str, Any]) -> dict[str, Any]:
+    """Run one operation in a fresh process capped at --memory MiB and --timeout seconds."""
+    env = {**os.environ, "ALLOWED_HOSTS": HOSTS, "BENCH_CONTEXT": json.dumps(ctx)}
+    limit = args.memory * 1024 * 1024
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    command = [sys.executable, "-m", "bench.scale", "measure", "--op", name,
+               "--repeat", str(args.repeat), "--budget", str(args.budget)]
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=args.timeout, preexec_fn=cap, check=False)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout > {args.timeout:.0f} s"}
+    for row in reversed(done.stdout.splitlines()):
+        if row.startswith("{"):
+            return json.loads(row)
+    tail = (done.stderr.strip().splitlines() or ["?"])[-1]
+    if "MemoryError" in done.stderr:
+        tail = f"MemoryError at {args.memory} MiB"
+    return {"error": f"{tail[:120]} (after {time.perf_counter() - start:.0f} s)"}
+
+
+# -- the production server and wrk --------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def lua_get(token: str | None, cookie: str | None) -> str:
+    headers = []
+    if token:
+        headers.append(f'wrk.headers["Authorization"] = "Bearer {token}"')
+    if cookie:
+        headers.append(f'wrk.headers["Cookie"] = "{cookie}"')
+    return "\n".join(headers) + "\n"
+
+
+def lua_submit(submitters: list[dict[str, Any]]) -> str:
+    """A wrk script POSTing reports, each request a random reporter and assignment of its."""
+    pairs = ",\n".join(
+        f'{{"{s["key"]}", {{{", ".join(str(i) for i in s["assignments"])}}}}}'
+        for s in submitters
+    )
+    return f"""
+local pairs = {{
+{pairs}
+}}
+local texts = {{"bench", "Đang triển khai", "Đã hoàn thành một phần"}}
+request = function()
+  local p = pairs[math.random(#pairs)]
+  local id = p[2][math.random(#p[2])]
+  local body = "status=in_progress&percent=" .. math.random(1, 99) .. "&text=bench"
+  return wrk.format("POST", "/api/assignments/" .. id .. "/reports", {{
+    ["Authorization"] = "Bearer " .. p[1],
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+  }}, body)
+end
+"""
+
+
+def parse_wrk(text: str) -> dict[str, Any]:
+    """Requests/s, latency percentiles and errors from wrk's --latency output."""
+    out: dict[str, Any] = {}
+    found = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    out["rps"] = float(found.group(1)) if found else 0.0
+    found = re.search(r"(\d+) requests in", text)
+    out["requests"] = int(found.group(1)) if found else 0
+    for pct in ("50", "90", "99"):
+        found = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)", text, re.M)
+        if found:
+            scale = {"us": 1e-6, "ms": 1e-3, "s": 1.0}[found.group(2)]
+            out[f"p{pct}"] = float(found.group(1)) * scale
+    found = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    out["non_2xx"] = int(found.group(1)) if found else 0
+    found = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                      text)
+    out["socket_errors"] = sum(int(x) for x in found.groups()) if found else 0
+    return out
+
+
+def worker_memory(master: int) -> list[float]:
+    """The peak resident memory (VmHWM, MiB) of each of gunicorn's workers."""
+    out = []
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return out
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        found = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if found:
+            out.append(int(found.group(1)) / 1024)
+    return out
+
+
+def session_cookie(user_id: int) -> str:
+    """A signed-in session for `user_id`, as the browser would send it."""
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(pk=user_id)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def http_load(args: argparse.Namespace, ctx: dict[str, Any], say: Any) -> dict[str, Any]:
+    """gunicorn (--gunicorn-workers, persistent connections) under wrk: two reads and the
+    report submissions at 8 and 16 connections."""
+    wrk = shutil.which("wrk")
+    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn")
+    if wrk is None or not Path(gunicorn).exists():
+        return {"error": "wrk or gunicorn missing (apt-get install wrk; pip install gunicorn)"}
+    port = free_port()
+    env = {**os.environ, "ALLOWED_HOSTS": HOSTS, "DB_CONN_MAX_AGE": "60"}
+    server = subprocess.Popen(
+        [gunicorn, "theodoi.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.gunicorn_workers), "--timeout", "120", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    out: dict[str, Any] = {"workers": args.gunicorn_workers, "seconds": args.http_seconds}
+    try:
+        for _ in range(60):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        cookie = session_cookie(ctx["coordinator"])
+        runs = [
+            ("GET api tasks page 1", "/api/tasks?page=1", lua_get(ctx["coordinator_key"], None),
+             4),
+            ("GET task page", f"/tasks/{ctx['task']}/", lua_get(None, cookie), 4),
+            ("POST reports, 8 clients", "/", lua_submit(ctx["submitters"]), 8),
+            ("POST reports, 16 clients", "/", lua_submit(ctx["submitters"]), 16),
+        ]
+        with tempfile.TemporaryDirectory() as folder:
+            for label, path, script, connections in runs:
+                lua = Path(folder) / "script.lua"
+                lua.write_text(script, encoding="utf-8")
+                done = subprocess.run(
+                    [wrk, "-t", "2", "-c", str(connections), "-d", f"{args.http_seconds}s",
+                     "--timeout", "30s", "--latency", "-s", str(lua),
+                     f"http://127.0.0.1:{port}{path}"],
+                    capture_output=True, text=True, timeout=args.http_seconds + 60, check=False,
+                )
+                out[label] = {**parse_wrk(done.stdout), "connections": connections}
+                say(f"  {label}: {out[label]}")
+        out["worker_peak_mib"] = worker_memory(server.pid)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return out
+
+
+# -- the whole measure --------------------------------------------------------------------
+
+
+def ms(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:,.0f} ms" if value < 10 else f"{value:,.1f} s"
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    """The figures as a Markdown table."""
+    rows = ["| operation | p50 | p95 | p99 | n | queries | peak MiB | size |",
+            "|---|---|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        if "error" in r:
+            rows.append(f"| {name} | fails: {r['error']} | | | | | | |")
+            continue
+        size = r["bytes"] / 1024
+        shown = f"{size:,.0f} KB" if size < 10240 else f"{size / 1024:,.1f} MB"
+        rows.append(f"| {name} | {ms(r['p50'])} | {ms(r['p95'])} | {ms(r['p99'])} | {r['n']} "
+                    f"| {r['queries']} | {r['peak_mib']:,.0f} | {shown} (HTTP {r['status']}) |")
+    return "\n".join(rows)
+
+
+def http_table(http: dict[str, Any]) -> str:
+    if "error" in http:
+        return f"HTTP load: {http['error']}"
+    rows = ["| wrk run | connections | req/s | p50 | p90 | p99 | non-2xx | socket errors |",
+            "|---|---|---|---|---|---|---|---|"]
+    for label, r in http.items():
+        if not isinstance(r, dict):
+            continue
+        rows.append(f"| {label} | {r['connections']} | {r['rps']:,.1f} | {ms(r.get('p50'))} | "
+                    f"{ms(r.get('p90'))} | {ms(r.get('p99'))} | {r['non_2xx']} | "
+                    f"{r['socket_errors']} |")
+    peaks = ", ".join(f"{m:,.0f}" for m in http.get("worker_peak_mib", []))
+    rows.append(f"\ngunicorn: {http['workers']} sync workers, {http['seconds']} s per run, "
+                f"peak worker memory (MiB): {peaks or '?'}")
+    return "\n".join(rows)
+
+
+def measure(args: argparse.Namespace) -> int:
+    if args.op:
+        ctx = json.loads(os.environ["BENCH_CONTEXT"])
+        print(json.dumps(run_one(args.op, ctx, args.repeat, args.budget)))
+        return 0
+    from bench.scale import table_counts
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+
+    ctx = context()
+    rows = table_counts()
+    say("rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
+    say(f"reporter's agency: {ctx['own_registry_id']} ({ctx['own_assignments']:,} assignments)")
+    # --only "" runs no operation (the HTTP load alone).
+    wanted = ([n.strip() for n in args.only.split(",") if n.strip()] if args.only is not None
+              else list(operations(ctx)))
+    results: dict[str, dict[str, Any]] = {}
+    for name in wanted:
+        results[name] = child(name, args, ctx)
+        say(f"  {name}: {results[name]}")
+    http = {} if args.no_http else http_load(args, ctx, say)
+    say("")
+    say(table(results))
+    if http:
+        say("")
+        say(http_table(http))
+    if args.json:
+        Path(args.json).write_text(json.dumps(
+            {"rows": rows, "context": {k: v for k, v in ctx.items()
+                                       if "key" not in k and k != "submitters"},
+             "operations": results, "http": http}, indent=2, default=str), encoding="utf-8")
+    return 0

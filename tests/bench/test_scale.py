@@ -1,0 +1,56 @@
+"""The national benchmark's generator, on a small country (PostgreSQL only)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+        reason="bench.scale loads with PostgreSQL's COPY",
+    ),
+]
+
+TODAY = date(2026, 12, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_small_country_loads_and_judges_consistently() -> None:
+    from bench.scale import generate
+    from theodoi.tracking.models import Assignment, PlanStatusCount, ProgressReport, Task
+    from theodoi.tracking.services import statuses
+
+    result = generate(300, seed=3, today=TODAY, say=lambda _text: None)
+
+    assert Task.objects.count() == result["tasks"]
+    assert 300 <= result["tasks"] <= 330
+    assert Assignment.objects.count() == result["assignments"]
+    assert ProgressReport.objects.count() == result["reports"]
+    assert result["assignments"] > 3 * result["tasks"]
+    assert result["reports"] > result["assignments"]
+    # Shaped as published plans are: headings, group leads in parts, partner groups once.
+    assert Task.objects.filter(has_children=True).count() == result["headings"] > 0
+    parts = Assignment.objects.filter(role="lead").exclude(group_name="")
+    assert parts.count() == result["lead_parts"] > 0
+    assert not parts.filter(agency__isnull=True).exists()
+    groups = Assignment.objects.filter(flag="group")
+    assert groups.count() == result["group_partners"] > 0
+    assert not groups.filter(agency__isnull=False).exists()
+    assert set(groups.values_list("role", flat=True)) == {"partner"}
+    assert not Assignment.objects.filter(task__has_children=True).exists()
+    kinds = set(Task.objects.values_list("due_kind", flat=True))
+    assert {"recurring", "ongoing", "per_plan", "date", "month"} <= kinds
+    reviews = set(ProgressReport.objects.values_list("review_state", flat=True))
+    assert reviews == {"pending", "returned", "accepted", "not_required"}
+    assert not ProgressReport.objects.filter(
+        assignment__role="partner").exclude(review_state="not_required").exists()
+
+    statuses.rebuild(on=TODAY)
+
+    assert statuses.check(on=TODAY) == []
+    counted = Task.objects.counted().filter(plan__status="published").count()
+    assert sum(PlanStatusCount.objects.values_list("count", flat=True)) == counted
