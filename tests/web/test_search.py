@@ -63,3 +63,29 @@ def test_a_search_of_a_thousand_words_is_refused_with_a_message(as_leader: Any,
     long_word = as_leader.get(reverse("web:search"), {"q": "a" * 5000})
     assert "Từ khóa quá dài" in long_word.content.decode()
     assert codes(as_leader, "q=" + "+".join(["chuyen", "doi", "so"] * 4)) == ["I.2", "III.A.1"]
+
+
+def test_every_count_card_of_the_overview_links_to_exactly_the_list_it_counts(
+        as_leader: Any, published_plan: Any) -> None:
+    import re
+
+    page = as_leader.get(reverse("web:overview")).content.decode()
+    cards = re.findall(r'<a class="count (?:st|pr)-\w+" href="([^"]+)"><strong>(\d+)</strong>',
+                       page)
+    assert len(cards) >= 11  # 7 statuses and 4 steps of progress
+    for href, number in cards:
+        listed = as_leader.get(href.replace("&amp;", "&")).context["count"]
+        assert listed == int(number), href
+
+
+def test_every_count_card_of_an_agency_page_links_to_exactly_the_list_it_counts(
+        as_leader: Any, published_plan: Any, agency_b: Any) -> None:
+    import re
+
+    page = as_leader.get(reverse("web:agency", args=[agency_b.pk])).content.decode()
+    cards = re.findall(r'<a class="count (?:st|pr)-\w+" href="([^"]+)"><strong>(\d+)</strong>',
+                       page)
+    assert len(cards) >= 18  # lead statuses and progress, partner statuses
+    for href, number in cards:
+        listed = as_leader.get(href.replace("&amp;", "&")).context["count"]
+        assert listed == int(number), href

@@ -354,18 +354,26 @@ def search(request: HttpRequest) -> HttpResponse:
         qs = snapshot.tracked_tasks(request.user, data.get("plan"), as_of)
         if data.get("q"):
             qs = qs.search(data["q"])
-        if data.get("agency"):
-            parts = Assignment.objects.counted().filter(agency=data["agency"])
-            if data.get("role"):
-                parts = parts.filter(role=data["role"])
-            qs = qs.filter(pk__in=parts.values("task_id"))
         if data.get("section"):
             code = data["section"].strip().strip(".")
             qs = qs.filter(Q(section__code__iexact=code) | Q(section__code__istartswith=f"{code}."))
-        if data.get("status"):
-            qs = qs.filter(state_status=data["status"])
-        if data.get("progress"):
-            qs = qs.filter(state_progress=data["progress"])
+        if data.get("agency"):
+            # With an agency, the status and progress are those of its own part (what its
+            # page counts), not the task's.
+            parts = queries.with_state(
+                Assignment.objects.counted().filter(agency=data["agency"]), as_of)
+            if data.get("role"):
+                parts = parts.filter(role=data["role"])
+            if data.get("status"):
+                parts = parts.filter(state_status=data["status"])
+            if data.get("progress"):
+                parts = parts.filter(state_progress=data["progress"])
+            qs = qs.filter(pk__in=parts.values("task_id"))
+        else:
+            if data.get("status"):
+                qs = qs.filter(state_status=data["status"])
+            if data.get("progress"):
+                qs = qs.filter(state_progress=data["progress"])
         if data.get("due_from"):
             qs = qs.filter(deciding_due__gte=data["due_from"])
         if data.get("due_to"):
