@@ -1,0 +1,93 @@
+"""Faults on the web pages: the disk fills up while a report's evidence is being written."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.web.conftest import assignment_of
+from theodoi.tracking.models import Assignment, EvidenceFile, ProgressReport
+
+FULL = "Máy chủ không lưu được tệp minh chứng (hết chỗ lưu trữ); báo cáo chưa được ghi"
+
+
+def fill_the_disk_after(monkeypatch: pytest.MonkeyPatch, media: Path, room: int) -> None:
+    """Writes under `media` fail with ENOSPC once `room` bytes are written in all, after
+    writing what still fits, as a real disk does (os.fdopen is where Django's storage
+    writes each chunk)."""
+    real_fdopen = os.fdopen
+    left = [room]
+
+    class FillingFile:
+        def __init__(self, raw: Any) -> None:
+            self.raw = raw
+
+        def write(self, data: bytes) -> int:
+            fits = data[:left[0]]
+            self.raw.write(fits)
+            self.raw.flush()
+            left[0] -= len(fits)
+            if len(fits) < len(data):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return len(data)
+
+        def close(self) -> None:
+            self.raw.close()
+
+    def fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
+        raw = real_fdopen(fd, *args, **kwargs)
+        if os.readlink(f"/proc/self/fd/{fd}").startswith(str(media)):
+            return FillingFile(raw)
+        return raw
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every file below `folder` (none when it does not exist)."""
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_a_full_disk_while_saving_evidence_on_the_form_writes_nothing_and_says_so(
+        as_reporter_a: Any, published_plan: Any, reporter_a: Any, media_root: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assignment = assignment_of(published_plan, reporter_a.profile.agency, "II.2")
+    state = Assignment.objects.filter(pk=assignment.pk).values(*Assignment.STATE_FIELDS).get()
+    first = b"%PDF-1.4 " + b"a" * 1000
+    # The first file fits, the second stops halfway: the disk is full.
+    fill_the_disk_after(monkeypatch, Path(media_root), room=len(first) + 500)
+    response = as_reporter_a.post(reverse("web:report", args=[assignment.pk]), {
+        "status": "done", "percent": "100", "text": "Đã hoàn thành",
+        "files": [SimpleUploadedFile("to-trinh.pdf", first),
+                  SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 " + b"b" * 1000)]})
+    assert response.status_code == 200  # the form again, with the reason
+    page = response.content.decode()
+    assert FULL in page and "hãy gửi lại sau" in page
+    assert (ProgressReport.objects.count(), EvidenceFile.objects.count()) == (0, 0)
+    assert Assignment.objects.filter(pk=assignment.pk).values(
+        *Assignment.STATE_FIELDS).get() == state
+    # Neither the first file (stored, then orphaned by the rollback) nor the partial second.
+    assert files_under(Path(media_root)) == []
+
+
+def test_the_form_works_again_once_there_is_room(
+        as_reporter_a: Any, published_plan: Any, reporter_a: Any, media_root: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assignment = assignment_of(published_plan, reporter_a.profile.agency, "II.2")
+    url = reverse("web:report", args=[assignment.pk])
+    fields = {"status": "done", "percent": "100",
+              "files": [SimpleUploadedFile("to-trinh.pdf", b"%PDF-1.4 " + b"a" * 100)]}
+    with monkeypatch.context() as patch:
+        fill_the_disk_after(patch, Path(media_root), room=0)
+        assert FULL in as_reporter_a.post(url, fields).content.decode()
+    fields["files"][0].seek(0)
+    assert as_reporter_a.post(url, fields).status_code == 302
+    stored = EvidenceFile.objects.get()
+    assert files_under(Path(media_root)) == [Path(stored.file.path)]
+    assert Path(stored.file.path).read_bytes() == b"%PDF-1.4 " + b"a" * 100
