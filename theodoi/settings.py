@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees a view's database error first: 503 while the database is down.
+    "theodoi.web.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "theodoi.urls"

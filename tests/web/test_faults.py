@@ -91,3 +91,29 @@ def test_the_form_works_again_once_there_is_room(
     stored = EvidenceFile.objects.get()
     assert files_under(Path(media_root)) == [Path(stored.file.path)]
     assert Path(stored.file.path).read_bytes() == b"%PDF-1.4 " + b"a" * 100
+
+
+def test_a_database_down_is_a_503_with_a_json_body_on_the_api_and_a_page_elsewhere(
+        client: Any, as_reporter_a: Any, published_plan: Any, reporter_a: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import OperationalError
+
+    from theodoi.tracking import access
+    from theodoi.web.api.models import ApiToken
+
+    key = ApiToken.objects.issue(reporter_a)[1]
+    assignment = assignment_of(published_plan, reporter_a.profile.agency, "II.2")
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("connection failed: Connection refused")
+
+    monkeypatch.setattr(type(ApiToken.objects), "user_for", refused)
+    monkeypatch.setattr(access, "access_assignment_for_report", refused)
+    api = client.get(f"/api/assignments/{assignment.pk}",
+                     headers={"Authorization": f"Bearer {key}"})
+    assert api.status_code == 503 and api["Retry-After"] == "5"
+    assert api.json() == {"detail": "Cơ sở dữ liệu tạm thời không sẵn sàng; hãy thử lại sau "
+                                    "ít phút."}
+    page = as_reporter_a.get(reverse("web:report", args=[assignment.pk]))
+    assert page.status_code == 503
+    assert "Cơ sở dữ liệu tạm thời không sẵn sàng" in page.content.decode()
