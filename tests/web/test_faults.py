@@ -117,3 +117,22 @@ def test_a_database_down_is_a_503_with_a_json_body_on_the_api_and_a_page_elsewhe
     page = as_reporter_a.get(reverse("web:report", args=[assignment.pk]))
     assert page.status_code == 503
     assert "Cơ sở dữ liệu tạm thời không sẵn sàng" in page.content.decode()
+
+
+def test_a_database_down_while_the_session_is_read_is_still_the_503_page(
+        as_reporter_a: Any, published_plan: Any, reporter_a: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    assignment = assignment_of(published_plan, reporter_a.profile.agency, "II.2")
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("connection failed: Connection refused")
+
+    # The signed-in user is read from the session, in the database: logging the 503 must
+    # not ask for it again (it did, and the error escaped Django: a bare 500 from gunicorn).
+    monkeypatch.setattr(SessionStore, "load", refused)
+    page = as_reporter_a.get(reverse("web:report", args=[assignment.pk]))
+    assert page.status_code == 503
+    assert "Cơ sở dữ liệu tạm thời không sẵn sàng" in page.content.decode()

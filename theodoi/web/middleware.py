@@ -56,4 +56,8 @@ class DatabaseUnavailableMiddleware:
                 f'<!doctype html><html lang="vi"><meta charset="utf-8">'
                 f"<title>503</title><p>{self.MESSAGE}</p></html>", status=503)
         response["Retry-After"] = self.RETRY_AFTER
+        # Logged above, without the request: django.request would log it again with the
+        # request, and the log's user_id reads the session's user from the database, which
+        # raises out of Django (gunicorn's bare 500).
+        response._has_been_logged = True  # type: ignore[attr-defined]
         return response
