@@ -8,6 +8,7 @@ that stopping it disturbs nobody else's database.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import shutil
@@ -34,7 +35,8 @@ pytestmark = [pytest.mark.services, pytest.mark.slow]
 # The concurrency test's database (a published plan, a reporter, tokens), without its
 # reports waiting for review.
 SETUP = CONCURRENCY_SETUP.split("from theodoi.tracking.services import submit_report")[0] + (
-    'print(json.dumps({"assignment": row.pk, "reporter": ApiToken.objects.issue(reporter)[1],'
+    'print(json.dumps({"assignment": row.pk, "task": row.task_id,'
+    ' "reporter": ApiToken.objects.issue(reporter)[1],'
     ' "coordinator": ApiToken.objects.issue(coordinator)[1]}))\n')
 TIMEOUT = 15  # seconds a request may take before it counts as hung
 LOADERS = 6
@@ -129,15 +131,31 @@ class Outcome:
     text: str = ""
 
 
-def call(url: str, token: str, kind: str, fields: dict[str, str] | None = None) -> Outcome:
-    """One request (a POST of `fields`, else a GET) and what came of it."""
+def signed_in(base: str, username: str) -> urllib.request.OpenerDirector:
+    """An opener holding the session cookie of `username` signed in on the login page."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{base}/login/", timeout=TIMEOUT).read()
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    fields = {"username": username, "password": "pw-for-tests", "csrfmiddlewaretoken": csrf}
+    opener.open(f"{base}/login/", urllib.parse.urlencode(fields).encode(),
+                timeout=TIMEOUT).read()
+    assert any(c.name == "sessionid" for c in jar), "not signed in"
+    return opener
+
+
+def call(url: str, token: str, kind: str, fields: dict[str, str] | None = None,
+         opener: urllib.request.OpenerDirector | None = None) -> Outcome:
+    """One request (a POST of `fields`, else a GET; with the API token, or through the
+    signed-in `opener`) and what came of it."""
     data = urllib.parse.urlencode(fields).encode() if fields is not None else None
     request = urllib.request.Request(url, data=data, headers={  # noqa: S310
-        "Authorization": f"Bearer {token}",
+        **({} if opener else {"Authorization": f"Bearer {token}"}),
         **({"Content-Type": "application/x-www-form-urlencoded"} if data else {})})
     started = time.monotonic()
+    send = opener.open if opener else urllib.request.urlopen
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        with send(request, timeout=TIMEOUT) as response:
             status, body, kind_of = (response.status, response.read().decode(),
                                      response.headers.get("Content-Type", ""))
     except urllib.error.HTTPError as exc:
@@ -181,13 +199,17 @@ def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a
     counter = iter(range(10**6))
     lock = threading.Lock()
 
-    def load(worker: int) -> None:
+    page_url = f"{base}/tasks/{answers['task']}/"
+
+    def load(browser: urllib.request.OpenerDirector) -> None:
         while not done.is_set():
             with lock:
                 n = next(counter)
             token = answers["reporter"] if n % 2 else answers["coordinator"]
-            if n % 3 == 2:
+            if n % 6 == 2:
                 outcome = call(read_url, token, "read")
+            elif n % 6 == 5:
+                outcome = call(page_url, token, "page", opener=browser)
             else:
                 outcome = call(write_url, token, "write", {
                     "status": "in_progress", "percent": str(n % 100),
@@ -199,8 +221,8 @@ def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a
         wait_for_port(port, server, seconds=60)
         assert call(read_url, answers["coordinator"], "read").status == 200
         with ThreadPoolExecutor(LOADERS) as pool:
-            for worker in range(LOADERS):
-                pool.submit(load, worker)
+            browsers = list(pool.map(lambda _: signed_in(base, "coordinator"), range(LOADERS)))
+            loaders = [pool.submit(load, browser) for browser in browsers]
             time.sleep(4)  # connections opened and kept by every worker thread
             down_at = time.monotonic()
             cluster.stop("immediate")
@@ -209,6 +231,8 @@ def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a
             up_at = time.monotonic()
             time.sleep(6)
             done.set()
+        for loader in loaders:
+            loader.result()  # a loader that broke (its sign-in) fails the test here
         # The same server process (no restart) answers after the outage.
         assert server.poll() is None
         after = [call(read_url, answers["coordinator"], "read") for _ in range(10)]
@@ -221,7 +245,8 @@ def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a
     during = [o for o in outcomes if down_at <= o.started < up_at]
     late = [o for o in outcomes if o.started >= up_at + 1]  # a second to reconnect
     summary = (f"{len(outcomes)} requests: {len(before)} before, {len(during)} during, "
-               f"{len(late)} a second after; statuses "
+               f"{len(late)} a second after; {sum(o.kind == 'page' for o in outcomes)} "
+               f"pages; statuses "
                f"{sorted({str(o.status) for o in outcomes})}")
     assert before and during and late, summary
     assert all(o.status in (200, 201) for o in before), summary
@@ -231,11 +256,16 @@ def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a
     assert not unanswered, (summary, unanswered[0].body)
     failed = [o for o in outcomes if o.status not in (200, 201)]
     assert failed, f"the outage was never seen: {summary}"
-    # The API answers 503 with its JSON reason (theodoi.web.middleware), not a bare 500.
-    assert all(o.status == 503 and o.content_type == "application/json" for o in failed), (
+    # A 503 with the reason (theodoi.web.middleware), not a bare 500: JSON on the API, a
+    # page for the browser.
+    reason = "Cơ sở dữ liệu tạm thời không sẵn sàng"
+    assert all(o.status == 503 for o in failed), (
         summary, [(o.status, o.body[-300:]) for o in failed if o.status != 503][:2])
-    assert all("Cơ sở dữ liệu tạm thời không sẵn sàng" in json.loads(o.body)["detail"]
-               for o in failed)
+    assert all(o.content_type == "application/json" and reason in json.loads(o.body)["detail"]
+               for o in failed if o.kind != "page")
+    assert all(o.content_type.startswith("text/html") and reason in o.body
+               for o in failed if o.kind == "page")
+    assert {o.kind for o in failed} == {"write", "read", "page"}, summary
     # Recovered on its own: every request a second after the database is back succeeds.
     assert all(o.status in (200, 201) for o in late), (
         summary, [o.body[-300:] for o in late if o.status not in (200, 201)][:2], log[-2000:])
