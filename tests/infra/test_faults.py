@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -176,14 +177,16 @@ print(json.dumps(list(ProgressReport.objects.filter(assignment_id=int(sys.argv[1
 """
 
 
-def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a_restart(
-        cluster: Cluster, tmp_path: Path) -> None:
+def start_server(cluster: Cluster, tmp_path: Path, database: str,
+                 ) -> tuple[subprocess.Popen, str, dict[str, str], dict[str, Any]]:
+    """gunicorn on a new database `database` of the cluster, set up as the concurrency
+    test's: (the process, its base URL, its environment, the setup's answers)."""
     import psycopg
 
     with psycopg.connect(cluster.url + "/postgres", autocommit=True) as admin:
-        admin.execute('CREATE DATABASE "theodoi_faults"')
+        admin.execute(f'CREATE DATABASE "{database}"')
     port = free_port()
-    env = environment(tmp_path, cluster.url + "/theodoi_faults", port)
+    env = environment(tmp_path, f"{cluster.url}/{database}", port)
     setup = subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=300, check=False)
     assert setup.returncode == 0, setup.stderr[-2000:]
@@ -191,7 +194,41 @@ def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a
     server = subprocess.Popen([bin_path("gunicorn"), "-c", "python:theodoi.gunicorn_conf"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=open(tmp_path / "gunicorn.log", "wb"))  # noqa: SIM115
-    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_port(port, server, seconds=60)
+    except AssertionError:
+        stop(server)
+        raise
+    return server, f"http://127.0.0.1:{port}", env, answers
+
+
+def test_connections_idle_through_a_database_restart_are_replaced_not_failed(
+        cluster: Cluster, tmp_path: Path) -> None:
+    server, base, _env, answers = start_server(cluster, tmp_path, "theodoi_faults_idle")
+    url = f"{base}/api/assignments/{answers['assignment']}"
+    try:
+        # Enough concurrent reads that every one of the 2 x 4 worker threads holds a
+        # connection, then the database restarts while nobody asks anything.
+        with ThreadPoolExecutor(16) as pool:
+            warm = list(pool.map(lambda _: call(url, answers["coordinator"], "read").status,
+                                 range(64)))
+        assert warm == [200] * 64
+        cluster.stop("fast")
+        cluster.start()
+        with ThreadPoolExecutor(16) as pool:
+            after = list(pool.map(lambda _: call(url, answers["coordinator"], "read"),
+                                  range(64)))
+    finally:
+        stop(server)
+    # CONN_HEALTH_CHECKS: each kept connection is checked before its first use and
+    # replaced; without it the first request of each thread that kept one failed (503).
+    assert [o.status for o in after] == [200] * 64, [o.body[-300:] for o in after
+                                                     if o.status != 200][:2]
+
+
+def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a_restart(
+        cluster: Cluster, tmp_path: Path) -> None:
+    server, base, env, answers = start_server(cluster, tmp_path, "theodoi_faults")
     write_url = f"{base}/api/assignments/{answers['assignment']}/reports"
     read_url = f"{base}/api/assignments/{answers['assignment']}"
     outcomes: list[Outcome] = []
@@ -218,7 +255,6 @@ def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a
                 outcomes.append(outcome)
 
     try:
-        wait_for_port(port, server, seconds=60)
         assert call(read_url, answers["coordinator"], "read").status == 200
         with ThreadPoolExecutor(LOADERS) as pool:
             browsers = list(pool.map(lambda _: signed_in(base, "coordinator"), range(LOADERS)))
