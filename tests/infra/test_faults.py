@@ -177,11 +177,15 @@ print(json.dumps(list(ProgressReport.objects.filter(assignment_id=int(sys.argv[1
 """
 
 
-def start_server(cluster: Cluster, tmp_path: Path, database: str,
-                 ) -> tuple[subprocess.Popen, str, dict[str, str], dict[str, Any]]:
-    """gunicorn on a new database `database` of the cluster, set up as the concurrency
-    test's: (the process, its base URL, its environment, the setup's answers)."""
+@pytest.fixture(scope="module")
+def served(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory,
+           ) -> Iterator[tuple[subprocess.Popen, str, dict[str, str], dict[str, Any], Path]]:
+    """gunicorn on a new database of the cluster, set up as the concurrency test's: (the
+    process, its base URL, its environment, the setup's answers, its folder)."""
     import psycopg
+
+    tmp_path = tmp_path_factory.mktemp("faults")
+    database = "theodoi_faults"
 
     with psycopg.connect(cluster.url + "/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{database}"')
@@ -196,30 +200,27 @@ def start_server(cluster: Cluster, tmp_path: Path, database: str,
                               stderr=open(tmp_path / "gunicorn.log", "wb"))  # noqa: SIM115
     try:
         wait_for_port(port, server, seconds=60)
-    except AssertionError:
+        yield server, f"http://127.0.0.1:{port}", env, answers, tmp_path
+    finally:
         stop(server)
-        raise
-    return server, f"http://127.0.0.1:{port}", env, answers
 
 
 def test_connections_idle_through_a_database_restart_are_replaced_not_failed(
-        cluster: Cluster, tmp_path: Path) -> None:
-    server, base, _env, answers = start_server(cluster, tmp_path, "theodoi_faults_idle")
+        cluster: Cluster, served: Any) -> None:
+    server, base, _env, answers, _tmp = served
     url = f"{base}/api/assignments/{answers['assignment']}"
-    try:
-        # Enough concurrent reads that every one of the 2 x 4 worker threads holds a
-        # connection, then the database restarts while nobody asks anything.
-        with ThreadPoolExecutor(16) as pool:
-            warm = list(pool.map(lambda _: call(url, answers["coordinator"], "read").status,
-                                 range(64)))
-        assert warm == [200] * 64
-        cluster.stop("fast")
-        cluster.start()
-        with ThreadPoolExecutor(16) as pool:
-            after = list(pool.map(lambda _: call(url, answers["coordinator"], "read"),
-                                  range(64)))
-    finally:
-        stop(server)
+    # Enough concurrent reads that every one of the 2 x 4 worker threads holds a
+    # connection, then the database restarts while nobody asks anything.
+    with ThreadPoolExecutor(16) as pool:
+        warm = list(pool.map(lambda _: call(url, answers["coordinator"], "read").status,
+                             range(64)))
+    assert warm == [200] * 64
+    cluster.stop("fast")
+    cluster.start()
+    with ThreadPoolExecutor(16) as pool:
+        after = list(pool.map(lambda _: call(url, answers["coordinator"], "read"),
+                              range(64)))
+    assert server.poll() is None
     # CONN_HEALTH_CHECKS: each kept connection is checked before its first use and
     # replaced; without it the first request of each thread that kept one failed (503).
     assert [o.status for o in after] == [200] * 64, [o.body[-300:] for o in after
@@ -227,8 +228,8 @@ def test_connections_idle_through_a_database_restart_are_replaced_not_failed(
 
 
 def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a_restart(
-        cluster: Cluster, tmp_path: Path) -> None:
-    server, base, env, answers = start_server(cluster, tmp_path, "theodoi_faults")
+        cluster: Cluster, served: Any) -> None:
+    server, base, env, answers, tmp_path = served
     write_url = f"{base}/api/assignments/{answers['assignment']}/reports"
     read_url = f"{base}/api/assignments/{answers['assignment']}"
     outcomes: list[Outcome] = []
@@ -254,11 +255,11 @@ def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a
             with lock:
                 outcomes.append(outcome)
 
-    try:
-        assert call(read_url, answers["coordinator"], "read").status == 200
-        with ThreadPoolExecutor(LOADERS) as pool:
-            browsers = list(pool.map(lambda _: signed_in(base, "coordinator"), range(LOADERS)))
-            loaders = [pool.submit(load, browser) for browser in browsers]
+    assert call(read_url, answers["coordinator"], "read").status == 200
+    with ThreadPoolExecutor(LOADERS) as pool:
+        browsers = list(pool.map(lambda _: signed_in(base, "coordinator"), range(LOADERS)))
+        loaders = [pool.submit(load, browser) for browser in browsers]
+        try:
             time.sleep(4)  # connections opened and kept by every worker thread
             down_at = time.monotonic()
             cluster.stop("immediate")
@@ -266,15 +267,14 @@ def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a
             cluster.start()
             up_at = time.monotonic()
             time.sleep(6)
-            done.set()
-        for loader in loaders:
-            loader.result()  # a loader that broke (its sign-in) fails the test here
-        # The same server process (no restart) answers after the outage.
-        assert server.poll() is None
-        after = [call(read_url, answers["coordinator"], "read") for _ in range(10)]
-        assert [o.status for o in after] == [200] * 10, after[0].body[-500:]
-    finally:
-        stop(server)
+        finally:
+            done.set()  # else the pool would wait for the loaders forever
+    for loader in loaders:
+        loader.result()  # a loader that broke (its sign-in) fails the test here
+    # The same server process (no restart) answers after the outage.
+    assert server.poll() is None
+    after = [call(read_url, answers["coordinator"], "read") for _ in range(10)]
+    assert [o.status for o in after] == [200] * 10, after[0].body[-500:]
 
     log = (tmp_path / "gunicorn.log").read_text(errors="replace")
     before = [o for o in outcomes if o.started + o.elapsed < down_at]
