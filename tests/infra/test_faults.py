@@ -223,8 +223,8 @@ def test_connections_idle_through_a_database_restart_are_replaced_not_failed(
     assert server.poll() is None
     # CONN_HEALTH_CHECKS: each kept connection is checked before its first use and
     # replaced; without it the first request of each thread that kept one failed (503).
-    assert [o.status for o in after] == [200] * 64, [o.body[-300:] for o in after
-                                                     if o.status != 200][:2]
+    failed = [o for o in after if o.status != 200]
+    assert not failed, (f"{len(failed)} of 64 failed", failed[0].status, failed[0].body[-300:])
 
 
 def test_the_database_restarting_under_load_fails_cleanly_and_recovers_without_a_restart(
