@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from tests.api.test_concurrency import SETUP as CONCURRENCY_SETUP
-from tests.infra.conftest import ROOT, bin_path, free_port, stop, wait_for_port
+from tests.infra.conftest import ROOT, bin_path, free_port, need, stop, wait_for_port
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
@@ -95,9 +95,9 @@ class Cluster:
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
     bindir = postgres_bin()
-    if bindir is None:
-        pytest.skip("PostgreSQL is not installed (no initdb/pg_ctl): the restart test needs "
-                    "a private cluster")
+    need(bindir is not None, "PostgreSQL is not installed (no initdb/pg_ctl): the restart "
+                             "tests need a private cluster of their own")
+    assert bindir is not None
     made = Cluster(bindir)
     try:
         made.init()
