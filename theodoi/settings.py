@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees a view's database error first: 503 while the database is down.
+    "theodoi.web.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "theodoi.urls"
@@ -338,7 +340,8 @@ if STORAGE_BACKEND == "s3":
         },
     }
 elif STORAGE_BACKEND == "filesystem":
-    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # Django's, except that a write a full disk interrupts leaves no partial file.
+    _default_storage = {"BACKEND": "theodoi.web.storage.EvidenceStorage"}
 else:
     raise ValueError(f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}")
 STORAGES = {

@@ -47,7 +47,7 @@ def settings_with(tmp_path: Any, **env: str) -> dict[str, Any]:
 def test_nothing_set_gives_the_embedded_defaults(tmp_path: Any) -> None:
     found = settings_with(tmp_path)
     assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert found["storage"] == "django.core.files.storage.FileSystemStorage"
+    assert found["storage"] == "theodoi.web.storage.EvidenceStorage"  # a FileSystemStorage
     assert (found["broker"], found["embedded"]) == ("memory://", True)
     assert list(found["databases"]) == ["default"]
     assert found["databases"]["default"]["ENGINE"] == "django.db.backends.sqlite3"

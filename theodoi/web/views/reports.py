@@ -2,17 +2,44 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db.models.signals import post_save
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from theodoi.tracking import access, services
-from theodoi.tracking.models import today
+from theodoi.tracking.models import EvidenceFile, today
 from theodoi.web.forms import ReportForm, ReviewForm, TaskDateForm
 from theodoi.web.views.common import role_required
+
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def _evidence_saved_here() -> Iterator[list[str]]:
+    """Yield the names of the evidence files this thread stores meanwhile (to remove them
+    when the report's transaction rolls back: the database forgets them, the disk does not)."""
+    names: list[str] = []
+    thread = threading.get_ident()
+
+    def saved(sender: type, instance: EvidenceFile, created: bool, **kwargs: object) -> None:
+        if created and threading.get_ident() == thread:
+            names.append(instance.file.name)
+
+    post_save.connect(saved, sender=EvidenceFile, weak=False)
+    try:
+        yield names
+    finally:
+        post_save.disconnect(saved, sender=EvidenceFile)
 
 
 @role_required
@@ -24,15 +51,25 @@ def report(request: HttpRequest, assignment_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.submit_report(
-                assignment, request.user,
-                status=data["status"], percent=data.get("percent"), text=data.get("text", ""),
-                links=data.get("links", []), files=data.get("files", []),
-                period=data.get("period") or None, target=data.get("target"),
-                target_value=data.get("target_value"),
-            )
+            with _evidence_saved_here() as stored:
+                services.submit_report(
+                    assignment, request.user,
+                    status=data["status"], percent=data.get("percent"),
+                    text=data.get("text", ""), links=data.get("links", []),
+                    files=data.get("files", []), period=data.get("period") or None,
+                    target=data.get("target"), target_value=data.get("target_value"),
+                )
         except ValidationError as exc:
             form.add_error(None, "; ".join(exc.messages))
+        except OSError:
+            # A full disk (or a storage refusing a file): the transaction rolled back; the
+            # files stored before the one that failed would be orphans, so they go too.
+            logger.exception("evidence could not be stored",
+                             extra={"assignment": assignment.pk})
+            for name in stored:
+                default_storage.delete(name)
+            form.add_error(None, _("Máy chủ không lưu được tệp minh chứng (hết chỗ lưu trữ); "
+                                   "báo cáo chưa được ghi, hãy gửi lại sau."))
         else:
             messages.success(request, _("Đã gửi báo cáo; điều phối viên sẽ xem xét."))
             return redirect("web:task", assignment.task_id)
