@@ -35,6 +35,22 @@ class StderrHandler(logging.StreamHandler):
         self._own = None if value is None or value is sys.stderr else value
 
 
+def _session_user(request: object) -> object:
+    """The signed-in user, loading it if the view did not; None when that needs a database
+    that is failing (the error being logged may be that very failure)."""
+    from django.db import DatabaseError
+
+    cached = getattr(request, "_cached_user", None)
+    if cached is not None:
+        return cached
+    try:
+        user = getattr(request, "user", None)
+        getattr(user, "pk", None)
+    except DatabaseError:
+        return None
+    return user
+
+
 class RequestFilter(logging.Filter):
     """Adds `path`, `method`, `user_id` (and `status`) from `record.request` when there is one."""
 
@@ -45,7 +61,7 @@ class RequestFilter(logging.Filter):
             record.method = getattr(request, "method", None)
             # A page's user is the session's; an API call's is its token's (request.auth).
             record.user_id = None
-            for user in (getattr(request, "user", None), getattr(request, "auth", None)):
+            for user in (_session_user(request), getattr(request, "auth", None)):
                 if getattr(user, "is_authenticated", False) and getattr(user, "pk", None):
                     record.user_id = user.pk
                     break
