@@ -8,6 +8,7 @@
     grid_to_fragment  words placed in the cells between the rules (spans where a rule is
                       missing); without rules the unruled-table steps of layout.py
     paragraphs        the words outside the table
+    correct           confused marks put right by the words around them (ocr_fix.py)
 
 Tesseract is called as the `tesseract` program (Debian `tesseract-ocr` and
 `tesseract-ocr-vie`). When it or its Vietnamese data is missing, `OcrUnavailable` says so.
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from theodoi.extract.document import Document, Paragraph
+from theodoi.extract.ocr_fix import correct
 from theodoi.extract.readers import MAX_PAGES, UnreadableDocument
 from theodoi.extract.readers.layout import (
     CODE,
@@ -215,7 +217,16 @@ def image_items(img: Any, dpi: int = DPI) -> list[Paragraph | TableFragment]:
             if sum(c.isalnum() for c in para.text) >= 4:  # specks read as letters
                 items.append((top, para))
     items.sort(key=lambda it: it[0])
-    return [it for _, it in items]
+    return [corrected(it) for _, it in items]
+
+
+def corrected(item: Paragraph | TableFragment) -> Paragraph | TableFragment:
+    """The item with its text put right by `ocr_fix.correct` (confused marks, capitals)."""
+    if isinstance(item, TableFragment):
+        item.rows = [[correct(c) if c else c for c in row] for row in item.rows]
+    else:
+        item.text = correct(item.text)
+    return item
 
 
 def deskew(img: Any, max_angle: float = 3.0) -> Any:
