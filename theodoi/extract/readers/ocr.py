@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import os
 import re
 import shutil
@@ -313,6 +314,7 @@ def find_rules(img: Any) -> Rules:
 
 
 def erase_rules(img: Any, rules: Rules) -> Any:
+    """The image with its table rules painted white (vertical ones only where drawn)."""
     from PIL import ImageDraw
 
     img = img.copy()
@@ -320,8 +322,12 @@ def erase_rules(img: Any, rules: Rules) -> Any:
     t = max(3, img.width // 500)
     for y in rules.rows:
         draw.rectangle((rules.left - t, y - t, rules.right + t, y + t), fill=255)
+    bands = list(itertools.pairwise(rules.rows))
     for x in rules.cols:
-        draw.rectangle((x - t, rules.rows[0] - t, x + t, rules.rows[-1] + t), fill=255)
+        for y0, y1 in bands:
+            # Where a merged cell covers the rule's place, erasing would cut its letters.
+            if x in (rules.left, rules.right) or _rule_present(rules, x, y0, y1):
+                draw.rectangle((x - t, y0 - t, x + t, y1 + t), fill=255)
     return img
 
 
