@@ -7,7 +7,12 @@ import pytest
 from tests.readers.conftest import fixture, gold
 from tests.readers.gold_cells import compare
 from theodoi.extract.readers import read_document
-from theodoi.extract.readers.ocr import tesseract_languages, tsv_to_words
+from theodoi.extract.readers.ocr import (
+    _stray_bracket,
+    better_number,
+    tesseract_languages,
+    tsv_to_words,
+)
 
 needs_ocr = pytest.mark.skipif(
     "vie" not in tesseract_languages(),
@@ -37,3 +42,15 @@ def test_it_reads_word_boxes_from_tesseract_tsv():
     words = tsv_to_words(tsv)
     assert [w.text for w in words] == ["Cục", "Chuyển"]
     assert (words[0].x0, words[0].x1, words[0].top) == (10, 40, 20)
+
+
+def test_a_number_cell_keeps_the_dot_only_the_page_reading_saw():
+    assert better_number("91", "9.1") == "9.1"
+    assert better_number("9.2", "92") == "9.2"
+    assert better_number("10", "1.0 x") == "10"
+    assert better_number(None, "3") == "3"
+
+
+def test_a_bracket_opening_a_cell_that_never_closes_is_a_speck():
+    assert _stray_bracket("(Cục Chuyển đổi số quốc gia") == "Cục Chuyển đổi số quốc gia"
+    assert _stray_bracket("(CGC) hoạt động") == "(CGC) hoạt động"

@@ -54,3 +54,16 @@ def test_look_alike_capitals_are_lowered_inside_lower_case_text():
     assert correct("xã hội SỐ; và", LEXICON) == "xã hội số; và"
     assert correct("QUYẾT ĐỊNH SỐ", LEXICON) == "QUYẾT ĐỊNH SỐ"
     assert correct("Chính phủ (CGC) hoạt", LEXICON) == "Chính phủ (CGC) hoạt"
+
+
+def test_glued_syllables_are_parted_again():
+    assert correct("chuyên tráchvề công nghệ", LEXICON) == "chuyên trách về công nghệ"
+    assert correct("phátsinh", LEXICON) == "phát sinh"
+    # no Vietnamese mark: a foreign word, left alone
+    assert correct("video infographic internet", LEXICON) == "video infographic internet"
+
+
+def test_punctuation_and_bullets_are_put_right():
+    assert correct("hội thảo,hội nghị", LEXICON) == "hội thảo, hội nghị"
+    assert correct("số 1,5 triệu", LEXICON) == "số 1,5 triệu"
+    assert correct("~ Trung tâm\n~ Khung", LEXICON) == "- Trung tâm\n- Khung"

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from theodoi.extract.syllables import split_tone, variants, with_tone
+from theodoi.extract.syllables import is_syllable, split_tone, variants, with_tone
 from theodoi.extract.text import nfc
 
 # Words of deadline cells that the deadline parser (deadlines.py) reads.
@@ -168,10 +168,37 @@ def _lower_look_alike_capitals(words: list[str]) -> list[str]:
     return out
 
 
+_VIETNAMESE_MARK = re.compile("[\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031bđĐ]")
+
+
+def split_glued(word: str, lexicon: Lexicon | None = None) -> str:
+    """Two syllables Tesseract read without the space between them ("tráchvề", "cácbộ")
+    parted again: only a word that is no syllable, carries a Vietnamese mark (so "video" and
+    "internet" stay) and parts into two well-formed syllables in one way (or in one way
+    whose pair the lexicon knows)."""
+    if len(word) < 3 or is_syllable(word) or not word.isalpha() or not _VIETNAMESE_MARK.search(
+            unicodedata.normalize("NFD", word)):
+        return word
+    splits = [(word[:i], word[i:]) for i in range(1, len(word))
+              if is_syllable(word[:i]) and is_syllable(word[i:]) and not word[i:].isupper()
+              and not (word[:i].islower() and word[i].isupper())]
+    if len(splits) > 1 and lexicon is not None:
+        splits = [s for s in splits if lexicon.pairs[(key(s[0]), key(s[1]))]] or splits
+    return " ".join(splits[0]) if len(splits) == 1 else word
+
+
+_BULLET_TILDE = re.compile(r"(?m)^(\s*)~(?=\s)")  # an en-dash bullet read as "~"
+_NO_SPACE_AFTER = re.compile(r"([,;])(?=[^\W\d_])")  # "bộ,cơ": Vietnamese puts a space
+
+
 def correct(text: str, lexicon: Lexicon | None = None) -> str:
-    """The OCR text with confused marks and look-alike capitals put right."""
+    """The OCR text with confused marks, glued words, bullets and look-alike capitals put
+    right."""
     lexicon = lexicon or shared_lexicon()
     text = nfc(text)
+    text = _BULLET_TILDE.sub(r"\1-", text)
+    text = _NO_SPACE_AFTER.sub(r"\1 ", text)
+    text = _WORD.sub(lambda m: split_glued(m.group(), lexicon), text)
     pieces: list[tuple[int, int, str]] = []
     for chain in word_chains(text):
         words = [m.group() for m in chain]
