@@ -67,3 +67,8 @@ def test_punctuation_and_bullets_are_put_right():
     assert correct("hội thảo,hội nghị", LEXICON) == "hội thảo, hội nghị"
     assert correct("số 1,5 triệu", LEXICON) == "số 1,5 triệu"
     assert correct("~ Trung tâm\n~ Khung", LEXICON) == "- Trung tâm\n- Khung"
+
+
+def test_mixed_case_look_alikes_are_lowered():
+    assert correct("công nghệ sỐ.", LEXICON) == "công nghệ số."
+    assert correct("iPhone và TTg", LEXICON) == "iPhone và TTg"

@@ -150,10 +150,19 @@ def _look_alike(word: str) -> bool:
         unicodedata.normalize("NFD", c)[0] in _SAME_SHAPE for c in word)
 
 
+def _lower_mixed(word: str) -> str:
+    """A word with look-alike capitals after a small letter ("sỐ") in small letters."""
+    rest = word[1:]
+    if word[:1].islower() and any(c.isupper() for c in rest) and all(
+            unicodedata.normalize("NFD", c)[0] in _SAME_SHAPE for c in rest if c.isupper()):
+        return word.lower()
+    return word
+
+
 def _lower_look_alike_capitals(words: list[str]) -> list[str]:
     """Runs of words in capitals made only of look-alike letters ("SỐ", "CƠ SỞ") lowered
     where the word before is in lower case and the word after, if any, too."""
-    out = list(words)
+    out = [_lower_mixed(w) for w in words]
     i = 0
     while i < len(words):
         if not _look_alike(words[i]):

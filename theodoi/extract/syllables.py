@@ -51,7 +51,7 @@ def _rhymes() -> frozenset[str]:
     # After the medial o (hoa, hoặc, khoẻ) and u (thuế, tuy, quyết, thuở).
     medial_o = {"a", "ai", "ao", "ay", "ac", "ach", "am", "an", "ang", "anh", "ap", "at",
                 "ăc", "ăm", "ăn", "ăng", "ăt", "e", "eo", "en", "et", "i"}
-    medial_u = {"â", "ân", "âng", "ât", "ây", "ê", "êch", "ên", "ênh", "êt", "y", "ya", "yu",
+    medial_u = {"ân", "âng", "ât", "ây", "ê", "êch", "ên", "ênh", "êt", "y", "ya", "yu",
                 "ych", "yn", "ynh", "yt", "yên", "yêt", "ơ"}
     rhymes |= {"o" + r for r in medial_o} | {"u" + r for r in medial_u}
     return frozenset(rhymes)
