@@ -62,3 +62,24 @@ def test_a_number_cell_keeps_the_dot_only_the_page_reading_saw():
 def test_a_bracket_opening_a_cell_that_never_closes_is_a_speck():
     assert _stray_bracket("(Cục Chuyển đổi số quốc gia") == "Cục Chuyển đổi số quốc gia"
     assert _stray_bracket("(CGC) hoạt động") == "(CGC) hoạt động"
+
+
+def test_erasing_rules_keeps_the_letters_of_a_merged_cell_over_a_rule_place():
+    from PIL import Image, ImageDraw
+
+    from theodoi.extract.readers.ocr import erase_rules, find_rules
+
+    img = Image.new("L", (900, 600), 255)
+    draw = ImageDraw.Draw(img)
+    for y in (100, 250, 400, 550):
+        draw.rectangle((50, y - 1, 850, y + 1), fill=0)
+    for x in (50, 300, 850):
+        draw.rectangle((x - 1, 100, x + 1, 550), fill=0)
+    for y0, y1 in ((100, 250), (400, 550)):  # the middle row merges its last two cells
+        draw.rectangle((599, y0, 601, y1), fill=0)
+    draw.rectangle((590, 300, 610, 330), fill=0)  # a letter where the rule would be
+    rules = find_rules(img)
+    assert len(rules.rows) == 4 and len(rules.cols) == 4
+    erased = erase_rules(img, rules)
+    assert erased.getpixel((600, 315)) == 0          # the letter is kept
+    assert erased.getpixel((600, 175)) == 255        # the rule is gone where it is drawn
