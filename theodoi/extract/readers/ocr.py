@@ -8,6 +8,7 @@
     grid_to_fragment  words placed in the cells between the rules (spans where a rule is
                       missing); without rules the unruled-table steps of layout.py
     paragraphs        the words outside the table
+    correct           confused marks put right by the words around them (ocr_fix.py)
 
 Tesseract is called as the `tesseract` program (Debian `tesseract-ocr` and
 `tesseract-ocr-vie`). When it or its Vietnamese data is missing, `OcrUnavailable` says so.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import os
 import re
 import shutil
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from theodoi.extract.document import Document, Paragraph
+from theodoi.extract.ocr_fix import correct
 from theodoi.extract.readers import MAX_PAGES, UnreadableDocument
 from theodoi.extract.readers.layout import (
     CODE,
@@ -215,7 +218,25 @@ def image_items(img: Any, dpi: int = DPI) -> list[Paragraph | TableFragment]:
             if sum(c.isalnum() for c in para.text) >= 4:  # specks read as letters
                 items.append((top, para))
     items.sort(key=lambda it: it[0])
-    return [it for _, it in items]
+    return [corrected(it) for _, it in items]
+
+
+def _stray_bracket(cell: str) -> str:
+    """The cell without an opening bracket that never closes in it: a speck of the rule
+    beside the cell read as "(" ("(Cục Chuyển đổi số quốc gia")."""
+    stripped = cell.lstrip()
+    if stripped.startswith("(") and ")" not in stripped:
+        return stripped[1:].lstrip()
+    return cell
+
+
+def corrected(item: Paragraph | TableFragment) -> Paragraph | TableFragment:
+    """The item with its text put right by `ocr_fix.correct` (confused marks, capitals)."""
+    if isinstance(item, TableFragment):
+        item.rows = [[correct(_stray_bracket(c)) if c else c for c in row] for row in item.rows]
+    else:
+        item.text = correct(item.text)
+    return item
 
 
 def deskew(img: Any, max_angle: float = 3.0) -> Any:
@@ -302,6 +323,7 @@ def find_rules(img: Any) -> Rules:
 
 
 def erase_rules(img: Any, rules: Rules) -> Any:
+    """The image with its table rules painted white (vertical ones only where drawn)."""
     from PIL import ImageDraw
 
     img = img.copy()
@@ -309,8 +331,12 @@ def erase_rules(img: Any, rules: Rules) -> Any:
     t = max(3, img.width // 500)
     for y in rules.rows:
         draw.rectangle((rules.left - t, y - t, rules.right + t, y + t), fill=255)
+    bands = list(itertools.pairwise(rules.rows))
     for x in rules.cols:
-        draw.rectangle((x - t, rules.rows[0] - t, x + t, rules.rows[-1] + t), fill=255)
+        for y0, y1 in bands:
+            # Where a merged cell covers the rule's place, erasing would cut its letters.
+            if x in (rules.left, rules.right) or _rule_present(rules, x, y0, y1):
+                draw.rectangle((x - t, y0 - t, x + t, y1 + t), fill=255)
     return img
 
 
@@ -367,7 +393,7 @@ def grid_to_fragment(words: list[Word], rules: Rules) -> tuple[TableFragment | N
                 not first or re.search(r"\d", first) or CODE.match(first)):
             y0, y1 = bands[index]
             box = (rules.cols[0], y0, rules.cols[1], y1)
-            texts[0] = _read_number_cell(rules.image, box) or texts[0]
+            texts[0] = better_number(_read_number_cell(rules.image, box), texts[0])
         if any(texts):
             rows.append(texts)
     if not rows:
@@ -375,6 +401,18 @@ def grid_to_fragment(words: list[Word], rules: Rules) -> tuple[TableFragment | N
     frag = TableFragment(rows=rows, header=1, top=rules.rows[0], bottom=rules.rows[-1],
                          left=rules.left, right=rules.right)
     return frag, outside
+
+
+def better_number(alone: str | None, on_page: str | None) -> str | None:
+    """The number cell read alone, unless the page's reading is the same number with the dots
+    that the lone reading lost ("9.1" on the page, "91" alone): dots are what gets lost."""
+    if not alone:
+        return on_page
+    page = (on_page or "").strip()
+    if page and CODE.match(page) and "." in page and page.replace(".", "").rstrip() == \
+            alone.replace(".", "").rstrip() and page.count(".") > alone.count("."):
+        return page
+    return alone
 
 
 def _words_text(words: list[Word]) -> str | None:
@@ -392,9 +430,15 @@ def _read_number_cell(img: Any, box: tuple[int, int, int, int]) -> str | None:
     crop = img.crop((x0 + pad, y0 + pad, x1 - pad, y1 - pad))
     if crop.width < 8 or crop.height < 8 or crop.getextrema()[0] > 150:
         return None  # blank cell
-    text = _run_tesseract(crop, ["--psm", "6", "-c",
-                                 "tessedit_char_whitelist=0123456789.IVXLABCDEFGHabcdefghđĐ"],
-                          "txt").strip().split("\n")[0].strip()
+    options = ["--psm", "6", "-c", "tessedit_char_whitelist=0123456789.IVXLABCDEFGHabcdefghđĐ"]
+    text = _run_tesseract(crop, options, "txt").strip().split("\n")[0].strip()
+    if re.fullmatch(r"\d{2,3}", text) and "eng" in tesseract_languages():
+        # The Vietnamese model drops the dot of "9.1" that the English one keeps (but reads
+        # "1" as "I"): the English reading is taken only when it is the same digits, dotted.
+        other = _run_tesseract(crop, ["--psm", "6", "-c", "tessedit_char_whitelist=0123456789."],
+                               "txt", "eng").strip().split("\n")[0].strip()
+        if "." in other and other.replace(".", "") == text and CODE.match(other):
+            text = other
     return text if CODE.match(text) else None
 
 
@@ -407,13 +451,13 @@ def tesseract_words(img: Any) -> list[Word]:
     return tsv_to_words(_run_tesseract(img, ["--psm", "3"], "tsv"))
 
 
-def _run_tesseract(img: Any, options: list[str], output: str) -> str:
+def _run_tesseract(img: Any, options: list[str], output: str, lang: str = "vie") -> str:
     require_tesseract()
     with tempfile.TemporaryDirectory(prefix="theodoi-ocr-") as tmp:
         src = Path(tmp) / "page.png"
         img.save(src)
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-        args = ["tesseract", str(src), "stdout", "-l", "vie", "--dpi", str(DPI), *options]
+        args = ["tesseract", str(src), "stdout", "-l", lang, "--dpi", str(DPI), *options]
         if output == "tsv":
             args.append("tsv")
         try:
