@@ -27,7 +27,22 @@ def test_schemathesis_finds_no_server_error(
 
     bearers = [{"Authorization": f"Bearer {ApiToken.objects.issue(user)[1]}"}
                for user in (coordinator, reporter_b)]
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    # Called as a WSGI app, each request would close the test's connection at its end
+    # (autocommit is off inside the test's transaction); Django's test client does this too.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _run(get_wsgi_application(), bearers)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _run(app: Any, bearers: list[dict[str, str]]) -> None:
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12
     calls = {"n": 0}

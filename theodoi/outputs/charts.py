@@ -84,7 +84,7 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, face, width: int, lines: int) ->
 
 def _png(image: Image.Image) -> bytes:
     out = BytesIO()
-    image.save(out, format="PNG", optimize=True, dpi=(96 * SCALE, 96 * SCALE))
+    image.save(out, format="PNG", dpi=(96 * SCALE, 96 * SCALE))
     return out.getvalue()
 
 

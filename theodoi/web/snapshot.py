@@ -166,7 +166,7 @@ def section_rows(plans: QuerySet[Plan], as_of: date) -> list[SectionRow]:
     titles = {(s.plan_id, s.code): s.title for s in Section.objects.filter(
         plan_id__in=plan_ids, parent__isnull=True)}
     order = {(s.plan_id, s.code): s.order for s in Section.objects.filter(
-        plan_id__in=plan_ids)}
+        plan_id__in=plan_ids, parent__isnull=True)}
     by_id = {p.pk: p for p in Plan.objects.filter(pk__in=plan_ids)}
     rows = [
         SectionRow(by_id[plan_id], code, titles.get((plan_id, code), ""),
@@ -213,6 +213,14 @@ def targets_with_values(plans: QuerySet[Plan]) -> QuerySet[Target]:
 
 
 OVERVIEW_TARGETS = 12
+OVERVIEW_PLANS = 12
+
+
+def recent_plans(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """The most recent plans, whose sections the national overview lists (every plan has
+    its own page; thousands of plan sections are not an overview)."""
+    ids = list(plans.order_by("-date", "-id").values_list("pk", flat=True)[:OVERVIEW_PLANS])
+    return Plan.objects.filter(pk__in=ids)
 
 
 def shown_targets(plans: QuerySet[Plan], plan: Plan | None) -> list[Target]:
@@ -267,7 +275,7 @@ def overview(user: Any, as_of: date, plan: Plan | None = None) -> Overview:
     return Overview(
         as_of=as_of,
         totals=totals,
-        sections=section_rows(plans, as_of),
+        sections=section_rows(plans if plan is not None else recent_plans(plans), as_of),
         ranking=agency_ranking(as_of, plans if plan is not None else None),
         targets=target_rows(shown_targets(plans, plan), as_of),
         completions=queries.completions_by_month(plans, as_of),

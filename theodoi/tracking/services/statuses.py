@@ -551,7 +551,13 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
     """Count these agencies' parts again (GROUP BY)."""
     m = m or Models()
     ids = sorted(set(agency_ids))
+    agency_model = m.AgencyStatusCount._meta.get_field("agency").related_model
     for chunk in _chunks(ids, 500):
+        if connection.features.has_select_for_update:
+            # Two writers counting one agency again (two plans judged at once) queue here
+            # instead of colliding on the count rows.
+            list(agency_model.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+                 .values_list("pk", flat=True))
         m.AgencyStatusCount.objects.filter(agency_id__in=chunk).delete()
         rows = (m.Assignment.objects.filter(
             agency_id__in=chunk, is_active=True, task__removed_at__isnull=True,
@@ -616,7 +622,7 @@ def refresh_assignments(
 
 def refresh_tasks(
     ids: Iterable[int], *, since: date | None = None, on: date | None = None,
-    recount: bool = False, m: Models | None = None,
+    recount: bool = False, count: bool = True, m: Models | None = None,
 ) -> None:
     """Re-judge tasks and every assignment of theirs from `since` (a deadline changed)."""
     m = m or Models()
@@ -633,7 +639,8 @@ def refresh_tasks(
         work.headings(work.touched_plans)
     else:
         work.headings((), tasks=work.changed_task_ids)
-    work.counts()
+    if count:  # refresh_plan counts its plan and every agency it touched once, after
+        work.counts()
 
 
 def refresh_plan(
@@ -644,7 +651,7 @@ def refresh_plan(
     m = m or Models()
     with transaction.atomic():
         tasks = list(m.Task.objects.filter(plan_id=plan_id).values_list("id", flat=True))
-        refresh_tasks(tasks, since=since, on=on, recount=True, m=m)
+        refresh_tasks(tasks, since=since, on=on, recount=True, count=False, m=m)
         agencies = set(m.Assignment.objects.filter(plan_id=plan_id, agency__isnull=False)
                        .values_list("agency_id", flat=True))
         recount_plans([plan_id], m)
