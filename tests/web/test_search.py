@@ -89,3 +89,17 @@ def test_every_count_card_of_an_agency_page_links_to_exactly_the_list_it_counts(
     for href, number in cards:
         listed = as_leader.get(href.replace("&amp;", "&")).context["count"]
         assert listed == int(number), href
+
+
+def test_every_chip_of_the_timeline_links_to_exactly_the_tasks_it_counts(
+        as_leader: Any, published_plan: Any) -> None:
+    import re
+
+    for by in ("quarter", "month"):
+        page = as_leader.get(reverse("web:timeline") + f"?by={by}").content.decode()
+        chips = re.findall(r'<a class="chip st-\w+" href="([^"]+)" title="[^"]*">(\d+)</a>',
+                           page)
+        assert chips
+        for href, number in chips:
+            listed = as_leader.get(href.replace("&amp;", "&")).context["count"]
+            assert listed == int(number), href

@@ -228,6 +228,11 @@ class SearchForm(forms.Form):
                                choices=[("", _("Tất cả")), *STATUS_LABELS.items()])
     progress = forms.ChoiceField(label=_("Tiến độ"), required=False,
                                  choices=[("", _("Tất cả")), *PROGRESS_LABELS.items()])
+    kind = forms.ChoiceField(label=_("Loại thời hạn"), required=False, choices=[
+        ("", _("Tất cả")), ("dated", _("Có hạn cụ thể")),
+        ("periodic", _("Định kỳ, thường xuyên")), ("waiting", _("Chờ xác định hạn")),
+        ("none", _("Không ghi hạn")),
+    ])
     due_from = forms.DateField(label=_("Hạn từ ngày"), required=False,
                                widget=date_widget())
     due_to = forms.DateField(label=_("đến ngày"), required=False,

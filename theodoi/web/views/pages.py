@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from theodoi.tracking import access, queries
@@ -299,10 +300,12 @@ def timeline(request: HttpRequest) -> HttpResponse:
     titles = {(s.plan_id, s.code): s.title for s in Section.objects.filter(
         plan__in=plans_by_id, parent__isnull=True)}
     extra = ("periodic", "waiting", "none")
+    # One URL built for the whole grid: a national timeline has thousands of chips.
+    links = (reverse("web:search"), asof.query(request))
     table = [
         {"plan": plans_by_id[key[0]], "code": key[1], "title": titles.get(key, ""),
-         "cells": [_cell(grid[key].get(c), c, by) for c in ordered],
-         "extra": [_cell(grid[key].get(c)) for c in extra]}
+         "cells": [_cell(grid[key].get(c), links, key, c, by) for c in ordered],
+         "extra": [_cell(grid[key].get(c), links, key, c) for c in extra]}
         for key in sorted(grid, key=lambda k: (plans_by_id[k[0]].date or date.min, k))
     ]
     current = as_of.strftime("%Y-%m") if by == "month" else _quarter(as_of)
@@ -312,9 +315,10 @@ def timeline(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _cell(counts: dict[str, int] | None, column: str = "", by: str = "") -> dict[str, Any]:
-    """A timeline cell: counts by status, and the due dates its tasks fall between (for the
-    links to exactly the tasks it counts)."""
+def _cell(counts: dict[str, int] | None, links: tuple[str, str], key: tuple[int, str],
+          column: str = "", by: str = "") -> dict[str, Any]:
+    """A timeline cell: counts by status, each with the link to exactly the tasks it counts
+    (plan, section, status, and the due dates of the column)."""
     counts = counts or {}
     first = last = None
     if column and by:
@@ -325,8 +329,16 @@ def _cell(counts: dict[str, int] | None, column: str = "", by: str = "") -> dict
         else:
             q = int(column[-1])
             first, last = engine.period_bounds(date(year, 3 * q - 2, 1), "quarter")
-    return {"total": sum(counts.values()), "first": first, "last": last,
-            "counts": {s: counts.get(s, 0) for s in STATUS_ORDER if counts.get(s)}}
+    base, as_of_query = links
+    params = [f"plan={key[0]}", f"section={key[1]}"] if key[1] else [f"plan={key[0]}"]
+    if first is not None and last is not None:
+        params += [f"due_from={first.isoformat()}", f"due_to={last.isoformat()}"]
+    if as_of_query:
+        params.append(as_of_query)
+    params.append(f"kind={'dated' if first is not None else column}")
+    chips = [(s, counts[s], f"{base}?status={s}&{'&'.join(params)}")
+             for s in STATUS_ORDER if counts.get(s)]
+    return {"total": sum(counts.values()), "first": first, "last": last, "chips": chips}
 
 
 def _every_period(columns: list[str], by: str) -> list[str]:
@@ -343,6 +355,18 @@ def _every_period(columns: list[str], by: str) -> list[str]:
         out.append(f"{year}-Q{q}")
         year, q = (year + 1, 1) if q == 4 else (year, q + 1)
     return out
+
+
+def _kind_filter(kind: str) -> Q:
+    """Tasks of one column of the timeline: dated, periodic, waiting for a date, or none."""
+    periodic = Q(due_kind__in=engine.PERIODIC_KINDS)
+    if kind == "periodic":
+        return periodic
+    if kind == "dated":
+        return ~periodic & Q(deciding_due__isnull=False)
+    undated = ~periodic & Q(deciding_due__isnull=True)
+    waiting = Q(due_kind__in=engine.WAITING_KINDS)
+    return undated & (waiting if kind == "waiting" else ~waiting)
 
 
 @role_required
@@ -380,6 +404,8 @@ def search(request: HttpRequest) -> HttpResponse:
                 qs = qs.filter(state_status=data["status"])
             if data.get("progress"):
                 qs = qs.filter(state_progress=data["progress"])
+        if data.get("kind"):
+            qs = qs.filter(_kind_filter(data["kind"]))
         if data.get("due_from"):
             qs = qs.filter(deciding_due__gte=data["due_from"])
         if data.get("due_to"):
