@@ -53,7 +53,6 @@ def add_unit(
     access.ensure_coordinator(user)
     if not reason.strip():
         raise ValidationError("Cần ghi lý do thêm đơn vị.")
-    base = default_registry()
     slug = "-".join(fold(name).replace("đ", "d").split())[:120] + f"-{parent}"[:60]
     slug = "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in slug).strip("-")
     record = {"id": slug, "name": name.strip(), "kind": kind, "parent": parent,
@@ -70,7 +69,6 @@ def add_unit(
             aliases=record["aliases"], source=record["source"], reason=record["reason"],
             added_by=user,
         )
-        del base
         return agency_for(trial.get(slug), trial)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from theodoi.tracking import access
 from theodoi.tracking import status as engine
+from theodoi.tracking.evidence import validate_evidence
 from theodoi.tracking.models import (
     Assignment,
     EvidenceFile,
@@ -25,15 +26,6 @@ from theodoi.tracking.models import (
 )
 from theodoi.tracking.services import statuses
 from theodoi.tracking.services.plans import _decimal
-
-
-def validate_evidence(files: Sequence[File]) -> None:
-    """Refuse evidence files of the wrong kind or size (theodoi.tracking.evidence)."""
-    try:
-        from theodoi.tracking.evidence import validate_evidence as check
-    except ImportError:  # the evidence rules arrive with the trust work
-        return
-    check(files)
 
 PERIOD_PATTERNS = {
     "week": re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$"),

@@ -332,7 +332,6 @@ class Refresh:
             earliest = min([_since(since, t["judged_on"]) for t in tasks.values()] or [since])
             spans_of = self._part_spans([p["id"] for ps in parts.values() for p in ps],
                                         earliest)
-            facts: dict[int, list[ReportFact]] = {}
             history: dict[int, tuple[date, list[Span]]] = {}
             extra: dict[int, dict[str, Any]] = {}
             updates = []
@@ -348,8 +347,8 @@ class Refresh:
                 if leads:
                     now, spans, nxt = self._combine(leads, spans_of, task_since)
                 else:
-                    now, spans, nxt = _judge_rows(rule, facts.get(task_id, ()), task_since,
-                                                  self.on, self.days)
+                    # No part answers for it: judged by its deadline alone.
+                    now, spans, nxt = _judge_rows(rule, (), task_since, self.on, self.days)
                 done = sum(1 for p in leads if p["status"] in engine.CLOSED)
                 if not _same(before, now) or (before.due, before.done_on) != (now.due,
                                                                                now.done_on):
@@ -656,7 +655,6 @@ def refresh_plan(
                        .values_list("agency_id", flat=True))
         recount_plans([plan_id], m)
         recount_agencies(agencies, m)
-        m.TaskHistory.objects.filter(plan_id=plan_id, task__has_children=True).delete()
 
 
 def refresh_due(on: date | None = None, m: Models | None = None) -> int:
