@@ -52,7 +52,7 @@ def test_the_overview_counts_on_the_date(as_leader: Any, finished_in_june: Any) 
     after = as_leader.get(reverse("web:overview") + "?as_of=2024-07-01").context["view"]
     assert before.counts["done"] == 0
     assert after.counts["done"] == 1
-    assert [m for m, n, _total in after.completions if n] == ["2024-06"]
+    assert [m for m, _due, done, *_totals in after.months if done] == ["2024-06"]
 
 
 def test_every_page_takes_the_date_and_its_links_keep_it(

@@ -205,25 +205,6 @@ def part_counts(
     return _count_rows(rows, "agency_id,role", "state_status", "state_progress")
 
 
-def completions_by_month(
-    plans: QuerySet[Plan] | Iterable[int], as_of: date
-) -> list[tuple[str, int, int]]:
-    """(month "2024-05", counted one-off tasks completed that month, completed so far) up to
-    `as_of`: a task counts in the month its closing report was written."""
-    qs = with_state(counted_tasks(plans), as_of).filter(
-        state_status__in=engine.CLOSED, done_on__isnull=False, done_on__lte=as_of,
-    ).exclude(due_kind__in=engine.PERIODIC_KINDS)
-    rows = qs.annotate(month=TruncMonth("done_on")).values("month").annotate(n=Count("id"))
-    months = {r["month"].strftime("%Y-%m"): r["n"] for r in rows if r["month"]}
-    if not months:
-        return []
-    out, total = [], 0
-    for key in month_range(min(months), as_of.strftime("%Y-%m")):
-        total += months.get(key, 0)
-        out.append((key, months.get(key, 0), total))
-    return out
-
-
 def month_range(first: str, last: str) -> list[str]:
     """Every month key from `first` to `last` (at most 20 years)."""
     year, month = map(int, first.split("-"))
@@ -233,4 +214,42 @@ def month_range(first: str, last: str) -> list[str]:
         month += 1
         if month == 13:
             year, month = year + 1, 1
+    return out
+
+
+MONTHS_AHEAD = 6  # months after `as_of` the due-vs-done chart still shows (what is coming)
+
+
+def due_and_done_by_month(
+    plans: QuerySet[Plan] | Iterable[int], as_of: date
+) -> list[tuple[str, int, int, int, int]]:
+    """(month "2025-03", one-off tasks due that month, completed that month, due so far,
+    completed so far): the leader's question "are we keeping up?". A task is due in the
+    month of its deciding due date (as known today) and done in the month of its closing
+    report, up to `as_of`; months run from the first of either to `MONTHS_AHEAD` months
+    after `as_of` (to the last due month when sooner), with no month skipped."""
+    counted = counted_tasks(plans).exclude(due_kind__in=engine.PERIODIC_KINDS)
+    due_rows = (counted.filter(deciding_due__isnull=False)
+                .annotate(month=TruncMonth("deciding_due")).values("month")
+                .annotate(n=Count("id")))
+    done_rows = (with_state(counted, as_of)
+                 .filter(state_status__in=engine.CLOSED, done_on__isnull=False,
+                         done_on__lte=as_of)
+                 .annotate(month=TruncMonth("done_on")).values("month")
+                 .annotate(n=Count("id")))
+    due = {r["month"].strftime("%Y-%m"): r["n"] for r in due_rows if r["month"]}
+    done = {r["month"].strftime("%Y-%m"): r["n"] for r in done_rows if r["month"]}
+    if not due and not done:
+        return []
+    year, month = as_of.year, as_of.month + MONTHS_AHEAD
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    horizon = f"{year:04d}-{month:02d}"
+    current = as_of.strftime("%Y-%m")
+    last = max(current, min(horizon, max(due, default=current)))
+    first = min([*due, *done])
+    out, due_total, done_total = [], 0, 0
+    for key in month_range(first, last):
+        due_total += due.get(key, 0)
+        done_total += done.get(key, 0)
+        out.append((key, due.get(key, 0), done.get(key, 0), due_total, done_total))
     return out

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from theodoi.registry.text import fold
 from theodoi.tracking import access, queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import (
@@ -139,6 +140,22 @@ class AgencyRow:
     def rate_percent(self) -> int | None:
         return None if self.rate is None else round(100 * self.rate)
 
+    @property
+    def done_share(self) -> float:
+        done = self.counts.get(engine.DONE, 0) + self.counts.get(engine.DONE_LATE, 0)
+        return done / self.total if self.total else 0.0
+
+    @property
+    def done_percent(self) -> int:
+        return round(100 * self.done_share)
+
+
+def rank_key(row: AgencyRow) -> tuple:
+    """Best first: on-time rate; ties (80 agencies at 0% are common early in a year) by the
+    share of their parts done, then fewer overdue, then more work; nothing due yet last."""
+    return (row.rate is None, -(row.rate or 0), -row.done_share,
+            row.counts.get(engine.OVERDUE, 0), -row.total, fold(row.agency.name))
+
 
 @dataclass
 class TargetRow:
@@ -178,18 +195,22 @@ def section_rows(plans: QuerySet[Plan], as_of: date) -> list[SectionRow]:
     return rows
 
 
+PartCounts = dict[tuple[int, str], Counts]
+
+
 def agency_ranking(
-    as_of: date, plans: QuerySet[Plan] | None = None, *, kinds: Iterable[str] | None = None
+    as_of: date, plans: QuerySet[Plan] | None = None, counts: PartCounts | None = None
 ) -> list[AgencyRow]:
-    """Agencies by on-time rate of what they lead (best first; ties by volume; nothing due
-    yet last), with what they were asked to contribute as partners beside it."""
-    counts = queries.part_counts(as_of, plans=plans)
+    """Agencies by on-time rate of what they lead (best first, `rank_key`), with what they
+    were asked to contribute as partners beside it."""
+    if counts is None:
+        counts = queries.part_counts(as_of, plans=plans)
     agency_ids = {aid for aid, _ in counts}
     agencies = Agency.objects.in_bulk(agency_ids)
     out = []
     for aid in agency_ids:
         agency = agencies.get(aid)
-        if agency is None or (kinds is not None and agency.kind not in kinds):
+        if agency is None:
             continue
         lead = counts.get((aid, Assignment.LEAD), Counts())
         partner = counts.get((aid, Assignment.PARTNER), Counts())
@@ -197,7 +218,54 @@ def agency_ranking(
             continue
         out.append(AgencyRow(agency, status_counts(lead), lead.on_time_rate,
                              status_counts(partner)))
-    out.sort(key=lambda r: (r.rate is None, -(r.rate or 0), -r.total, r.agency.name))
+    out.sort(key=rank_key)
+    return out
+
+
+CENTRAL_LEVEL = "central"
+PROVINCE_LEVEL = "province"
+CENTRAL_KINDS = ("ministry", "ministry_level", "government_agency", "other_body")
+
+
+def level_ranking(
+    as_of: date, plans: QuerySet[Plan] | None = None, counts: PartCounts | None = None
+) -> dict[str, list[AgencyRow]]:
+    """Ministries and provinces ranked apart, each with what its own units answer for
+    rolled up into it (a ministry's departments; a province's departments and communes):
+    a leader compares Bộ with Bộ and tỉnh with tỉnh, not a Sở with a Bộ."""
+    if counts is None:
+        counts = queries.part_counts(as_of, plans=plans)
+    agencies = Agency.objects.in_bulk({aid for aid, _ in counts})
+    missing = {a.parent_id for a in agencies.values()} - set(agencies) - {None}
+    while missing:  # parents of parents (a commune's province): the registry is shallow
+        found = Agency.objects.in_bulk(missing)
+        agencies.update(found)
+        missing = {a.parent_id for a in found.values()} - set(agencies) - {None}
+
+    def root(agency: Agency) -> Agency | None:
+        seen = 0
+        while agency.kind not in (*CENTRAL_KINDS, PROVINCE_LEVEL) and seen < 5:
+            if agency.parent_id is None or agency.parent_id not in agencies:
+                return None
+            agency, seen = agencies[agency.parent_id], seen + 1
+        return agency if agency.kind in (*CENTRAL_KINDS, PROVINCE_LEVEL) else None
+
+    lead: dict[int, Counts] = {}
+    partner: dict[int, Counts] = {}
+    for (aid, role), found in counts.items():
+        top = root(agencies[aid]) if aid in agencies else None
+        if top is None:
+            continue
+        into = lead if role == Assignment.LEAD else partner
+        into.setdefault(top.pk, Counts()).merge(found)
+    out: dict[str, list[AgencyRow]] = {CENTRAL_LEVEL: [], PROVINCE_LEVEL: []}
+    for pk in set(lead) | set(partner):
+        mine, theirs = lead.get(pk, Counts()), partner.get(pk, Counts())
+        level = PROVINCE_LEVEL if agencies[pk].kind == PROVINCE_LEVEL else CENTRAL_LEVEL
+        out[level].append(AgencyRow(agencies[pk], status_counts(mine), mine.on_time_rate,
+                                    status_counts(theirs)))
+    for rows in out.values():
+        rows.sort(key=rank_key)
     return out
 
 
@@ -249,7 +317,8 @@ class Overview:
     sections: list[SectionRow]
     ranking: list[AgencyRow]
     targets: list[TargetRow]
-    completions: list[tuple[str, int, int]]
+    months: list[tuple[str, int, int, int, int]]
+    levels: dict[str, list[AgencyRow]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     progress: dict[str, int] = field(default_factory=dict)
 
@@ -272,13 +341,15 @@ def overview(user: Any, as_of: date, plan: Plan | None = None) -> Overview:
     queries.fresh()
     plans = published_plans(user, plan)
     totals = queries.total_counts(plans, as_of)
+    parts = queries.part_counts(as_of, plans=plans if plan is not None else None)
     return Overview(
         as_of=as_of,
         totals=totals,
         sections=section_rows(plans if plan is not None else recent_plans(plans), as_of),
-        ranking=agency_ranking(as_of, plans if plan is not None else None),
+        ranking=agency_ranking(as_of, counts=parts),
         targets=target_rows(shown_targets(plans, plan), as_of),
-        completions=queries.completions_by_month(plans, as_of),
+        months=queries.due_and_done_by_month(plans, as_of),
+        levels=level_ranking(as_of, counts=parts),
         counts=status_counts(totals),
         progress=progress_counts(totals),
     )

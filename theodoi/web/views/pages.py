@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from theodoi.tracking import access, queries
 from theodoi.tracking import status as engine
@@ -27,9 +28,10 @@ from theodoi.tracking.models import (
     Task,
     today,
 )
-from theodoi.web import asof, preview, snapshot
+from theodoi.web import asof, preview, province_grid, snapshot
 from theodoi.web.forms import ChooseAgenciesForm, ReviewForm, SearchForm, TaskDateForm
 from theodoi.web.labels import STATUS_LABELS, STATUS_ORDER
+from theodoi.web.templatetags.web_tags import period_label
 from theodoi.web.views.common import redirect_keeping_date, role_required
 
 
@@ -39,6 +41,8 @@ def _plan_filter(request: HttpRequest) -> Plan | None:
 
 
 PAGE_SIZE = 50
+RANKING_ROWS = 10  # of ministries and of provinces on the overview; the rest on /agencies/
+SECTION_CHART_ROWS = 24  # sections drawn as a chart (the table lists every one)
 
 
 @role_required
@@ -46,10 +50,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The national overview: statuses, progress, sections, agencies, targets, completions."""
     plan = _plan_filter(request)
     view = snapshot.overview(request.user, asof.as_of(request), plan)
+    months = [period_label(m) for m, *_counts in view.months]
     chart = {
-        "labels": [m for m, _n, _total in view.completions],
-        "monthly": [n for _m, n, _total in view.completions],
-        "cumulative": [total for _m, _n, total in view.completions],
+        "labels": months,
+        "due": [due for _m, due, _done, _due_total, _done_total in view.months],
+        "done": [done for _m, _due, done, _due_total, _done_total in view.months],
+        "due_total": [total for _m, _due, _done, total, _done_total in view.months],
+        "done_total": [total for _m, _due, _done, _due_total, total in view.months],
+        "current": period_label(view.as_of.strftime("%Y-%m")),
     }
     shown = [s for s in STATUS_ORDER if view.counts[s]]
     status_chart = {
@@ -57,10 +65,33 @@ def overview(request: HttpRequest) -> HttpResponse:
         "keys": shown,
         "values": [view.counts[s] for s in shown],
     }
+    sections = view.sections if len(view.sections) <= SECTION_CHART_ROWS else []
+    section_chart = {
+        "labels": [_section_label(s, with_plan=plan is None) for s in sections],
+        "keys": list(STATUS_ORDER),
+        "names": [str(STATUS_LABELS[s]) for s in STATUS_ORDER],
+        "values": [[s.counts[k] for s in sections] for k in STATUS_ORDER],
+    }
+    ministries = view.levels.get(snapshot.CENTRAL_LEVEL, [])
+    provinces = view.levels.get(snapshot.PROVINCE_LEVEL, [])
     return render(request, "web/overview.html", {
         "view": view, "plan": plan, "chart": chart, "status_chart": status_chart,
-        "ranking": view.ranking[:15], "ranking_more": max(0, len(view.ranking) - 15),
+        "section_chart": section_chart,
+        "ranking_levels": [(_("Xếp hạng bộ, ngành"), ministries[:RANKING_ROWS]),
+                           (_("Xếp hạng tỉnh, thành phố"), provinces[:RANKING_ROWS])],
+        "ranking_more": max(0, len(ministries) + len(provinces) - 2 * RANKING_ROWS),
+        "tiles": province_grid.tiles(provinces), "bands": province_grid.BANDS,
     })
+
+
+def _section_label(row: snapshot.SectionRow, with_plan: bool) -> str:
+    """"I. Công tác chỉ đạo", after its plan's number on the national overview."""
+    label = row.label or _("(ngoài các mục)")
+    if not with_plan:
+        return label
+    plan = row.plan.number or (row.plan.title[:28] + "…" if len(row.plan.title) > 28
+                               else row.plan.title)
+    return f"{plan} · {label}"
 
 
 @role_required
