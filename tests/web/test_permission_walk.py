@@ -125,6 +125,7 @@ EXPECTED: dict[str, Builder] = {
     "web:agency": lambda w: [get(f"/agencies/{w.agency_a.pk}/", READERS)],
     "web:timeline": lambda w: [get("/timeline/", READERS)],
     "web:search": lambda w: [get("/search/?q=ke+hoach", READERS)],
+    "web:ask": lambda w: [get("/ask/?q=nhiem+vu+qua+han", READERS)],
     "web:evidence-file": lambda w: [get(f"/files/evidence/{w.evidence_a.pk}/", CROSS_AGENCY_READ,
                                         "agency A's evidence")],
     "web:plan-file": lambda w: [get(f"/files/plan/{w.plan_file.pk}/", READERS),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from theodoi.web.views import auth, imports, pages, reports
+from theodoi.web.views import ask, auth, imports, pages, reports
 
 app_name = "web"
 
@@ -31,6 +31,7 @@ urlpatterns = [
     path("agencies/<int:agency_id>/", pages.agency_detail, name="agency"),
     path("timeline/", pages.timeline, name="timeline"),
     path("search/", pages.search, name="search"),
+    path("ask/", ask.ask, name="ask"),
     path("files/evidence/<int:file_id>/", pages.evidence_file, name="evidence-file"),
     path("files/plan/<int:file_id>/", pages.plan_file, name="plan-file"),
 ]
