@@ -79,8 +79,8 @@ def _row(name: str, **counts: int) -> snapshot.AgencyRow:
 
 def test_ties_at_the_same_rate_are_broken_by_work_done_then_fewer_overdue() -> None:
     rows = [
-        _row("Huế", overdue=9),
-        _row("Hà Nội", overdue=9),  # alphabetically as Vietnamese reads, not by code point                      # 0%, nothing done, 9 overdue
+        _row("Huế", overdue=9),      # 0%, nothing done, 9 overdue
+        _row("Hà Nội", overdue=9),   # the same: alphabetical as Vietnamese reads (Hà < Huế)
         _row("B", overdue=2, in_progress=3),       # 0%, 2 overdue
         _row("C", overdue=2, done_late=2),         # 0% on time, but half of it done
         _row("D", done=1, overdue=1),              # 50%

@@ -289,7 +289,7 @@ def _read_agency(reading: Reading, words: _Words, registry: Any, on: date) -> No
             if size == 1 and not name[:1].isupper():
                 continue  # a single lower-case word is never read as an agency
             found = registry.resolve(name, on=on)
-            if found is None or found.entity.is_group:
+            if found is None or found.is_group:
                 continue
             answering = found.successors_on or [found.entity]
             ids = [e.id for e in answering]
