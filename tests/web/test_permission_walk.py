@@ -126,6 +126,11 @@ EXPECTED: dict[str, Builder] = {
     "web:timeline": lambda w: [get("/timeline/", READERS)],
     "web:search": lambda w: [get("/search/?q=ke+hoach", READERS)],
     "web:ask": lambda w: [get("/ask/?q=nhiem+vu+qua+han", READERS)],
+    "web:plan-public": lambda w: [post(f"/plans/{w.plan.pk}/public/", COORDINATOR,
+                                       {"public": "0"})],
+    # Open to everyone, anonymous visitors too, once a coordinator opens it (test_public.py);
+    # the walk's plan is not open.
+    "web:public-plan": lambda w: [get(f"/cong-khai/{w.plan.pk}/", NOBODY, "not opened")],
     "web:evidence-file": lambda w: [get(f"/files/evidence/{w.evidence_a.pk}/", CROSS_AGENCY_READ,
                                         "agency A's evidence")],
     "web:plan-file": lambda w: [get(f"/files/plan/{w.plan_file.pk}/", READERS),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from theodoi.web.views import ask, auth, imports, pages, reports
+from theodoi.web.views import ask, auth, imports, pages, public, reports
 
 app_name = "web"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("plans/<int:plan_id>/agencies/", imports.choose_agencies, name="choose-agencies"),
     path("plans/<int:plan_id>/units/", imports.add_unit, name="add-unit"),
     path("plans/<int:plan_id>/publish/", imports.publish, name="publish"),
+    path("plans/<int:plan_id>/public/", public.set_public, name="plan-public"),
+    path("cong-khai/<int:plan_id>/", public.public_plan, name="public-plan"),
     path("plans/<int:plan_id>/correct/", imports.upload_correction, name="import-correction"),
     path("imports/<str:job_id>/", imports.job, name="import-job"),
     path("corrections/<int:import_id>/", imports.correction, name="correction"),

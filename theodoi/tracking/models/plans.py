@@ -45,6 +45,13 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A coordinator may open the plan's progress to the public (no login): who and since
+    # when; every change is in the audit log.
+    public_since = models.DateTimeField(null=True, blank=True)
+    public_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ("-year", "-date", "-id")
@@ -55,6 +62,10 @@ class Plan(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published and self.public_since is not None
 
     @property
     def plan_json(self) -> dict[str, Any]:

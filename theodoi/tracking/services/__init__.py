@@ -25,6 +25,7 @@ from theodoi.tracking.services.plans import (
     import_plan,
     publish_plan,
     reimport_plan,
+    set_public,
     task_fields,
     task_to_plan_json,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "resolve_assignment",
     "resolve_printed_name",
     "review_report",
+    "set_public",
     "set_task_date",
     "submit_report",
     "task_fields",

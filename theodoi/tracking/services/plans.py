@@ -378,3 +378,15 @@ def reimport_plan(
         statuses.refresh_plan(plan.pk, since=timezone.localdate())
     return diff
 
+
+
+def set_public(plan: Plan, *, user: Any, public: bool) -> Plan:
+    """Open a published plan's progress page to the public (no login), or close it again.
+    The page shows tasks, their agencies and statuses, never reports or evidence."""
+    access.ensure_coordinator(user)
+    if public and not plan.is_published:
+        raise ValidationError("Chỉ công khai được kế hoạch đã ban hành.")
+    plan.public_since = timezone.now() if public else None
+    plan.public_by = user if public else None
+    plan.save(update_fields=["public_since", "public_by"])
+    return plan

@@ -1,4 +1,5 @@
-"""The question box and the overview's pictures in headless Chromium (see test_browser.py)."""
+"""A leader's and the public's pages in headless Chromium (see test_browser.py): the
+question box, the overview's pictures, a plan's public progress page."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.test_browser import browser, log_in, shot, web  # noqa: F401 - fixtures
+from tests.web.test_browser import SHOTS, browser, log_in, shot, web  # noqa: F401 - fixtures
 from theodoi.registry import load_registry
 from theodoi.tracking.models import Agency
 
@@ -35,3 +36,23 @@ def test_a_leader_asks_in_vietnamese_and_gets_the_list_with_its_filters(
     page.goto(page.base + "/ask/?q=" + "Tỉnh nào chưa báo cáo quý II năm 2024?")
     assert page.locator("table.list tbody tr").count() >= 1
     shot(page, "ask-03-unreported")
+
+
+def test_a_coordinator_opens_the_public_page_and_anyone_reads_it(
+        web: Any, published_plan: Any, coordinator: Any, browser: Any,  # noqa: F811
+        live_server: Any) -> None:
+    page = web
+    log_in(page, "coordinator")
+    page.goto(f"{page.base}/plans/{published_plan.pk}/")
+    page.click("form.public-link button")
+    page.wait_for_selector("text=Đã công khai tiến độ kế hoạch")
+    link = page.locator("p.public-link a").get_attribute("href")
+    # A visitor with no account, on a phone.
+    visitor = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    public = visitor.new_page()
+    public.goto(live_server.url + link)
+    assert public.locator("h1").inner_text() == "Kế hoạch thử nghiệm năm 2024"
+    assert public.locator("nav.main").count() == 0
+    assert public.locator("table.list").nth(1).locator("tbody tr").count() >= 5
+    public.screenshot(path=str(SHOTS / "public-plan-phone.png"), full_page=True)
+    visitor.close()
