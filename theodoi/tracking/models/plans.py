@@ -92,6 +92,25 @@ class Plan(models.Model):
         return timezone.localdate(self.created_at) if self.created_at else today()
 
 
+class PlanReference(models.Model):
+    """A document a plan names in its title ("Kế hoạch triển khai Quyết định số 06/QĐ-TTg"):
+    read, not chosen, so it is rewritten whenever the title is. The document is found in
+    theodoi by its number (`key`), when a plan with that number has been imported."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="references")
+    order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=50)  # as printed: "Nghị quyết", "Quyết định"
+    number = models.CharField(max_length=100)  # as printed: "57-NQ/TW"
+    key = models.CharField(max_length=100, db_index=True)  # for matching: "57-NQ/TW"
+    implements = models.BooleanField(default=True)  # after "thực hiện / triển khai"
+
+    class Meta:
+        ordering = ("plan_id", "order")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"
+
+
 class PlanDocument(models.Model):
     """The plan-json of a plan, in its own table (77 KB for a national plan)."""
 

@@ -16,12 +16,14 @@ from django.utils import timezone
 
 from theodoi.extract.model import Plan as PlanDoc
 from theodoi.extract.model import Task as TaskDoc
+from theodoi.extract.references import number_key, references
 from theodoi.tracking import access
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import (
     DeadlineChange,
     Plan,
     PlanFile,
+    PlanReference,
     Section,
     Target,
     Task,
@@ -207,6 +209,7 @@ def import_plan(plan_json: dict[str, Any], *, files: Iterable[File] = (), user: 
     doc = _parse(plan_json)
     plan = Plan.objects.create(**_plan_fields(doc), created_by=user)
     plan.set_plan_json(plan_json)
+    record_references(plan)
     _write_files(plan, files, user)
     codes = _unique_codes(doc.tasks)
     sections = _Sections(plan, _section_titles(doc, codes))
@@ -339,6 +342,7 @@ def reimport_plan(
     for name, value in _plan_fields(doc).items():
         setattr(plan, name, value)
     plan.save(update_fields=[*_plan_fields(doc)])
+    record_references(plan)
     plan.set_plan_json(new_plan_json)
     _write_files(plan, files, user)
 
@@ -390,3 +394,30 @@ def set_public(plan: Plan, *, user: Any, public: bool) -> Plan:
     plan.public_by = user if public else None
     plan.save(update_fields=["public_since", "public_by"])
     return plan
+
+
+def record_references(plan: Plan) -> None:
+    """What the plan's title says it implements or cites, read again from the title."""
+    plan.references.all().delete()
+    PlanReference.objects.bulk_create([
+        PlanReference(plan=plan, order=order, kind=ref.kind, number=ref.number, key=ref.key,
+                      implements=ref.implements)
+        for order, ref in enumerate(references(plan.title, plan.number))
+    ])
+
+
+def parent_plans(plan: Plan) -> list[tuple[PlanReference, Plan | None]]:
+    """Each document `plan` names, with the plan in theodoi that has its number (None when
+    that document has not been imported)."""
+    refs = list(plan.references.all())
+    found = {number_key(p.number): p for p in Plan.objects.filter(
+        number__in=[r.number for r in refs]).order_by("-date", "-id")}
+    return [(ref, found.get(ref.key)) for ref in refs]
+
+
+def child_plans(plan: Plan) -> Any:
+    """The plans whose titles say they implement `plan` (by its number)."""
+    if not plan.number:
+        return Plan.objects.none()
+    return Plan.objects.filter(references__key=number_key(plan.number),
+                               references__implements=True).distinct().order_by("-date", "-id")

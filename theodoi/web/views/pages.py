@@ -28,6 +28,7 @@ from theodoi.tracking.models import (
     Task,
     today,
 )
+from theodoi.tracking.services import plans as plan_services
 from theodoi.web import asof, preview, province_grid, snapshot
 from theodoi.web.forms import ChooseAgenciesForm, ReviewForm, SearchForm, TaskDateForm
 from theodoi.web.labels import STATUS_LABELS, STATUS_ORDER
@@ -137,7 +138,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     coordinator = access.is_coordinator(request.user)
     suggestions = preview.agency_names(preview.registry(), today()) if (
         unresolved and coordinator) else []
+    visible = access.visible_plans(request.user)
+    parents = [(ref, found if found is not None and visible.filter(pk=found.pk).exists()
+                else None) for ref, found in plan_services.parent_plans(plan)]
+    children = plan_services.child_plans(plan).filter(pk__in=visible.values("pk"))[:50]
     return render(request, "web/plan_detail.html", {
+        "parents": parents, "children": children,
         "plan": plan,
         "sections": [(code, titles.get(code, ""), group) for code, group in sections.items()],
         "counts": snapshot.status_counts(totals),
