@@ -57,7 +57,9 @@ _AGENCY_LIKE = re.compile(
     r"Tổng cục|Cơ quan|Đơn vị|Thanh tra|Học viện|Báo|Đài|Tập đoàn|Tổng công ty|Công an|Hội|"
     r"Hiệp hội|Đảng ủy|Ngân hàng|Kho bạc|Bảo hiểm|Doanh nghiệp|Trường|Chi cục|Phòng)\b"
 )
-_OPENS_ITEM = re.compile(r"^(?:[-–+•]\s|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s|[IVX]+\.\s|Điều \d)")
+# An article opens with its number and a full stop ("Điều 2."); "Điều 6; khoản 5 Điều 9"
+# wrapped to a line's start is the middle of a list of provisions.
+_OPENS_ITEM = re.compile(r"^(?:[-–+•]\s|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s|[IVX]+\.\s|Điều \d+\s*[.:])")
 # What skipping a column costs when a row prints fewer cells: leads are the cells most
 # often merged over a block of tasks, a task's own name never is.
 _SKIP_COST = {NAME: 5.0, LEAD: 0.0, DEADLINE: 0.1, PARTNERS: 0.2, RESULT: 0.3, DETAIL: 0.3}
