@@ -373,6 +373,11 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
         last_raw_code = raw_code.strip() if raw_code else None
         previous = {**cells, **_raw_keys(raw)}
         full_code = code if code == "?" else numbering.full_code(code, kind or "number")
+        if damaged and row_index in table.damaged_rows and any(t.code == full_code
+                                                               for t in tasks):
+            # A row after rows the source left out, its section lost with them: the code
+            # the numbering gives is taken; "?" says the section is not known.
+            full_code = f"?.{code}"
         if len(distinct) == 1 and len(texts) > 1:
             # A group heading merged across all columns: only its name is real.
             cells, raw = {NAME: texts[0]}, {}
