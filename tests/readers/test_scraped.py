@@ -188,3 +188,33 @@ def test_numbering_running_on_across_sections_and_a_section_cell_holding_code_an
     tasks = build_plan(text_to_document(text)).tasks
     assert [t.code for t in tasks] == ["I.1", "I.2", "II.3"]
     assert tasks[2].lead == ["Sở C"]
+
+
+def test_rows_left_out_behind_dots_are_read_after_them_marked_damaged() -> None:
+    # The page left sections III-V out behind a line of dots; the rows after it go on
+    # with their own numbers, and the page's footer (a "## " heading) is not a cell.
+    text = "KẾ HOẠCH\n\n" + marked(
+        ("TT", "Nội dung thực hiện", "Cơ quan chủ trì", "Cơ quan phối hợp",
+         "Thời gian hoàn thành"),
+        ("**I**", "**BAN HÀNH VĂN BẢN**"),
+        ("1", "Việc một", "Sở A", "Sở B", "2025"),
+        ("2", "Việc hai", "Sở A", "Sở B", "Thường xuyên"),
+    ).rstrip("|\n") + "\n|\n….................................\n|\n" + marked(
+        ("2", "Việc sau chỗ mất", "Sở C", "Sở D", "2025"),
+        ("**VII**", "**DIỄN TẬP**"),
+        ("1", "Diễn tập", "Sở E", "Sở F", "Theo kế hoạch"),
+    ) + "Trang chủ\n## Văn bản liên quan\nBan hành: 04/09/2025\n|\nĐiện thoại\n|\n"
+    tasks = build_plan(text_to_document(text)).tasks
+    # The row before the gap may have lost cells with it: uncertain too.
+    assert [(t.code, t.uncertain) for t in tasks] == [
+        ("I.1", False), ("I.2", True), ("?.2", True), ("VII.1", False)]
+    assert tasks[-1].deadline == "Theo kế hoạch" and tasks[-1].partners == ["Sở F"]
+
+
+def test_a_provision_list_wrapped_to_a_line_start_does_not_open_a_paragraph() -> None:
+    text = ("|\nA\n|\nB\n|\nC\n|\nD\n|\n\n"
+            "+ Nội dung: quy định chi tiết khoản 3\nĐiều 6; khoản 5 Điều 9 của Luật.\n\n"
+            "Điều 2. Quyết định này có hiệu lực.\n")
+    texts = [p.text for p in text_to_document(text).paragraphs()]
+    assert "+ Nội dung: quy định chi tiết khoản 3 Điều 6; khoản 5 Điều 9 của Luật." in texts
+    assert "Điều 2. Quyết định này có hiệu lực." in texts

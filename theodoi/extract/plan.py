@@ -362,7 +362,8 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
             if tasks and texts:
                 sub_rows.setdefault(len(tasks) - 1, []).append({**cells, **_raw_keys(raw)})
             continue
-        if tasks and raw_code and last_raw_code == raw_code.strip() and kind != "roman":
+        if (tasks and raw_code and last_raw_code == raw_code.strip() and kind != "roman"
+                and row_index not in table.damaged_rows):
             # The same code again on the next row: a merged TT cell the reader repeated in
             # each row it covers; the other merged cells came repeated with it.
             fresh = {**cells, **_raw_keys(raw)}
