@@ -218,3 +218,11 @@ def test_a_provision_list_wrapped_to_a_line_start_does_not_open_a_paragraph() ->
     texts = [p.text for p in text_to_document(text).paragraphs()]
     assert "+ Nội dung: quy định chi tiết khoản 3 Điều 6; khoản 5 Điều 9 của Luật." in texts
     assert "Điều 2. Quyết định này có hiệu lực." in texts
+
+
+@pytest.mark.parametrize(("line", "number"), [
+    ("Số: 2623/QĐ-TTg", "2623/QĐ-TTg"),  # the issuer's code ends in a small letter
+    ("Số: 12/KH-UBNDngày 3 tháng 4", "12/KH-UBND"),  # but never runs into the next word
+])
+def test_the_decision_number_is_read_as_printed(line: str, number: str) -> None:
+    assert read_metadata(["ỦY BAN NHÂN DÂN", line, "KẾ HOẠCH"]).number == number

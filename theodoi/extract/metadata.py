@@ -10,7 +10,9 @@ from datetime import date
 from theodoi.extract.model import PlanMeta
 from theodoi.extract.text import join_lines
 
-_NUMBER = re.compile(r"(?<![\w/])(\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)+)")
+# The issuer's code may end in one small letter ("QĐ-TTg"), never run into a word.
+_NUMBER = re.compile(
+    r"(?<![\w/])(\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)+(?:[a-z](?!\w))?)")
 _DATE_WORDS = re.compile(
     r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE
 )
