@@ -226,3 +226,24 @@ def test_a_provision_list_wrapped_to_a_line_start_does_not_open_a_paragraph() ->
 ])
 def test_the_decision_number_is_read_as_printed(line: str, number: str) -> None:
     assert read_metadata(["ỦY BAN NHÂN DÂN", line, "KẾ HOẠCH"]).number == number
+
+
+def test_header_cells_give_the_date_and_the_issuer_with_its_province() -> None:
+    # The header block in cells: the issuer over two lines, the date over two.
+    meta = read_metadata([
+        "UỶ BAN NHÂN", "DÂN", "TỈNH LAI CHÂU", "--------", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Số:", "7360/KH-UBND", "Lai Châu, ngày 19", "tháng 11 năm 2025", "KẾ HOẠCH",
+        "(Kèm theo Kế hoạch số 7360/KH-UBND của Ủy ban nhân dân tỉnh)"])
+    assert (meta.date, meta.issuer) == ("2025-11-19", "Ủy ban nhân dân tỉnh Lai Châu")
+
+
+@pytest.mark.parametrize(("header", "body", "issuer"), [
+    ("THỦ TƯỚNG\nCHÍNH PHỦ", "(Kèm theo Quyết định số /QĐ-TTg của Thủ tướng Chính phủ)",
+     "Thủ tướng Chính phủ"),
+    ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH", "Ủy ban nhân dân Thành phố Hồ Chí Minh ban hành",
+     "Ủy ban nhân dân Thành phố Hồ Chí Minh"),  # "Thành phố" as the body writes it
+    ("BỘ Y TẾ", "(Kèm theo Quyết định số 1/QĐ-BYT của Bộ trưởng Bộ Y tế)", "Bộ Y tế"),
+])
+def test_the_issuer_is_the_one_the_header_prints(header: str, body: str, issuer: str) -> None:
+    meta = read_metadata([header, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "KẾ HOẠCH", body])
+    assert meta.issuer == issuer

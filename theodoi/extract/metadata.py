@@ -17,7 +17,8 @@ _DATE_WORDS = re.compile(
     r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE
 )
 _DATE_SLASH = re.compile(r"ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
-_ATTACHED = re.compile(r"\((?:Ban hành )?[Kk]èm theo (?:Quyết định|Kế hoạch)[^)]*\)", re.S)
+_ATTACHED = re.compile(
+    r"\((?:Ban hành )?[Kk]èm theo (?:Quyết định|Kế hoạch|Chương trình|Nghị quyết)[^)]*\)", re.S)
 _OFFICE = re.compile(
     r"^(?:Bộ trưởng|Chủ tịch|Thủ tướng(?: Chính phủ)?|Giám đốc|Cục trưởng|Tổng Giám đốc|"
     r"Chủ nhiệm|Thống đốc|Tổng Kiểm toán|Trưởng ban|Viện trưởng)\s+"
@@ -43,13 +44,20 @@ def read_metadata(paragraphs: Sequence[str]) -> PlanMeta:
         if found:
             meta.number = found.group(1)
             break
-    place_date = re.search(r"[A-ZĐ][^\n,]{1,30},\s*ngày[^\n]{0,40}", text)
-    for source in (attached_text, place_date.group(0) if place_date else ""):
+    # "Bắc Ninh, ngày 20" and "tháng 11 năm 2025" may stand on lines (cells) of their own.
+    place_date = re.search(r"[A-ZĐ][^\n,]{1,30},\s*ngày", text)
+    dated = " ".join(text[place_date.start():place_date.end() + 40].split()) if place_date else ""
+    for source in (attached_text, dated):
         found_date = _find_date(source)
         if found_date:
             meta.date = found_date.isoformat()
             break
     meta.issuer = _issuer(attached_text)
+    header = _header_issuer(paragraphs)
+    if header and (meta.issuer is None or header.casefold().startswith(meta.issuer.casefold())):
+        # "(Kèm theo Kế hoạch ... của Ủy ban nhân dân tỉnh)" leaves out the province the
+        # header names.
+        meta.issuer = header
     meta.title = _title(paragraphs, flat)
     meta.signer = _signer(paragraphs)
     fill_from_box(meta, text)
@@ -114,7 +122,48 @@ def _issuer(attached: str) -> str | None:
     if not found:
         return None
     who = found.group(1).rstrip(")").strip()
+    if who == "Thủ tướng Chính phủ":
+        return who  # the Prime Minister's decision: the office is the issuer
     return _OFFICE.sub("", who).strip() or None
+
+
+# The issuer block at the head of the page, in capitals, before the national motto.
+_HEADER_ISSUER = re.compile(
+    r"^(?:(?P<pm>THỦ TƯỚNG CHÍNH PHỦ)|(?P<gov>CHÍNH PHỦ)"
+    r"|(?:(?:ỦY|UỶ|UY) BAN NHÂN DÂN|UBND) (?P<kind>TỈNH|THÀNH PHỐ) (?P<place>[A-ZĐÀ-Ỹ ]{2,30}))$"
+)
+
+
+def _header_issuer(paragraphs: Sequence[str]) -> str | None:
+    """The issuer the header block prints ("ỦY BAN NHÂN DÂN" / "TỈNH LAI CHÂU"), in the
+    case the body writes it ("Ủy ban nhân dân tỉnh Lai Châu"), for a government, the Prime
+    Minister or a province's people's committee; else None."""
+    lines: list[str] = []
+    for paragraph in paragraphs[:12]:
+        for line in paragraph.split("\n"):
+            line = line.strip().strip("*_|").strip()
+            if re.match(r"^(?:CỘNG HÒA|CỘNG HOÀ|-{3,}|Số\b)", line):
+                break
+            if line:
+                lines.append(line)
+        else:
+            continue
+        break
+    found = _HEADER_ISSUER.match(" ".join(" ".join(lines).split()))
+    if not found:
+        return None
+    if found["pm"]:
+        return "Thủ tướng Chính phủ"
+    if found["gov"]:
+        return "Chính phủ"
+    place = " ".join(word.capitalize() for word in found["place"].split())
+    kind = found["kind"].lower()
+    # "Thành phố Hồ Chí Minh" or "thành phố Cần Thơ": as the body writes it.
+    flat = " ".join("\n".join(paragraphs).split())
+    printed = next((m.group(1) for m in re.finditer(rf"\b({kind}) {re.escape(place)}\b", flat,
+                                                   re.IGNORECASE) if not m.group(1).isupper()),
+                   kind)
+    return f"Ủy ban nhân dân {printed} {place}"
 
 
 def _title(paragraphs: Sequence[str], flat: str) -> str | None:
