@@ -247,3 +247,18 @@ def test_header_cells_give_the_date_and_the_issuer_with_its_province() -> None:
 def test_the_issuer_is_the_one_the_header_prints(header: str, body: str, issuer: str) -> None:
     meta = read_metadata([header, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "KẾ HOẠCH", body])
     assert meta.issuer == issuer
+
+
+def test_a_title_in_capitals_takes_the_case_the_body_writes_it_in() -> None:
+    meta = read_metadata([
+        "KẾ HOẠCH",
+        "TRIỂN KHAI THỰC HIỆN NGHỊ QUYẾT SỐ 214/NQ-CP CỦA CHÍNH PHỦ TRÊN ĐỊA BÀN TỈNH LAI CHÂU",
+        "Thực hiện Nghị quyết số 214/NQ-CP của Chính phủ về dữ liệu, Ủy ban nhân dân tỉnh ban "
+        "hành Kế hoạch triển khai trên địa bàn tỉnh Lai Châu như sau:"])
+    assert meta.title == ("Kế hoạch triển khai thực hiện Nghị quyết số 214/NQ-CP của Chính phủ "
+                          "trên địa bàn tỉnh Lai Châu")
+
+
+def test_a_title_in_capitals_the_body_does_not_write_is_left_blank() -> None:
+    meta = read_metadata(["KẾ HOẠCH", "NÂNG CAO CHẤT LƯỢNG MẠNG DI ĐỘNG", "Nội dung khác."])
+    assert meta.title is None

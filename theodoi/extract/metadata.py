@@ -184,7 +184,56 @@ def _title(paragraphs: Sequence[str], flat: str) -> str | None:
             heading = re.split(r"\s*\((?:Ban hành )?[Kk]èm theo", heading)[0]
             if heading and not heading.isupper():
                 return heading.strip()
+    return _capitals_title(paragraphs)
+
+
+_KINDS = {"KẾ HOẠCH": "Kế hoạch", "ĐỀ ÁN": "Đề án", "CHƯƠNG TRÌNH": "Chương trình"}
+
+
+def _capitals_title(paragraphs: Sequence[str]) -> str | None:
+    """"KẾ HOẠCH" over its subject in capitals ("NÂNG CAO NĂNG LỰC ..."), in the case the
+    body writes those words ("Kế hoạch nâng cao năng lực ..."); None when the body does not
+    write them."""
+    for index, paragraph in enumerate(paragraphs[:-1]):
+        kind = _KINDS.get(" ".join(paragraph.split()).strip("*_ "))
+        subject = " ".join(paragraphs[index + 1].split()).strip("*_ ")
+        letters = [c for c in subject if c.isalpha()]
+        if not kind or len(letters) < 10 or not subject.isupper() or len(subject.split()) > 80:
+            continue
+        # The kind's words too, so that the first words take the case they have after it.
+        body = "\n".join(" ".join(p.split()) for p in paragraphs)  # one line a paragraph
+        cased = _as_the_body_writes([*kind.upper().split(), *subject.split()], body)
+        return f"{kind}{cased[len(kind):]}" if cased else None
     return None
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.:;!?\n]\s*|\(\s*)$")
+
+
+def _as_the_body_writes(words: list[str], body: str) -> str | None:
+    """`words` (in capitals) cased as the longest runs of them the body prints; None when
+    half of them are not found in the body at all."""
+    out: list[str] = []
+    index, found = 0, 0
+    while index < len(words):
+        for end in range(len(words), index, -1):
+            run = r"\s+".join(re.escape(w) for w in words[index:end])
+            matches = [m for m in re.finditer(rf"(?<!\w){run}(?!\w)", body, re.IGNORECASE)
+                       if not m.group().isupper()]
+            # A run printed at a sentence's start has its first capital from there.
+            inside = [m for m in matches if not _SENTENCE_START.search(body[:m.start()])]
+            if matches:
+                text = " ".join((inside or matches)[0].group().split())
+                if not inside and out:
+                    text = text[:1].lower() + text[1:]
+                out.append(text)
+                found += end - index
+                index = end
+                break
+        else:
+            out.append(words[index].lower())
+            index += 1
+    return " ".join(out) if found * 2 >= len(words) else None
 
 
 def _signer(paragraphs: Sequence[str]) -> str | None:
