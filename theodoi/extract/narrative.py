@@ -8,6 +8,9 @@ examples and bullets are not tasks.
 Items may instead print their fields on labelled lines under the numbered heading (the
 name): "Nhiệm vụ:" (detail), "Đơn vị chủ trì:", "Đơn vị phối hợp:", "Thời gian thực hiện:",
 "Sản phẩm:"; a lettered line followed by such labels is a task of its own ("II.1.a").
+A heading followed by several groups of labels, each after its own bullets ("- Tổ chức tập
+huấn ...", then its labels), groups them: each group is a task ("III.4.1", "III.4.2") named
+by its bullets.
 A heading that names only its lead ("1. Sở Y tế") or a topic ("4.1. Ứng dụng GIS") has its
 lettered items as tasks, and the paragraph under it (when it has no numbered items) as its
 detail; under a sentence, lettered lines are examples.

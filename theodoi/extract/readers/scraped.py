@@ -13,7 +13,9 @@ first row, so later rows have fewer cells. Read in named steps:
                          fit (deadline, agency, text), and the columns it skips take the text
                          of the row above (the merged cell printed once); the table
                          ends at a cell that starts the text after it (an outline heading,
-                         an article, "Nơi nhận", a signature block)
+                         an article, "Nơi nhận", a signature block, the page's own "## "
+                         headings); a cell of dots ("…......") marks rows the page left out:
+                         the rows after it are read whatever their numbers, marked damaged
 """
 
 from __future__ import annotations
