@@ -567,3 +567,8 @@ def test_a_span_of_years_and_the_years_after_is_ongoing_from_its_start() -> None
 )
 def test_a_timing_led_by_the_verb_that_does_it_reads_as_the_timing(text: str, kind: str) -> None:
     assert due(text, 2025)["kind"] == kind
+
+
+def test_a_period_and_the_years_after_is_ongoing_from_its_start() -> None:
+    assert due("Giai đoạn 2026-2030 và những năm tiếp theo.") == {
+        "kind": "ongoing", "from": "2026-01-01"}

@@ -295,3 +295,81 @@ def test_a_bullet_in_bold_marks_left_by_a_converter_is_still_a_bullet_of_the_lab
     first = read(text).tasks[0]
     assert first.detail == (
         "- Rà soát cơ sở dữ liệu của đơn vị. - Số hóa hồ sơ. - Kết nối dữ liệu.")
+
+
+GROUPS = "\n\n".join([
+    "III. NHIỆM VỤ, GIẢI PHÁP",
+    "1. Rà soát đội ngũ công chức",
+    "- Thường xuyên rà soát đội ngũ.",
+    "Đơn vị chủ trì thực hiện: Các Sở, ngành, UBND cấp xã.",
+    "Đơn vị phối hợp: Sở Nội vụ.",
+    "Thời gian thực hiện: Thường xuyên.",
+    "2. Nâng cao năng lực đội ngũ",
+    "- Tăng cường giáo dục chính trị.",
+    "- Nâng cao ý thức trách nhiệm.",
+    "Đơn vị thực hiện: Các Sở, ngành.",
+    "Thời gian thực hiện: Thường xuyên.",
+    "- Tổ chức tập huấn kỹ năng.",
+    "Đơn vị chủ trì tham mưu thực hiện: Sở Tư pháp.",
+    "Đơn vị phối hợp thực hiện: Các cơ quan, đơn vị, địa phương",
+    "liên quan.",
+    "Thời hạn ban hành: Tháng 12/2025.",
+    "IV. TỔ CHỨC THỰC HIỆN",
+    "1. Sở Tư pháp theo dõi, đôn đốc.",
+])
+
+
+def test_one_label_group_under_a_heading_gives_the_heading_its_fields() -> None:
+    first = read(GROUPS).tasks[0]
+    assert (first.code, first.name, first.detail) == ("III.1", "Rà soát đội ngũ công chức", None)
+    assert (first.lead, first.partners) == (["Các Sở, ngành", "UBND cấp xã"], ["Sở Nội vụ"])
+
+
+def test_several_label_groups_under_a_heading_are_its_sub_tasks_named_by_their_bullets() -> None:
+    tasks = read(GROUPS).tasks
+    assert [t.code for t in tasks] == ["III.1", "III.2", "III.2.1", "III.2.2"]
+    group, first, second = tasks[1:]
+    assert (group.lead, group.deadline) == ([], None)
+    assert first.name == "Tăng cường giáo dục chính trị. - Nâng cao ý thức trách nhiệm."
+    assert (first.lead, first.deadline) == (["Các Sở, ngành"], "Thường xuyên.")
+    assert second.name == "Tổ chức tập huấn kỹ năng."
+    assert second.lead == ["Sở Tư pháp"]  # "chủ trì tham mưu thực hiện"
+    # A value a blank line cut goes on in the paragraph after it.
+    assert second.partners == ["Các cơ quan, đơn vị, địa phương liên quan"]
+    assert (second.deadline, second.due.kind, second.due.on) == (
+        "Tháng 12/2025.", "month", "2025-12-31")  # "Thời hạn ban hành"
+
+
+def test_a_lead_label_written_as_sentences_names_the_subjects_of_its_clauses() -> None:
+    text = "\n\n".join([
+        "II. NỘI DUNG",
+        "1. Rà soát văn bản quy phạm pháp luật",
+        "- Cơ quan thực hiện: Sở Tư pháp tiến hành rà soát các văn bản quy phạm pháp luật có "
+        "liên quan đến Luật thuộc thẩm quyền; các sở, ngành và Ủy ban nhân dân các xã, phường "
+        "rà soát văn bản quy phạm pháp luật thuộc phạm vi quản lý được phân công.",
+        "- Cơ quan phối hợp: Các sở, ngành có liên quan theo chức năng, nhiệm vụ quản lý được "
+        "giao.",
+    ])
+    task = read(text).tasks[0]
+    assert task.lead == ["Sở Tư pháp", "các sở, ngành", "Ủy ban nhân dân các xã, phường"]
+    assert task.partners == [
+        "Các sở, ngành có liên quan theo chức năng, nhiệm vụ quản lý được giao"]
+
+
+def test_dated_bullets_under_a_bare_deadline_label_give_the_last_date_and_steps() -> None:
+    text = "\n\n".join([
+        "II. NỘI DUNG",
+        "1. Rà soát văn bản",
+        "- Cơ quan thực hiện: Bộ Công an.",
+        "- Thời gian thực hiện:",
+        "+ Các bộ gửi kết quả rà soát về Bộ Công an trước ngày 15 tháng 12 năm 2025.",
+        "+ Bộ Công an báo cáo Thủ tướng Chính phủ trước ngày 31 tháng 12 năm 2025.",
+        "2. Xây dựng Cổng thông tin",
+        "Thời gian thực hiện sau khi Chiến lược được ban hành.",
+    ])
+    first, second = read(text).tasks
+    assert first.deadline.startswith("+ Các bộ gửi") and first.deadline.endswith("năm 2025.")
+    assert (first.due.kind, first.due.on) == ("date", "2025-12-31")
+    assert [s.on for s in first.due.steps] == ["2025-12-15"]
+    assert (second.detail, second.deadline) == (None, "sau khi Chiến lược được ban hành.")
+    assert second.due.kind == "conditional"

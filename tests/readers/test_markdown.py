@@ -136,6 +136,13 @@ def test_a_dollar_amount_without_math_is_left_alone() -> None:
     ("**dòng một\ndòng hai**", "dòng một\ndòng hai"),
     ("a * b * c", "a * b * c"),
     ("snake_case_name", "snake_case_name"),
+    # A marker never pairs across a blank line: "**1.****\n**Trên" leaves the paragraphs be.
+    ("**1.****\n**Trên cơ sở\n\n**2.** Rà soát", "1.\nTrên cơ sở\n\n2. Rà soát"),
+    # An italic label closes after its colon, touching the value.
+    ("*Đơn vị chủ trì: *Các Sở.\n\n*Đơn vị phối hợp: *Sở Nội vụ.",
+     "Đơn vị chủ trì: Các Sở.\n\nĐơn vị phối hợp: Sở Nội vụ."),
+    ("*Thời gian thực hiện*: Thường xuyên.", "Thời gian thực hiện: Thường xuyên."),
+    ("**1. **100% cán bộ", "1. 100% cán bộ"),  # the space before a closing marker stays
 ])
 def test_emphasis_markers_are_dropped(text: str, plain: str) -> None:
     assert strip_emphasis(text) == plain
@@ -236,3 +243,21 @@ def test_a_section_line_printed_again_between_table_pieces_does_not_stop_the_joi
     assert len(doc.tables()) == 1
     assert [t.code for t in build_plan(doc).tasks] == ["I.1", "II.2"]
     assert "II HẠ TẦNG SỐ" not in [p.text for p in doc.paragraphs()]
+
+
+def test_a_header_whose_words_run_together_and_a_placeholder_header_row_are_read() -> None:
+    # pymupdf4llm loses the spaces of a header and names the empty cells of a page's first
+    # row "Col1", "Col2" ...: that row is the rest of the row the page break cut.
+    head = ("<table><thead><tr><th>TT</th><th>Nhiệm vụ thựchiện</th><th>Đơn vịchủ trì</th>"
+            "<th>Đơn vịphốihợp</th><th>Thờigian thựchiện</th><th>Kế tquả</th></tr></thead>")
+    doc = markdown_to_document(
+        f"KẾ HOẠCH\n\n{head}<tbody>"
+        "<tr><td>1</td><td>Việc một</td><td>Sở A</td><td>Sở B</td><td>2025</td>"
+        "<td>Báo cáo</td></tr></tbody></table>\n\n"
+        "<table><thead><tr><th>Col1</th><th>Col2</th><th>Col3</th><th>Col4</th><th>Col5</th>"
+        "<th>được ban hành</th></tr></thead><tbody>"
+        "<tr><td>2</td><td>Việc hai</td><td>Sở C</td><td>Sở D</td><td>2026</td>"
+        "<td>Kế hoạch</td></tr></tbody></table>\n")
+    tasks = build_plan(doc).tasks
+    assert [(t.code, t.lead, t.result) for t in tasks] == [
+        ("1", ["Sở A"], "Báo cáo được ban hành"), ("2", ["Sở C"], "Kế hoạch")]

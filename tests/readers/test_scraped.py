@@ -188,3 +188,77 @@ def test_numbering_running_on_across_sections_and_a_section_cell_holding_code_an
     tasks = build_plan(text_to_document(text)).tasks
     assert [t.code for t in tasks] == ["I.1", "I.2", "II.3"]
     assert tasks[2].lead == ["Sở C"]
+
+
+def test_rows_left_out_behind_dots_are_read_after_them_marked_damaged() -> None:
+    # The page left sections III-V out behind a line of dots; the rows after it go on
+    # with their own numbers, and the page's footer (a "## " heading) is not a cell.
+    text = "KẾ HOẠCH\n\n" + marked(
+        ("TT", "Nội dung thực hiện", "Cơ quan chủ trì", "Cơ quan phối hợp",
+         "Thời gian hoàn thành"),
+        ("**I**", "**BAN HÀNH VĂN BẢN**"),
+        ("1", "Việc một", "Sở A", "Sở B", "2025"),
+        ("2", "Việc hai", "Sở A", "Sở B", "Thường xuyên"),
+    ).rstrip("|\n") + "\n|\n….................................\n|\n" + marked(
+        ("2", "Việc sau chỗ mất", "Sở C", "Sở D", "2025"),
+        ("**VII**", "**DIỄN TẬP**"),
+        ("1", "Diễn tập", "Sở E", "Sở F", "Theo kế hoạch"),
+    ) + "Trang chủ\n## Văn bản liên quan\nBan hành: 04/09/2025\n|\nĐiện thoại\n|\n"
+    tasks = build_plan(text_to_document(text)).tasks
+    # The row before the gap may have lost cells with it: uncertain too.
+    assert [(t.code, t.uncertain) for t in tasks] == [
+        ("I.1", False), ("I.2", True), ("?.2", True), ("VII.1", False)]
+    assert tasks[-1].deadline == "Theo kế hoạch" and tasks[-1].partners == ["Sở F"]
+
+
+def test_a_provision_list_wrapped_to_a_line_start_does_not_open_a_paragraph() -> None:
+    text = ("|\nA\n|\nB\n|\nC\n|\nD\n|\n\n"
+            "+ Nội dung: quy định chi tiết khoản 3\nĐiều 6; khoản 5 Điều 9 của Luật.\n\n"
+            "Điều 2. Quyết định này có hiệu lực.\n")
+    texts = [p.text for p in text_to_document(text).paragraphs()]
+    assert "+ Nội dung: quy định chi tiết khoản 3 Điều 6; khoản 5 Điều 9 của Luật." in texts
+    assert "Điều 2. Quyết định này có hiệu lực." in texts
+
+
+@pytest.mark.parametrize(("line", "number"), [
+    ("Số: 2623/QĐ-TTg", "2623/QĐ-TTg"),  # the issuer's code ends in a small letter
+    ("Số: 12/KH-UBNDngày 3 tháng 4", "12/KH-UBND"),  # but never runs into the next word
+])
+def test_the_decision_number_is_read_as_printed(line: str, number: str) -> None:
+    assert read_metadata(["ỦY BAN NHÂN DÂN", line, "KẾ HOẠCH"]).number == number
+
+
+def test_header_cells_give_the_date_and_the_issuer_with_its_province() -> None:
+    # The header block in cells: the issuer over two lines, the date over two.
+    meta = read_metadata([
+        "UỶ BAN NHÂN", "DÂN", "TỈNH LAI CHÂU", "--------", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Số:", "7360/KH-UBND", "Lai Châu, ngày 19", "tháng 11 năm 2025", "KẾ HOẠCH",
+        "(Kèm theo Kế hoạch số 7360/KH-UBND của Ủy ban nhân dân tỉnh)"])
+    assert (meta.date, meta.issuer) == ("2025-11-19", "Ủy ban nhân dân tỉnh Lai Châu")
+
+
+@pytest.mark.parametrize(("header", "body", "issuer"), [
+    ("THỦ TƯỚNG\nCHÍNH PHỦ", "(Kèm theo Quyết định số /QĐ-TTg của Thủ tướng Chính phủ)",
+     "Thủ tướng Chính phủ"),
+    ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH", "Ủy ban nhân dân Thành phố Hồ Chí Minh ban hành",
+     "Ủy ban nhân dân Thành phố Hồ Chí Minh"),  # "Thành phố" as the body writes it
+    ("BỘ Y TẾ", "(Kèm theo Quyết định số 1/QĐ-BYT của Bộ trưởng Bộ Y tế)", "Bộ Y tế"),
+])
+def test_the_issuer_is_the_one_the_header_prints(header: str, body: str, issuer: str) -> None:
+    meta = read_metadata([header, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "KẾ HOẠCH", body])
+    assert meta.issuer == issuer
+
+
+def test_a_title_in_capitals_takes_the_case_the_body_writes_it_in() -> None:
+    meta = read_metadata([
+        "KẾ HOẠCH",
+        "TRIỂN KHAI THỰC HIỆN NGHỊ QUYẾT SỐ 214/NQ-CP CỦA CHÍNH PHỦ TRÊN ĐỊA BÀN TỈNH LAI CHÂU",
+        "Thực hiện Nghị quyết số 214/NQ-CP của Chính phủ về dữ liệu, Ủy ban nhân dân tỉnh ban "
+        "hành Kế hoạch triển khai trên địa bàn tỉnh Lai Châu như sau:"])
+    assert meta.title == ("Kế hoạch triển khai thực hiện Nghị quyết số 214/NQ-CP của Chính phủ "
+                          "trên địa bàn tỉnh Lai Châu")
+
+
+def test_a_title_in_capitals_the_body_does_not_write_is_left_blank() -> None:
+    meta = read_metadata(["KẾ HOẠCH", "NÂNG CAO CHẤT LƯỢNG MẠNG DI ĐỘNG", "Nội dung khác."])
+    assert meta.title is None

@@ -39,13 +39,45 @@ _HEADER_RE = re.compile(
 )
 
 
-def fields_in_header_text(text: str) -> list[str]:
-    """The fields named in a header, in the order printed ("TT Nhiệm vụ Kết quả ...")."""
+# The same phrases with the spaces taken out, matched on text with its spaces taken out:
+# some converters lose the spaces of a header or move them ("Đơn vịphốihợp", "kế tquả").
+_SPACES_IN_PATTERN = re.compile(r"\\s[*+]|\\b")
+_GLUED_RE = re.compile(
+    "|".join(
+        f"(?P<g{i}>{_SPACES_IN_PATTERN.sub('', fold(pattern))})"
+        for i, (pattern, _field) in enumerate(_HEADER_PHRASES)
+    ),
+    re.IGNORECASE,
+)
+_GLUED_CELL = 40  # a header cell is short; a longer one is text
+
+
+def _fields(pattern: re.Pattern[str], text: str) -> list[str]:
     found: list[str] = []
-    for match in _HEADER_RE.finditer(fold(text)):
+    for match in pattern.finditer(text):
         field = _HEADER_PHRASES[int(match.lastgroup[1:])][1]  # type: ignore[index]
         if field not in found:
             found.append(field)
+    return found
+
+
+def _is_header(fields: list[str]) -> bool:
+    return CODE in fields[:1] and len([f for f in fields if f in TASK_FIELDS]) >= 3
+
+
+def fields_in_header_text(text: str) -> list[str]:
+    """The fields named in a header, in the order printed ("TT Nhiệm vụ Kết quả ...").
+
+    A header whose words run together is read with its spaces taken out.
+    """
+    found = _fields(_HEADER_RE, fold(text))
+    if not _is_header(found):
+        # Only a header that opens with its code column: letters run together anywhere
+        # else spell "tt" ("Kết thúc").
+        despaced = "".join(fold(text).split())
+        glued = _fields(_GLUED_RE, despaced)
+        if _is_header(glued) and _GLUED_RE.match(despaced):
+            return glued
     return found
 
 
@@ -54,13 +86,14 @@ def field_of_header_cell(text: str | None) -> str | None:
     if text in (CODE, *TASK_FIELDS, NOTE):
         return text  # readers that rebuilt the header name the fields directly
     fields = fields_in_header_text(text or "")
+    if not fields and text and len(text) <= _GLUED_CELL:
+        fields = [f for f in _fields(_GLUED_RE, "".join(fold(text).split())) if f != CODE]
     return fields[0] if fields else None
 
 
 def is_header_text(text: str) -> bool:
     """True when `text` names a code column and at least three other task fields."""
-    fields = fields_in_header_text(text)
-    return CODE in fields[:1] and len([f for f in fields if f in TASK_FIELDS]) >= 3
+    return _is_header(fields_in_header_text(text))
 
 
 _HEADER_VOCABULARY = (

@@ -254,7 +254,7 @@ _DOING = (
 )
 _ONGOING_RX = re.compile(
     rf"{_DOING}(?:(?:là\s+)?nhiệm\s+vụ\s+|hoạt\s+động\s+)?thường\s+xuyên\b.*"
-    rf"|(?:từ\s+)?(?P<since>{_ANY_PERIOD})(?:{_SEP}{_ANY_PERIOD})?\s*,?\s+(?:và\s+)?"
+    rf"|(?:giai\s+đoạn\s+)?(?:từ\s+)?(?P<since>{_ANY_PERIOD})(?:{_SEP}{_ANY_PERIOD})?\s*,?\s+(?:và\s+)?"
     r"(?:(?:các|những)\s+(?:năm|tháng)\s+tiếp\s+theo|trở\s+đi)"
     # A start and no end: "Bắt đầu triển khai từ năm 2026", "Từ tháng 6/2025".
     r"|(?:bắt\s+đầu\s+)?(?:(?:triển\s+khai|thực\s+hiện|áp\s+dụng)\s+)?"

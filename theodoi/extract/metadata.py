@@ -10,12 +10,15 @@ from datetime import date
 from theodoi.extract.model import PlanMeta
 from theodoi.extract.text import join_lines
 
-_NUMBER = re.compile(r"(?<![\w/])(\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)+)")
+# The issuer's code may end in one small letter ("QĐ-TTg"), never run into a word.
+_NUMBER = re.compile(
+    r"(?<![\w/])(\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)+(?:[a-z](?!\w))?)")
 _DATE_WORDS = re.compile(
     r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE
 )
 _DATE_SLASH = re.compile(r"ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
-_ATTACHED = re.compile(r"\((?:Ban hành )?[Kk]èm theo (?:Quyết định|Kế hoạch)[^)]*\)", re.S)
+_ATTACHED = re.compile(
+    r"\((?:Ban hành )?[Kk]èm theo (?:Quyết định|Kế hoạch|Chương trình|Nghị quyết)[^)]*\)", re.S)
 _OFFICE = re.compile(
     r"^(?:Bộ trưởng|Chủ tịch|Thủ tướng(?: Chính phủ)?|Giám đốc|Cục trưởng|Tổng Giám đốc|"
     r"Chủ nhiệm|Thống đốc|Tổng Kiểm toán|Trưởng ban|Viện trưởng)\s+"
@@ -41,13 +44,20 @@ def read_metadata(paragraphs: Sequence[str]) -> PlanMeta:
         if found:
             meta.number = found.group(1)
             break
-    place_date = re.search(r"[A-ZĐ][^\n,]{1,30},\s*ngày[^\n]{0,40}", text)
-    for source in (attached_text, place_date.group(0) if place_date else ""):
+    # "Bắc Ninh, ngày 20" and "tháng 11 năm 2025" may stand on lines (cells) of their own.
+    place_date = re.search(r"[A-ZĐ][^\n,]{1,30},\s*ngày", text)
+    dated = " ".join(text[place_date.start():place_date.end() + 40].split()) if place_date else ""
+    for source in (attached_text, dated):
         found_date = _find_date(source)
         if found_date:
             meta.date = found_date.isoformat()
             break
     meta.issuer = _issuer(attached_text)
+    header = _header_issuer(paragraphs)
+    if header and (meta.issuer is None or header.casefold().startswith(meta.issuer.casefold())):
+        # "(Kèm theo Kế hoạch ... của Ủy ban nhân dân tỉnh)" leaves out the province the
+        # header names.
+        meta.issuer = header
     meta.title = _title(paragraphs, flat)
     meta.signer = _signer(paragraphs)
     fill_from_box(meta, text)
@@ -112,7 +122,48 @@ def _issuer(attached: str) -> str | None:
     if not found:
         return None
     who = found.group(1).rstrip(")").strip()
+    if who == "Thủ tướng Chính phủ":
+        return who  # the Prime Minister's decision: the office is the issuer
     return _OFFICE.sub("", who).strip() or None
+
+
+# The issuer block at the head of the page, in capitals, before the national motto.
+_HEADER_ISSUER = re.compile(
+    r"^(?:(?P<pm>THỦ TƯỚNG CHÍNH PHỦ)|(?P<gov>CHÍNH PHỦ)"
+    r"|(?:(?:ỦY|UỶ|UY) BAN NHÂN DÂN|UBND) (?P<kind>TỈNH|THÀNH PHỐ) (?P<place>[A-ZĐÀ-Ỹ ]{2,30}))$"
+)
+
+
+def _header_issuer(paragraphs: Sequence[str]) -> str | None:
+    """The issuer the header block prints ("ỦY BAN NHÂN DÂN" / "TỈNH LAI CHÂU"), in the
+    case the body writes it ("Ủy ban nhân dân tỉnh Lai Châu"), for a government, the Prime
+    Minister or a province's people's committee; else None."""
+    lines: list[str] = []
+    for paragraph in paragraphs[:12]:
+        for line in paragraph.split("\n"):
+            line = line.strip().strip("*_|").strip()
+            if re.match(r"^(?:CỘNG HÒA|CỘNG HOÀ|-{3,}|Số\b)", line):
+                break
+            if line:
+                lines.append(line)
+        else:
+            continue
+        break
+    found = _HEADER_ISSUER.match(" ".join(" ".join(lines).split()))
+    if not found:
+        return None
+    if found["pm"]:
+        return "Thủ tướng Chính phủ"
+    if found["gov"]:
+        return "Chính phủ"
+    place = " ".join(word.capitalize() for word in found["place"].split())
+    kind = found["kind"].lower()
+    # "Thành phố Hồ Chí Minh" or "thành phố Cần Thơ": as the body writes it.
+    flat = " ".join("\n".join(paragraphs).split())
+    printed = next((m.group(1) for m in re.finditer(rf"\b({kind}) {re.escape(place)}\b", flat,
+                                                   re.IGNORECASE) if not m.group(1).isupper()),
+                   kind)
+    return f"Ủy ban nhân dân {printed} {place}"
 
 
 def _title(paragraphs: Sequence[str], flat: str) -> str | None:
@@ -133,7 +184,56 @@ def _title(paragraphs: Sequence[str], flat: str) -> str | None:
             heading = re.split(r"\s*\((?:Ban hành )?[Kk]èm theo", heading)[0]
             if heading and not heading.isupper():
                 return heading.strip()
+    return _capitals_title(paragraphs)
+
+
+_KINDS = {"KẾ HOẠCH": "Kế hoạch", "ĐỀ ÁN": "Đề án", "CHƯƠNG TRÌNH": "Chương trình"}
+
+
+def _capitals_title(paragraphs: Sequence[str]) -> str | None:
+    """"KẾ HOẠCH" over its subject in capitals ("NÂNG CAO NĂNG LỰC ..."), in the case the
+    body writes those words ("Kế hoạch nâng cao năng lực ..."); None when the body does not
+    write them."""
+    for index, paragraph in enumerate(paragraphs[:-1]):
+        kind = _KINDS.get(" ".join(paragraph.split()).strip("*_ "))
+        subject = " ".join(paragraphs[index + 1].split()).strip("*_ ")
+        letters = [c for c in subject if c.isalpha()]
+        if not kind or len(letters) < 10 or not subject.isupper() or len(subject.split()) > 80:
+            continue
+        # The kind's words too, so that the first words take the case they have after it.
+        body = "\n".join(" ".join(p.split()) for p in paragraphs)  # one line a paragraph
+        cased = _as_the_body_writes([*kind.upper().split(), *subject.split()], body)
+        return f"{kind}{cased[len(kind):]}" if cased else None
     return None
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.:;!?\n]\s*|\(\s*)$")
+
+
+def _as_the_body_writes(words: list[str], body: str) -> str | None:
+    """`words` (in capitals) cased as the longest runs of them the body prints; None when
+    half of them are not found in the body at all."""
+    out: list[str] = []
+    index, found = 0, 0
+    while index < len(words):
+        for end in range(len(words), index, -1):
+            run = r"\s+".join(re.escape(w) for w in words[index:end])
+            matches = [m for m in re.finditer(rf"(?<!\w){run}(?!\w)", body, re.IGNORECASE)
+                       if not m.group().isupper()]
+            # A run printed at a sentence's start has its first capital from there.
+            inside = [m for m in matches if not _SENTENCE_START.search(body[:m.start()])]
+            if matches:
+                text = " ".join((inside or matches)[0].group().split())
+                if not inside and out:
+                    text = text[:1].lower() + text[1:]
+                out.append(text)
+                found += end - index
+                index = end
+                break
+        else:
+            out.append(words[index].lower())
+            index += 1
+    return " ".join(out) if found * 2 >= len(words) else None
 
 
 def _signer(paragraphs: Sequence[str]) -> str | None:

@@ -8,6 +8,9 @@ examples and bullets are not tasks.
 Items may instead print their fields on labelled lines under the numbered heading (the
 name): "Nhiệm vụ:" (detail), "Đơn vị chủ trì:", "Đơn vị phối hợp:", "Thời gian thực hiện:",
 "Sản phẩm:"; a lettered line followed by such labels is a task of its own ("II.1.a").
+A heading followed by several groups of labels, each after its own bullets ("- Tổ chức tập
+huấn ...", then its labels), groups them: each group is a task ("III.4.1", "III.4.2") named
+by its bullets.
 A heading that names only its lead ("1. Sở Y tế") or a topic ("4.1. Ứng dụng GIS") has its
 lettered items as tasks, and the paragraph under it (when it has no numbered items) as its
 detail; under a sentence, lettered lines are examples.
@@ -42,7 +45,7 @@ PREDICATES = (
     "tăng cường", "rà soát", "theo dõi", "đôn đốc", "kiểm tra", "căn cứ", "tham khảo", "để",
     "tìm kiếm", "khuyến khích", "định hướng", "tuyên truyền", "phổ biến", "cung cấp",
     "hỗ trợ", "bảo đảm", "đảm bảo", "nâng cao", "trình", "tiên phong", "có phương án",
-    "quản lý", "giám sát", "vận hành", "duy trì", "lựa chọn", "lên phương án",
+    "quản lý", "giám sát", "vận hành", "duy trì", "lựa chọn", "lên phương án", "tiến hành",
 )
 _PREDICATE_RE = re.compile(
     # "các tổ chức" is a noun (organisations), "tổ chức" alone a verb (to organise).
@@ -58,9 +61,9 @@ _REQUESTED = re.compile(r"\bđề nghị\s+(.+)", re.S)
 _LABELS: tuple[tuple[str, str], ...] = (
     (r"(?:nội\s+dung\s+)?nhiệm\s+vụ(?:\s+cụ\s+thể)?|nội\s+dung(?:\s+thực\s+hiện)?", "detail"),
     (r"(?:(?:đơn\s+vị|cơ\s+quan)\s+)?(?:chủ\s+trì|thực\s+hiện|chịu\s+trách\s+nhiệm)"
-     r"(?:\s+thực\s+hiện)?", "lead"),
+     r"(?:\s+tham\s+mưu)?(?:\s+thực\s+hiện)?", "lead"),
     (r"(?:(?:đơn\s+vị|cơ\s+quan)\s+)?phối\s+hợp(?:\s+thực\s+hiện)?", "partners"),
-    (r"thời\s+(?:gian|hạn)(?:\s+(?:thực\s+hiện|hoàn\s+thành|triển\s+khai))?"
+    (r"thời\s+(?:gian|hạn)(?:\s+(?:thực\s+hiện|hoàn\s+thành|triển\s+khai|ban\s+hành))?"
      r"|tiến\s+độ(?:\s+(?:thực\s+hiện|hoàn\s+thành))?", "deadline"),
     (r"(?:sản\s+phẩm|kết\s+quả)(?:\s*(?:/|,|và)\s*(?:sản\s+phẩm|kết\s+quả))?"
      r"(?:\s+(?:dự\s+kiến|đầu\s+ra|chủ\s+yếu|cần\s+đạt))?", "result"),
@@ -89,8 +92,27 @@ class _Item:
     bulleted: bool = False
     in_section: bool = True
     closing: bool = False  # under a section that assigns no tasks ("Tổ chức thực hiện")
-    labelled: dict[str, list[str]] = field(default_factory=dict)
+    groups: list[_LabelGroup] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # paragraphs since the last label
     last_label: str | None = None  # a label printed bare ("Phối hợp:"), its value below
+    last_value: str | None = None  # the field of the last label read, for a wrapped value
+
+    @property
+    def labelled(self) -> dict[str, list[str]]:
+        """Every labelled value of the item, all its label groups together."""
+        merged: dict[str, list[str]] = {}
+        for group in self.groups:
+            for name, parts in group.labelled.items():
+                merged.setdefault(name, []).extend(parts)
+        return merged
+
+
+@dataclass
+class _LabelGroup:
+    """One run of labelled lines and the paragraphs printed just before it (its name)."""
+
+    names: list[str]
+    labelled: dict[str, list[str]] = field(default_factory=dict)
 
 
 def narrative_tasks(paragraphs: Sequence[str]) -> list[Task]:
@@ -107,16 +129,60 @@ def narrative_plan(paragraphs: Sequence[str]) -> tuple[list[Task], list[Section]
     return tasks, sections
 
 
-def _labelled_task(item: _Item) -> Task:
-    """A task from an item with labelled lines: the heading its name, each label a field."""
-    values = {name: " ".join(parts).strip() for name, parts in item.labelled.items()}
-    task = Task(code=item.code, name=item.text)
+def _labelled_task(code: str, name: str, labelled: dict[str, list[str]]) -> Task:
+    """A task from labelled lines: `name` its name (the heading), each label a field."""
+    values = {field_: " ".join(parts).strip() for field_, parts in labelled.items()}
+    task = Task(code=code, name=name)
     task.detail = values.get("detail") or None
     task.result = values.get("result") or None
     task.deadline = values.get("deadline", "").rstrip(" ;") or None
-    task.lead = split_agencies("\n".join(item.labelled.get("lead", [])) or None)
-    task.partners = split_agencies("\n".join(item.labelled.get("partners", [])) or None)
+    task.sub_deadlines = _bulleted_deadlines(labelled.get("deadline", []))
+    task.lead = _label_agencies(labelled.get("lead", []))
+    task.partners = _label_agencies(labelled.get("partners", []))
     return task
+
+
+def _group_name(names: list[str]) -> str:
+    """The name of a label group: its paragraphs joined, the first one's bullet dropped."""
+    return " ".join([re.sub(r"^[-–+•]\s*", "", names[0]), *names[1:]]).strip()
+
+
+def _bulleted_deadlines(parts: list[str]) -> list[tuple[str, str | None]]:
+    """(deadline, text) of each bullet under a bare deadline label, when every bullet is a
+    sentence with its own deadline ("+ Các bộ gửi ... trước ngày 15 tháng 12 năm 2025."):
+    the last is the task's, the earlier ones its steps. [] otherwise."""
+    if len(parts) < 2 or not all(_CONTINUATION.match(p) for p in parts):
+        return []
+    phrases = [find_deadline_phrase(p) or "" for p in parts]
+    if not all(phrases):
+        return []
+    return [(phrase, re.sub(r"^[-–+•*]\s*", "", part))
+            for phrase, part in zip(phrases, parts, strict=True)]
+
+
+def _label_agencies(parts: list[str]) -> list[str]:
+    """The agencies of a lead or partner label, one per item as printed.
+
+    A value written as sentences ("Sở A tiến hành rà soát ...; các sở, ngành rà soát ...")
+    names its agencies as the subjects of its clauses.
+    """
+    agencies = split_agencies("\n".join(parts) or None)
+    if not any(_is_clause(a) for a in agencies):
+        return agencies
+    found: list[str] = []
+    for clause in re.split(r";\s*|(?<=\.)\s+", " ".join(" ".join(parts).split())):
+        for agency in _subject(clause):
+            if agency not in found:
+                found.append(agency)
+    return found or agencies
+
+
+def _is_clause(text: str) -> bool:
+    """Whether an agency item is a sentence: a subject, a verb and a long object after it."""
+    # A verb after a comma is a noun of the list ("các cơ quan, tổ chức, cá nhân").
+    match = _PREDICATE_RE.search(" " + text)
+    return (bool(match) and not match.group().startswith(",")
+            and len(re.findall(r"\w+", (" " + text)[match.end():])) >= 6)
 
 
 def _items_to_tasks(items: list[_Item]) -> list[Task]:
@@ -131,7 +197,18 @@ def _items_to_tasks(items: list[_Item]) -> list[Task]:
         parent = by_code.get(parent_code) if parent_code else None
         parent_item = items_by_code.get(parent_code) if parent_code else None
         if item.labelled:
-            task = _labelled_task(item)
+            groups = item.groups
+            if len(groups) > 1 and not is_heading and all(g.names for g in groups):
+                # Several label groups under one heading, each after its own paragraphs: the
+                # heading groups them, each group is a task numbered by its order.
+                task = Task(code=item.code, name=item.text)
+                tasks.append(task)
+                by_code[item.code] = task
+                for number, group in enumerate(groups, start=1):
+                    tasks.append(_labelled_task(f"{item.code}.{number}", _group_name(group.names),
+                                                group.labelled))
+                continue
+            task = _labelled_task(item.code, item.text, item.labelled)
             tasks.append(task)
             by_code[item.code] = task
             continue
@@ -235,6 +312,7 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
         if re.match(r"^(?:[a-zđ]\)|[-–+•])\s", text):
             if items:
                 items[-1].bulleted = True
+                _unlabelled(items[-1], text)
             continue  # lettered examples and bullets are not tasks
         if section is None and _opens_list(text) is not None:
             # No Roman headings (an article quoting the plan): the sentence that introduces
@@ -244,6 +322,7 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
             continue
         if items:
             items[-1].intros.append(text)
+            _unlabelled(items[-1], text)
             if not items[-1].bulleted:
                 items[-1].lead_in.append(text)
     kept = [item for item in items if (item.in_section or item.labelled) and not item.closing]
@@ -296,26 +375,58 @@ def _is_section_line(line: str) -> bool:
     return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+# "Thời gian thực hiện sau khi ... được ban hành.": the label run into its value, no colon.
+_DEADLINE_NO_COLON = re.compile(
+    r"^(?:[-–+•]\s*)?thời\s+gian\s+thực\s+hiện\s+(?P<value>(?:sau\s+khi|trước|từ|trong)\s.*)$",
+    re.IGNORECASE | re.S,
+)
+
+
 def _add_label(item: _Item, text: str, lines: list[str]) -> bool:
-    """Whether `text` is a labelled line of `item` (or goes on with the last one); kept if so."""
+    """Whether `text` is a labelled line of `item` (or goes on with the last one); kept if so.
+
+    A label whose field the current group already holds opens the next group, named by
+    the paragraphs printed since the last label ("- Tổ chức tập huấn ..." then its labels).
+    """
     found = _LABELLED.match(text)
-    if found:
-        name = next(_LABELS[i][1] for i in range(len(_LABELS)) if found.group(f"f{i}"))
-        value = found.group("value").strip()
-        if name in ("lead", "partners"):
-            # Agencies keep their line breaks: one printed per line is one item each.
-            value = "\n".join(line.strip() for line in _first_line_cut(lines, found))
-        item.labelled.setdefault(name, []).extend([value] if value else [])
+    bare = None if found else _DEADLINE_NO_COLON.match(text)
+    if found or bare:
+        if found:
+            name = next(_LABELS[i][1] for i in range(len(_LABELS)) if found.group(f"f{i}"))
+            value = found.group("value").strip()
+            if name in ("lead", "partners"):
+                # Agencies keep their line breaks: one printed per line is one item each.
+                value = "\n".join(line.strip() for line in _first_line_cut(lines, found))
+        else:
+            name, value = "deadline", bare.group("value").strip() if bare else ""
+        group = item.groups[-1] if item.groups else None
+        if group is None or name in group.labelled:
+            group = _LabelGroup(names=list(item.pending))
+            item.groups.append(group)
+        item.pending = []
+        group.labelled.setdefault(name, []).extend([value] if value else [])
         # A label with nothing after its colon lists its value on the lines below.
         item.last_label = None if value else name
+        item.last_value = name
         return True
-    if item.last_label and _CONTINUATION.match(text):
+    if item.last_label and item.groups and _CONTINUATION.match(text):
         # "- Đơn vị phối hợp:" then "+ Sở A", "+ Sở B" on lines of their own.
-        item.labelled.setdefault(item.last_label, []).append(
+        item.groups[-1].labelled.setdefault(item.last_label, []).append(
             "\n".join(lines) if item.last_label in ("lead", "partners") else text
         )
         return True
+    parts = item.groups[-1].labelled.get(item.last_value or "") if item.groups else None
+    if parts and text[:1].islower() and not re.match(r"^[a-zđ]\)", text):
+        # A value a blank line cut ("các cơ quan, đơn vị, địa phương" / "liên quan.").
+        parts[-1] = f"{parts[-1]} {text}"
+        return True
     return False
+
+
+def _unlabelled(item: _Item, text: str) -> None:
+    """A paragraph of `item` that is no label: it may name the next group of labels."""
+    item.pending.append(text)
+    item.last_label = item.last_value = None
 
 
 def _first_line_cut(lines: list[str], found: re.Match[str]) -> list[str]:

@@ -362,7 +362,8 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
             if tasks and texts:
                 sub_rows.setdefault(len(tasks) - 1, []).append({**cells, **_raw_keys(raw)})
             continue
-        if tasks and raw_code and last_raw_code == raw_code.strip() and kind != "roman":
+        if (tasks and raw_code and last_raw_code == raw_code.strip() and kind != "roman"
+                and row_index not in table.damaged_rows):
             # The same code again on the next row: a merged TT cell the reader repeated in
             # each row it covers; the other merged cells came repeated with it.
             fresh = {**cells, **_raw_keys(raw)}
@@ -373,6 +374,11 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
         last_raw_code = raw_code.strip() if raw_code else None
         previous = {**cells, **_raw_keys(raw)}
         full_code = code if code == "?" else numbering.full_code(code, kind or "number")
+        if damaged and row_index in table.damaged_rows and any(t.code == full_code
+                                                               for t in tasks):
+            # A row after rows the source left out, its section lost with them: the code
+            # the numbering gives is taken; "?" says the section is not known.
+            full_code = f"?.{code}"
         if len(distinct) == 1 and len(texts) > 1:
             # A group heading merged across all columns: only its name is real.
             cells, raw = {NAME: texts[0]}, {}

@@ -22,9 +22,16 @@ import unicodedata
 # ---------------------------------------------------------------------------------------
 # Emphasis
 
-# Scraped pages close a marker after a space or on the next line ("**ỦY BAN\n**").
-_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)\s?\1", re.S)
-_ITALIC = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\s?\1(?![\w*])", re.S)
+# Scraped pages close a marker after a space or on the next line ("**ỦY BAN\n**"), never
+# past a blank line: a marker left open ("**1.****\n**Trên ...") would otherwise pair with
+# one paragraphs away and swallow the markers between. An italic label may close after
+# its colon and a space, touching the value ("*Đơn vị chủ trì: *Các Sở").
+_SPAN = r"(?:(?!\n[ \t]*\n).)+?"
+_BOLD = re.compile(r"(\*\*|__)(?=\S)(" + _SPAN + r")(\s?)\1", re.S)
+_ITALIC = re.compile(
+    r"(?<![\w*])([*_])(?=[^\s*_])(" + _SPAN + r")(?<=[^\s*_])(?:(\s)\1(?=\w)|(\s?)\1(?![\w*]))",
+    re.S,
+)
 _LONE_MARKERS = re.compile(r"(?<!\S)\*{2,3}(?!\S)|^\*{2,3}|\*{2,3}$", re.M)
 
 
@@ -33,8 +40,9 @@ def strip_emphasis(text: str) -> str:
     previous = None
     while previous != text:  # nested markers: ***x*** is **x** inside *...*
         previous = text
-        text = _BOLD.sub(r"\2", text)
-        text = _ITALIC.sub(r"\2", text)
+        # The space before a closing marker stays: "**1. **100%" is "1. 100%".
+        text = _BOLD.sub(r"\2\3", text)
+        text = _ITALIC.sub(lambda m: m.group(2) + (m.group(3) or m.group(4) or ""), text)
     return _LONE_MARKERS.sub("", text)
 
 

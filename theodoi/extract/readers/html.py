@@ -603,6 +603,9 @@ def _is_column_number_row(row: list[str | None]) -> bool:
     return len(values) >= 3 and values == [str(i) for i in range(1, len(values) + 1)]
 
 
+_PLACEHOLDER = re.compile(r"^Col\d{1,2}$")
+
+
 def tidy_table(rows: list[list[str | None]], header_rows: int = 1,
                printed: list[int] | None = None) -> Table:
     """A Table with its column-number row counted as header and repeated headers dropped.
@@ -614,6 +617,12 @@ def tidy_table(rows: list[list[str | None]], header_rows: int = 1,
     width = max((len(r) for r in rows), default=0)
     rows = [list(r) + [None] * (width - len(r)) for r in rows]
     printed = printed or [width] * len(rows)
+    if header_rows and rows and any(_PLACEHOLDER.match(c or "") for c in rows[0]):
+        # A converter names the empty cells of a first row it took for a header "Col1",
+        # "Col2" ...; the row is the rest of a row cut at a page break, not a header.
+        rows[0] = [None if _PLACEHOLDER.match(c or "") else c for c in rows[0]]
+        if not is_header_text(" ".join(c or "" for c in rows[0])):
+            header_rows = 0
     if header_rows < len(rows) and _is_column_number_row(rows[header_rows]):
         header_rows += 1
     keys = {row_key(r) for r in rows[:header_rows]}

@@ -13,7 +13,9 @@ first row, so later rows have fewer cells. Read in named steps:
                          fit (deadline, agency, text), and the columns it skips take the text
                          of the row above (the merged cell printed once); the table
                          ends at a cell that starts the text after it (an outline heading,
-                         an article, "Nơi nhận", a signature block)
+                         an article, "Nơi nhận", a signature block, the page's own "## "
+                         headings); a cell of dots ("…......") marks rows the page left out:
+                         the rows after it are read whatever their numbers, marked damaged
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ _AGENCY_LIKE = re.compile(
     r"Tổng cục|Cơ quan|Đơn vị|Thanh tra|Học viện|Báo|Đài|Tập đoàn|Tổng công ty|Công an|Hội|"
     r"Hiệp hội|Đảng ủy|Ngân hàng|Kho bạc|Bảo hiểm|Doanh nghiệp|Trường|Chi cục|Phòng)\b"
 )
-_OPENS_ITEM = re.compile(r"^(?:[-–+•]\s|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s|[IVX]+\.\s|Điều \d)")
+# An article opens with its number and a full stop ("Điều 2."); "Điều 6; khoản 5 Điều 9"
+# wrapped to a line's start is the middle of a list of provisions.
+_OPENS_ITEM = re.compile(r"^(?:[-–+•]\s|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s|[IVX]+\.\s|Điều \d+\s*[.:])")
 # What skipping a column costs when a row prints fewer cells: leads are the cells most
 # often merged over a block of tasks, a task's own name never is.
 _SKIP_COST = {NAME: 5.0, LEAD: 0.0, DEADLINE: 0.1, PARTNERS: 0.2, RESULT: 0.3, DETAIL: 0.3}
@@ -187,7 +191,8 @@ def cells_to_blocks(cells: list[list[str]]) -> list[Paragraph | Table]:
 
 
 # Lines that cannot be part of a task row: the document goes on after the table.
-_AFTER_TABLE = re.compile(r"^(?:Điều \d+\.|Nơi nhận\b|(?:KT|TM|TL|TUQ)\.\s)", re.M)
+# A Markdown heading ("## Văn bản liên quan") is the page's own text after the document.
+_AFTER_TABLE = re.compile(r"^(?:Điều \d+\.|Nơi nhận\b|(?:KT|TM|TL|TUQ)\.\s|#{1,6}\s)", re.M)
 _OUTLINE = re.compile(r"^[IVX]{1,5}\.\s+[A-ZĐ]")
 
 
@@ -231,9 +236,12 @@ def cells_to_task_table(cells: list[list[str]]) -> tuple[Table, int]:
     body = texts[used:end]
     rows = _marked_rows(body, width) if marked else _split_rows(body)
     table_rows: list[list[str | None]] = [list(header)]
+    damaged: set[int] = set()
     previous: list[str | None] | None = None
     for kind, row in rows:
         data = row[1:]
+        if kind == "damaged":
+            damaged.add(len(table_rows))  # its section was left out with the rows before it
         if kind == "sub":
             # A second physical row under a merged TT cell: its missing cells are the
             # task's merged ones, which the task row already holds.
@@ -253,7 +261,15 @@ def cells_to_task_table(cells: list[list[str]]) -> tuple[Table, int]:
         previous = resolved[1:]
         if extra:
             table_rows.append([None, *_align(extra, fields[1:], None)])
-    return Table(rows=table_rows, header_rows=1), end
+    return Table(rows=table_rows, header_rows=1, damaged_rows=damaged), end
+
+
+_OMISSION = re.compile(r"^[.…·\s]{5,}$")
+
+
+def is_omission(cell: str | None) -> bool:
+    """Whether a cell is only the dots a page prints where it left rows out ("…......")."""
+    return bool(cell) and bool(_OMISSION.match(cell or ""))
 
 
 def _rows_marked(texts: list[str | None], fields_end: int) -> bool:
@@ -280,9 +296,16 @@ def _marked_rows(cells: list[str | None], width: int) -> list[tuple[str, list[st
     """
     groups: list[list[str | None]] = [[]]
     empties = 0
+    gaps: set[int] = set()  # groups that follow an omission mark
     for cell in cells:
         if cell is None:
             empties += 1
+            continue
+        if is_omission(cell):
+            # "…......" where the page left rows out: it closes the row before it.
+            groups.append([])
+            gaps.add(len(groups) - 1)
+            empties = 0
             continue
         if empties:
             spare = empties - 1
@@ -295,7 +318,10 @@ def _marked_rows(cells: list[str | None], width: int) -> list[tuple[str, list[st
     groups[-1].extend([None] * min(empties, max(0, width - len(groups[-1]))))
     numbering = _Numbering()
     rows: list[tuple[str, list[str | None]]] = []
-    for group in (g for g in groups if any(g)):
+    for index, group in enumerate(groups):
+        numbering.gap = numbering.gap or index in gaps
+        if not any(group):
+            continue
         kind = numbering.accept(group[0])
         if kind:
             code, rest = split_code_cell(group[0]) or ("", None)
@@ -363,6 +389,8 @@ class _Numbering:
         self.letter: str | None = None
         self.path: list[int] = []
         self.before: list[int] = []  # the numbering before the last section row
+        self.gap = False  # rows were left out ("…......"): the next number is unknown
+        self.lost = False  # since the gap: the section of the rows is unknown
 
     def accept(self, cell: str | None) -> str | None:
         """"section" or "task" when `cell` holds the next code, else None."""
@@ -372,21 +400,28 @@ class _Numbering:
         code = split[0]
         next_roman = _ROMAN[_ROMAN.index(self.roman) + 1] if self.roman in _ROMAN[:-1] else "I"
         next_letter = chr(ord(self.letter) + 1) if self.letter else "A"
-        if code == next_roman:
-            self.roman, self.letter = code, None
+        later = code in _ROMAN and self.roman in _ROMAN and _ROMAN.index(code) > _ROMAN.index(
+            self.roman)
+        if code == next_roman or (self.lost and later):
+            # After left-out rows, any later section may be the next one printed.
+            self.roman, self.letter, self.lost = code, None, False
             self.before, self.path = self.path or self.before, []
             return "section"
         if code == next_letter and code not in "IVX":
             self.letter = code
             self.before, self.path = self.path or self.before, []
             return "section"
+        if code[0].isdigit() and self.gap:
+            # The first row after left-out rows: its number, whatever it is, opens it.
+            self.path, self.gap, self.lost = [int(part) for part in code.split(".")], False, True
+            return "damaged"
         if code[0].isdigit():
             numbers = tuple(int(part) for part in code.split("."))
             # Numbers restart in each section (I: 1-3, II: 1-4) or run on (I: 1-3, II: 4-7).
             running_on = not self.path and self.before and numbers == (self.before[0] + 1,)
             if numbers in _next_codes(self.path) or running_on:
                 self.path = list(numbers)
-                return "task"
+                return "damaged" if self.lost else "task"
         return None
 
 
@@ -395,6 +430,9 @@ def _split_rows(cells: list[str | None]) -> list[tuple[str, list[str | None]]]:
     rows: list[tuple[str, list[str | None]]] = []
     numbering = _Numbering()
     for cell in cells:
+        if is_omission(cell):
+            numbering.gap = True
+            continue
         kind = numbering.accept(cell)
         if kind:
             code, rest = split_code_cell(cell) or ("", None)
