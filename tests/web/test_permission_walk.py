@@ -75,6 +75,7 @@ class World:
     agency_a: Any
     target: Any
     feed_token: str
+    link: Any
 
 
 def get(url: str, allowed: frozenset[str], note: str = "") -> Probe:
@@ -130,6 +131,10 @@ EXPECTED: dict[str, Builder] = {
                                        {"public": "0"})],
     # Open to everyone, anonymous visitors too, once a coordinator opens it (test_public.py);
     # the walk's plan is not open.
+    "web:plan-links": lambda w: [get(f"/plans/{w.plan.pk}/links/", COORDINATOR)],
+    "web:propose-links": lambda w: [post(f"/plans/{w.plan.pk}/links/propose/", COORDINATOR)],
+    "web:decide-link": lambda w: [post(f"/links/{w.link.pk}/decide/", COORDINATOR,
+                                       {"decision": "reject"})],
     "web:public-plan": lambda w: [get(f"/cong-khai/{w.plan.pk}/", NOBODY, "not opened")],
     "web:evidence-file": lambda w: [get(f"/files/evidence/{w.evidence_a.pk}/", CROSS_AGENCY_READ,
                                         "agency A's evidence")],
@@ -268,7 +273,7 @@ def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any, re
           reporter_b: Any, coordinator: Any, small_plan_json: Any) -> World:
     from tests.web.conftest import assignment_of
     from theodoi.outputs.ical import feed_for
-    from theodoi.tracking.models import EvidenceFile, PlanFile
+    from theodoi.tracking.models import EvidenceFile, PlanFile, TaskLink
     from theodoi.tracking.services import submit_report
     from theodoi.web.models import PlanImport
 
@@ -296,6 +301,8 @@ def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any, re
         agency_a=agency_a,
         target=published_plan.targets.order_by("order").first(),
         feed_token=feed_for(plan=published_plan).token,
+        link=TaskLink.objects.create(task=published_plan.tasks.order_by("order").last(),
+                                     parent=published_plan.tasks.order_by("order").first()),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from theodoi.web.views import ask, auth, imports, pages, public, reports
+from theodoi.web.views import ask, auth, imports, links, pages, public, reports
 
 app_name = "web"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("plans/<int:plan_id>/publish/", imports.publish, name="publish"),
     path("plans/<int:plan_id>/public/", public.set_public, name="plan-public"),
     path("cong-khai/<int:plan_id>/", public.public_plan, name="public-plan"),
+    path("plans/<int:plan_id>/links/", links.plan_links, name="plan-links"),
+    path("plans/<int:plan_id>/links/propose/", links.propose, name="propose-links"),
+    path("links/<int:link_id>/decide/", links.decide, name="decide-link"),
     path("plans/<int:plan_id>/correct/", imports.upload_correction, name="import-correction"),
     path("imports/<str:job_id>/", imports.job, name="import-job"),
     path("corrections/<int:import_id>/", imports.correction, name="correction"),

@@ -26,6 +26,7 @@ from theodoi.tracking.models.base import (
     due_soon_days,
     today,
 )
+from theodoi.tracking.models.links import TaskLink
 from theodoi.tracking.models.people import (
     AddedUnit,
     Agency,
@@ -82,6 +83,7 @@ __all__ = [
     "TargetValue",
     "Task",
     "TaskHistory",
+    "TaskLink",
     "TaskQuerySet",
     "UserProfile",
     "agency_id_of",

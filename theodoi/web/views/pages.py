@@ -26,8 +26,10 @@ from theodoi.tracking.models import (
     ProgressReport,
     Section,
     Task,
+    TaskLink,
     today,
 )
+from theodoi.tracking.services import links as link_services
 from theodoi.tracking.services import plans as plan_services
 from theodoi.web import asof, preview, province_grid, snapshot
 from theodoi.web.forms import ChooseAgenciesForm, ReviewForm, SearchForm, TaskDateForm
@@ -218,7 +220,14 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             item["hidden"] = len(item["reports"])
             item["reports"] = []
     contributions = [r for p in partners for r in p["reports"]]
+    carried = link_services.carried_by(task)
+    queries.put_state([c.task for c in carried], as_of)
+    implements = list(TaskLink.objects.filter(task=task, state=TaskLink.State.CONFIRMED)
+                      .select_related("parent__plan"))
+    missing = (link_services.not_carried(task, carried, preview.registry())
+               if carried or plan_services.child_plans(task.plan).exists() else [])
     return render(request, "web/task_detail.html", {
+        "carried": carried, "implements": implements, "not_carried": missing,
         "task": task,
         "plan": task.plan,
         "status": task_state[0] if task.plan.is_published else None,
