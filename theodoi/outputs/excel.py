@@ -216,7 +216,7 @@ def _info_sheet(book: Any, sheet: TaskSheet) -> None:
         ("Tình trạng tính đến ngày", vn_date(sheet.as_of)),
         ("", ""),
         ("Cách cập nhật tiến độ", ""),
-        ("1.", "Mỗi trang là một phần của kế hoạch; mỗi dòng là một nhiệm vụ của một cơ quan."),
+        ("1.", "Mỗi trang là một mục của kế hoạch; mỗi dòng là một nhiệm vụ của một cơ quan."),
         ("2.", "Chỉ điền các cột tô vàng: Kỳ báo cáo (nhiệm vụ định kỳ), Tiến độ (chọn trong "
                "danh sách), Tỷ lệ hoàn thành (%), Nội dung báo cáo, Đường dẫn minh chứng "
                "(http:// hoặc https://, cách nhau bởi dấu chấm phẩy)."),
