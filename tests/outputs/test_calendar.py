@@ -44,7 +44,9 @@ def test_a_plan_calendar_has_an_all_day_event_per_dated_task(reported_plan):
     assert b"DTSTART;VALUE=DATE:20240430" in content
     assert "rrule" not in one_off
     assert "Xây dựng kế hoạch kiểm tra, giám sát chuyển đổi số" in str(one_off["summary"])
-    assert "Chủ trì: Các bộ, ngành, địa phương" in str(one_off["description"])
+    assert "Cơ quan chủ trì: Các bộ, ngành, địa phương" in str(one_off["description"])
+    # The printed "Trước ngày 30 tháng 4" has no year: the calendar adds it.
+    assert "Thời hạn: Trước ngày 30 tháng 4 (30/04/2024)" in str(one_off["description"])
     assert str(one_off["uid"]).endswith("@theodoi")
 
 

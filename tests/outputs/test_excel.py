@@ -61,8 +61,8 @@ def test_the_export_has_a_sheet_per_section_with_vietnamese_headers(reported_pla
     book = load_workbook(BytesIO(exported(reported_plan)))
     assert book.sheetnames == [INFO_SHEET, "I", "II", "III.A"]
     ws = book["I"]
-    assert [c.value for c in ws[1]][:4] == ["Mã phân công", "Mã nhiệm vụ", "Nhiệm vụ",
-                                            "Sản phẩm, kết quả"]
+    assert [c.value for c in ws[1]][:4] == ["Mã phân công", "Mã", "Nhiệm vụ",
+                                            "Kết quả, sản phẩm"]
     assert ws.freeze_panes == "C2"
     assert ws.auto_filter.ref == f"A1:O{ws.max_row}"
     assert len(ws.data_validations.dataValidation) == 2
@@ -78,7 +78,7 @@ def test_the_export_has_one_row_per_task_and_agency_with_its_status(reported_pla
         ("I.2", "Ủy ban nhân dân tỉnh B", "Chủ trì", "Quá hạn"),
         ("I.2", "Bộ Cũ", "Chủ trì", "Quá hạn"),
     ]
-    assert rows[0]["period"] == "2024-04"  # the first month not reported
+    assert rows[0]["period"] == "Tháng 4/2024"  # the first month not reported
     assert rows[2]["latest"] == "25/04/2024: Đã hoàn thành (100%)"
     assert rows[3]["due"].date().isoformat() == "2024-04-30"
     assert book[INFO_SHEET]["B4"].value == reported_plan.pk
@@ -175,7 +175,7 @@ def test_an_invalid_sheet_lists_every_error_by_row_and_column_and_writes_nothing
     assert messages == [
         "Trang «I», dòng 2, cột «Mã phân công»: bạn không được báo cáo thay Bộ A về nhiệm vụ I.1",
         "Trang «I», dòng 3, cột «Tiến độ»: «Xong» không hợp lệ; chọn một trong: "
-        "Chưa triển khai, Đang triển khai, Đã hoàn thành, Không thể thực hiện",
+        "Chưa bắt đầu, Đang thực hiện, Đã hoàn thành, Không thể thực hiện",
         "Trang «I», dòng 3, cột «Tỷ lệ hoàn thành (%)»: «120» không phải số nguyên "
         "từ 0 đến 100",
         "Trang «III.A», dòng 2, cột «Tỷ lệ hoàn thành (%)»: nhiệm vụ đã hoàn thành thì "
@@ -196,9 +196,9 @@ def test_edited_codes_and_bad_periods_are_caught(reported_plan, reporter_b):
     })
     messages = [str(e) for e in import_progress(content, reporter_b).errors]
     assert messages == [
-        "Trang «I», dòng 2, cột «Kỳ báo cáo»: kỳ «2024-Q2» không đúng dạng kỳ month, "
-        "ví dụ 2024-04",
-        "Trang «I», dòng 3, cột «Mã nhiệm vụ»: mã nhiệm vụ «I.9» không khớp phân công "
+        "Trang «I», dòng 2, cột «Kỳ báo cáo»: kỳ «Quý II/2024» không đúng: nhiệm vụ "
+        "báo cáo mỗi tháng một lần, ví dụ Tháng 4/2024",
+        "Trang «I», dòng 3, cột «Mã»: mã «I.9» không khớp phân công "
         "(nhiệm vụ I.2); đừng sửa hai cột mã",
         "Trang «III.A», dòng 2, cột «Kỳ báo cáo»: nhiệm vụ không định kỳ: để trống kỳ báo cáo",
     ]
@@ -296,3 +296,32 @@ def test_excel_import_refuses_a_workbook_past_the_row_limit(
     result = import_progress(out.getvalue(), reporter_b)
     assert [str(e) for e in result.errors] == [
         "tệp quá lớn: tối đa 100 dòng và 1.000.000 ô; hãy dùng tệp xuất từ hệ thống"]
+
+
+def test_the_period_column_reads_as_people_write_it_and_comes_back_as_its_key(
+        reported_plan, reporter_b):
+    book = load_workbook(BytesIO(exported(reported_plan, reporter_b.profile.agency)))
+    periods = {r["period"] for r in rows_of(book["I"]) if r["period"]}
+    assert periods == {"Tháng 4/2024"}  # not "2024-04"
+    content = fill(exported(reported_plan, reporter_b.profile.agency), {
+        ("I", "I.1 Ủy ban nhân dân tỉnh B"): {"report_status": "Đang thực hiện",
+                                               "period": "tháng 5/2024"},
+    })
+    with time_machine.travel(at(2024, 6, 21), tick=False):
+        result = import_progress(content, reporter_b)
+    assert result.ok, [str(e) for e in result.errors]
+    assert result.reports[0].period == "2024-05"
+
+
+def test_a_workbook_exported_with_the_old_headers_still_imports(reported_plan, reporter_b):
+    content = fill(exported(reported_plan, reporter_b.profile.agency), {
+        ("I", "I.2 Ủy ban nhân dân tỉnh B"): {"report_status": "Chưa triển khai"},
+    })
+    book = load_workbook(BytesIO(content))
+    for ws in book.worksheets[1:]:
+        ws.cell(row=1, column=header_index(ws)["code"]).value = "Mã nhiệm vụ"
+    old = BytesIO()
+    book.save(old)
+    result = import_progress(old.getvalue(), reporter_b)
+    assert result.ok, [str(e) for e in result.errors]
+    assert [r.status for r in result.reports] == ["not_started"]

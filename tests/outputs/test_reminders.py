@@ -98,7 +98,7 @@ def test_each_contact_gets_its_agency_digest(contacts, smtp):
     to_a = received[("cds@boa.gov.vn",)]
     assert to_a["Subject"].strip() == "[Theo dõi CĐS] Bộ A: 1 nhiệm vụ quá hạn"
     assert "I.1. Tổ chức các phiên họp" in body(to_a, "plain")
-    assert "tháng 04/2024, tháng 05/2024" in body(to_a, "plain")
+    assert "Tháng 4/2024, Tháng 5/2024" in body(to_a, "plain")
 
 
 def test_running_twice_in_a_period_sends_nothing_twice(contacts, smtp):

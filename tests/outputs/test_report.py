@@ -37,7 +37,7 @@ def test_the_report_counts_tasks_by_status_section_and_agency(reported_plan):
         engine.NOT_STARTED: 1,  # II.1, ongoing, still in its first quarter
     }
     assert [s.code for s in report.sections] == ["I", "II", "III.A"]
-    assert [s.label for s in report.sections] == ["Phần I", "Phần II", "Phần III.A"]
+    assert [s.label for s in report.sections] == ["Mục I", "Mục II", "Mục III.A"]
     assert (report.sections[0].total, report.sections[0].overdue) == (2, 2)
     agencies = {a.name: (a.total, a.done, a.overdue, a.due_soon, a.partner)
                 for a in report.agencies}
@@ -54,7 +54,7 @@ def test_the_latest_report_is_the_newest_not_returned_on_the_date(reported_plan)
     report = build_report(reported_plan, AS_OF)
     rows = {row.code: row for row in report.tasks}
     assert rows["III.A.1"].latest.summary() == (
-        "01/06/2024, Ủy ban nhân dân tỉnh B: Đang triển khai (50%). "
+        "01/06/2024, Ủy ban nhân dân tỉnh B: Đang thực hiện (50%). "
         "Đang thu thập số liệu & đánh giá"
     )
     assert build_report(reported_plan, date(2024, 5, 31)).tasks[4].latest is None
@@ -96,7 +96,7 @@ def test_the_word_report_has_tables_charts_and_every_task(reported_plan):
     assert len(tasks_table.rows) == 1 + 5
     status_of = {r.cells[0].text: r.cells[4].text for r in tasks_table.rows[1:]}
     assert status_of == {"I.1": "Quá hạn", "I.2": "Quá hạn", "II.1": "Chưa bắt đầu",
-                         "II.2": "Chờ xác định thời hạn", "III.A.1": "Sắp đến hạn"}
+                         "II.2": "Chờ xác định hạn", "III.A.1": "Sắp đến hạn"}
 
 def test_the_pdf_report_has_the_same_numbers_and_embedded_fonts(reported_plan, tmp_path):
     content = render("report", "pdf", build_report(reported_plan, AS_OF)).content

@@ -24,6 +24,8 @@ from docx.shared import Cm, Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from theodoi import glossary as G
+
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 LETTER_TEMPLATE = TEMPLATE_DIR / "urging_letter.docx"
 REPORT_TEMPLATE = TEMPLATE_DIR / "periodic_report.docx"
@@ -253,15 +255,15 @@ def build_letter_template(path: Path = LETTER_TEMPLATE) -> Path:
     _widths(head, [7.2, 9.3])
 
     _para(doc, "", after=6)
-    greeting = _para(doc, "Kính gửi: {{ agency_name }}.", align=center, after=12)
+    greeting = _para(doc, "Kính gửi: {{ addressee }}.", align=center, after=12)
     greeting.paragraph_format.keep_with_next = True
 
     text = [
         "Thực hiện {{ plans_text }}, {{ issuer }} theo dõi tình hình triển khai các nhiệm vụ "
-        "được giao. Tính đến ngày {{ as_of }}, {{ agency_name }} còn {{ n_overdue }} nhiệm vụ "
+        "được giao. Tính đến ngày {{ as_of }}, {{ addressee }} còn {{ n_overdue }} nhiệm vụ "
         "quá hạn và {{ n_due_soon }} nhiệm vụ sắp đến hạn chưa hoàn thành (chi tiết tại "
         "bảng dưới đây).",
-        "Để bảo đảm tiến độ chung, {{ issuer }} đề nghị {{ agency_name }}:",
+        "Để bảo đảm tiến độ chung, {{ issuer }} đề nghị {{ addressee }}:",
         "1. Khẩn trương chỉ đạo triển khai, hoàn thành các nhiệm vụ quá hạn; có kế hoạch cụ "
         "thể để hoàn thành đúng thời hạn các nhiệm vụ sắp đến hạn.",
         "2. Cập nhật kết quả thực hiện trên Hệ thống theo dõi nhiệm vụ chuyển đổi số trước "
@@ -275,14 +277,14 @@ def build_letter_template(path: Path = LETTER_TEMPLATE) -> Path:
           before=6, after=6).paragraph_format.keep_with_next = True
     _grid_table(
         doc,
-        ["TT", "Nhiệm vụ", "Kế hoạch", "Thời hạn", "Tình trạng"],
+        [G.INDEX, G.TASK, G.PLAN, G.DEADLINE, G.STATUS_HEADER],
         ["{{ r.index }}", "{{ r.code }}. {{ r.name }}", "{{ r.plan }}", "{{ r.due }}",
          "{{ r.status }}"],
         [1.0, 7.0, 2.8, 3.0, 2.7],
         "r in rows",
         align="CLLLL",
     )
-    _para(doc, "{{ issuer }} đề nghị {{ agency_name }} quan tâm, chỉ đạo thực hiện./.",
+    _para(doc, "{{ issuer }} đề nghị {{ addressee }} quan tâm, chỉ đạo thực hiện./.",
           align=justify, indent=1.0, before=6, after=12)
 
     _signature(doc)
@@ -328,11 +330,12 @@ def build_report_template(path: Path = REPORT_TEMPLATE) -> Path:
     _para(doc, "{{ chart_sections }}", align=center, after=6)
     _para(doc, "{{ chart_agencies }}", align=center, after=6)
 
-    _para(doc, "II. KẾT QUẢ THEO PHẦN CỦA KẾ HOẠCH", bold=True, before=6, after=6)
+    _para(doc, f"II. KẾT QUẢ THEO {G.SECTION.upper()} CỦA KẾ HOẠCH", bold=True, before=6,
+          after=6)
     _grid_table(
         doc,
-        ["Phần", "Số nhiệm vụ", "Hoàn thành", "Quá hạn", "Sắp đến hạn", "Đang thực hiện",
-         "Chưa bắt đầu", "Tỷ lệ hoàn thành"],
+        [G.SECTION, G.TASK_COUNT, *(G.STATUS[s] for s in (
+            "done", "overdue", "due_soon", "in_progress", "not_started")), G.DONE_RATE],
         ["{{ s.label }}", "{{ s.total }}", "{{ s.done }}", "{{ s.overdue }}", "{{ s.due_soon }}",
          "{{ s.in_progress }}", "{{ s.not_started }}", "{{ s.percent }}"],
         [4.8, 1.6, 1.7, 1.5, 1.7, 1.8, 1.7, 1.7],
@@ -344,8 +347,8 @@ def build_report_template(path: Path = REPORT_TEMPLATE) -> Path:
     _para(doc, "III. KẾT QUẢ THEO CƠ QUAN CHỦ TRÌ", bold=True, before=12, after=6)
     _grid_table(
         doc,
-        ["Cơ quan", "Chủ trì", "Hoàn thành", "Quá hạn", "Sắp đến hạn", "Phối hợp",
-         "Tỷ lệ hoàn thành"],
+        [G.AGENCY, G.ROLE_IN_TASK["lead"], G.STATUS["done"], G.STATUS["overdue"],
+         G.STATUS["due_soon"], G.ROLE_IN_TASK["partner"], G.DONE_RATE],
         ["{{ a.name }}", "{{ a.total }}", "{{ a.done }}", "{{ a.overdue }}", "{{ a.due_soon }}",
          "{{ a.partner }}", "{{ a.percent }}"],
         [5.6, 1.6, 1.8, 1.6, 1.8, 1.8, 2.3],
@@ -357,7 +360,7 @@ def build_report_template(path: Path = REPORT_TEMPLATE) -> Path:
     _para(doc, "IV. CHỈ TIÊU", bold=True, before=12, after=6)
     _grid_table(
         doc,
-        ["Chỉ tiêu", "Mục tiêu", "Đơn vị", "Hiện đạt", "Tỷ lệ"],
+        [G.TARGET, G.GOAL, G.UNIT, G.CURRENT, G.SHARE],
         ["{{ t.text }}", "{{ t.goal }}", "{{ t.unit }}", "{{ t.current }}", "{{ t.percent }}"],
         [8.0, 2.0, 2.4, 2.2, 1.9],
         "t in targets",
@@ -369,7 +372,7 @@ def build_report_template(path: Path = REPORT_TEMPLATE) -> Path:
     _para(doc, "V. DANH SÁCH NHIỆM VỤ", bold=True, before=12, after=6)
     _grid_table(
         doc,
-        ["Mã", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Tình trạng", "Báo cáo gần nhất"],
+        [G.CODE, G.TASK, G.LEAD_AGENCY, G.DEADLINE, G.STATUS_HEADER, G.LATEST_REPORT],
         ["{{ k.code }}", "{{ k.name }}", "{{ k.lead }}", "{{ k.due }}", "{{ k.status_label }}",
          "{{ k.latest }}"],
         [1.2, 5.0, 2.8, 2.2, 2.0, 3.3],

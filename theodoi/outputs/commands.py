@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     export = subparsers.add_parser(
         "export", help="xuất nhiệm vụ, phân công, tình trạng ra Excel",
-        description="Xuất nhiệm vụ của một kế hoạch ra Excel (mỗi phần một trang) để các cơ "
+        description="Xuất nhiệm vụ của một kế hoạch ra Excel (mỗi mục một trang) để các cơ "
                     "quan điền tiến độ.",
     )
     export.add_argument("plan", metavar="PLAN_ID")

@@ -150,6 +150,14 @@ def agency_digest(agency: Agency, as_of: date) -> AgencyDigest:
     return digest
 
 
+def agency_addressee(agency: Agency) -> str:
+    """Who a letter or a reminder to `agency` is addressed to (`registry.titles.addressee`)."""
+    from theodoi.registry.titles import addressee
+
+    province = agency.parent.name if agency.kind == "commune" and agency.parent_id else ""
+    return addressee(agency.name, agency.kind, province)
+
+
 def find_agency(text: str) -> Agency:
     """The agency named by its registry id or its exact name (any case); LookupError with a
     Vietnamese message otherwise."""

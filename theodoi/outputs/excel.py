@@ -25,11 +25,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 
+from theodoi import glossary
 from theodoi.outputs.digest import periods_owed
-from theodoi.outputs.labels import REPORT_STATUS_LABELS, ROLE_LABELS, status_label, vn_date
+from theodoi.outputs.labels import (
+    PERIOD_LABELS,
+    REPORT_STATUS_LABELS,
+    ROLE_LABELS,
+    period_label,
+    status_label,
+    vn_date,
+)
 from theodoi.outputs.registry import renderer
 from theodoi.outputs.report import heading_codes
 from theodoi.registry.text import fold
+from theodoi.registry.titles import heading_name
 from theodoi.tracking import access, queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Agency, Assignment, Plan, ProgressReport, Task
@@ -46,22 +55,24 @@ class Column:
     header: str
     width: float
     fill_in: bool = False
+    # Headers the column had before the glossary: workbooks exported then still import.
+    former: tuple[str, ...] = ()
 
 
 COLUMNS: tuple[Column, ...] = (
     Column("assignment", "Mã phân công", 10),
-    Column("code", "Mã nhiệm vụ", 10),
-    Column("name", "Nhiệm vụ", 48),
-    Column("result", "Sản phẩm, kết quả", 30),
-    Column("deadline", "Thời hạn theo kế hoạch", 18),
-    Column("due", "Hạn hoàn thành", 13),
-    Column("agency", "Cơ quan", 28),
-    Column("role", "Vai trò", 10),
-    Column("status", "Tình trạng", 16),
-    Column("latest", "Báo cáo gần nhất", 34),
-    Column("period", "Kỳ báo cáo", 11, fill_in=True),
-    Column("report_status", "Tiến độ", 20, fill_in=True),
-    Column("percent", "Tỷ lệ hoàn thành (%)", 12, fill_in=True),
+    Column("code", glossary.CODE, 10, former=("Mã nhiệm vụ",)),
+    Column("name", glossary.TASK, 48),
+    Column("result", glossary.RESULT, 30),
+    Column("deadline", glossary.DEADLINE, 18),
+    Column("due", glossary.DUE_DATE, 13),
+    Column("agency", glossary.AGENCY, 28),
+    Column("role", glossary.ROLE, 10),
+    Column("status", glossary.STATUS_HEADER, 16),
+    Column("latest", glossary.LATEST_REPORT, 34),
+    Column("period", glossary.PERIOD, 16, fill_in=True),
+    Column("report_status", glossary.PROGRESS_HEADER, 20, fill_in=True),
+    Column("percent", f"{glossary.DONE_RATE} (%)", 12, fill_in=True),
     Column("text", "Nội dung báo cáo", 45, fill_in=True),
     Column("links", "Đường dẫn minh chứng", 30, fill_in=True),
 )
@@ -73,6 +84,9 @@ REPORT_KEYS = ("report_status", "percent", "text", "links")
 STATUS_WORDS: dict[str, str] = {
     **{fold(label): code for code, label in REPORT_STATUS_LABELS.items()},
     **{fold(code): code for code in REPORT_STATUS_LABELS},
+    # The drop-down's words before the glossary, in workbooks exported then.
+    "chua trien khai": engine.REPORT_NOT_STARTED,
+    "dang trien khai": engine.REPORT_IN_PROGRESS,
     "chua thuc hien": engine.REPORT_NOT_STARTED,
     "dang thuc hien": engine.REPORT_IN_PROGRESS,
     "hoan thanh": engine.REPORT_DONE,
@@ -141,7 +155,7 @@ def _assignment_row(task: Task, assignment: Assignment, as_of: date) -> dict[str
         if last.percent is not None:
             latest += f" ({last.percent}%)"
         if last.period:
-            latest += f", kỳ {last.period}"
+            latest += f", kỳ {period_label(last.period)}"
     return {
         "assignment": assignment.pk,
         "code": task.code,
@@ -149,11 +163,12 @@ def _assignment_row(task: Task, assignment: Assignment, as_of: date) -> dict[str
         "result": task.result,
         "deadline": task.deadline,
         "due": task.effective_due(),
-        "agency": assignment.agency.name if assignment.agency else assignment.printed_name,
+        "agency": heading_name(assignment.agency.name if assignment.agency
+                               else assignment.printed_name),
         "role": ROLE_LABELS.get(assignment.role, assignment.role),
         "status": status_label(status),
         "latest": latest or "",
-        "period": period,
+        "period": period_label(period),
     }
 
 
@@ -197,15 +212,16 @@ def _info_sheet(book: Any, sheet: TaskSheet) -> None:
         ("Số quyết định", plan.number),
         ("Ngày quyết định", vn_date(plan.date)),
         (PLAN_ID_LABEL, plan.pk),
-        ("Cơ quan", sheet.agency.name if sheet.agency else "Tất cả cơ quan"),
+        (glossary.AGENCY, heading_name(sheet.agency.name) if sheet.agency else "Tất cả cơ quan"),
         ("Tình trạng tính đến ngày", vn_date(sheet.as_of)),
         ("", ""),
         ("Cách cập nhật tiến độ", ""),
-        ("1.", "Mỗi trang là một phần của kế hoạch; mỗi dòng là một nhiệm vụ của một cơ quan."),
+        ("1.", "Mỗi trang là một mục của kế hoạch; mỗi dòng là một nhiệm vụ của một cơ quan."),
         ("2.", "Chỉ điền các cột tô vàng: Kỳ báo cáo (nhiệm vụ định kỳ), Tiến độ (chọn trong "
                "danh sách), Tỷ lệ hoàn thành (%), Nội dung báo cáo, Đường dẫn minh chứng "
                "(http:// hoặc https://, cách nhau bởi dấu chấm phẩy)."),
-        ("3.", "Không sửa cột Mã phân công và Mã nhiệm vụ; dòng không điền gì được bỏ qua."),
+        ("3.", f"Không sửa cột Mã phân công và cột {glossary.CODE}; dòng không điền gì được bỏ "
+               "qua."),
         ("4.", "Tải tệp lên hệ thống (hoặc: theodoi import TỆP --user TÊN). Nếu có lỗi, hệ thống "
                "liệt kê lỗi theo trang, dòng, cột và không ghi nhận dòng nào cho đến khi "
                "toàn bộ tệp hợp lệ."),
@@ -376,10 +392,13 @@ def _parse_percent(value: Any) -> int:
 
 
 def _parse_period(value: Any) -> str:
+    """The period key of a cell: written as the sheet shows it ("Quý III/2026") or as a key
+    ("2026-Q3", in workbooks exported before)."""
     if isinstance(value, datetime | date):
         # Excel turned "2024-05" into a date: read it back as the month.
         return f"{value.year}-{value.month:02d}"
-    return _text(value).upper().replace(" ", "")
+    text = _text(value)
+    return glossary.period_key_of(text) or text.upper().replace(" ", "")
 
 
 def _parse_row(sheet: str, number: int, cells: dict[str, Any]) -> tuple[_Row, list[CellError]]:
@@ -412,7 +431,7 @@ def _parse_row(sheet: str, number: int, cells: dict[str, Any]) -> tuple[_Row, li
     if status == engine.REPORT_DONE and share is not None and share != 100:
         fail("percent", "nhiệm vụ đã hoàn thành thì tỷ lệ là 100")
     if status == engine.REPORT_NOT_STARTED and share:
-        fail("percent", "nhiệm vụ chưa triển khai thì tỷ lệ là 0 hoặc để trống")
+        fail("percent", "nhiệm vụ chưa bắt đầu thì tỷ lệ là 0 hoặc để trống")
     links = [part for part in re.split(r"[\s;]+", _text(cells.get("links"))) if part]
     for link in links:
         if not re.match(r"^https?://\S+$", link):
@@ -454,6 +473,10 @@ def _read_rows(book: Any) -> tuple[list[_Row], list[CellError], int | None]:
         count(first)
         header = [_text(v) for v in first]
         where = {text: i for i, text in enumerate(header) if text}
+        for column in COLUMNS:
+            for old in column.former:
+                if old in where and column.header not in where:
+                    where[column.header] = where[old]
         if BY_KEY["assignment"].header not in where:
             continue  # not one of our sheets: a page someone added for notes
         missing = [c.header for c in COLUMNS
@@ -497,7 +520,7 @@ def _check_rows(rows: list[_Row], user: Any, plan_id: int | None) -> list[CellEr
             continue
         if row.code and row.code != task.code:
             errors.append(CellError(row.sheet, row.row, BY_KEY["code"].header,
-                                    f"mã nhiệm vụ «{row.code}» không khớp phân công "
+                                    f"mã «{row.code}» không khớp phân công "
                                     f"(nhiệm vụ {task.code}); đừng sửa hai cột mã"))
             continue
         if not access.can_report_on(user, assignment):
@@ -511,9 +534,10 @@ def _check_rows(rows: list[_Row], user: Any, plan_id: int | None) -> list[CellEr
             errors.append(CellError(row.sheet, row.row, period_column,
                                     "nhiệm vụ không định kỳ: để trống kỳ báo cáo"))
         elif every is not None and row.period and not PERIOD_PATTERNS[every].match(row.period):
-            example = engine.period_key(task.plan.reference_date(), every)
+            example = period_label(engine.period_key(task.plan.reference_date(), every))
             errors.append(CellError(row.sheet, row.row, period_column,
-                                    f"kỳ «{row.period}» không đúng dạng kỳ {every}, "
+                                    f"kỳ «{period_label(row.period)}» không đúng: nhiệm vụ "
+                                    f"báo cáo mỗi {PERIOD_LABELS[every]} một lần, "
                                     f"ví dụ {example}"))
         key = (assignment.pk, row.period)
         if key in seen:

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from theodoi import glossary
 from theodoi.outputs.labels import PERIOD_LABELS, ROLE_LABELS, status_label, vn_date
 from theodoi.outputs.models import CalendarFeed
 from theodoi.outputs.registry import renderer
@@ -77,15 +78,16 @@ def task_deadline(task: Task, *, role: str | None = None, status: str | None = N
         f"Nhiệm vụ {task.code}: {task.name}",
     ]
     if task.result:
-        lines.append(f"Sản phẩm, kết quả: {task.result}")
+        lines.append(f"{glossary.RESULT}: {task.result}")
     if task.deadline:
-        lines.append(f"Thời hạn theo kế hoạch: {task.deadline}")
+        shown = glossary.deadline_label(task.deadline, task.due_kind, task.effective_due())
+        lines.append(f"{glossary.DEADLINE}: {shown}")
     if task.lead:
-        lines.append(f"Chủ trì: {'; '.join(task.lead)}")
+        lines.append(f"{glossary.LEAD_AGENCY}: {'; '.join(task.lead)}")
     if task.partners:
-        lines.append(f"Phối hợp: {'; '.join(task.partners)}")
+        lines.append(f"{glossary.PARTNER_AGENCY}: {'; '.join(task.partners)}")
     if role:
-        lines.append(f"Vai trò của cơ quan: {ROLE_LABELS.get(role, role)}")
+        lines.append(f"{glossary.ROLE} của cơ quan: {ROLE_LABELS.get(role, role)}")
     if status:
         lines.append(f"Tình trạng ngày {vn_date(timezone.localdate())}: {status_label(status)}")
     uid = f"task-{task.pk}@theodoi"

@@ -7,35 +7,16 @@ from datetime import date
 
 from django.conf import settings
 
-from theodoi.tracking import status as engine
+from theodoi import glossary
 
-STATUS_LABELS: dict[str, str] = {
-    engine.OVERDUE: "Quá hạn",
-    engine.DUE_SOON: "Sắp đến hạn",
-    engine.AWAITING_DATE: "Chờ xác định thời hạn",
-    engine.IN_PROGRESS: "Đang thực hiện",
-    engine.NOT_STARTED: "Chưa bắt đầu",
-    engine.DONE_LATE: "Hoàn thành muộn",
-    engine.DONE: "Hoàn thành",
-}
+# The glossary's words (theodoi/glossary.py), printed as they are: documents are Vietnamese.
+STATUS_LABELS: dict[str, str] = glossary.STATUS
 # The order statuses are listed in: most urgent first, finished last.
-STATUS_ORDER: tuple[str, ...] = tuple(STATUS_LABELS)
-
+STATUS_ORDER: tuple[str, ...] = glossary.STATUS_ORDER
 # What an agency says in a report (ProgressReport.status), as the Excel sheet offers it.
-REPORT_STATUS_LABELS: dict[str, str] = {
-    engine.REPORT_NOT_STARTED: "Chưa triển khai",
-    engine.REPORT_IN_PROGRESS: "Đang triển khai",
-    engine.REPORT_DONE: "Đã hoàn thành",
-    engine.REPORT_CANNOT_DO: "Không thể thực hiện",
-}
-
-REVIEW_LABELS: dict[str, str] = {
-    engine.REVIEW_PENDING: "chờ duyệt",
-    engine.REVIEW_ACCEPTED: "đã duyệt",
-    engine.REVIEW_RETURNED: "trả lại",
-}
-
-ROLE_LABELS: dict[str, str] = {"lead": "Chủ trì", "partner": "Phối hợp"}
+REPORT_STATUS_LABELS: dict[str, str] = glossary.REPORT_STATUS
+REVIEW_LABELS: dict[str, str] = glossary.REVIEW
+ROLE_LABELS: dict[str, str] = glossary.ROLE_IN_TASK
 
 PERIOD_LABELS: dict[str, str] = {
     "week": "tuần", "month": "tháng", "quarter": "quý", "half": "6 tháng", "year": "năm",
@@ -62,19 +43,8 @@ def place_and_date(day: date, place: str | None = None) -> str:
 
 
 def period_label(key: str) -> str:
-    """A period key in words: "2024-05" -> "tháng 05/2024", "2024-Q2" -> "quý II/2024"."""
-    if not key:
-        return ""
-    year, _, rest = key.partition("-")
-    if not rest:
-        return f"năm {year}"
-    if rest.startswith("W"):
-        return f"tuần {int(rest[1:])}/{year}"
-    if rest.startswith("Q"):
-        return f"quý {['I', 'II', 'III', 'IV'][int(rest[1:]) - 1]}/{year}"
-    if rest.startswith("H"):
-        return f"6 tháng {'đầu' if rest == 'H1' else 'cuối'} năm {year}"
-    return f"tháng {rest}/{year}"
+    """A period key in words: "2026-Q3" -> "Quý III/2026" (`glossary.period_label`)."""
+    return glossary.period_label(key)
 
 
 def percent(value: float | None, digits: int = 0) -> str:

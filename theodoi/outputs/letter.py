@@ -9,7 +9,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from theodoi.outputs.digest import AgencyDigest, agency_digest
+from theodoi.outputs.digest import AgencyDigest, agency_addressee, agency_digest
 from theodoi.outputs.labels import Issuer, place_and_date, vn_date
 from theodoi.outputs.registry import renderer
 from theodoi.tracking.models import Agency
@@ -36,6 +36,11 @@ class UrgingLetter:
     @property
     def agency(self) -> Agency:
         return self.digest.agency
+
+    @property
+    def addressee(self) -> str:
+        """Who the letter is addressed to: "Ủy ban nhân dân thành phố Cần Thơ", "Bộ Công an"."""
+        return agency_addressee(self.agency)
 
     @property
     def filename_stem(self) -> str:
@@ -76,6 +81,7 @@ class UrgingLetter:
             "subject": SUBJECT,
             "place_date": place_and_date(written, self.issuer.place),
             "agency_name": self.agency.name,
+            "addressee": self.addressee,
             "as_of": vn_date(as_of),
             "plans_text": self.plans_text(),
             "n_overdue": len(self.digest.overdue),

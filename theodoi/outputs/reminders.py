@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from theodoi.outputs.digest import AgencyDigest, agency_digest
+from theodoi.outputs.digest import AgencyDigest, agency_addressee, agency_digest
 from theodoi.outputs.labels import PERIOD_LABELS, Issuer, vn_date
 from theodoi.outputs.models import AgencyContact, ReminderLog
 from theodoi.tracking import status as engine
@@ -87,7 +87,7 @@ def compose(digest: AgencyDigest, email: str, period: str) -> Message:
     """The reminder for `digest` to `email`: subject, text and HTML from the templates."""
     every = getattr(settings, "REMINDER_EVERY", "week")
     context = {
-        "agency": digest.agency.name,
+        "agency": agency_addressee(digest.agency),
         "as_of": vn_date(digest.as_of),
         "n_overdue": len(digest.overdue),
         "n_due_soon": len(digest.due_soon),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from theodoi import glossary
 from theodoi.outputs.labels import (
     REPORT_STATUS_LABELS,
     STATUS_ORDER,
@@ -22,6 +23,7 @@ from theodoi.outputs.labels import (
     vn_date,
 )
 from theodoi.registry.text import fold
+from theodoi.registry.titles import heading_name
 from theodoi.tracking import queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Agency, Plan, ProgressReport, Task
@@ -90,7 +92,7 @@ class SectionRow(Counts):
     def label(self) -> str:
         if not self.code:
             return self.title or "Toàn bộ kế hoạch"
-        return f"{self.code}. {self.title}" if self.title else f"Phần {self.code}"
+        return f"{self.code}. {self.title}" if self.title else f"{glossary.SECTION} {self.code}"
 
 
 @dataclass
@@ -111,7 +113,8 @@ class LatestReport:
     review: str
 
     def summary(self) -> str:
-        parts = [f"{vn_date(self.on)}, {self.agency}: {REPORT_STATUS_LABELS.get(self.status, '')}"]
+        parts = [f"{vn_date(self.on)}, {heading_name(self.agency)}: "
+                 f"{REPORT_STATUS_LABELS.get(self.status, '')}"]
         if self.percent is not None:
             parts[0] += f" ({self.percent}%)"
         if self.text:
@@ -227,7 +230,7 @@ def build_report(plan: Plan, as_of: date, *, issuer: Issuer | None = None) -> Pl
         rows.append(TaskRow(
             code=task.code,
             name=task.name,
-            lead="; ".join(task.lead),
+            lead="; ".join(heading_name(name) for name in task.lead),
             deadline=task.deadline,
             due=task.deciding_due or task.effective_due(),
             status=status,
@@ -238,7 +241,8 @@ def build_report(plan: Plan, as_of: date, *, issuer: Issuer | None = None) -> Pl
     names = dict(Agency.objects.filter(assignments__plan=plan).values_list("pk", "name")
                  .distinct())
     for (agency_id, role), counts in queries.part_counts(as_of, plans=[plan.pk]).items():
-        row = agencies.setdefault(agency_id, AgencyRow(name=names.get(agency_id, "")))
+        row = agencies.setdefault(agency_id,
+                                  AgencyRow(name=heading_name(names.get(agency_id, ""))))
         if role == "lead":
             for (status, _progress), n in counts.pairs.items():
                 row.by_status[status] += n
@@ -281,14 +285,15 @@ def report_charts(report: PlanReport) -> ReportCharts:
     sections = agencies = targets = None
     if report.sections:
         sections = charts.status_bars(
-            "Tình trạng nhiệm vụ theo phần của kế hoạch",
+            f"Tình trạng nhiệm vụ theo {glossary.SECTION.lower()} của kế hoạch",
             [(s.label, dict(s.by_status)) for s in report.sections],
         )
     if report.agencies:
         shown = report.agencies[:CHART_AGENCIES]
-        title = "Tình trạng nhiệm vụ theo cơ quan chủ trì"
+        lead = glossary.LEAD_AGENCY.lower()
+        title = f"Tình trạng nhiệm vụ theo {lead}"
         if len(report.agencies) > len(shown):
-            title += f" ({len(shown)} cơ quan chủ trì nhiều nhiệm vụ nhất)"
+            title += f" ({len(shown)} {lead} nhiều nhiệm vụ nhất)"
         agencies = charts.status_bars(title, [(a.name, dict(a.by_status)) for a in shown])
     if any(t.progress is not None for t in report.targets):
         targets = charts.progress_bars(
@@ -325,6 +330,9 @@ def report_context(report: PlanReport) -> dict:
     """The fields both the Word template and the HTML template of the report use."""
     plan = report.plan
     return {
+        "terms": glossary.HEADERS,
+        "statuses": glossary.STATUS,
+        "roles": glossary.ROLE_IN_TASK,
         "issuer": report.issuer.name,
         "issuer_parent": report.issuer.parent,
         "place_date": place_and_date(report.as_of, report.issuer.place),

@@ -31,6 +31,7 @@ from theodoi.registry.model import (
 )
 from theodoi.registry.resolve import resolve_text
 from theodoi.registry.text import compact, key
+from theodoi.registry.titles import addressee
 
 # Viet Nam keeps UTC+7 all year round.
 VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -207,6 +208,15 @@ class Registry:
                 and self._moves(entity, on):
             return "unit"
         return entity.kind
+
+    def addressee(self, entity: Entity | str, on: date | None = None) -> str:
+        """Who a letter to the entity is addressed to (`titles.addressee`): "Ủy ban nhân dân
+        thành phố Cần Thơ", "Bộ Công an"; a commune with its province."""
+        entity = self._entity(entity)
+        province = ""
+        if entity.kind == "commune" and entity.parent:
+            province = self.get(entity.parent).name
+        return addressee(entity.name, self.kind_on(entity, on), province)
 
     def dt_ministry(self, on: date) -> Entity:
         """The ministry in charge of digital transformation on `on`."""

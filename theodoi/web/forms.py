@@ -7,8 +7,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from theodoi import glossary
 from theodoi.tracking import access, evidence
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Agency, Assignment, Plan, Target
@@ -85,12 +87,14 @@ def period_choices(assignment: Assignment, on: date, count: int = 6) -> list[tup
         return []
     start = assignment.task.deadline_rule().start or assignment.task.plan.reference_date()
     periods = engine.periods_between(min(start, on), on, every)
-    keys = [key for key, _first, _last in periods][-count:][::-1]
-    return [(k, k) for k in keys] or [(engine.period_key(on, every), engine.period_key(on, every))]
+    keys = [key for key, _first, _last in periods][-count:][::-1] or [engine.period_key(on, every)]
+    # The key is what is stored; people read "Quý III/2026", not "2026-Q3".
+    return [(k, glossary.period_label(k, gettext)) for k in keys]
 
 
 class ReportForm(forms.Form):
-    status = forms.ChoiceField(label=_("Tình trạng"), choices=list(REPORT_STATUS_LABELS.items()))
+    status = forms.ChoiceField(label=_(glossary.PROGRESS_HEADER),
+                               choices=list(REPORT_STATUS_LABELS.items()))
     percent = forms.IntegerField(label=_("Tỷ lệ hoàn thành (%)"), min_value=0, max_value=100,
                                  required=False)
     text = forms.CharField(label=_("Nội dung báo cáo"), widget=forms.Textarea(attrs={"rows": 5}),
@@ -223,7 +227,7 @@ class SearchForm(forms.Form):
     role = forms.ChoiceField(label=_("Vai trò"), required=False,
                              choices=[("", _("Chủ trì hoặc phối hợp")),
                                       ("lead", _("Chủ trì")), ("partner", _("Phối hợp"))])
-    section = forms.CharField(label=_("Mục"), required=False)
+    section = forms.CharField(label=_(glossary.SECTION), required=False)
     status = forms.ChoiceField(label=_("Tình trạng"), required=False,
                                choices=[("", _("Tất cả")), *STATUS_LABELS.items()])
     progress = forms.ChoiceField(label=_("Tiến độ"), required=False,

@@ -1,39 +1,27 @@
-"""Vietnamese labels (translated to English by theodoi/locale) for the codes pages show."""
+"""Labels for the codes pages show: the glossary's words (theodoi/glossary.py), translated
+to English by theodoi/locale; the labels only the pages use."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from theodoi import glossary
 from theodoi.tracking import status as engine
 
-STATUS_LABELS = {
-    engine.NOT_STARTED: _("Chưa bắt đầu"),
-    engine.IN_PROGRESS: _("Đang thực hiện"),
-    engine.DUE_SOON: _("Sắp đến hạn"),
-    engine.OVERDUE: _("Quá hạn"),
-    engine.DONE: _("Hoàn thành"),
-    engine.DONE_LATE: _("Hoàn thành muộn"),
-    engine.AWAITING_DATE: _("Chờ xác định hạn"),
-}
 
+def _lazy(labels: dict[str, str]) -> dict[str, Any]:
+    """The glossary's labels translated when shown (the English pages)."""
+    return {code: _(text) for code, text in labels.items()}
+
+
+STATUS_LABELS = _lazy(glossary.STATUS)
 # The order statuses are shown in: most urgent first.
-STATUS_ORDER = (
-    engine.OVERDUE,
-    engine.DUE_SOON,
-    engine.AWAITING_DATE,
-    engine.IN_PROGRESS,
-    engine.NOT_STARTED,
-    engine.DONE_LATE,
-    engine.DONE,
-)
+STATUS_ORDER = glossary.STATUS_ORDER
 
 # Progress, a second dimension beside the status ("Quá hạn · 60%").
-PROGRESS_LABELS = {
-    engine.PROGRESS_NOT_STARTED: _("Chưa bắt đầu"),
-    engine.PROGRESS_IN_PROGRESS: _("Đang thực hiện"),
-    engine.PROGRESS_AWAITING_REVIEW: _("Chờ duyệt hoàn thành"),
-    engine.PROGRESS_DONE: _("Đã hoàn thành"),
-}
+PROGRESS_LABELS = _lazy(glossary.PROGRESS)
 PROGRESS_ORDER = (
     engine.PROGRESS_NOT_STARTED,
     engine.PROGRESS_IN_PROGRESS,
@@ -41,25 +29,9 @@ PROGRESS_ORDER = (
     engine.PROGRESS_DONE,
 )
 
-REPORT_STATUS_LABELS = {
-    engine.REPORT_NOT_STARTED: _("Chưa bắt đầu"),
-    engine.REPORT_IN_PROGRESS: _("Đang thực hiện"),
-    engine.REPORT_DONE: _("Đã hoàn thành"),
-    engine.REPORT_CANNOT_DO: _("Không thể thực hiện"),
-}
-
-REVIEW_LABELS = {
-    engine.REVIEW_PENDING: _("Chờ duyệt"),
-    engine.REVIEW_ACCEPTED: _("Đã chấp nhận"),
-    engine.REVIEW_RETURNED: _("Bị trả lại"),
-    engine.REVIEW_NOT_REQUIRED: _("Đóng góp cho cơ quan chủ trì"),
-}
-
-ROLE_LABELS = {
-    "coordinator": _("Điều phối"),
-    "reporter": _("Báo cáo viên"),
-    "leader": _("Lãnh đạo"),
-}
+REPORT_STATUS_LABELS = _lazy(glossary.REPORT_STATUS)
+REVIEW_LABELS = _lazy(glossary.REVIEW)
+ROLE_LABELS = _lazy(glossary.USER_ROLE)
 
 DUE_KIND_LABELS = {
     "date": _("Ngày cụ thể"),
@@ -91,6 +63,6 @@ FLAG_LABELS = {
     "group": _("Nhóm phối hợp: cơ quan liên quan"),
 }
 
-ROLE_IN_TASK_LABELS = {"lead": _("Chủ trì"), "partner": _("Phối hợp")}
+ROLE_IN_TASK_LABELS = _lazy(glossary.ROLE_IN_TASK)
 
 PLAN_STATUS_LABELS = {"draft": _("Bản nháp"), "published": _("Đã ban hành")}

@@ -11,6 +11,8 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from theodoi import glossary
+from theodoi.registry import titles
 from theodoi.web import asof, labels
 
 register = template.Library()
@@ -108,26 +110,22 @@ def plan_status_label(code: str) -> str:
     return str(labels.PLAN_STATUS_LABELS.get(code, code))
 
 
-ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+@register.filter
+def period_label(key: str) -> str:
+    """A period key as people write it: 2026-Q3 -> Quý III/2026 (`glossary.period_label`)."""
+    return glossary.period_label(key or "", _)
 
 
 @register.filter
-def period_label(key: str) -> str:
-    """A period key as people write it: 2024-05 -> 05/2024, 2024-Q2 -> Quý II/2024."""
-    if not key:
-        return ""
-    year, _sep, rest = key.partition("-")
-    if not rest:
-        return _("Năm %(year)s") % {"year": year}
-    if rest.startswith("Q"):
-        return _("Quý %(q)s/%(year)s") % {"q": ROMAN.get(rest[1:], rest[1:]), "year": year}
-    if rest == "H1":
-        return _("6 tháng đầu năm %(year)s") % {"year": year}
-    if rest == "H2":
-        return _("6 tháng cuối năm %(year)s") % {"year": year}
-    if rest.startswith("W"):
-        return _("Tuần %(w)s/%(year)s") % {"w": rest[1:], "year": year}
-    return f"{rest}/{year}"
+def deadline_label(task: Any) -> str:
+    """A task's deadline with its year: "Tháng 3" -> "Tháng 3/2026" (`glossary.deadline_label`)."""
+    return glossary.deadline_label(task.deadline, task.due_kind, task.effective_due(), _) or "—"
+
+
+@register.filter
+def heading_name(name: str) -> str:
+    """An agency's name at the start of a heading or a cell: "Thành phố Cần Thơ"."""
+    return titles.heading_name(str(name or ""))
 
 
 @register.filter
