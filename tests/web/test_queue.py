@@ -229,3 +229,13 @@ def test_the_landing_page_costs_the_same_for_5_and_50_tasks(
     with CaptureQueriesContext(connection) as many:
         client.get("/")
     assert len(many) == len(few)
+
+
+def test_the_landing_page_seen_on_an_earlier_day_hides_later_reviews(
+        as_reporter_a: Any, waiting: dict[str, ProgressReport], coordinator: Any) -> None:
+    services.review_report(waiting["a_part"], coordinator, accept=True)
+    today_page = as_reporter_a.get("/").content.decode()
+    assert "I.2" in today_page.split('id="accepted"')[1].split("</section>")[0]
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    earlier = as_reporter_a.get("/", {"as_of": yesterday}).content.decode()
+    assert "I.2" not in earlier.split('id="accepted"')[1].split("</section>")[0]

@@ -3,7 +3,7 @@ what comes next, what was accepted), every list a bounded query on the stored st
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -66,11 +66,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
             deciding_due__gt=as_of, deciding_due__lte=as_of + timedelta(days=UPCOMING_DAYS)),
         as_of)
     waiting = open_parts.filter(pending_reports__gt=0).count()
-    since = timezone.now() - timedelta(days=ACCEPTED_DAYS)
+    # Accepted in the 30 days up to the viewing date (a past day hides later reviews).
+    until = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
     accepted = list(
         ProgressReport.objects.filter(
             assignment__agency=agency, review_state=ProgressReport.Review.ACCEPTED,
-            reviewed_at__gte=since)
+            reviewed_at__gte=until - timedelta(days=ACCEPTED_DAYS), reviewed_at__lt=until)
         .select_related("assignment__task", "assignment__task__plan", "reviewed_by")
         .order_by("-reviewed_at", "-id")[:10])
     unread = list(notices.notices_for(user).filter(read_at__isnull=True)[:5])
