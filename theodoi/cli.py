@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "theodoi.web.commands",
     "theodoi.web.api.commands",
     "theodoi.outputs.commands",
+    "theodoi.notices.commands",
     "theodoi.ops.commands",
     "theodoi.jobs.commands",
 )

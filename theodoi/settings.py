@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "theodoi.web",
     "theodoi.outputs",
+    "theodoi.notices",
     "ninja",  # the API's documentation page, served from our own static files
     "theodoi.web.api",
 ]

@@ -22,7 +22,8 @@ def test_every_scheduled_job_is_a_registered_task_documented_with_its_cron_comma
 
     app.loader.import_default_modules()
     doc = (ROOT / "DEPLOY.md").read_text(encoding="utf-8")
-    assert set(app.conf.beat_schedule) == {"remind", "statuses-refresh", "jobs-cleanup"}
+    assert set(app.conf.beat_schedule) == {"remind", "statuses-refresh", "jobs-cleanup",
+                                             "send-notices"}
     for entry in app.conf.beat_schedule.values():
         assert entry["task"] in app.tasks
         assert f"`{entry['task']}`" in doc

@@ -170,3 +170,55 @@ def test_a_coordinator_imports_and_publishes_a_sample_plan(
                                          "not_started", "done_late", "done"))
     assert total == plan.tasks.filter(has_children=False).count()  # headings not counted
     shot(page, "15-overview-after-import")
+
+
+def test_a_coordinator_reviews_from_the_queue_and_the_reporter_sees_the_return(
+        web: Any, published_plan: Any, reporter_a: Any, reporter_b: Any,
+        coordinator: Any) -> None:
+    from theodoi.tracking import services
+    from theodoi.tracking.models import ProgressReport
+
+    agency_a, agency_b = reporter_a.profile.agency, reporter_b.profile.agency
+    first = services.submit_report(assignment_of(published_plan, agency_a, "II.2"),
+                                   reporter_a, status="done", percent=100)
+    second = services.submit_report(assignment_of(published_plan, agency_b, "III.A.1"),
+                                    reporter_b, status="in_progress", percent=60)
+    redo = services.submit_report(assignment_of(published_plan, agency_a, "I.2"),
+                                  reporter_a, status="done", percent=100)
+    page = web
+    log_in(page, "coordinator")
+    assert page.locator("nav.main a[href='/queue/'] .badge").inner_text() == "3"
+    page.click("nav.main >> text=Duyệt báo cáo")
+    page.wait_for_selector("h1:has-text('Báo cáo chờ duyệt')")
+    shot(page, "16-queue")
+    page.check(f"#queue-{first.pk} input[name=report]")
+    page.check(f"#queue-{second.pk} input[name=report]")
+    page.click("#apply-selected")
+    page.wait_for_selector("text=2 báo cáo đã chấp nhận")
+    assert page.locator("tr[id^=queue-]").count() == 1
+    page.fill(f"input[name=reason-{redo.pk}]", "Chưa có văn bản ban hành kế hoạch")
+    page.click(f"#queue-{redo.pk} button[value='return:{redo.pk}']")
+    page.wait_for_selector("text=1 báo cáo đã trả lại")
+    shot(page, "17-queue-after")
+    assert page.locator("nav.main a[href='/queue/'] .badge").count() == 0
+    states = dict(ProgressReport.objects.values_list("pk", "review_state"))
+    assert (states[first.pk], states[second.pk], states[redo.pk]) == (
+        "accepted", "accepted", "returned")
+    log_out(page)
+
+    log_in(page, "reporter-a")
+    page.wait_for_selector("h1:has-text('Việc cần làm')")
+    assert page.locator("header a.notices .badge").inner_text() == "2"
+    returned = page.locator("#returned")
+    assert "Chưa có văn bản ban hành kế hoạch" in returned.inner_text()
+    assert "I.2" in returned.inner_text()
+    assert "II.2" in page.locator("#accepted").inner_text()
+    shot(page, "18-reporter-landing")
+    page.click("header a.notices")
+    page.wait_for_selector("h1:has-text('Thông báo')")
+    page.click("#all-read")
+    page.wait_for_selector("text=Đã đánh dấu 2 thông báo")
+    assert page.locator("header a.notices .badge").count() == 0
+    shot(page, "19-notices-read")
+    page.click("nav.main >> text=Tổng quan")
+    page.wait_for_selector("h1:has-text('Tổng quan toàn quốc')")

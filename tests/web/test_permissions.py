@@ -65,6 +65,8 @@ READ_PAGES = {
     "evidence": lambda w: reverse("web:evidence-file", args=[w["evidence"].pk]),
     "plan overview": lambda w: reverse("web:overview") + f"?plan={w['plan'].pk}",
     "plan file": lambda w: reverse("web:plan-file", args=[w["plan_file"].pk]),
+    "national overview": lambda w: reverse("web:national"),
+    "notices": lambda w: reverse("web:notices"),
 }
 
 

@@ -60,6 +60,8 @@ PAGES: dict[str, Callable[[Plan, Any], str]] = {
     "search": lambda plan, agency: reverse("web:search") + "?q=ke+hoach&status=overdue",
     "search by agency": lambda plan, agency: reverse("web:search") + f"?agency={agency.pk}",
     "as of a past date": lambda plan, agency: reverse("web:overview") + "?as_of=2024-06-01",
+    "review queue": lambda plan, agency: reverse("web:queue") + f"?plan={plan.pk}",
+    "notices": lambda plan, agency: reverse("web:notices"),
 }
 
 

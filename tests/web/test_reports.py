@@ -98,7 +98,7 @@ def test_a_target_value_is_reported_with_its_target(client: Any, published_plan:
     client.post(reverse("web:report", args=[assignment.pk]), {
         "status": "in_progress", "percent": "50", "target": target.pk, "target_value": "42"})
     assert TargetValue.objects.get().value == 42
-    overview = client.get(reverse("web:overview")).context["view"]
+    overview = client.get(reverse("web:national")).context["view"]
     row = next(t for t in overview.targets if t.target == target)
     assert (row.current, row.percent) == (42, 42)
 

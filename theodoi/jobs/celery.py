@@ -25,6 +25,8 @@ app.conf.beat_schedule = {
     "statuses-refresh": {"task": "theodoi.statuses_refresh",
                          "schedule": crontab(hour="0", minute="10")},
     "jobs-cleanup": {"task": "theodoi.jobs_cleanup", "schedule": crontab(hour="3", minute="0")},
+    # Notices are news (a returned report): mailed within minutes, not with the morning digest.
+    "send-notices": {"task": "theodoi.send_notices", "schedule": crontab(minute="*/10")},
 }
 
 

@@ -33,6 +33,17 @@ def remind() -> int:
     return len(outcome.sent)
 
 
+@app.task(name="theodoi.send_notices", ignore_result=True)
+def send_notices() -> int:
+    """Mail the notices not mailed yet (`theodoi notices send`); the count mailed."""
+    from theodoi.notices.mail import send_notices as send
+
+    outcome = send()
+    if outcome.failed:
+        log.warning("notices: %d failed", len(outcome.failed))
+    return len(outcome.sent)
+
+
 @app.task(name="theodoi.statuses_refresh", ignore_result=True)
 def statuses_refresh() -> int:
     """Re-judge the statuses whose next change date has passed (`theodoi statuses refresh`)."""

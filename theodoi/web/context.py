@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from theodoi.notices import services as notices
 from theodoi.tracking.models import Role, role_of, today
 from theodoi.web import asof
 from theodoi.web.labels import ROLE_LABELS
@@ -16,6 +17,9 @@ def web(request: HttpRequest) -> dict[str, Any]:
     role = role_of(user)
     agency = user.profile.agency if role == Role.REPORTER else None
     return {
+        # The navigation's badges: one indexed COUNT each, only for a signed-in role.
+        "queue_count": _queue_count(user) if role == Role.COORDINATOR else 0,
+        "notice_count": notices.unread_count(user) if role else 0,
         "as_of": asof.as_of(request),
         "as_of_is_past": asof.is_past(request),
         "as_of_invalid": getattr(request, "_web_as_of_invalid", False),
@@ -26,3 +30,9 @@ def web(request: HttpRequest) -> dict[str, Any]:
         "is_coordinator": role == Role.COORDINATOR,
         "my_agency": agency,
     }
+
+
+def _queue_count(user: Any) -> int:
+    from theodoi.web.views.queue import pending_count
+
+    return pending_count(user)

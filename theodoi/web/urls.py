@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from django.urls import path
 
-from theodoi.web.views import ask, auth, imports, links, pages, public, reports
+from theodoi.notices import views as notices
+from theodoi.web.views import ask, auth, imports, links, pages, public, queue, reports, work
 
 app_name = "web"
 
 urlpatterns = [
-    path("", pages.overview, name="overview"),
+    # A reporter lands on its agency's work; everyone else (and `?plan=`) on the overview.
+    path("", work.home, name="overview"),
+    path("overview/", pages.overview, name="national"),
+    path("queue/", queue.review_queue, name="queue"),
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/read/", notices.mark_read, name="notices-read"),
+    path("notices/<int:notice_id>/", notices.open_notice, name="notice"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("plans/", pages.plan_list, name="plans"),

@@ -7,3 +7,12 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+// <input type="checkbox" data-check-all="NAME"> ticks or unticks every box named NAME in
+// its form (the review queue's "choose all").
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target.matches && target.matches("input[data-check-all]") && target.form) {
+    target.form.querySelectorAll("input[type=checkbox][name='" + target.dataset.checkAll + "']")
+      .forEach(function (box) { box.checked = target.checked; });
+  }
+});

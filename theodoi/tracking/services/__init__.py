@@ -4,6 +4,7 @@
 - `assignments`: who answers for what (`resolve_assignment`, `resolve_printed_name`,
   `name_group_members`);
 - `reports`: `submit_report` (a lead's report or a partner's contribution), `review_report`;
+- `reviews`: `review_reports` (several at once from the queue: one result per report);
 - `deadlines`: `set_task_date`;
 - `statuses`: the stored states, history and counts every write above keeps (and the daily
   refresh).
@@ -37,6 +38,7 @@ from theodoi.tracking.services.registry import (
     default_registry,
 )
 from theodoi.tracking.services.reports import PERIOD_PATTERNS, review_report, submit_report
+from theodoi.tracking.services.reviews import ReviewResult, review_reports
 
 __all__ = [
     "COMPARED_FIELDS",
@@ -44,6 +46,7 @@ __all__ = [
     "AgencyMirror",
     "PlanDiff",
     "Registry",
+    "ReviewResult",
     "add_unit",
     "agency_for",
     "default_registry",
@@ -55,6 +58,7 @@ __all__ = [
     "resolve_assignment",
     "resolve_printed_name",
     "review_report",
+    "review_reports",
     "set_public",
     "set_task_date",
     "submit_report",

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from theodoi.notices import services as notices
 from theodoi.tracking import access
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import DeadlineChange, Task
@@ -32,7 +33,7 @@ def set_task_date(task: Task, on: date | None, user: Any, reason: str = "") -> D
     task.save(update_fields=["set_on"])
     # From today on: what pages said of earlier days stays as it was.
     statuses.refresh_tasks([task.pk])
-    return DeadlineChange.objects.create(
+    change = DeadlineChange.objects.create(
         task=task,
         source=DeadlineChange.Source.COORDINATOR,
         old_on=old,
@@ -42,5 +43,7 @@ def set_task_date(task: Task, on: date | None, user: Any, reason: str = "") -> D
         reason=reason,
         changed_by=user,
     )
+    notices.notify_deadline_changes([change])
+    return change
 
 

@@ -17,9 +17,11 @@ from django.utils import timezone
 from theodoi.extract.model import Plan as PlanDoc
 from theodoi.extract.model import Task as TaskDoc
 from theodoi.extract.references import number_key, references
+from theodoi.notices import services as notices
 from theodoi.tracking import access
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import (
+    Assignment,
     DeadlineChange,
     Plan,
     PlanFile,
@@ -264,6 +266,7 @@ def publish_plan(
     plan.published_by = user
     plan.save(update_fields=["status", "published_at", "published_by"])
     statuses.refresh_plan(plan.pk)
+    notices.notify_assigned(plan)
     return plan
 
 
@@ -349,6 +352,7 @@ def reimport_plan(
     codes = _unique_codes(doc.tasks)
     sections = _Sections(plan, _section_titles(doc, codes))
     stored = {t.code: t for t in plan.tasks.all()}
+    changes: list[DeadlineChange] = []
     for order, (code, task_doc) in enumerate(zip(codes, doc.tasks, strict=True)):
         task = stored.get(code)
         if task is None:
@@ -365,11 +369,11 @@ def reimport_plan(
         task.removed_at = None
         task.save(update_fields=[*fields, "order", "section", "removed_at"])
         if due_changed:
-            DeadlineChange.objects.create(
+            changes.append(DeadlineChange.objects.create(
                 task=task, source=DeadlineChange.Source.REIMPORT, old_on=old_due,
                 new_on=task.effective_due(), old_text=old_text, new_text=task.deadline,
                 reason="", changed_by=user,
-            )
+            ))
     gone = [stored[code] for code in diff.removed]
     for task in gone:
         task.removed_at = now
@@ -380,6 +384,9 @@ def reimport_plan(
         sync_assignments(plan, registry or default_registry(), on or timezone.localdate())
         # Corrected from today on: what the pages said of past days stays as it was.
         statuses.refresh_plan(plan.pk, since=timezone.localdate())
+        # After the assignments follow the new cells: the agencies that work on it now.
+        notices.notify_deadline_changes(changes)
+        notices.notify_assigned(plan, Assignment.objects.filter(plan=plan, created_at__gte=now))
     return diff
 
 

@@ -13,6 +13,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from theodoi.notices import services as notices
 from theodoi.tracking import access
 from theodoi.tracking import status as engine
 from theodoi.tracking.evidence import validate_evidence
@@ -156,6 +157,8 @@ def review_report(
     report.review_reason = reason.strip()
     report.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
     statuses.refresh_assignments([report.assignment_id])
+    if not accept:
+        notices.notify_returned(report)
     return report
 
 

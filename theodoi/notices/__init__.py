@@ -1,0 +1,1 @@
+"""In-app notices (a returned report, new assignments, a changed deadline) and their e-mails."""
