@@ -15,6 +15,7 @@ from django.http import (
 )
 from django.shortcuts import render as render_page
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from theodoi.outputs import registry
@@ -126,10 +127,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload_file = request.FILES.get("file")
         if upload_file is None:
-            context["errors"] = ["Chưa chọn tệp Excel (.xlsx)."]
+            context["errors"] = [_("Chưa chọn tệp Excel (.xlsx).")]
             status = 400
         elif upload_file.size > MAX_UPLOAD:
-            context["errors"] = ["Tệp lớn hơn 10 MB."]
+            context["errors"] = [_("Tệp lớn hơn 10 MB.")]
             status = 400
         else:
             result = import_progress(upload_file.read(), request.user)
