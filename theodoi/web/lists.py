@@ -176,6 +176,11 @@ class PlanListFilter(forms.Form):
     state = forms.ChoiceField(label=_("Trạng thái"), required=False,
                               choices=[ALL, *PLAN_STATUS_LABELS.items()])
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not access.is_coordinator(user):  # the others read published plans only
+            del self.fields["state"]
+
 
 def plans(user: Any, data: dict[str, Any]) -> QuerySet[Plan]:
     """The plans `user` may read, newest first, of one year, issuer and state."""

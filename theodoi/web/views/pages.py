@@ -69,7 +69,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     """Plans newest first, by year, issuer and state; paged, or exported as filtered."""
     as_of = asof.as_of(request)
     queries.fresh()
-    form = lists.PlanListFilter(request.GET or None)
+    form = lists.PlanListFilter(request.GET or None, user=request.user)
     qs = lists.plans(request.user, lists.filtered(form))
     fmt = exports.requested(request)
     if fmt:
