@@ -103,7 +103,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     as_of = asof.as_of(request)
     queries.fresh()
     form = lists.PlanTaskFilter(request.GET or None, plan=plan)
-    tasks = lists.plan_tasks(plan, lists.filtered(form), as_of)
+    data = lists.filtered(form)
+    tasks = lists.plan_tasks(plan, data, as_of)
     fmt = exports.requested(request)
     if fmt:
         return exports.respond(exports.Export(
@@ -138,7 +139,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "removed": plan.tasks.filter(removed_at__isnull=False),
         "corrections": corrections if coordinator else [],
         "agency_names": suggestions,
-        "form": form, "page": page, "filtering": bool(lists.filtered(form)),
+        "form": form, "page": page, "filtering": bool(data),
         "params": lists.query_without(request, "page", "export"),
         "exports": exports.links(request),
     })
