@@ -133,3 +133,11 @@ def test_an_export_follows_the_english_switch(as_leader: Any, published_plan: An
     rows = csv_rows(as_leader, reverse("web:plan", args=[published_plan.pk]) + "?export=csv")
     assert rows[0][:2] == ["Code", "Task"]
     as_leader.post(reverse("set_language"), {"language": "vi", "next": "/"})
+
+
+def test_an_export_shows_no_more_than_its_page(as_leader: Any, published_plan: Any,
+                                               draft_plan: Any) -> None:
+    draft = as_leader.get(reverse("web:plan", args=[draft_plan.pk]) + "?export=csv")
+    assert draft.status_code == 403  # a leader reads published plans only
+    plans = csv_rows(as_leader, reverse("web:plans") + "?export=csv&state=draft")
+    assert [r[0] for r in plans[1:]] == ["1/QĐ-TEST"]  # the state filter is not theirs
