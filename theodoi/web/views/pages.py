@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -31,7 +31,7 @@ from theodoi.tracking.models import (
 )
 from theodoi.tracking.services import links as link_services
 from theodoi.tracking.services import plans as plan_services
-from theodoi.web import asof, preview, province_grid, snapshot
+from theodoi.web import asof, exports, lists, preview, province_grid, snapshot
 from theodoi.web.forms import ChooseAgenciesForm, ReviewForm, SearchForm, TaskDateForm
 from theodoi.web.labels import STATUS_LABELS, STATUS_ORDER
 from theodoi.web.templatetags.web_tags import period_label
@@ -99,21 +99,33 @@ def _section_label(row: snapshot.SectionRow, with_plan: bool) -> str:
 
 @role_required
 def plan_list(request: HttpRequest) -> HttpResponse:
+    """Plans newest first, by year, issuer and state; paged, or exported as filtered."""
     as_of = asof.as_of(request)
     queries.fresh()
-    page = Paginator(access.visible_plans(request.user).order_by("-date", "-id"),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
-    plans = list(page.object_list)
+    form = lists.PlanListFilter(request.GET or None, user=request.user)
+    qs = lists.plans(request.user, lists.filtered(form))
+    fmt = exports.requested(request)
+    if fmt:
+        return exports.respond(exports.Export(
+            "ke-hoach", str(_("Kế hoạch")), exports.PLAN_COLUMNS, _plan_items(qs, as_of)), fmt)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/plan_list.html", {
+        "items": _plan_items(page.object_list, as_of), "page": page, "form": form,
+        "params": lists.query_without(request, "page", "export"),
+        "exports": exports.links(request)})
+
+
+def _plan_items(plans: Any, as_of: date) -> list[dict[str, Any]]:
+    """Each plan with its counted tasks by status (one query for all of them)."""
+    plans = list(plans)
     counts = queries.task_counts([p.pk for p in plans if p.is_published], as_of)
     items = []
     for p in plans:
         found = counts.get(p.pk, queries.Counts())
         items.append({"plan": p, "counts": snapshot.status_counts(found), "total": found.total,
-                      "done": snapshot.share(found.done, found.total)})
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(request, "web/plan_list.html", {"items": items, "page": page,
-                                                  "params": params.urlencode()})
+                      "done": snapshot.share(found.done, found.total) if p.is_published
+                      else None})
+    return items
 
 
 @role_required
@@ -123,11 +135,18 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect_keeping_date(request, "web:plan-review", plan.pk)
     as_of = asof.as_of(request)
     queries.fresh()
-    tasks = queries.with_state(
-        plan.tasks.current().select_related("section").defer("search"), as_of
-    ).order_by("order")
+    form = lists.PlanTaskFilter(request.GET or None, plan=plan)
+    data = lists.filtered(form)
+    tasks = lists.plan_tasks(plan, data, as_of)
+    fmt = exports.requested(request)
+    if fmt:
+        return exports.respond(exports.Export(
+            f"nhiem-vu-ke-hoach-{plan.pk}", str(_("Nhiệm vụ")), exports.TASK_COLUMNS, tasks),
+            fmt)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's tasks under their section headings, in the printed order.
     sections: dict[str, list[snapshot.TaskRow]] = defaultdict(list)
-    for task in tasks:
+    for task in page.object_list:
         sections[task.section.code if task.section_id else ""].append(snapshot.task_row(task))
     titles = {s.code: s.title for s in plan.sections.all()}
     unresolved = sorted(set(
@@ -158,6 +177,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "removed": plan.tasks.filter(removed_at__isnull=False),
         "corrections": corrections if coordinator else [],
         "agency_names": suggestions,
+        "form": form, "page": page, "filtering": bool(data),
+        "params": lists.query_without(request, "page", "export"),
+        "exports": exports.links(request),
     })
 
 
@@ -244,21 +266,23 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     })
 
 
-MINISTRY_KINDS = ("ministry", "ministry_level", "government_agency", "other_body")
-PROVINCE_KINDS = ("province",)
-
-
 @role_required
 def agency_list(request: HttpRequest) -> HttpResponse:
+    """Agencies by on-time rate, of one level of government or by name; paged, or exported
+    as filtered."""
     as_of = asof.as_of(request)
     queries.fresh()
-    ranking = snapshot.agency_ranking(as_of)
-    ministries = [r for r in ranking if r.agency.kind in MINISTRY_KINDS]
-    provinces = [r for r in ranking if r.agency.kind in PROVINCE_KINDS]
-    others = [r for r in ranking if r.agency.kind not in (*MINISTRY_KINDS, *PROVINCE_KINDS)]
+    form = lists.AgencyListFilter(request.GET or None)
+    ranking = list(enumerate(lists.agency_rows(lists.filtered(form), as_of), start=1))
+    fmt = exports.requested(request)
+    if fmt:
+        return exports.respond(exports.Export(
+            "co-quan", str(_("Cơ quan")), exports.AGENCY_COLUMNS, ranking), fmt)
+    page = Paginator(ranking, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/agency_list.html", {
-        "ranking": ranking, "ministries": ministries, "provinces": provinces,
-        "others": others,
+        "page": page, "form": form, "count": len(ranking),
+        "params": lists.query_without(request, "page", "export"),
+        "exports": exports.links(request),
     })
 
 
@@ -268,25 +292,44 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     as_of = asof.as_of(request)
     queries.fresh()
     user = request.user
+    form = lists.AgencyPartFilter(request.GET or None, user=user, agency=agency)
+    data = lists.filtered(form)
+    fmt = exports.requested(request)
+    if fmt:
+        return exports.respond(exports.Export(
+            f"nhiem-vu-co-quan-{agency.pk}", str(_("Nhiệm vụ")), exports.PART_COLUMNS,
+            lists.agency_parts(user, agency, data, as_of)), fmt)
     counts = queries.part_counts(as_of, agencies=[agency.pk])
     lead = counts.get((agency.pk, Assignment.LEAD), queries.Counts())
     partner = counts.get((agency.pk, Assignment.PARTNER), queries.Counts())
-    leads = snapshot.agency_parts(user, agency, as_of, Assignment.LEAD)
-    partners = snapshot.agency_parts(user, agency, as_of, Assignment.PARTNER)
-    owing = leads.filter(snapshot.must_report_filter())
-    lead_page = _page(leads, lead.total, request.GET.get("page"))
-    partner_page = _page(partners, partner.total, request.GET.get("ppage"))
+    owing = snapshot.agency_parts(user, agency, as_of, Assignment.LEAD).filter(
+        snapshot.must_report_filter())
+    # Unfiltered (or by role alone), each list's length is already counted (the count
+    # tables): no COUNT(*).
+    narrowed = any(k != "role" for k in data)
+    shown = {role: data.get("role") in (None, role)
+             for role in (Assignment.LEAD, Assignment.PARTNER)}
+    pages = {}
+    for role, known, number in ((Assignment.LEAD, lead.total, "page"),
+                                (Assignment.PARTNER, partner.total, "ppage")):
+        rows = lists.agency_parts(user, agency, data, as_of, role)
+        if not shown[role]:
+            pages[role] = None
+        elif narrowed:
+            pages[role] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(number))
+        else:
+            pages[role] = _page(rows, known, request.GET.get(number))
+    lead_page, partner_page = pages[Assignment.LEAD], pages[Assignment.PARTNER]
     must_report = snapshot.assignment_rows(owing[:PAGE_SIZE], as_of)
     rate = lead.on_time_rate
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("ppage", None)
     return render(request, "web/agency_detail.html", {
         "agency": agency,
-        "rows": snapshot.assignment_rows(lead_page.object_list, as_of),
+        "rows": snapshot.assignment_rows(lead_page.object_list, as_of) if lead_page else [],
         "page": lead_page,
-        "partner_rows": snapshot.assignment_rows(partner_page.object_list, as_of),
+        "partner_rows": snapshot.assignment_rows(partner_page.object_list, as_of)
+        if partner_page else [],
         "partner_page": partner_page,
+        "form": form, "filtering": bool(data), "exports": exports.links(request),
         "must_report": must_report,
         "must_report_count": owing.count() if len(must_report) == PAGE_SIZE else len(
             must_report),
@@ -297,7 +340,7 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
         "rate_percent": None if rate is None else round(100 * rate),
         "lead_count": lead.total,
         "partner_count": partner.total,
-        "params": params.urlencode(),
+        "params": lists.query_without(request, "page", "ppage", "export"),
         "is_mine": getattr(getattr(request.user, "profile", None), "agency_id", None)
         == agency.pk,
     })
@@ -403,18 +446,6 @@ def _every_period(columns: list[str], by: str) -> list[str]:
     return out
 
 
-def _kind_filter(kind: str) -> Q:
-    """Tasks of one column of the timeline: dated, periodic, waiting for a date, or none."""
-    periodic = Q(due_kind__in=engine.PERIODIC_KINDS)
-    if kind == "periodic":
-        return periodic
-    if kind == "dated":
-        return ~periodic & Q(deciding_due__isnull=False)
-    undated = ~periodic & Q(deciding_due__isnull=True)
-    waiting = Q(due_kind__in=engine.WAITING_KINDS)
-    return undated & (waiting if kind == "waiting" else ~waiting)
-
-
 @role_required
 def search(request: HttpRequest) -> HttpResponse:
     """Tasks by words (without diacritics too), plan, agency, role, section, status,
@@ -425,45 +456,20 @@ def search(request: HttpRequest) -> HttpResponse:
     qs = Task.objects.none()
     if form.is_bound and form.is_valid():
         queries.fresh()
-        data = form.cleaned_data
         searched = True
-        qs = snapshot.tracked_tasks(request.user, data.get("plan"), as_of)
-        if data.get("q"):
-            qs = qs.search(data["q"])
-        if data.get("section"):
-            code = data["section"].strip().strip(".")
-            qs = qs.filter(Q(section__code__iexact=code) | Q(section__code__istartswith=f"{code}."))
-        if data.get("agency"):
-            # With an agency, the status and progress are those of its own part (what its
-            # page counts), not the task's.
-            parts = queries.with_state(
-                Assignment.objects.counted().filter(agency=data["agency"]), as_of)
-            if data.get("role"):
-                parts = parts.filter(role=data["role"])
-            if data.get("status"):
-                parts = parts.filter(state_status=data["status"])
-            if data.get("progress"):
-                parts = parts.filter(state_progress=data["progress"])
-            qs = qs.filter(pk__in=parts.values("task_id"))
-        else:
-            if data.get("status"):
-                qs = qs.filter(state_status=data["status"])
-            if data.get("progress"):
-                qs = qs.filter(state_progress=data["progress"])
-        if data.get("kind"):
-            qs = qs.filter(_kind_filter(data["kind"]))
-        if data.get("due_from"):
-            qs = qs.filter(deciding_due__gte=data["due_from"])
-        if data.get("due_to"):
-            qs = qs.filter(deciding_due__lte=data["due_to"])
-    paginator = Paginator(qs, 50)
+        qs = lists.search_tasks(request.user, form.cleaned_data, as_of)
+    fmt = exports.requested(request)
+    if fmt:
+        return exports.respond(exports.Export(
+            "tim-kiem-nhiem-vu", str(_("Nhiệm vụ")), exports.SEARCH_COLUMNS, qs), fmt)
+    paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = snapshot.task_rows(page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(request, "web/search.html", {
         "form": form, "page": page, "searched": searched,
-        "count": paginator.count if searched else 0, "params": params.urlencode(),
+        "count": paginator.count if searched else 0,
+        "params": lists.query_without(request, "page", "export"),
+        "exports": exports.links(request),
     })
 
 

@@ -1,0 +1,232 @@
+"""Long lists: filtered in the URL, paged with their filters, labelled, and costing the same
+number of queries for 5 rows or 50."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.web.test_queries import plan_json
+from theodoi.tracking import services
+
+
+def plan_codes(client: Any, plan: Any, query: str = "") -> list[str]:
+    response = client.get(reverse("web:plan", args=[plan.pk]) + "?" + query)
+    assert response.status_code == 200
+    return [row.task.code for _code, _title, rows in response.context["sections"]
+            for row in rows]
+
+
+def search_codes(client: Any, query: str) -> list[str]:
+    response = client.get(reverse("web:search") + "?" + query)
+    return [row.task.code for row in response.context["page"].object_list]
+
+
+def agency_codes(client: Any, agency: Any, query: str = "") -> tuple[list[str], list[str]]:
+    response = client.get(reverse("web:agency", args=[agency.pk]) + "?" + query)
+    assert response.status_code == 200
+    return ([r.task.code for r in response.context["rows"]],
+            [r.task.code for r in response.context["partner_rows"]])
+
+
+def test_the_plan_page_filters_by_section_status_progress_and_lead(
+        as_leader: Any, published_plan: Any, agency_b: Any) -> None:
+    assert plan_codes(as_leader, published_plan) == ["I.1", "I.2", "II.1", "II.2", "III.A.1"]
+    assert plan_codes(as_leader, published_plan, "section=I") == ["I.1", "I.2"]
+    assert plan_codes(as_leader, published_plan, "section=III.A") == ["III.A.1"]
+    assert plan_codes(as_leader, published_plan, f"lead={agency_b.pk}") == ["I.2", "III.A.1"]
+    day = "as_of=2024-05-10&"
+    assert plan_codes(as_leader, published_plan, day + "status=overdue") == ["I.1", "I.2"]
+    assert plan_codes(as_leader, published_plan, day + "status=overdue&section=II") == []
+    # The plan's list and the search agree on every status and progress.
+    for field, values in (("status", ["overdue", "awaiting_date", "not_started", "done"]),
+                          ("progress", ["not_started", "in_progress"])):
+        for value in values:
+            query = f"{day}{field}={value}"
+            assert plan_codes(as_leader, published_plan, query) == search_codes(
+                as_leader, f"{query}&plan={published_plan.pk}"), query
+
+
+def test_a_filter_of_a_stale_link_is_ignored_and_said(as_leader: Any,
+                                                       published_plan: Any) -> None:
+    response = as_leader.get(reverse("web:plan", args=[published_plan.pk]) +
+                             "?status=nonsense&lead=999999")
+    assert response.status_code == 200
+    assert len([r for _c, _t, rows in response.context["sections"] for r in rows]) == 5
+    assert set(response.context["form"].errors) == {"status", "lead"}
+
+
+def test_the_plan_page_pages_and_its_page_links_keep_the_filters(
+        as_leader: Any, coordinator: Any, fake_registry: Any, agency_a: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("theodoi.web.views.pages.PAGE_SIZE", 4)
+    plan = services.publish_plan(services.import_plan(plan_json(20, "20/QĐ"), user=coordinator),
+                                 user=coordinator, on=date(2024, 5, 1), registry=fake_registry)
+    url = reverse("web:plan", args=[plan.pk])
+    first = as_leader.get(url + f"?lead={agency_a.pk}&section=II")
+    page = first.context["page"]
+    assert page.paginator.count == 4  # II.2, II.5 ... the rows led by Bộ A in section II
+    everything = as_leader.get(url + f"?lead={agency_a.pk}").context["page"]
+    assert everything.paginator.num_pages == 3
+    html = as_leader.get(url + f"?lead={agency_a.pk}").content.decode()
+    link = re.search(r'<a href="\?([^"]+)">[^<]*Sau', html)
+    assert link is not None
+    query = link.group(1).replace("&amp;", "&")
+    assert f"lead={agency_a.pk}" in query and "page=2" in query
+    second = as_leader.get(url + "?" + query).context["page"]
+    assert second.number == 2
+    assert {t.pk for t in second.object_list}.isdisjoint(
+        {t.pk for t in everything.object_list})
+
+
+def test_the_agency_page_filters_by_role_status_plan_and_period(
+        as_leader: Any, published_plan: Any, agency_b: Any, coordinator: Any,
+        small_plan_json: Any, fake_registry: Any) -> None:
+    assert agency_codes(as_leader, agency_b) == (["I.2", "III.A.1"], ["I.1"])
+    assert agency_codes(as_leader, agency_b, "role=partner") == ([], ["I.1"])
+    assert agency_codes(as_leader, agency_b, "role=lead") == (["I.2", "III.A.1"], [])
+    # The date that decides each part: the partner's monthly I.1 still owes April 2024.
+    assert agency_codes(as_leader, agency_b, "year=2024&quarter=2") == (
+        ["I.2", "III.A.1"], ["I.1"])
+    assert agency_codes(as_leader, agency_b, "year=2024&quarter=2&role=partner") == (
+        [], ["I.1"])
+    assert agency_codes(as_leader, agency_b, "year=2024&quarter=1") == ([], [])
+    assert agency_codes(as_leader, agency_b, "year=2023") == ([], [])
+    day = "as_of=2024-05-10&"
+    assert agency_codes(as_leader, agency_b, day + "status=overdue") == search_agency(
+        as_leader, agency_b, day + "status=overdue")
+    small_plan_json["plan"]["number"] = "3/QĐ-KHÁC"
+    other = services.publish_plan(services.import_plan(small_plan_json, user=coordinator),
+                                  user=coordinator, on=date(2024, 5, 1), registry=fake_registry)
+    assert agency_codes(as_leader, agency_b) == (
+        ["I.2", "I.2", "III.A.1", "III.A.1"], ["I.1", "I.1"])
+    response = as_leader.get(reverse("web:agency", args=[agency_b.pk]) + f"?plan={other.pk}")
+    assert {r.task.plan_id for r in response.context["rows"]} == {other.pk}
+    assert response.context["page"].paginator.count == 2
+
+
+def search_agency(client: Any, agency: Any, query: str) -> tuple[list[str], list[str]]:
+    return (search_codes(client, f"{query}&agency={agency.pk}&role=lead"),
+            search_codes(client, f"{query}&agency={agency.pk}&role=partner"))
+
+
+def test_the_agency_list_filters_by_level_and_name_without_diacritics(
+        as_leader: Any, published_plan: Any) -> None:
+    def names(query: str) -> list[str]:
+        response = as_leader.get(reverse("web:agencies") + "?" + query)
+        assert response.status_code == 200
+        return sorted(r.agency.name for _rank, r in response.context["page"].object_list)
+
+    assert names("") == ["Bộ A", "Bộ Cũ", "Ủy ban nhân dân tỉnh B"]
+    assert names("level=province") == ["Ủy ban nhân dân tỉnh B"]
+    assert names("level=central") == ["Bộ A", "Bộ Cũ"]
+    assert names("level=commune") == []
+    assert names("q=uy+ban") == ["Ủy ban nhân dân tỉnh B"]
+    assert names("q=bo+cu") == ["Bộ Cũ"]
+    assert names("q=Bộ&level=central") == ["Bộ A", "Bộ Cũ"]
+
+
+def test_the_plan_list_filters_by_year_issuer_and_state(
+        as_coordinator: Any, published_plan: Any, draft_plan: Any) -> None:
+    def numbers(query: str) -> list[str]:
+        response = as_coordinator.get(reverse("web:plans") + "?" + query)
+        assert response.status_code == 200
+        return sorted(item["plan"].number for item in response.context["items"])
+
+    assert numbers("") == ["1/QĐ-TEST", "2/QĐ-DRAFT"]
+    assert numbers("state=draft") == ["2/QĐ-DRAFT"]
+    assert numbers("state=published") == ["1/QĐ-TEST"]
+    assert numbers("year=2024") == ["1/QĐ-TEST", "2/QĐ-DRAFT"]
+    assert numbers("year=2023") == []
+    assert numbers("issuer=quốc+gia") == ["1/QĐ-TEST", "2/QĐ-DRAFT"]
+    assert numbers("issuer=ủy+ban&state=published") == ["1/QĐ-TEST"]
+    assert numbers("issuer=tỉnh+Z") == []
+
+
+class _Fields(HTMLParser):
+    """The fields of the filter forms, and whether each sits inside a <label>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_form = self.in_label = 0
+        self.fields: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "form" and "filters" in (values.get("class") or ""):
+            self.in_form += 1
+        elif tag == "label":
+            self.in_label += 1
+        elif self.in_form and tag in ("input", "select", "textarea") and values.get(
+                "type") != "hidden":
+            self.fields.append((values.get("name") or "", self.in_label > 0))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self.in_form:
+            self.in_form -= 1
+        elif tag == "label":
+            self.in_label -= 1
+
+
+def test_every_filter_of_every_list_has_a_label(as_leader: Any, published_plan: Any,
+                                                agency_b: Any) -> None:
+    expected = {
+        reverse("web:plans"): {"year", "issuer"},  # a leader reads published plans only
+        reverse("web:plan", args=[published_plan.pk]): {"section", "status", "progress",
+                                                         "lead"},
+        reverse("web:agencies"): {"level", "q"},
+        reverse("web:agency", args=[agency_b.pk]): {"role", "status", "plan", "year",
+                                                     "quarter"},
+        reverse("web:search"): {"q", "plan", "agency", "role", "section", "status",
+                                "progress", "kind", "due_from", "due_to"},
+    }
+    for url, names in expected.items():
+        parser = _Fields()
+        parser.feed(as_leader.get(url).content.decode())
+        assert {name for name, _labelled in parser.fields} == names, url
+        assert all(labelled for _name, labelled in parser.fields), (url, parser.fields)
+
+
+def _count(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(context)
+
+
+def test_filtered_lists_and_their_exports_cost_the_same_for_5_and_50_rows(
+        client: Any, coordinator: Any, reporter_a: Any, fake_registry: Any) -> None:
+    from tests.web.test_queries import publish
+
+    client.force_login(coordinator)
+    agency = reporter_a.profile.agency
+
+    def urls(plan: Any) -> list[str]:
+        plan_url = reverse("web:plan", args=[plan.pk])
+        agency_url = reverse("web:agency", args=[agency.pk])
+        pages = [
+            plan_url + f"?section=I&lead={agency.pk}",
+            plan_url + "?status=not_started&progress=in_progress",
+            agency_url + f"?role=lead&plan={plan.pk}",
+            agency_url + "?year=2024&quarter=2&status=overdue",
+            reverse("web:agencies") + "?level=central&q=bo",
+            reverse("web:plans") + "?year=2024&state=published&issuer=quốc",
+            reverse("web:search") + f"?plan={plan.pk}&role=lead&agency={agency.pk}"
+            "&kind=dated&progress=in_progress",
+        ]
+        return pages + [f"{u}&export={fmt}" for u in pages for fmt in ("csv", "xlsx")]
+
+    small = publish(5, "5/QĐ", coordinator, fake_registry, reporter_a)
+    few = [_count(client, u) for u in urls(small)]
+    large = publish(50, "50/QĐ", coordinator, fake_registry, reporter_a)
+    many = [_count(client, u) for u in urls(large)]
+    assert many == few, list(zip(urls(large), few, many, strict=True))

@@ -1,0 +1,254 @@
+"""The long lists of the pages, each defined once: a filter form and the filtered, ordered
+rows it gives (a queryset, filtered and ordered in the database).
+
+The page pages those rows; the export (`theodoi.web.exports`) writes the same rows, so a
+downloaded sheet is exactly the list on screen, whatever filters the URL carries.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.registry.text import fold
+from theodoi.tracking import access, queries
+from theodoi.tracking import status as engine
+from theodoi.tracking.models import Agency, Assignment, Plan, Task
+from theodoi.web import snapshot
+from theodoi.web.labels import PLAN_STATUS_LABELS, PROGRESS_LABELS, STATUS_LABELS
+
+ALL = ("", _("Tất cả"))
+STATUS_CHOICES = [ALL, *STATUS_LABELS.items()]
+PROGRESS_CHOICES = [ALL, *PROGRESS_LABELS.items()]
+ROLE_CHOICES = [("", _("Chủ trì hoặc phối hợp")), ("lead", _("Chủ trì")),
+                ("partner", _("Phối hợp"))]
+QUARTER_CHOICES = [("", _("Cả năm")), ("1", _("Quý I")), ("2", _("Quý II")),
+                   ("3", _("Quý III")), ("4", _("Quý IV"))]
+
+# The registry's kinds of agency, by level of government (docs/registry.md).
+LEVELS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "central": (_("Bộ, ngành trung ương"),
+                ("ministry", "ministry_level", "government_agency", "other_body", "unit")),
+    "province": (_("Tỉnh, thành phố"), ("province", "province_unit")),
+    "commune": (_("Xã, phường, đặc khu"), ("commune",)),
+}
+
+
+def level_of(kind: str) -> str:
+    """The level ("central", "province", "commune") of an agency kind, "" when none."""
+    for key, (_label, kinds) in LEVELS.items():
+        if kind in kinds:
+            return key
+    return ""
+
+
+def filtered(form: forms.Form) -> dict[str, Any]:
+    """The filters a bound form accepted (an invalid field is dropped, not an error page:
+    a stale link still shows the list, and the form shows why the filter was ignored)."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return {k: v for k, v in getattr(form, "cleaned_data", {}).items()
+            if k not in form.errors and v not in (None, "")}
+
+
+def section_filter(code: str, field: str = "section__code") -> Q:
+    """A section and every section under it ("I" is I, I.1, I.2 ...)."""
+    code = code.strip().strip(".")
+    return Q(**{f"{field}__iexact": code}) | Q(**{f"{field}__istartswith": f"{code}."})
+
+
+def period_bounds(year: int, quarter: str = "") -> tuple[date, date]:
+    """The first and last day of a year, or of one of its quarters."""
+    if not quarter:
+        return date(year, 1, 1), date(year, 12, 31)
+    return engine.period_bounds(date(year, 3 * int(quarter) - 2, 1), "quarter")
+
+
+# -- a plan's tasks ----------------------------------------------------------------------
+
+
+class PlanTaskFilter(forms.Form):
+    section = forms.CharField(label=_("Mục"), required=False, max_length=50)
+    status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=STATUS_CHOICES)
+    progress = forms.ChoiceField(label=_("Tiến độ"), required=False, choices=PROGRESS_CHOICES)
+    lead = forms.ModelChoiceField(label=_("Cơ quan chủ trì"), queryset=Agency.objects.none(),
+                                  required=False, empty_label=_("Tất cả"))
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The agencies leading a task of this plan: a short list, one query.
+        self.fields["lead"].queryset = Agency.objects.filter(
+            pk__in=Assignment.objects.counted().filter(plan=plan, role=Assignment.LEAD)
+            .values("agency_id")).order_by("name")
+
+
+def plan_tasks(plan: Plan, data: dict[str, Any], as_of: date) -> QuerySet[Task]:
+    """The plan's current tasks in their printed order, with their state on `as_of`,
+    narrowed by section, status, progress and lead agency."""
+    qs = queries.with_state(
+        plan.tasks.current().select_related("section").defer("search"), as_of)
+    if data.get("section"):
+        qs = qs.filter(section_filter(data["section"]))
+    if data.get("status"):
+        qs = qs.filter(state_status=data["status"])
+    if data.get("progress"):
+        qs = qs.filter(state_progress=data["progress"])
+    if data.get("lead"):
+        qs = qs.filter(pk__in=Assignment.objects.counted().filter(
+            plan=plan, role=Assignment.LEAD, agency=data["lead"]).values("task_id"))
+    return qs.order_by("order")
+
+
+# -- an agency's parts -------------------------------------------------------------------
+
+
+class AgencyPartFilter(forms.Form):
+    role = forms.ChoiceField(label=_("Vai trò"), required=False, choices=ROLE_CHOICES)
+    status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=STATUS_CHOICES)
+    plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.none(),
+                                  required=False, empty_label=_("Tất cả"))
+    year = forms.IntegerField(label=_("Năm (thời hạn)"), required=False, min_value=2000,
+                              max_value=2100)
+    quarter = forms.ChoiceField(label=_("Quý"), required=False, choices=QUARTER_CHOICES)
+
+    def __init__(self, *args: Any, user: Any, agency: Agency, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Only the plans the agency has a part in: a short list, not every plan.
+        self.fields["plan"].queryset = snapshot.published_plans(user).filter(
+            pk__in=Assignment.objects.counted().filter(agency=agency).values("plan_id")
+        ).order_by("-date", "-id")
+        self.fields["plan"].label_from_instance = plan_label
+
+
+def plan_label(plan: Plan) -> str:
+    return (f"{plan.number} — {plan.title}" if plan.number else (plan.title or str(plan)))[:110]
+
+
+def agency_parts(user: Any, agency: Agency, data: dict[str, Any], as_of: date,
+                 role: str | None = None) -> QuerySet[Assignment]:
+    """The agency's counted parts (of `role` when given), by due date, with their state on
+    `as_of`, narrowed by status, plan and the quarter or year of their deadline."""
+    qs = snapshot.agency_parts(user, agency, as_of, role or data.get("role"))
+    if data.get("status"):
+        qs = qs.filter(state_status=data["status"])
+    if data.get("plan"):
+        qs = qs.filter(plan=data["plan"])
+    if data.get("year"):
+        first, last = period_bounds(data["year"], data.get("quarter", ""))
+        qs = qs.filter(deciding_due__gte=first, deciding_due__lte=last)
+    return qs
+
+
+# -- agencies ----------------------------------------------------------------------------
+
+
+class AgencyListFilter(forms.Form):
+    level = forms.ChoiceField(label=_("Cấp"), required=False, choices=[
+        ALL, *((k, label) for k, (label, _kinds) in LEVELS.items())])
+    q = forms.CharField(label=_("Tên cơ quan"), required=False, max_length=200)
+
+
+def agency_rows(data: dict[str, Any], as_of: date) -> list[snapshot.AgencyRow]:
+    """The agency ranking (best on-time rate first), of one level and matching a name
+    typed with or without diacritics.
+
+    The rank needs every agency's rate, so the ranking is computed whole from the stored
+    counts (two queries, a few thousand agencies at most) and paged afterwards."""
+    kinds = LEVELS[data["level"]][1] if data.get("level") else None
+    rows = snapshot.agency_ranking(as_of, kinds=kinds)
+    if data.get("q"):
+        words = fold(data["q"]).split()
+        rows = [r for r in rows if all(w in fold(r.agency.name) for w in words)]
+    return rows
+
+
+# -- plans -------------------------------------------------------------------------------
+
+
+class PlanListFilter(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+    issuer = forms.CharField(label=_("Cơ quan ban hành"), required=False, max_length=200)
+    state = forms.ChoiceField(label=_("Trạng thái"), required=False,
+                              choices=[ALL, *PLAN_STATUS_LABELS.items()])
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not access.is_coordinator(user):  # the others read published plans only
+            del self.fields["state"]
+
+
+def plans(user: Any, data: dict[str, Any]) -> QuerySet[Plan]:
+    """The plans `user` may read, newest first, of one year, issuer and state."""
+    qs = access.visible_plans(user)
+    if data.get("year"):
+        qs = qs.filter(Q(year=data["year"]) | Q(year__isnull=True, date__year=data["year"]))
+    if data.get("issuer"):
+        # Each word on its own, case as typed or capitalised: SQLite folds the case of
+        # ASCII letters only, and issuers are written "Ủy ban nhân dân ...".
+        for word in data["issuer"].split():
+            qs = qs.filter(Q(issuer__icontains=word) | Q(issuer__icontains=word.capitalize()))
+    if data.get("state"):
+        qs = qs.filter(status=data["state"])
+    return qs.order_by("-date", "-id")
+
+
+# -- the search --------------------------------------------------------------------------
+
+
+def _kind_filter(kind: str) -> Q:
+    """Tasks of one column of the timeline: dated, periodic, waiting for a date, or none."""
+    periodic = Q(due_kind__in=engine.PERIODIC_KINDS)
+    if kind == "periodic":
+        return periodic
+    if kind == "dated":
+        return ~periodic & Q(deciding_due__isnull=False)
+    undated = ~periodic & Q(deciding_due__isnull=True)
+    waiting = Q(due_kind__in=engine.WAITING_KINDS)
+    return undated & (waiting if kind == "waiting" else ~waiting)
+
+
+def search_tasks(user: Any, data: dict[str, Any], as_of: date) -> QuerySet[Task]:
+    """Tasks by words (without diacritics too), plan, agency, role, section, status,
+    progress, kind of deadline and due dates."""
+    qs = snapshot.tracked_tasks(user, data.get("plan"), as_of)
+    if data.get("q"):
+        qs = qs.search(data["q"])
+    if data.get("section"):
+        qs = qs.filter(section_filter(data["section"]))
+    if data.get("agency"):
+        # With an agency, the status and progress are those of its own part (what its
+        # page counts), not the task's.
+        parts = queries.with_state(
+            Assignment.objects.counted().filter(agency=data["agency"]), as_of)
+        if data.get("role"):
+            parts = parts.filter(role=data["role"])
+        if data.get("status"):
+            parts = parts.filter(state_status=data["status"])
+        if data.get("progress"):
+            parts = parts.filter(state_progress=data["progress"])
+        qs = qs.filter(pk__in=parts.values("task_id"))
+    else:
+        if data.get("status"):
+            qs = qs.filter(state_status=data["status"])
+        if data.get("progress"):
+            qs = qs.filter(state_progress=data["progress"])
+    if data.get("kind"):
+        qs = qs.filter(_kind_filter(data["kind"]))
+    if data.get("due_from"):
+        qs = qs.filter(deciding_due__gte=data["due_from"])
+    if data.get("due_to"):
+        qs = qs.filter(deciding_due__lte=data["due_to"])
+    return qs
+
+
+def query_without(request: Any, *names: str) -> str:
+    """The page's query string without `names` (the page numbers, the export format)."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
