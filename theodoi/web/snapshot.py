@@ -199,10 +199,11 @@ PartCounts = dict[tuple[int, str], Counts]
 
 
 def agency_ranking(
-    as_of: date, plans: QuerySet[Plan] | None = None, counts: PartCounts | None = None
+    as_of: date, plans: QuerySet[Plan] | None = None, counts: PartCounts | None = None, *,
+    kinds: Iterable[str] | None = None,
 ) -> list[AgencyRow]:
-    """Agencies by on-time rate of what they lead (best first, `rank_key`), with what they
-    were asked to contribute as partners beside it."""
+    """Agencies (of `kinds` when given) by on-time rate of what they lead (best first,
+    `rank_key`), with what they were asked to contribute as partners beside it."""
     if counts is None:
         counts = queries.part_counts(as_of, plans=plans)
     agency_ids = {aid for aid, _ in counts}
@@ -210,7 +211,7 @@ def agency_ranking(
     out = []
     for aid in agency_ids:
         agency = agencies.get(aid)
-        if agency is None:
+        if agency is None or (kinds is not None and agency.kind not in kinds):
             continue
         lead = counts.get((aid, Assignment.LEAD), Counts())
         partner = counts.get((aid, Assignment.PARTNER), Counts())
