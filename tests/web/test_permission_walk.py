@@ -76,6 +76,7 @@ class World:
     target: Any
     feed_token: str
     link: Any
+    notice: Any
 
 
 def get(url: str, allowed: frozenset[str], note: str = "") -> Probe:
@@ -131,6 +132,13 @@ EXPECTED: dict[str, Builder] = {
                                        {"public": "0"})],
     # Open to everyone, anonymous visitors too, once a coordinator opens it (test_public.py);
     # the walk's plan is not open.
+    "web:national": lambda w: [get("/overview/", READERS)],
+    "web:queue": lambda w: [get("/queue/", COORDINATOR)],
+    "web:notices": lambda w: [get("/notices/", READERS)],
+    "web:notices-read": lambda w: [post("/notices/read/", READERS, {"all": "1"})],
+    # Agency A's notice: its reporters open it, nobody else (a 404 for them).
+    "web:notice": lambda w: [get(f"/notices/{w.notice.pk}/", frozenset({"reporter_a"}),
+                                 "agency A's notice")],
     "web:plan-links": lambda w: [get(f"/plans/{w.plan.pk}/links/", COORDINATOR)],
     "web:propose-links": lambda w: [post(f"/plans/{w.plan.pk}/links/propose/", COORDINATOR)],
     "web:decide-link": lambda w: [post(f"/links/{w.link.pk}/decide/", COORDINATOR,
@@ -272,6 +280,7 @@ def test_every_route_has_an_expectation() -> None:
 def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any, reporter_a: Any,
           reporter_b: Any, coordinator: Any, small_plan_json: Any) -> World:
     from tests.web.conftest import assignment_of
+    from theodoi.notices.models import Notice
     from theodoi.outputs.ical import feed_for
     from theodoi.tracking.models import EvidenceFile, PlanFile, TaskLink
     from theodoi.tracking.services import submit_report
@@ -301,6 +310,8 @@ def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any, re
         agency_a=agency_a,
         target=published_plan.targets.order_by("order").first(),
         feed_token=feed_for(plan=published_plan).token,
+        notice=Notice.objects.create(recipient_agency=agency_a, kind="assigned",
+                                     text="Bộ A được giao nhiệm vụ", link="/"),
         link=TaskLink.objects.create(task=published_plan.tasks.order_by("order").last(),
                                      parent=published_plan.tasks.order_by("order").first()),
     )
