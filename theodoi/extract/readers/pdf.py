@@ -16,6 +16,9 @@ A page with no text layer but an image is handed to the OCR reader.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import re
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -258,15 +261,23 @@ def drop_running_lines(lines: list[Line], page_height: float) -> list[Line]:
 
 def page_items(page: Any, state: _State) -> list[Paragraph | TableFragment]:
     """The page's paragraphs and table pieces, top to bottom."""
-    ruled = [t for t in page.find_tables(RULED_SETTINGS) if _real_table(t)]
+    settings = {**RULED_SETTINGS, "explicit_horizontal_lines": open_row_rules(page.edges)}
+    open_width = len(state.open_table.rows[0]) if state.open_table and state.open_table.rows \
+        else None
+    ruled = [t for t in page.find_tables(settings) if _real_table(t, open_width)]
     fragments: list[TableFragment] = []
     for table in ruled:
-        rows = [[_clean(c) for c in row] for row in table.extract()]
-        rows = [r for r in rows if any(r)]
+        cells, spanned = table_to_cells(table, page.chars)
+        rows: list[list[str | None]] = []
+        covered: set[tuple[int, int]] = set()
+        for index, row in enumerate(cells):
+            if any(row):
+                covered |= {(len(rows), col) for r, col in spanned if r == index}
+                rows.append(row)
         if rows:
             x0, top, x1, bottom = table.bbox
             fragments.append(TableFragment(rows=rows, header=1, top=top, bottom=bottom,
-                                           left=x0, right=x1))
+                                           left=x0, right=x1, covered=covered))
     boxes = [t.bbox for t in ruled]
     words = page_to_words(page, boxes)
     lines = drop_running_lines(words_to_lines(words), page.height)
@@ -318,14 +329,117 @@ def _take_unruled_tables(lines: list[Line], state: _State,
     return rest
 
 
-def _real_table(table: Any) -> bool:
-    """A ruled table with at least two columns and two rows (not a lone box or rule)."""
+def open_row_rules(edges: list[dict]) -> list[dict]:
+    """Horizontal rules that close the rows of a ruled table a page break left open.
+
+    A row that breaks across pages is often drawn without its bottom rule on the first
+    page and without its top rule on the next: its column rules just stop at the page's
+    text edge, and the row would be read as loose words. Where two or more vertical rules
+    end at one height (and go on in no other piece), a rule is added along the stretches
+    between the first and the last of them where none is drawn.
+    """
+    verticals = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= 2]
+    horizontals = [e for e in edges if e["orientation"] == "h"]
+    rules: list[dict] = []
+    for end, other in (("top", "bottom"), ("bottom", "top")):
+        # A rule drawn in pieces, row by row, does not end where its next piece begins.
+        ends = [e for e in verticals
+                if not any(abs(f["x0"] - e["x0"]) <= 1 and abs(f[other] - e[end]) <= 2
+                           for f in verticals if f is not e)]
+        groups: list[list[dict]] = []
+        for edge in sorted(ends, key=lambda e: e[end]):
+            if groups and edge[end] - groups[-1][-1][end] <= 1.5:
+                groups[-1].append(edge)
+            else:
+                groups.append([edge])
+        for group in groups:
+            x0, x1 = min(e["x0"] for e in group), max(e["x0"] for e in group)
+            if len(group) < 2 or x1 - x0 < 10:
+                continue
+            y = statistics.median(e[end] for e in group)
+            near = sorted((h["x0"], h["x1"]) for h in horizontals
+                          if abs(h["top"] - y) <= RULED_SETTINGS["snap_tolerance"])
+            reach = x0
+            for a, b in [*near, (x1, x1)]:
+                if a - reach > 2:  # a stretch no rule is drawn along
+                    rules.append({"object_type": "rule_edge", "orientation": "h",
+                                  "x0": reach, "x1": min(a, x1), "top": y, "bottom": y,
+                                  "width": min(a, x1) - reach, "height": 0.0})
+                reach = max(reach, b)
+                if reach >= x1:
+                    break
+    return rules
+
+
+def table_to_cells(table: Any, chars: list[dict]) -> tuple[list[list[str | None]],
+                                                           set[tuple[int, int]]]:
+    """The cell texts of a ruled table, row by row, and the (row, column) of each cell that
+    a cell above spans into (which pdfplumber gives as None, like the columns a cell spans
+    across).
+
+    Each word goes to the cell its first letter begins in: a word too long for its narrow
+    column ("2025-2030") runs over the rule, and its last letters, whose middles lie past
+    it, would otherwise be read into the cell beside it.
+    """
+    import pdfplumber.utils
+
     rows = table.rows
-    return len(rows) >= 2 and max(len(r.cells) for r in rows) >= 2
+    x0, top, x1, bottom = table.bbox
+    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+              and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+    boxes = [cell for row in rows for cell in row.cells if cell is not None]
+    # A letter goes to the cell where it begins, and the letters that run on from it
+    # without a gap go with it.
+    box_of = {id(c): _box_at(boxes, c["x0"] + min(0.5, (c["x1"] - c["x0"]) / 2),
+                             (c["top"] + c["bottom"]) / 2) for c in inside}
+    for word in pdfplumber.utils.extract_words(inside, return_chars=True, x_tolerance=0.5):
+        for a, b in itertools.pairwise(word["chars"]):
+            if abs(b["x0"] - a["x1"]) < 0.3 and box_of[id(a)] is not None:
+                box_of[id(b)] = box_of[id(a)]
+    by_box: dict[tuple[float, ...], list[dict]] = {}
+    for char in inside:  # spaces too: they part the words of a line
+        box = box_of[id(char)]
+        if box is not None:
+            by_box.setdefault(tuple(box), []).append(char)
+    lefts = sorted({cell[0] for cell in table.cells})
+    texts: list[list[str | None]] = []
+    spanned: set[tuple[int, int]] = set()
+    for r, row in enumerate(rows):
+        out: list[str | None] = []
+        for c, cell in enumerate(row.cells):
+            if cell is None:
+                out.append(None)
+                row_top = row.bbox[1]
+                spanning = _box_at(table.cells, lefts[c] + 0.5, row_top + 0.5)
+                if spanning is not None and spanning[1] < row_top - 0.5:
+                    spanned.add((r, c))
+                continue
+            cell_chars = by_box.get(tuple(cell), [])
+            out.append(_clean(pdfplumber.utils.extract_text(cell_chars)) if cell_chars
+                       else None)
+        texts.append(out)
+    return texts, spanned
+
+
+def _box_at(boxes: list[Any], x: float, y: float) -> Any:
+    """The box (x0, top, x1, bottom) that holds the point, or None."""
+    return next((b for b in boxes if b[0] <= x < b[2] and b[1] <= y < b[3]), None)
+
+
+def _real_table(table: Any, open_width: int | None = None) -> bool:
+    """A ruled table with at least two columns and two rows (not a lone box or rule); or
+    one row as wide as the table the last page left open (its last row, on a page of its
+    own), when that is `open_width` columns of three or more."""
+    rows = table.rows
+    width = max((len(r.cells) for r in rows), default=0)
+    if len(rows) == 1:
+        return open_width is not None and width == open_width >= 3
+    return len(rows) >= 2 and width >= 2
 
 
 def _clean(cell: str | None) -> str | None:
+    """A cell's text in NFC, or None; a line broken after "/" ("Quý IV/" + "2025") joined."""
     if cell is None:
         return None
-    text = nfc(cell).strip()
+    text = re.sub(r"(?<=\S/)\n(?=\S)", "", nfc(cell).strip())
     return text or None
