@@ -388,14 +388,15 @@ def table_to_cells(table: Any, chars: list[dict]) -> tuple[list[list[str | None]
     inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
               and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
     boxes = [cell for row in rows for cell in row.cells if cell is not None]
-    # A letter goes to the cell where it begins, and the letters that run on from it
-    # without a gap go with it.
+    # A letter goes to the cell where it begins, and the letters printed after it on its
+    # line without a gap go with it (in the order they were printed: the letters of the
+    # next cell may lie under them).
     box_of = {id(c): _box_at(boxes, c["x0"] + min(0.5, (c["x1"] - c["x0"]) / 2),
                              (c["top"] + c["bottom"]) / 2) for c in inside}
-    for word in pdfplumber.utils.extract_words(inside, return_chars=True, x_tolerance=0.5):
-        for a, b in itertools.pairwise(word["chars"]):
-            if abs(b["x0"] - a["x1"]) < 0.3 and box_of[id(a)] is not None:
-                box_of[id(b)] = box_of[id(a)]
+    for a, b in itertools.pairwise(inside):
+        if (abs(b["x0"] - a["x1"]) < 0.3 and abs(b["top"] - a["top"]) < 1
+                and b["text"].strip() and box_of[id(a)] is not None):
+            box_of[id(b)] = box_of[id(a)]
     by_box: dict[tuple[float, ...], list[dict]] = {}
     for char in inside:  # spaces too: they part the words of a line
         box = box_of[id(char)]
