@@ -16,7 +16,8 @@ import pytest
 from theodoi.extract.commands import read_plan
 from theodoi.extract.document import Table
 from theodoi.extract.readers import read_document
-from theodoi.extract.readers.pdf import open_row_rules
+from theodoi.extract.readers.layout import join_wrapped
+from theodoi.extract.readers.pdf import continues_paragraph, open_row_rules
 
 HEADER = ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành", "Kết quả"]
 FILLER = ("Triển khai các nội dung của kế hoạch chuyển đổi số trên địa bàn, bảo đảm "
@@ -160,3 +161,21 @@ def test_a_rule_missing_over_one_column_at_the_page_top_is_drawn_there_only():
     edges = [_h(10, 80, 50), _h(10, 110, 300), *(_v(x, 50, 300) for x in (10, 40, 80, 110))]
     rules = open_row_rules(edges)
     assert [(r["x0"], r["x1"], r["top"]) for r in rules] == [(80, 110, 50)]
+
+
+def test_a_bullet_or_numbered_item_at_a_page_top_does_not_continue_a_heading():
+    # A heading has no full stop: "4.2. Ứng dụng ... xây dựng" at a page's foot, then the
+    # next page begins with its first bullet.
+    heading = "4.2. Ứng dụng mô hình thông tin công trình (BIM) trong quản lý xây dựng"
+    assert not continues_paragraph(heading, "- Nghiên cứu, triển khai BIM")
+    assert not continues_paragraph(heading, "4.3. Ứng dụng IoT, AI và dữ liệu lớn")
+    assert not continues_paragraph(heading, "a) Ứng dụng trong quản lý")
+    assert continues_paragraph(heading + " tại các công trình giao thông trọng",
+                               "điểm của tỉnh")
+
+
+def test_paragraph_lines_wrapped_after_a_slash_join_without_a_space():
+    assert join_wrapped(["theo Thông báo số 157/", "TB-VPCP ngày 11 tháng 4"]) == \
+        "theo Thông báo số 157/TB-VPCP ngày 11 tháng 4"
+    assert join_wrapped(["Sở Tài chính", "Sở Nội vụ"]) == "Sở Tài chính\nSở Nội vụ"
+    assert join_wrapped(["tỷ lệ 1 /", "2"]) == "tỷ lệ 1 /\n2"

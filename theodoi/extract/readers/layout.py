@@ -187,7 +187,13 @@ def fragments_to_paragraphs(frags: list[Line], left: float,
         open_paras = still
     done.extend(open_paras)
     done.sort(key=lambda p: (p[0].top, p[0].x0))
-    return [(p[0].top, Paragraph("\n".join(nfc(f.text) for f in p))) for p in done]
+    return [(p[0].top, Paragraph(join_wrapped([nfc(f.text) for f in p]))) for p in done]
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Lines a PDF wrapped, kept as "\n", except a break after "/" ("157/" + "TB-VPCP",
+    "Quý IV/" + "2025"), where the text goes on without a space."""
+    return re.sub(r"(?<=\S/)\n(?=\S)", "", "\n".join(lines))
 
 
 def _usual_leading(ordered: list[Line]) -> float:
@@ -792,8 +798,7 @@ def _cell_text(words: list[Word]) -> str | None:
     """A cell's lines; a line broken after "/" ("1690/" + "QĐ-TTg") is joined back."""
     if not words:
         return None
-    text = "\n".join(ln.text for ln in words_to_lines(words))
-    return nfc(re.sub(r"(?<=\S/)\n(?=\S)", "", text)) or None
+    return nfc(join_wrapped([ln.text for ln in words_to_lines(words)])) or None
 
 
 # ---------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from theodoi.extract.readers.layout import (
     fragments_to_paragraphs,
     header_block,
     is_page_number,
+    join_wrapped,
     lines_to_fragments,
     lines_to_unruled_table,
     stitch_fragments,
@@ -185,7 +186,7 @@ def _place(items: list[Paragraph | TableFragment], doc: Document, state: _State,
         else:
             prev = doc.blocks[-1] if doc.blocks else None
             if i == 0 and isinstance(prev, Paragraph) and continues_paragraph(prev.text, item.text):
-                prev.text += "\n" + item.text  # a paragraph that a page break split
+                prev.text = join_wrapped([prev.text, item.text])  # split by a page break
             else:
                 doc.blocks.append(item)
             state.open_table = None
@@ -193,11 +194,16 @@ def _place(items: list[Paragraph | TableFragment], doc: Document, state: _State,
             state.number_carried = False
 
 
+_ITEM_START = re.compile(r"^([-–+•]\s|\d{1,3}(\.\d{1,3})*[.)]\s|[a-zđ]\)\s|[IVXL]{1,6}\.\s)")
+
+
 def continues_paragraph(before: str, after: str) -> bool:
     """Whether text at the top of a page goes on with the paragraph ending the last page."""
     last_line = before.rsplit("\n", 1)[-1].rstrip()
     if not last_line or last_line[-1] in ".;:!?)”\"":
         return False
+    if _ITEM_START.match(after):
+        return False  # a bullet or a numbered item begins (a heading may end the page)
     return after[:1].islower() or len(last_line) >= 60
 
 
@@ -442,5 +448,5 @@ def _clean(cell: str | None) -> str | None:
     """A cell's text in NFC, or None; a line broken after "/" ("Quý IV/" + "2025") joined."""
     if cell is None:
         return None
-    text = re.sub(r"(?<=\S/)\n(?=\S)", "", nfc(cell).strip())
+    text = join_wrapped(nfc(cell).strip().split("\n"))
     return text or None
