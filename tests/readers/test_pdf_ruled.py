@@ -17,7 +17,7 @@ from theodoi.extract.commands import read_plan
 from theodoi.extract.document import Table
 from theodoi.extract.readers import read_document
 from theodoi.extract.readers.layout import join_wrapped
-from theodoi.extract.readers.pdf import continues_paragraph, open_row_rules
+from theodoi.extract.readers.pdf import continues_paragraph, open_row_rules, unwrap_cell
 
 HEADER = ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành", "Kết quả"]
 FILLER = ("Triển khai các nội dung của kế hoạch chuyển đổi số trên địa bàn, bảo đảm "
@@ -179,3 +179,42 @@ def test_paragraph_lines_wrapped_after_a_slash_join_without_a_space():
         "theo Thông báo số 157/TB-VPCP ngày 11 tháng 4"
     assert join_wrapped(["Sở Tài chính", "Sở Nội vụ"]) == "Sở Tài chính\nSở Nội vụ"
     assert join_wrapped(["tỷ lệ 1 /", "2"]) == "tỷ lệ 1 /\n2"
+
+
+def _words(*lines: tuple[float, list[tuple[str, float, float]]]) -> list[list[dict]]:
+    return [[{"text": t, "x0": x0, "x1": x1, "top": top, "bottom": top + 9} for t, x0, x1 in ws]
+            for top, ws in lines]
+
+
+def test_a_line_its_column_wrapped_goes_on_and_a_line_that_stops_short_stays():
+    # A 60 pt column: "chủ quản" fills the first line, "CSDLQG," would not have fitted.
+    wrapped = _words((0, [("là", 0, 10), ("chủ", 13, 30), ("quản", 33, 58)]),
+                     (10.5, [("CSDLQG,", 0, 40), ("CSDL", 43, 60)]))
+    assert unwrap_cell(wrapped, 60, 10.5) == "là chủ quản CSDLQG, CSDL"
+    one_per_line = _words((0, [("Sở", 0, 12), ("Nội", 15, 30), ("vụ", 33, 43)]),
+                          (10.5, [("Sở", 0, 12), ("Y", 15, 20), ("tế", 23, 33)]))
+    assert unwrap_cell(one_per_line, 60, 10.5) == "Sở Nội vụ\nSở Y tế"
+
+
+def test_a_new_paragraph_or_item_of_a_cell_stays_a_line_though_it_would_not_fit():
+    paragraph = _words((0, [("Sở", 0, 12), ("Tài", 15, 30), ("chính", 33, 58)]),
+                       (12.7, [("Các", 0, 20), ("sở,", 23, 38)]))
+    assert unwrap_cell(paragraph, 60, 10.5) == "Sở Tài chính\nCác sở,"
+    item = _words((0, [("Việc", 0, 22), ("chung", 25, 58)]),
+                  (10.5, [("-", 0, 5), ("Lập", 8, 25)]))
+    assert unwrap_cell(item, 40, 10.5) == "Việc chung\n- Lập"
+    slash = _words((0, [("Quý", 0, 20), ("IV/", 23, 40)]), (10.5, [("2025", 0, 25)]))
+    assert unwrap_cell(slash, 42, 10.5) == "Quý IV/2025"
+
+
+def test_an_agency_name_its_column_wrapped_is_one_agency(tmp_path):
+    lead = "Các bộ, ngành, địa phương là chủ quản CSDLQG, CSDL chuyên ngành"
+    rows = [_row("1", "Việc một", lead=lead),
+            "<tr>" + _cell("2") + _cell("Việc hai")
+            + "<td><p style='margin:0 0 3px 0'>Sở Tài chính</p>"
+            "<p style='margin:0'>Sở Nội vụ, Sở Y tế</p></td>" + _cell("Năm 2026")
+            + _cell("Báo cáo") + "</tr>"]
+    path = _print(tmp_path, rows)
+    tasks = {t["code"]: t for t in read_plan(path).to_json()["tasks"]}
+    assert tasks["1"]["lead"] == [lead]
+    assert tasks["2"]["lead"] == ["Sở Tài chính", "Sở Nội vụ", "Sở Y tế"]

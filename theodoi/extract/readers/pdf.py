@@ -387,7 +387,6 @@ def table_to_cells(table: Any, chars: list[dict]) -> tuple[list[list[str | None]
     column ("2025-2030") runs over the rule, and its last letters, whose middles lie past
     it, would otherwise be read into the cell beside it.
     """
-    import pdfplumber.utils
 
     rows = table.rows
     x0, top, x1, bottom = table.bbox
@@ -408,6 +407,11 @@ def table_to_cells(table: Any, chars: list[dict]) -> tuple[list[list[str | None]
         box = box_of[id(char)]
         if box is not None:
             by_box.setdefault(tuple(box), []).append(char)
+    # The cells' padding: the least space between a cell's rule and its text.
+    pad = min((min(c["x0"] for c in cs) - box[0] for box, cs in by_box.items()), default=0.0)
+    pad = max(0.0, pad)
+    lines_of = {box: cell_lines(cs) for box, cs in by_box.items()}
+    pitch = usual_pitch(list(lines_of.values()))
     lefts = sorted({cell[0] for cell in table.cells})
     texts: list[list[str | None]] = []
     spanned: set[tuple[int, int]] = set()
@@ -421,11 +425,63 @@ def table_to_cells(table: Any, chars: list[dict]) -> tuple[list[list[str | None]
                 if spanning is not None and spanning[1] < row_top - 0.5:
                     spanned.add((r, c))
                 continue
-            cell_chars = by_box.get(tuple(cell), [])
-            out.append(_clean(pdfplumber.utils.extract_text(cell_chars)) if cell_chars
-                       else None)
+            lines = lines_of.get(tuple(cell))
+            width = cell[2] - cell[0] - 2 * pad
+            out.append(_clean(unwrap_cell(lines, width, pitch)) if lines else None)
         texts.append(out)
     return texts, spanned
+
+
+def cell_lines(chars: list[dict]) -> list[list[dict]]:
+    """A cell's words (pdfplumber's), line by line, left to right."""
+    import pdfplumber.utils
+
+    words = sorted(pdfplumber.utils.extract_words(chars), key=lambda w: (w["top"], w["x0"]))
+    lines: list[list[dict]] = []
+    for word in words:
+        if lines and word["top"] <= lines[-1][0]["top"] + 3:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+    return lines
+
+
+def usual_pitch(cells: list[list[list[dict]]]) -> float | None:
+    """The usual distance from a line of a cell to the next (the lower quarter of all)."""
+    pitches = sorted(b[0]["top"] - a[0]["top"] for lines in cells
+                     for a, b in itertools.pairwise(lines))
+    return pitches[len(pitches) // 4] if pitches else None
+
+
+def unwrap_cell(lines: list[list[dict]], width: float, pitch: float | None) -> str:
+    """A cell's text with the lines its column wrapped joined, the lines it breaks kept.
+
+    A line ends at a wrap when the next line's first word would not have fitted after it
+    in the cell's `width`: the text goes on, as in the document the PDF was printed from
+    ("Các bộ, ngành, địa phương là chủ quản" + "CSDLQG, CSDL chuyên ngành" is one agency).
+    A line that stops short of the width (one agency per line), a line further below than
+    the usual `pitch` (a new paragraph of the cell) or a line that begins an item ("- ",
+    "2.") starts anew. A wrap after "-" or "/" joins without a space.
+    """
+    text = ""
+    for k, line in enumerate(lines):
+        line_text = " ".join(w["text"] for w in line)
+        if k == 0:
+            text = line_text
+            continue
+        previous, first = lines[k - 1], line[0]
+        space = 0.25 * (first["bottom"] - first["top"])
+        needed = previous[-1]["x1"] - previous[0]["x0"] + space + first["x1"] - first["x0"]
+        apart = pitch is not None and first["top"] - previous[0]["top"] > pitch + 1.0
+        if needed <= width + 0.5 or apart or _ITEM_START.match(line_text):
+            text += "\n" + line_text
+        elif re.search(r"\S[-/]$", text):
+            text += line_text
+        else:
+            text += " " + line_text
+    return text
 
 
 def _box_at(boxes: list[Any], x: float, y: float) -> Any:
