@@ -102,7 +102,7 @@ def test_a_word_too_long_for_its_column_stays_in_its_cell(tmp_path):
         _row("2", FILLER),
     ]
     table = _only_table(_print(tmp_path, rows))
-    assert table.rows[1][3] == "Năm\n2025-2030-2035"
+    assert table.rows[1][3] == "Năm 2025-2030-2035"
     assert table.rows[1][4] == "lớp tập huấn"
 
 

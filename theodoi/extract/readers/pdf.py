@@ -346,12 +346,16 @@ def open_row_rules(edges: list[dict]) -> list[dict]:
     """
     verticals = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= 2]
     horizontals = [e for e in edges if e["orientation"] == "h"]
+    by_x: dict[int, list[dict]] = {}
+    for edge in verticals:
+        by_x.setdefault(round(edge["x0"]), []).append(edge)
     rules: list[dict] = []
     for end, other in (("top", "bottom"), ("bottom", "top")):
         # A rule drawn in pieces, row by row, does not end where its next piece begins.
         ends = [e for e in verticals
                 if not any(abs(f["x0"] - e["x0"]) <= 1 and abs(f[other] - e[end]) <= 2
-                           for f in verticals if f is not e)]
+                           for x in range(round(e["x0"]) - 1, round(e["x0"]) + 2)
+                           for f in by_x.get(x, []) if f is not e)]
         groups: list[list[dict]] = []
         for edge in sorted(ends, key=lambda e: e[end]):
             if groups and edge[end] - groups[-1][-1][end] <= 1.5:
