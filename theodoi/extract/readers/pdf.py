@@ -5,7 +5,10 @@ Page by page (each page's parse is freed before the next, so memory stays flat):
     page_upright        a page whose text runs sideways is re-read with the rotation that
                         makes its characters upright (/Rotate or a rotated content stream)
     page_to_words       characters -> words (NFC), running page numbers dropped
-    ruled tables        pdfplumber's `find_tables` on the ruling lines
+    open_row_rules      the rules a page break left undrawn under (or over) a split row
+    ruled tables        pdfplumber's `find_tables` on the ruling lines; `table_to_cells`
+                        puts each word in the cell it begins in, marks the cells a merged
+                        cell above covers and joins the lines a column wrapped (`unwrap_cell`)
     unruled tables      a "TT ..." header row, columns learned from it (layout.py)
     paragraphs          the words outside tables (layout.py)
     stitch              a table continued on the next page is joined into one Table
