@@ -103,6 +103,8 @@ class TableFragment:
     # unruled: the last row was begun without its number, which a centred "TT" cell put
     # on the next page
     number_carried: bool = False
+    # ruled: (row, column) of each cell that a cell above spans into (`Table.covered`)
+    covered: set[tuple[int, int]] = field(default_factory=set)
 
 
 # ---------------------------------------------------------------------------------------
@@ -185,7 +187,13 @@ def fragments_to_paragraphs(frags: list[Line], left: float,
         open_paras = still
     done.extend(open_paras)
     done.sort(key=lambda p: (p[0].top, p[0].x0))
-    return [(p[0].top, Paragraph("\n".join(nfc(f.text) for f in p))) for p in done]
+    return [(p[0].top, Paragraph(join_wrapped([nfc(f.text) for f in p]))) for p in done]
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Lines a PDF wrapped, kept as "\n", except a break after "/" ("157/" + "TB-VPCP",
+    "Quý IV/" + "2025"), where the text goes on without a space."""
+    return re.sub(r"(?<=\S/)\n(?=\S)", "", "\n".join(lines))
 
 
 def _usual_leading(ordered: list[Line]) -> float:
@@ -790,8 +798,7 @@ def _cell_text(words: list[Word]) -> str | None:
     """A cell's lines; a line broken after "/" ("1690/" + "QĐ-TTg") is joined back."""
     if not words:
         return None
-    text = "\n".join(ln.text for ln in words_to_lines(words))
-    return nfc(re.sub(r"(?<=\S/)\n(?=\S)", "", text)) or None
+    return nfc(join_wrapped([ln.text for ln in words_to_lines(words)])) or None
 
 
 # ---------------------------------------------------------------------------------------
@@ -829,25 +836,30 @@ def stitch_fragments(prev: Table, frag: TableFragment, fuzzy: bool = False,
         key = row_key(row)
         return any(key == h or (fuzzy and _similar(key, h)) for h in header_keys)
 
-    rows = list(frag.rows)
-    while rows and is_header(rows[0]):
+    # Each row keeps its index in the piece, for the cells it has covered.
+    rows = [(k, r) for k, r in enumerate(frag.rows)]
+    while rows and is_header(rows[0][1]):
         rows.pop(0)
-    rows = [r for r in rows if not is_header(r)]
+    rows = [(k, r) for k, r in rows if not is_header(r)]
     last = prev.rows[-1] if len(prev.rows) > prev.header_rows else None
     # The row a page break split goes on without its number, or, when its number is
     # centred in it, its number went to this page and the part above it has none.
-    carried = number_carried and last is not None and not last[0] and bool(rows and rows[0][0])
-    if last is not None and rows and any(rows[0]) and (not rows[0][0] or carried):
-        cont = rows.pop(0)
-        for i, text in enumerate(cont):
+    first = rows[0][1] if rows else None
+    carried = number_carried and last is not None and not last[0] and bool(first and first[0])
+    if last is not None and first is not None and any(first) and (not first[0] or carried):
+        rows.pop(0)
+        for i, text in enumerate(first):
             if text:
                 last[i] = f"{last[i]}\n{text}" if last[i] else text
-    prev.rows.extend(rows)
+    at = {k: len(prev.rows) + n for n, (k, _) in enumerate(rows)}
+    prev.covered |= {(at[k], col) for k, col in frag.covered if k in at}
+    prev.rows.extend(r for _, r in rows)
     return True
 
 
 def fragment_to_table(frag: TableFragment) -> Table:
-    return Table(rows=[list(r) for r in frag.rows], header_rows=max(1, frag.header))
+    return Table(rows=[list(r) for r in frag.rows], header_rows=max(1, frag.header),
+                 covered=set(frag.covered))
 
 
 def is_page_number(text: str) -> bool:
