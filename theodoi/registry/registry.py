@@ -456,12 +456,16 @@ class Registry:
             if self._units_loaded:
                 return
             units, events = self.data.local_units()
+            # Filled in a copy and swapped in at once: another thread may be walking the
+            # entities meanwhile ("dictionary changed size during iteration").
+            entities = dict(self._entities)
             for unit in units:
-                if unit.id in self._entities:  # a coordinator added it already: theirs
+                if unit.id in entities:  # a coordinator added it already: theirs
                     continue
-                self._entities[unit.id] = unit
+                entities[unit.id] = unit
                 self._order[unit.id] = len(self._order)
                 self._units_by_province[unit.parent or ""].append(unit.id)
+            self._entities = entities
             self._template_of.update(self.data.unit_templates)
             # Unit events start at units, which no other event does: each list stays in order.
             for event in sorted(events, key=lambda e: e.date):
@@ -487,11 +491,13 @@ class Registry:
             if self._communes_loaded:
                 return
             provinces = [e for e in self._entities.values() if e.kind == "province"]
+            entities = dict(self._entities)  # swapped in at once, as the units are
             for commune in commune_entities(provinces):
-                if commune.id in self._entities:  # a coordinator added it already: theirs
+                if commune.id in entities:  # a coordinator added it already: theirs
                     continue
-                self._entities[commune.id] = commune
+                entities[commune.id] = commune
                 self._index_commune(commune)
+            self._entities = entities
             self._communes_loaded = True
 
     def _index_commune(self, commune: Entity) -> None:
@@ -583,7 +589,7 @@ class Registry:
             added_by=added_by.strip(), reason=reason.strip(),
             source_text="" if known else source.strip(),
         )
-        self._entities[id] = entity
+        self._entities = {**self._entities, id: entity}  # swapped, as the units are
         self._index_added(entity)
         return entity
 
