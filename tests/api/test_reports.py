@@ -65,7 +65,7 @@ def test_a_report_on_a_recurring_task_answers_the_current_period_or_the_one_name
     assert (current["period"], named["period"]) == ("2024-05", "2024-04")
     wrong = client.post(reports_path(row), {"status": "done", "period": "2024-Q2"})
     assert wrong.status_code == 400
-    assert "not a month" in wrong.json()["detail"]
+    assert "không phải một tháng" in wrong.json()["detail"]
 
 
 def test_a_report_gives_a_value_of_its_plans_target(api, published_plan):
@@ -87,7 +87,7 @@ def test_a_target_of_another_plan_is_refused(api, published_plan, coordinator, s
         "status": "in_progress", "target": str(other.targets.first().pk), "target_value": "3",
     })
     assert response.status_code == 400
-    assert response.json() == {"detail": "this target belongs to another plan"}
+    assert response.json() == {"detail": "Chỉ tiêu này thuộc kế hoạch khác."}
     assert not ProgressReport.objects.exists()
 
 

@@ -33,6 +33,7 @@ REVIEW_LABELS: dict[str, str] = {
     engine.REVIEW_PENDING: "chờ duyệt",
     engine.REVIEW_ACCEPTED: "đã duyệt",
     engine.REVIEW_RETURNED: "trả lại",
+    engine.REVIEW_WITHDRAWN: "đã rút",
 }
 
 ROLE_LABELS: dict[str, str] = {"lead": "Chủ trì", "partner": "Phối hợp"}

@@ -53,6 +53,7 @@ REVIEW_LABELS = {
     engine.REVIEW_ACCEPTED: _("Đã chấp nhận"),
     engine.REVIEW_RETURNED: _("Bị trả lại"),
     engine.REVIEW_NOT_REQUIRED: _("Đóng góp cho cơ quan chủ trì"),
+    engine.REVIEW_WITHDRAWN: _("Đã rút"),
 }
 
 ROLE_LABELS = {

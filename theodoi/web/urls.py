@@ -27,6 +27,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/date/", reports.set_date, name="task-date"),
     path("assignments/<int:assignment_id>/report/", reports.report, name="report"),
     path("reports/<int:report_id>/review/", reports.review, name="review"),
+    path("reports/<int:report_id>/withdraw/", reports.withdraw, name="withdraw"),
     path("agencies/", pages.agency_list, name="agencies"),
     path("agencies/<int:agency_id>/", pages.agency_detail, name="agency"),
     path("timeline/", pages.timeline, name="timeline"),

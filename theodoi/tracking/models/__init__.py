@@ -17,6 +17,7 @@ from theodoi.tracking.models.assignments import (
     AssignmentQuerySet,
     EvidenceFile,
     ProgressReport,
+    ReportWithdrawal,
 )
 from theodoi.tracking.models.base import (
     AppendOnlyError,
@@ -73,6 +74,7 @@ __all__ = [
     "PlanFile",
     "PlanStatusCount",
     "ProgressReport",
+    "ReportWithdrawal",
     "Role",
     "Section",
     "StoredState",

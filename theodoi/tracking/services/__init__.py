@@ -3,7 +3,8 @@
 - `plans`: `import_plan`, `publish_plan`, `diff_plan`, `reimport_plan`;
 - `assignments`: who answers for what (`resolve_assignment`, `resolve_printed_name`,
   `name_group_members`);
-- `reports`: `submit_report` (a lead's report or a partner's contribution), `review_report`;
+- `reports`: `submit_report` (a lead's report or a partner's contribution),
+  `review_report`, `withdraw_report`;
 - `deadlines`: `set_task_date`;
 - `statuses`: the stored states, history and counts every write above keeps (and the daily
   refresh).
@@ -35,7 +36,12 @@ from theodoi.tracking.services.registry import (
     agency_for,
     default_registry,
 )
-from theodoi.tracking.services.reports import PERIOD_PATTERNS, review_report, submit_report
+from theodoi.tracking.services.reports import (
+    PERIOD_PATTERNS,
+    review_report,
+    submit_report,
+    withdraw_report,
+)
 
 __all__ = [
     "COMPARED_FIELDS",
@@ -58,4 +64,5 @@ __all__ = [
     "submit_report",
     "task_fields",
     "task_to_plan_json",
+    "withdraw_report",
 ]

@@ -181,6 +181,9 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             item["hidden"] = len(item["reports"])
             item["reports"] = []
     contributions = [r for p in partners for r in p["reports"]]
+    withdrawable = access.withdrawable(user, [
+        r for item in leads + parts for r in item["reports"]
+        if item["can_report"] and r.is_pending])
     return render(request, "web/task_detail.html", {
         "task": task,
         "plan": task.plan,
@@ -193,6 +196,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "hidden_reports": hidden,
         "changes": changes,
         "review_form": ReviewForm() if is_coordinator else None,
+        "withdrawable": withdrawable,
         "date_form": TaskDateForm(initial={"on": task.set_on})
         if is_coordinator and task.due_kind not in engine.PERIODIC_KINDS else None,
     })
