@@ -74,9 +74,13 @@ def can_withdraw(user: Any, report: ProgressReport) -> bool:
     return report.pk in withdrawable(user, [report])
 
 
-def withdrawable(user: Any, reports: Sequence[ProgressReport]) -> set[int]:
-    """The ids among `reports` that `user` may take back (`can_withdraw`), in one query."""
-    pending = [r for r in reports if r.is_pending and can_report_on(user, r.assignment)]
+def withdrawable(
+    user: Any, reports: Sequence[ProgressReport], *, pending_only: bool = True
+) -> set[int]:
+    """The ids among `reports` that `user` may take back (`can_withdraw`), in one query
+    (`pending_only=False`: whose agency `user` speaks for, whatever their review)."""
+    pending = [r for r in reports if (r.is_pending or not pending_only)
+               and can_report_on(user, r.assignment)]
     if not pending:
         return set()
     agency_id = getattr(getattr(user, "profile", None), "agency_id", None)
@@ -137,9 +141,9 @@ def ensure_can_report_on(user: Any, assignment: Assignment) -> None:
 
 
 def ensure_can_withdraw(user: Any, report: ProgressReport) -> None:
-    if not report.is_pending:
-        return  # the service says why in Vietnamese: it was reviewed meanwhile
-    if not can_withdraw(user, report):
+    # Who, not when: a report reviewed meanwhile is the service's refusal (a 400 that says
+    # why), not a 403.
+    if report.pk not in withdrawable(user, [report], pending_only=False):
         raise PermissionDenied("only the agency that sent this report may withdraw it")
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/agencies/", imports.choose_agencies, name="choose-agencies"),
     path("plans/<int:plan_id>/units/", imports.add_unit, name="add-unit"),
     path("plans/<int:plan_id>/publish/", imports.publish, name="publish"),
+    path("plans/<int:plan_id>/delete/", imports.delete, name="plan-delete"),
     path("plans/<int:plan_id>/correct/", imports.upload_correction, name="import-correction"),
     path("imports/<str:job_id>/", imports.job, name="import-job"),
     path("corrections/<int:import_id>/", imports.correction, name="correction"),

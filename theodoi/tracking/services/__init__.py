@@ -1,6 +1,7 @@
 """Every write of the tracking application, one function per action, by concept:
 
-- `plans`: `import_plan`, `publish_plan`, `diff_plan`, `reimport_plan`;
+- `plans`: `import_plan` (`same_decision` warns first), `publish_plan` (`publish_preview`
+  shows it first), `diff_plan`, `reimport_plan`, `delete_draft`;
 - `assignments`: who answers for what (`resolve_assignment`, `resolve_printed_name`,
   `name_group_members`);
 - `reports`: `submit_report` (a lead's report or a partner's contribution),
@@ -21,11 +22,16 @@ from theodoi.tracking.services.assignments import (
 from theodoi.tracking.services.deadlines import set_task_date
 from theodoi.tracking.services.plans import (
     COMPARED_FIELDS,
+    AgencyShare,
     PlanDiff,
+    PublishPreview,
+    delete_draft,
     diff_plan,
     import_plan,
     publish_plan,
+    publish_preview,
     reimport_plan,
+    same_decision,
     task_fields,
     task_to_plan_json,
 )
@@ -47,19 +53,24 @@ __all__ = [
     "COMPARED_FIELDS",
     "PERIOD_PATTERNS",
     "AgencyMirror",
+    "AgencyShare",
     "PlanDiff",
+    "PublishPreview",
     "Registry",
     "add_unit",
     "agency_for",
     "default_registry",
+    "delete_draft",
     "diff_plan",
     "import_plan",
     "name_group_members",
     "publish_plan",
+    "publish_preview",
     "reimport_plan",
     "resolve_assignment",
     "resolve_printed_name",
     "review_report",
+    "same_decision",
     "set_task_date",
     "submit_report",
     "task_fields",
