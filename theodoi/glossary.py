@@ -63,6 +63,7 @@ REVIEW: dict[str, str] = {
     "accepted": _("Đã chấp nhận"),
     "returned": _("Bị trả lại"),
     "not_required": _("Đóng góp cho cơ quan chủ trì"),
+    "withdrawn": _("Đã rút"),
 }
 
 # An agency's role in a task.

@@ -223,6 +223,18 @@ def test_only_a_coordinator_reviews_a_report(role, decision, api, a_report):
         assert a_report.reviewed_by is None
 
 
+WITHDRAW = {"coordinator": 403, "reporter_a": 200, "reporter_b": 403, "leader": 403,
+            "outsider": 403, "anonymous": 401}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_agency_that_sent_a_report_withdraws_it(role, api, a_report):
+    response = api(role).post_json(f"/api/reports/{a_report.pk}/withdraw", {"reason": "Nhầm"})
+    assert response.status_code == WITHDRAW[role], response.content
+    a_report.refresh_from_db()
+    assert a_report.review_state == ("withdrawn" if role == "reporter_a" else "pending")
+
+
 def test_the_leader_can_write_nothing(api, published_plan, a_assignment, a_report):
     client = api("leader")
     before = written()

@@ -65,7 +65,7 @@ def test_a_report_on_a_recurring_task_answers_the_current_period_or_the_one_name
     assert (current["period"], named["period"]) == ("2024-05", "2024-04")
     wrong = client.post(reports_path(row), {"status": "done", "period": "2024-Q2"})
     assert wrong.status_code == 400
-    assert "not a month" in wrong.json()["detail"]
+    assert "không phải một tháng" in wrong.json()["detail"]
 
 
 def test_a_report_gives_a_value_of_its_plans_target(api, published_plan):
@@ -87,7 +87,7 @@ def test_a_target_of_another_plan_is_refused(api, published_plan, coordinator, s
         "status": "in_progress", "target": str(other.targets.first().pk), "target_value": "3",
     })
     assert response.status_code == 400
-    assert response.json() == {"detail": "this target belongs to another plan"}
+    assert response.json() == {"detail": "Chỉ tiêu này thuộc kế hoạch khác."}
     assert not ProgressReport.objects.exists()
 
 
@@ -140,6 +140,7 @@ def test_an_empty_optional_field_means_no_value(api, published_plan):
     row = assignment(published_plan, "I.2", "bo-a")
     response = api("reporter_a").post(reports_path(row), {
         "status": "not_started", "percent": "", "target": "", "target_value": "", "corrects": "",
+        "text": "Chờ kinh phí",  # a report must say something (the empty fields say nothing)
     })
     assert response.status_code == 201, response.content
     assert response.json()["percent"] is None
@@ -254,3 +255,42 @@ def test_a_full_disk_while_saving_evidence_is_507_and_writes_nothing(
     assert response.status_code == 507
     assert "báo cáo chưa được ghi, hãy gửi lại sau" in response.json()["detail"]
     assert (ProgressReport.objects.count(), EvidenceFile.objects.count()) == before
+
+
+def test_a_report_that_says_nothing_is_a_400_in_vietnamese(api, published_plan):
+    row = assignment(published_plan, "II.2", "bo-a")
+    response = api("reporter_a").post(reports_path(row), {"status": "not_started", "text": " "})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Báo cáo chưa có gì mới")
+    assert ProgressReport.objects.count() == 0
+
+
+def test_the_api_checks_evidence_once_through_the_service(api, published_plan, monkeypatch):
+    from theodoi.tracking import evidence
+
+    seen: list[str] = []
+    check = evidence._problem
+    monkeypatch.setattr(evidence, "_problem", lambda f: seen.append(f.name) or check(f))
+    row = assignment(published_plan, "I.2", "tinh-b")
+    response = api("reporter_b").post(reports_path(row), {
+        "status": "in_progress", "files": [SimpleUploadedFile("a.txt", b"bien ban")]})
+    assert response.status_code == 201
+    assert seen == ["a.txt"]
+
+
+def test_a_pending_report_is_withdrawn_and_stays_in_the_history(api, published_plan):
+    row = assignment(published_plan, "I.2", "bo-a")
+    client = api("reporter_a")
+    sent = client.post(reports_path(row), {"status": "done", "text": "Đã ban hành"}).json()
+    response = client.post_json(f"/api/reports/{sent['id']}/withdraw",
+                                {"reason": "Gửi nhầm nhiệm vụ"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["review_state"], body["review_reason"], body["text"]) == (
+        "withdrawn", "Gửi nhầm nhiệm vụ", "Đã ban hành")
+    history = client.get(f"/api/assignments/{row.pk}").json()
+    assert [r["review_state"] for r in history["history"]] == ["withdrawn"]
+    assert history["pending_reports"] == 0
+    again = client.post_json(f"/api/reports/{sent['id']}/withdraw", {})
+    assert again.status_code == 400
+    assert "đang chờ duyệt" in again.json()["detail"]

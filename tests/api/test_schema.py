@@ -27,6 +27,7 @@ ENDPOINTS = {
     ("get", "/api/targets/{target_id}"),
     ("get", "/api/reports/{report_id}"),
     ("post", "/api/reports/{report_id}/review"),
+    ("post", "/api/reports/{report_id}/withdraw"),
 }
 
 

@@ -160,6 +160,9 @@ def test_a_coordinator_imports_and_publishes_a_sample_plan(
     assert page.locator("table.list tbody tr[id^=task-]").count() >= 10
     shot(page, "13-review")
     page.click("#publish")
+    page.wait_for_selector("#publish-preview")  # who will be given what, before publishing
+    shot(page, "13b-publish-confirm")
+    page.click("#publish-confirm")
     page.wait_for_selector("text=Đã ban hành kế hoạch")
     shot(page, "14-plan-published")
     plan = Plan.objects.get()

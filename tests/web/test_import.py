@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -205,3 +206,96 @@ def test_a_corrected_version_shows_its_diff_and_keeps_the_reports(
     assert published_plan.tasks.get(code="III.A.1").due_on.isoformat() == "2024-09-30"
     assert ProgressReport.objects.filter(assignment=assignment).count() == 1
     assert as_coordinator.post(response["Location"]).status_code == 403  # applied once
+
+
+def test_the_same_decision_again_is_shown_before_a_second_draft(
+        as_coordinator: Any) -> None:
+    first = follow_job(as_coordinator, upload(as_coordinator, reverse("web:import"),
+                                              seed_path("003")))
+    plan = Plan.objects.get()
+    assert first["Location"] == reverse("web:plan-review", args=[plan.pk])
+    job_url = upload(as_coordinator, reverse("web:import"), seed_path("003"))["Location"]
+    warned = as_coordinator.get(job_url)
+    assert warned.status_code == 200
+    page = warned.content.decode()
+    assert "Quyết định này đã được nhập" in page
+    assert reverse("web:plan-review", args=[plan.pk]) in page  # a link to the plan there is
+    assert [p.pk for p in warned.context["same"]] == [plan.pk]
+    assert Plan.objects.count() == 1  # nothing written yet
+    polled = as_coordinator.get(job_url, HTTP_HX_REQUEST="true")
+    assert polled["HX-Redirect"] == job_url  # the poll brings the browser to the warning
+    assert Plan.objects.count() == 1
+    again = as_coordinator.post(job_url, {"again": "1"})
+    second = Plan.objects.exclude(pk=plan.pk).get()
+    assert again["Location"] == reverse("web:plan-review", args=[second.pk])
+    assert as_coordinator.get(job_url)["Location"] == again["Location"]  # written once
+
+
+def test_publishing_shows_what_each_agency_will_be_given_first(
+        as_coordinator: Any, draft_plan: Any) -> None:
+    from theodoi.tracking.models import Agency
+
+    agencies = Agency.objects.count()
+    page = as_coordinator.get(reverse("web:publish", args=[draft_plan.pk]))
+    assert page.status_code == 200
+    shown = {a.name: (a.leads, a.partners) for a in page.context["preview"].agencies}
+    assert shown == {"Bộ A": (["I.1", "I.2", "II.1", "II.2"], ["III.A.1"]),
+                     "Ủy ban nhân dân tỉnh B": (["I.2", "III.A.1"], ["I.1"])}
+    unassigned = {p: codes for p, _flag, codes in page.context["preview"].unassigned}
+    assert unassigned == {"Hiệp hội Không Có": ["II.2"],
+                          "Các doanh nghiệp công nghệ số": ["II.2"]}
+    text = page.content.decode()
+    assert "I.1, I.2, II.1, II.2" in text and "Ban hành và giao nhiệm vụ" in text
+    draft_plan.refresh_from_db()
+    assert not draft_plan.is_published
+    assert not Assignment.objects.exists() and Agency.objects.count() == agencies
+    as_coordinator.post(reverse("web:publish", args=[draft_plan.pk]))
+    draft_plan.refresh_from_db()
+    assert draft_plan.is_published
+    given = set(Assignment.objects.filter(task__plan=draft_plan, agency__isnull=False)
+                .values_list("agency__name", "role", "task__code"))
+    assert given == {(name, role, code) for name, (leads, partners) in shown.items()
+                     for role, codes in (("lead", leads), ("partner", partners))
+                     for code in codes}
+
+
+def test_the_confirmation_lists_a_coordinators_choice_under_its_agency(
+        as_coordinator: Any, draft_plan: Any, agency_b: Any) -> None:
+    as_coordinator.post(reverse("web:choose-agencies", args=[draft_plan.pk]), {
+        "printed_name": "Hiệp hội Không Có", "agencies": "UBND tỉnh B"})
+    page = as_coordinator.get(reverse("web:publish", args=[draft_plan.pk]))
+    shares = {a.name: a.partners for a in page.context["preview"].agencies}
+    assert "II.2" in shares["Ủy ban nhân dân tỉnh B"]
+    assert "Hiệp hội Không Có" not in {p for p, _f, _c in page.context["preview"].unassigned}
+
+
+def test_a_coordinator_deletes_a_draft_after_confirming(
+        as_coordinator: Any, draft_plan: Any) -> None:
+    from auditlog.models import LogEntry
+
+    url = reverse("web:plan-delete", args=[draft_plan.pk])
+    assert url in as_coordinator.get(reverse("web:plan-review", args=[draft_plan.pk])
+                                     ).content.decode()
+    confirm = as_coordinator.get(url)
+    assert confirm.status_code == 200 and "Xóa bản nháp" in confirm.content.decode()
+    assert Plan.objects.filter(pk=draft_plan.pk).exists()  # the GET deletes nothing
+    done = as_coordinator.post(url, follow=True)
+    assert "Đã xóa bản nháp" in done.content.decode()
+    assert not Plan.objects.filter(pk=draft_plan.pk).exists()
+    deleted = LogEntry.objects.filter(content_type__model="plan", object_pk=str(draft_plan.pk),
+                                      action=LogEntry.Action.DELETE)
+    assert deleted.count() == 1
+
+
+def test_a_published_plan_is_never_deleted(client: Any, coordinator: Any, reporter_a: Any,
+                                           published_plan: Any, draft_plan: Any) -> None:
+    client.force_login(coordinator)
+    url = reverse("web:plan-delete", args=[published_plan.pk])
+    refused = client.post(url, follow=True)
+    assert "không thể xóa" in refused.content.decode()
+    assert Plan.objects.filter(pk=published_plan.pk).exists()
+    with pytest.raises(ValidationError):
+        services.delete_draft(published_plan, user=coordinator)
+    client.force_login(reporter_a)
+    assert client.post(reverse("web:plan-delete", args=[draft_plan.pk])).status_code == 403
+    assert Plan.objects.filter(pk=draft_plan.pk).exists()

@@ -108,7 +108,11 @@ EXPECTED: dict[str, Builder] = {
     "web:choose-agencies": lambda w: [
         post(f"/plans/{w.draft.pk}/agencies/", COORDINATOR)],
     "web:add-unit": lambda w: [post(f"/plans/{w.draft.pk}/units/", COORDINATOR)],
-    "web:publish": lambda w: [post(f"/plans/{w.draft.pk}/publish/", COORDINATOR)],
+    "web:publish": lambda w: [get(f"/plans/{w.draft.pk}/publish/", COORDINATOR,
+                                  "the confirmation"),
+                              post(f"/plans/{w.draft.pk}/publish/", COORDINATOR)],
+    # The confirmation page only: a POST would delete the draft the other probes use.
+    "web:plan-delete": lambda w: [get(f"/plans/{w.draft.pk}/delete/", COORDINATOR)],
     "web:import-correction": lambda w: [get(f"/plans/{w.plan.pk}/correct/", COORDINATOR)],
     # No job exists: every caller with a role gets 404 (a job id is not guessable).
     "web:import-job": lambda w: [get("/imports/no-such-job/", NOBODY)],
@@ -123,6 +127,8 @@ EXPECTED: dict[str, Builder] = {
             "B's assignment")],
     "web:review": lambda w: [post(f"/reports/{w.report_b.pk}/review/", COORDINATOR,
                                   {"decision": "accept"})],
+    "web:withdraw": lambda w: [post(f"/reports/{w.report_a.pk}/withdraw/",
+                                    frozenset({"reporter_a"}), note="A's pending report")],
     "web:agencies": lambda w: [get("/agencies/", READERS)],
     "web:agency": lambda w: [get(f"/agencies/{w.agency_a.pk}/", READERS)],
     "web:timeline": lambda w: [get("/timeline/", READERS)],
@@ -206,6 +212,8 @@ API_EXPECTED: dict[str, Builder] = {
                                  "agency A's report")],
     "review_report": lambda w: [Probe("POST", f"/api/reports/{w.report_b.pk}/review",
                                       COORDINATOR, {"decision": "accept"}, json_body=True)],
+    "withdraw_report": lambda w: [Probe("POST", f"/api/reports/{w.report_a.pk}/withdraw",
+                                        frozenset({"reporter_a"}), {}, json_body=True)],
 }
 
 

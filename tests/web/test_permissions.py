@@ -167,6 +167,8 @@ def _writes(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any], Any]]
                      DeadlineChange.objects.count),
         "publish": (reverse("web:publish", args=[draft.pk]), {},
                     lambda: Plan.objects.filter(status="published").count()),
+        "delete draft": (reverse("web:plan-delete", args=[draft.pk]), {},
+                         lambda: Plan.objects.filter(pk=draft.pk).count() * -1),
         "choose agencies": (reverse("web:choose-agencies", args=[plan.pk]),
                             {"printed_name": "Hiệp hội Không Có", "agencies": "UBND tỉnh B"},
                             lambda: plan.tasks.filter(assignments__flag="chosen").count()),
@@ -183,7 +185,8 @@ def _writes(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any], Any]]
     }
 
 
-WRITES = ("accept report", "return report", "set date", "publish", "choose agencies",
+WRITES = ("accept report", "return report", "set date", "publish", "delete draft",
+          "choose agencies",
           "edit draft task", "upload", "upload correction", "apply correction")
 
 

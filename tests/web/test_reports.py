@@ -135,3 +135,65 @@ def test_the_report_form_shows_the_evidence_types_and_limit_and_refuses_others(
         "Tệp «anh.png» không phải tệp PNG thật (nội dung không khớp đuôi .png).",
     ])
     assert ProgressReport.objects.count() == 0
+
+
+def test_a_blank_report_is_refused_and_what_was_typed_is_shown_again(
+        as_reporter_a: Any, published_plan: Any, reporter_a: Any) -> None:
+    assignment = assignment_of(published_plan, reporter_a.profile.agency, "II.2")
+    url = reverse("web:report", args=[assignment.pk])
+    blank = as_reporter_a.post(url, {"status": "not_started", "text": ""})
+    assert blank.status_code == 200
+    assert blank.context["form"].errors["text"] == [
+        "Báo cáo chưa có gì mới: hãy ghi nội dung đã làm, đính kèm minh chứng, hoặc cập nhật "
+        "tình trạng hay tỷ lệ hoàn thành."]
+    assert ProgressReport.objects.count() == 0
+    # A refusal by the service (the evidence here) keeps the text and the links typed.
+    refused = as_reporter_a.post(url, {
+        "status": "in_progress", "text": "Đã họp thẩm định dự thảo",
+        "links": "https://a.gov.vn/du-thao",
+        "files": [SimpleUploadedFile("chuong-trinh.exe", b"MZ\x90\x00")]})
+    page = refused.content.decode()
+    assert "Đã họp thẩm định dự thảo" in page
+    assert "https://a.gov.vn/du-thao" in page
+    assert "«chuong-trinh.exe»" in refused.context["form"].errors["files"][0]
+    assert "các tệp đã chọn cần được chọn lại" in page
+    assert ProgressReport.objects.count() == 0
+
+
+def test_the_page_checks_evidence_once_through_the_service(
+        as_reporter_a: Any, published_plan: Any, reporter_a: Any, monkeypatch: Any) -> None:
+    from theodoi.tracking import evidence
+
+    seen: list[str] = []
+    check = evidence._problem
+    monkeypatch.setattr(evidence, "_problem", lambda f: seen.append(f.name) or check(f))
+    assignment = assignment_of(published_plan, reporter_a.profile.agency, "II.2")
+    response = as_reporter_a.post(reverse("web:report", args=[assignment.pk]), {
+        "status": "in_progress", "files": [SimpleUploadedFile("a.txt", b"bien ban")]})
+    assert response.status_code == 302
+    assert seen == ["a.txt"]
+
+
+def test_an_agency_withdraws_its_pending_report_from_the_task_page(
+        client: Any, published_plan: Any, reporter_a: Any, reporter_b: Any,
+        coordinator: Any) -> None:
+    assignment = assignment_of(published_plan, reporter_a.profile.agency, "II.2")
+    client.force_login(reporter_a)
+    client.post(reverse("web:report", args=[assignment.pk]),
+                {"status": "done", "text": "Đã trình Nghị định"})
+    report = ProgressReport.objects.get()
+    task_url = reverse("web:task", args=[assignment.task_id])
+    withdraw_url = reverse("web:withdraw", args=[report.pk])
+    assert withdraw_url in client.get(task_url).content.decode()
+    client.force_login(coordinator)  # reviews, but did not send it: no withdraw button
+    assert withdraw_url not in client.get(task_url).content.decode()
+    client.force_login(reporter_b)
+    assert client.post(withdraw_url).status_code == 403
+    client.force_login(reporter_a)
+    done = client.post(withdraw_url, {"reason": "Gửi nhầm"}, follow=True)
+    page = done.content.decode()
+    assert "Đã rút báo cáo" in page and "Gửi nhầm" in page and "Đã trình Nghị định" in page
+    report.refresh_from_db()
+    assert report.review_state == "withdrawn"
+    assert withdraw_url not in page  # once withdrawn, no button again
+    assert done.context["progress"] == "not_started"

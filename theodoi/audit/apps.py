@@ -21,9 +21,12 @@ class AuditConfig(AppConfig):
 
         # Publishing (Plan.status, published_at/by), deadlines set by the coordinator
         # (Task.set_on and every DeadlineChange), corrections (tasks removed or changed),
-        # reviews (ProgressReport.review_*), who works for whom (Assignment), accounts.
+        # reviews (ProgressReport.review_*), withdrawals of reports by their agency
+        # (ReportWithdrawal), who works for whom (Assignment), accounts; a draft plan
+        # deleted is the Plan's delete entry.
         for label in ("tracking.Plan", "tracking.Task", "tracking.DeadlineChange",
-                      "tracking.ProgressReport", "tracking.Assignment",
+                      "tracking.ProgressReport", "tracking.ReportWithdrawal",
+                      "tracking.Assignment",
                       "tracking.UserProfile", "tracking.Agency"):
             auditlog.register(apps.get_model(label), exclude_fields=["search", "plan_json"])
         auditlog.register(get_user_model(), exclude_fields=["password", "last_login"])

@@ -148,7 +148,7 @@ def _assignment_row(task: Task, assignment: Assignment, as_of: date) -> dict[str
     status = getattr(assignment, "state_status", None) or assignment.status
     latest = None
     reports = [r for r in assignment.report_list()
-               if r.as_fact().visible(as_of) and not r.as_fact().returned(as_of)]
+               if r.as_fact().visible(as_of) and not r.as_fact().set_aside(as_of)]
     if reports:
         last = reports[-1]
         latest = f"{vn_date(last.as_fact().on)}: {REPORT_STATUS_LABELS.get(last.status, '')}"

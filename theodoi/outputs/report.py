@@ -191,12 +191,13 @@ def heading_codes(tasks: list[Task]) -> set[str]:
 
 
 def latest_report(task: Task, as_of: date) -> LatestReport | None:
-    """The newest report on the task's lead assignments written by `as_of` and not returned."""
+    """The newest report on the task's lead assignments written by `as_of` and still standing
+    (not returned, not withdrawn)."""
     best: tuple[ProgressReport, str] | None = None
     for assignment in task.lead_assignments():
         for report in assignment.report_list():
             fact = report.as_fact()
-            if not fact.visible(as_of) or fact.returned(as_of):
+            if not fact.visible(as_of) or fact.set_aside(as_of):
                 continue
             if best is None or (report.created_at, report.pk) > (best[0].created_at, best[0].pk):
                 agency = assignment.agency.name if assignment.agency else assignment.printed_name

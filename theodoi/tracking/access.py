@@ -7,13 +7,15 @@ object, `PermissionDenied` when the user may not see it or act on it. The rules:
 - agency reporter: reads every published plan and every state, reports only on its own
   agency's active assignments (as lead or partner) of published plans, and reads the
   reports and evidence of a task only when its agency works on that task (lead, part of
-  a group lead, or partner): an agency's evidence may hold internal documents;
+  a group lead, or partner): an agency's evidence may hold internal documents; takes
+  back (withdraws) a report its agency sent while it waits for review;
 - leader: reads every published plan and every report, changes nothing;
 - anyone else (no role, inactive, anonymous): nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -27,6 +29,7 @@ from theodoi.tracking.models import (
     Role,
     Target,
     Task,
+    UserProfile,
     role_of,
 )
 
@@ -63,6 +66,30 @@ def can_report_on(user: Any, assignment: Assignment) -> bool:
         and assignment.agency_id is not None
         and assignment.agency_id == user.profile.agency_id
     )
+
+
+def can_withdraw(user: Any, report: ProgressReport) -> bool:
+    """Whether `user` may take back `report` while it waits for review: its author, or a
+    reporter of the agency whose reporter wrote it (a colleague may stand in)."""
+    return report.pk in withdrawable(user, [report])
+
+
+def withdrawable(
+    user: Any, reports: Sequence[ProgressReport], *, pending_only: bool = True
+) -> set[int]:
+    """The ids among `reports` that `user` may take back (`can_withdraw`), in one query
+    (`pending_only=False`: whose agency `user` speaks for, whatever their review)."""
+    pending = [r for r in reports if (r.is_pending or not pending_only)
+               and can_report_on(user, r.assignment)]
+    if not pending:
+        return set()
+    agency_id = getattr(getattr(user, "profile", None), "agency_id", None)
+    colleagues: set[int] = set()
+    if role_of(user) == Role.REPORTER and agency_id is not None:
+        colleagues = set(UserProfile.objects.filter(
+            user_id__in={r.author_id for r in pending}, agency_id=agency_id,
+        ).values_list("user_id", flat=True))
+    return {r.pk for r in pending if r.author_id == user.pk or r.author_id in colleagues}
 
 
 def can_read_reports(user: Any, task: Task) -> bool:
@@ -111,6 +138,13 @@ def ensure_can_read(user: Any, plan: Plan) -> None:
 def ensure_can_report_on(user: Any, assignment: Assignment) -> None:
     if not can_report_on(user, assignment):
         raise PermissionDenied("you may not report on this assignment")
+
+
+def ensure_can_withdraw(user: Any, report: ProgressReport) -> None:
+    # Who, not when: a report reviewed meanwhile is the service's refusal (a 400 that says
+    # why), not a 403.
+    if report.pk not in withdrawable(user, [report], pending_only=False):
+        raise PermissionDenied("only the agency that sent this report may withdraw it")
 
 
 # -- one helper per object kind --------------------------------------------------------
@@ -178,6 +212,13 @@ def access_report_for_review(user: Any, report_id: Any) -> ProgressReport:
     """The progress report `report_id` if `user` may accept or return it (coordinators)."""
     ensure_coordinator(user)
     return access_report(user, report_id)
+
+
+def access_report_for_withdrawal(user: Any, report_id: Any) -> ProgressReport:
+    """The progress report `report_id` if `user` may take it back (its agency, pending)."""
+    report = access_report(user, report_id)
+    ensure_can_withdraw(user, report)
+    return report
 
 
 def access_target(user: Any, target_id: Any) -> Target:

@@ -34,6 +34,9 @@ REVIEW_ACCEPTED = "accepted"
 REVIEW_RETURNED = "returned"
 # A partner's contribution goes to the lead: it counts once given, no review needed.
 REVIEW_NOT_REQUIRED = "not_required"
+# The agency took back a pending report before any review (ReportWithdrawal): from that
+# day it counts for nothing, as a returned report; before it, it was pending.
+REVIEW_WITHDRAWN = "withdrawn"
 
 # How far the work has gone, whatever the date (a second dimension beside the status):
 # "Quá hạn · 60%" is overdue with work in progress, not overdue and not started.
@@ -114,12 +117,20 @@ class ReportFact:
             and self.visible(as_of)
             and self.review != REVIEW_NOT_REQUIRED
             and not self.accepted(as_of)
-            and not self.returned(as_of)
+            and not self.set_aside(as_of)
         )
 
     def returned(self, as_of: date) -> bool:
         """Whether the report had been sent back by `as_of`."""
         return self.review == REVIEW_RETURNED and _by(self.reviewed_on, as_of)
+
+    def withdrawn(self, as_of: date) -> bool:
+        """Whether the agency had taken the report back by `as_of`."""
+        return self.review == REVIEW_WITHDRAWN and _by(self.reviewed_on, as_of)
+
+    def set_aside(self, as_of: date) -> bool:
+        """Whether the report no longer stands on `as_of`: returned or withdrawn."""
+        return self.returned(as_of) or self.withdrawn(as_of)
 
     def closes(self, as_of: date) -> bool:
         """Whether the report is an accepted "done" by `as_of`."""
@@ -253,7 +264,7 @@ def judge_occurrence(
         late = due is not None and closing.on > due
         return Occurrence(DONE_LATE if late else DONE, due, period, start, closing.on, closing,
                           PROGRESS_DONE, 100)
-    counted = [r for r in seen if not r.returned(as_of)]
+    counted = [r for r in seen if not r.set_aside(as_of)]
     latest = counted[-1] if counted else None
     started = latest is not None and latest.shows_work()
     if due is not None and as_of > due:

@@ -119,6 +119,7 @@ class ReportForm(forms.Form):
             self.fields["period"].required = True
         else:
             del self.fields["period"]
+        # Shown here, enforced by `services.submit_report` (the one check, for the API too).
         self.fields["files"].help_text = evidence.help_text()
         self.fields["files"].widget.attrs["accept"] = evidence.ACCEPT
         targets = Target.objects.filter(plan_id=assignment.task.plan_id)
@@ -136,11 +137,6 @@ class ReportForm(forms.Form):
                     _("Đường dẫn phải bắt đầu bằng http:// hoặc https://: %(link)s")
                     % {"link": link})
         return links
-
-    def clean_files(self) -> list[Any]:
-        files = self.cleaned_data["files"]
-        evidence.validate_evidence(files)  # the types and the size, as the API checks them
-        return files
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -16,3 +16,13 @@ document.addEventListener("change", function (event) {
       .forEach(function (box) { box.checked = target.checked; });
   }
 });
+
+// A <form data-confirm="question"> asks before it is sent (withdrawing a report): the
+// question is the page's own text, so it is translated with the page.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var question = form.getAttribute && form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});

@@ -17,6 +17,7 @@ from theodoi.tracking.models.assignments import (
     AssignmentQuerySet,
     EvidenceFile,
     ProgressReport,
+    ReportWithdrawal,
 )
 from theodoi.tracking.models.base import (
     AppendOnlyError,
@@ -76,6 +77,7 @@ __all__ = [
     "PlanReference",
     "PlanStatusCount",
     "ProgressReport",
+    "ReportWithdrawal",
     "Role",
     "Section",
     "StoredState",

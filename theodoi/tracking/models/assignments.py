@@ -190,7 +190,9 @@ class Assignment(StoredState):
 class ProgressReport(AppendOnlyModel):
     """One report from an agency on an assignment. Never changed: a correction is a new report.
 
-    Only the review (accept or return, once) is written onto an existing row.
+    Only the answer to a pending report is written onto its row, once: a coordinator's
+    review (accept or return), or its agency's withdrawal (`review_state` withdrawn, with
+    the `ReportWithdrawal` row recording who took it back, when and why).
     """
 
     class Status(models.TextChoices):
@@ -204,6 +206,7 @@ class ProgressReport(AppendOnlyModel):
         NOT_REQUIRED = engine.REVIEW_NOT_REQUIRED, _("Contribution (no review)")
         ACCEPTED = engine.REVIEW_ACCEPTED, _("Accepted")
         RETURNED = engine.REVIEW_RETURNED, _("Returned")
+        WITHDRAWN = engine.REVIEW_WITHDRAWN, _("Withdrawn by its agency")
 
     MUTABLE_FIELDS = frozenset({"review_state", "reviewed_by", "reviewed_at", "review_reason"})
 
@@ -267,6 +270,10 @@ class ProgressReport(AppendOnlyModel):
     def is_pending(self) -> bool:
         return self.review_state == self.Review.PENDING
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.review_state == self.Review.WITHDRAWN
+
     def as_fact(self) -> ReportFact:
         """What the status engine needs from this report."""
         created = self.created_at or timezone.now()
@@ -292,3 +299,25 @@ class EvidenceFile(AppendOnlyModel):
         return self.name
 
 
+class ReportWithdrawal(AppendOnlyModel):
+    """A pending report taken back by its agency before any review: who, when and why.
+
+    The report itself stays (append-only); its `review_state` becomes withdrawn in the same
+    transaction, at the same time (`reviewed_at`), so the status engine and the counts read
+    one field: from that day the report counts for nothing, before it, it was pending.
+    """
+
+    report = models.OneToOneField(
+        ProgressReport, on_delete=models.PROTECT, related_name="withdrawal"
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="report_withdrawals"
+    )
+    withdrawn_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("withdrawn_at", "id")
+
+    def __str__(self) -> str:
+        return f"withdrawal of {self.report_id}"

@@ -35,14 +35,15 @@ class Target(models.Model):
         return self.unit.strip() == "%"
 
     def latest_values(self, as_of: date | None = None) -> dict[int | None, TargetValue]:
-        """The last value each agency reported by `as_of` (values of returned reports left out)."""
+        """The last value each agency reported by `as_of` (values of returned or withdrawn
+        reports left out)."""
         as_of = as_of or today()
         latest: dict[int | None, TargetValue] = {}
         for value in sorted(self.values.all(), key=lambda v: (v.created_at, v.pk or 0)):
             if timezone.localdate(value.created_at) > as_of:
                 continue
             report = value.report
-            if report is not None and report.as_fact().returned(as_of):
+            if report is not None and report.as_fact().set_aside(as_of):
                 continue
             latest[value.agency_id] = value
         return latest

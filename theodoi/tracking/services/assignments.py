@@ -177,6 +177,22 @@ def sync_assignments(plan: Plan, registry: Registry, on: date) -> None:
     Assignment.objects.bulk_update(update, fields, batch_size=500)
 
 
+def planned_assignments(plan: Plan, registry: Registry, on: date) -> list[tuple[Task, Wanted]]:
+    """The rows publishing `plan` on `on` would make, task by task (what `sync_assignments`
+    writes). Reading the names mirrors agencies as `Agency` rows: callers that only want to
+    show the result run this inside a savepoint they roll back."""
+    resolver = _Resolver(registry, plan, on)
+    tasks = list(plan.tasks.prefetch_related("assignments__agency").order_by("order"))
+    by_code = {t.code: t for t in tasks if not t.is_removed}
+    out: list[tuple[Task, Wanted]] = []
+    for task in tasks:
+        if task.is_removed or task.has_children:
+            continue
+        for want in _wanted_assignments(task, resolver, _ancestors(task, by_code)).values():
+            out.append((task, want))
+    return out
+
+
 @transaction.atomic
 def resolve_assignment(
     assignment: Assignment, agencies: Sequence[Agency], *, user: Any

@@ -1,4 +1,5 @@
-"""Plans: plan-json to rows, import, publish, compare and correct."""
+"""Plans: plan-json to rows, import (warning of a decision already imported), publish (with
+what it will assign, shown first), compare, correct, and delete a draft."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from theodoi.extract.model import Plan as PlanDoc
@@ -32,7 +34,7 @@ from theodoi.tracking.models import (
     section_code,
 )
 from theodoi.tracking.services import statuses
-from theodoi.tracking.services.assignments import sync_assignments
+from theodoi.tracking.services.assignments import planned_assignments, sync_assignments
 from theodoi.tracking.services.registry import Registry, default_registry
 
 
@@ -222,6 +224,94 @@ def import_plan(plan_json: dict[str, Any], *, files: Iterable[File] = (), user: 
     _write_targets(plan, doc)
     mark_headings(plan)
     return plan
+
+
+def same_decision(plan_json: dict[str, Any]) -> list[Plan]:
+    """The plans already imported from the decision `plan_json` reads: the same number, or
+    the same title and issuer (a decision printed without its number), newest first."""
+    meta = plan_json.get("plan") if isinstance(plan_json, dict) else None
+    meta = meta if isinstance(meta, dict) else {}
+    number, title, issuer = (" ".join(_text(meta.get(k)).split())
+                             for k in ("number", "title", "issuer"))
+    match = Q(pk__in=[])
+    if number:
+        match |= Q(number__iexact=number)
+    if title and issuer:
+        match |= Q(title__iexact=title, issuer__iexact=issuer)
+    return list(Plan.objects.filter(match).order_by("-created_at", "-pk"))
+
+
+@transaction.atomic
+def delete_draft(plan: Plan, *, user: Any) -> None:
+    """Delete a draft plan and everything read into it (tasks, targets, files); a published
+    plan is never deleted (it has assignments and reports: correct it instead). The audit
+    log keeps the deletion (the plan's and its tasks' delete entries)."""
+    access.ensure_coordinator(user)
+    plan = Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    if plan is None:
+        raise ValidationError("Kế hoạch này đã bị xóa.")
+    if plan.is_published:
+        raise ValidationError("Kế hoạch đã ban hành không thể xóa; hãy tải lên bản sửa đổi.")
+    names = [f.file.name for f in plan.files.all() if f.file]
+    plan.delete()
+
+    def remove_files() -> None:  # only once the rows are surely gone
+        for name in names:
+            PlanFile.file.field.storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+@dataclass
+class AgencyShare:
+    """What publishing gives one agency: the codes of the tasks it leads (or does its part
+    of) and of those it contributes to as a partner."""
+
+    name: str
+    leads: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PublishPreview:
+    agencies: list[AgencyShare]
+    # Printed names no agency answers for yet (flag), with the codes of their tasks.
+    unassigned: list[tuple[str, str, list[str]]]
+    tasks: int
+
+
+def publish_preview(
+    plan: Plan, *, registry: Registry | None = None, on: date | None = None,
+    chosen: dict[str, list[str]] | None = None,
+) -> PublishPreview:
+    """What `publish_plan` would assign, per agency, without writing anything. `chosen`:
+    the agency names a coordinator picked for printed names, given when publishing."""
+    chosen = chosen or {}
+    with transaction.atomic():
+        rows = planned_assignments(plan, registry or default_registry(),
+                                   on or timezone.localdate())
+        # Reading names mirrors agencies: undone here, publishing does it for real.
+        transaction.set_rollback(True)
+    shares: dict[str, AgencyShare] = {}
+    unassigned: dict[tuple[str, str], list[str]] = {}
+    tasks: set[int] = set()
+    for task, want in rows:
+        tasks.add(task.pk)
+        names = [want.agency.name] if want.agency is not None else chosen.get(want.printed, [])
+        if not names:
+            if want.flag != "group":  # a group of partners owes nothing until named
+                unassigned.setdefault((want.printed, want.flag), []).append(task.code)
+            continue
+        for name in names:
+            share = shares.setdefault(name, AgencyShare(name))
+            codes = share.leads if want.role == "lead" else share.partners
+            if task.code not in codes:
+                codes.append(task.code)
+    agencies = sorted(shares.values(),
+                      key=lambda a: (-len(a.leads), -len(a.partners), a.name))
+    return PublishPreview(
+        agencies, [(printed, flag, codes) for (printed, flag), codes in unassigned.items()],
+        len(tasks))
 
 
 def mark_headings(plan: Plan) -> None:

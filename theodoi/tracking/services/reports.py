@@ -1,4 +1,10 @@
-"""Progress reports, partners' contributions and their review."""
+"""Progress reports, partners' contributions, their review and their withdrawal.
+
+`submit_report` is the one place a report is validated, for the pages and the API alike:
+what it refuses is a `ValidationError` keyed by the form field it concerns (`files`,
+`text`, `percent`, ...), in Vietnamese, so a page puts each line under its field and the
+API answers 400 with the same lines.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from theodoi.tracking.models import (
     Assignment,
     EvidenceFile,
     ProgressReport,
+    ReportWithdrawal,
     Target,
     TargetValue,
     Task,
@@ -37,18 +44,39 @@ PERIOD_PATTERNS = {
 }
 
 
+PERIOD_NAMES = {"week": "một tuần", "month": "một tháng", "quarter": "một quý",
+                "half": "nửa năm", "year": "một năm"}
+
+
 def _check_period(assignment: Assignment, period: str | None) -> str:
     every = assignment.task.deadline_rule().period
     if every is None:
         if period:
-            raise ValidationError("this task does not recur: a report has no period")
+            raise ValidationError({"period": ["Nhiệm vụ này không định kỳ: báo cáo không ghi kỳ."]})
         return ""
     if not period:
         return assignment.current_period()
     if not PERIOD_PATTERNS[every].match(period):
         example = engine.period_key(timezone.localdate(), every)
-        raise ValidationError(f"period {period!r} is not a {every} (such as {example})")
+        raise ValidationError({"period": [
+            f"Kỳ «{period}» không phải {PERIOD_NAMES[every]} (ví dụ {example})."]})
     return period
+
+
+EMPTY_REPORT = ("Báo cáo chưa có gì mới: hãy ghi nội dung đã làm, đính kèm minh chứng, "
+                "hoặc cập nhật tình trạng hay tỷ lệ hoàn thành.")
+
+
+def _changes(assignment: Assignment, period: str, status: str, percent: int | None) -> bool:
+    """Whether a report with `status` and `percent` moves what the agency last said on this
+    row (for this period): the latest report still standing, else "not started"."""
+    standing = [
+        r for r in assignment.reports.filter(period=period).order_by("created_at", "id")
+        if r.review_state not in (ProgressReport.Review.RETURNED, ProgressReport.Review.WITHDRAWN)
+    ]
+    last_status = standing[-1].status if standing else ProgressReport.Status.NOT_STARTED
+    last_percent = standing[-1].percent if standing else None
+    return status != last_status or (percent is not None and percent != last_percent)
 
 
 @transaction.atomic
@@ -72,6 +100,8 @@ def submit_report(
     once given. A lead's report may cite its partners' contributions (`cites`).
 
     Recurring and ongoing tasks take the report for `period` (default: the current one).
+    A report that says nothing (no text, no evidence, no target value, and the same status
+    and percent as the last one standing) is refused: it would only add a row.
     """
     # Lock the task, then the row: reports on one task are judged one after the other, so
     # that its stored state and the counts never miss one.
@@ -80,38 +110,48 @@ def submit_report(
         "task", "task__plan", "agency").get(pk=assignment.pk)
     access.ensure_can_report_on(user, assignment)
     if status not in ProgressReport.Status.values:
-        raise ValidationError(f"unknown report status: {status!r}")
+        raise ValidationError({"status": [f"Tình trạng báo cáo không hợp lệ: «{status}»."]})
     if percent is not None:
         try:
             percent = int(percent)
         except (TypeError, ValueError) as exc:
-            raise ValidationError(f"not a percent: {percent!r}") from exc
+            raise ValidationError({"percent": [f"Tỷ lệ không hợp lệ: «{percent}»."]}) from exc
         if not 0 <= percent <= 100:
-            raise ValidationError("percent must be between 0 and 100")
+            raise ValidationError({"percent": ["Tỷ lệ hoàn thành phải từ 0 đến 100."]})
     value = _decimal(target_value)
     if target_value not in (None, "") and value is None:
-        raise ValidationError(f"not a number: {target_value!r}")
+        raise ValidationError({"target_value": [f"Giá trị không phải là số: «{target_value}»."]})
     if value is not None and target is None:
-        raise ValidationError("a target value needs its target")
+        raise ValidationError({"target": ["Chọn chỉ tiêu mà giá trị này đo."]})
     if target is not None and target.plan_id != assignment.task.plan_id:
-        raise ValidationError("this target belongs to another plan")
+        raise ValidationError({"target": ["Chỉ tiêu này thuộc kế hoạch khác."]})
     if corrects is not None and corrects.assignment_id != assignment.pk:
-        raise ValidationError("a correction answers a report of the same assignment")
+        raise ValidationError({"corrects": [
+            "Báo cáo đính chính phải sửa một báo cáo của cùng phần việc."]})
     answers = assignment.pk in {a.pk for a in assignment.task.lead_assignments()}
     cited = list(cites)
     for other in cited:
         if other.assignment.task_id != assignment.task_id or other.assignment.role != (
                 Assignment.PARTNER):
-            raise ValidationError("a report cites only partners' contributions to its task")
+            raise ValidationError({"cites": [
+                "Báo cáo chỉ dẫn được đóng góp của cơ quan phối hợp cùng nhiệm vụ."]})
     files = list(files)
-    validate_evidence(files)
+    try:
+        validate_evidence(files)
+    except ValidationError as exc:
+        raise ValidationError({"files": exc.messages}) from exc
     clean_links = [str(link).strip() for link in links if str(link).strip()]
     for link in clean_links:
         if not re.match(r"^https?://", link):
-            raise ValidationError(f"an evidence link starts with http:// or https://: {link}")
+            raise ValidationError({"links": [
+                f"Đường dẫn phải bắt đầu bằng http:// hoặc https://: {link}"]})
+    period = _check_period(assignment, period)
+    if not (text.strip() or clean_links or files or value is not None) and not _changes(
+            assignment, period, status, percent):
+        raise ValidationError({"text": [EMPTY_REPORT]})
     report = ProgressReport.objects.create(
         assignment=assignment,
-        period=_check_period(assignment, period),
+        period=period,
         status=status,
         percent=percent,
         text=text,
@@ -162,5 +202,26 @@ def review_report(
     return report
 
 
-# -- deadlines ----------------------------------------------------------------------------
+@transaction.atomic
+def withdraw_report(report: ProgressReport, user: Any, reason: str = "") -> ReportWithdrawal:
+    """Take back a pending report (its agency's reporter, or a coordinator) before any review:
+    a `ReportWithdrawal` row, and the report marked withdrawn; the row's state is judged
+    again as if the report had not been sent (from today: earlier days keep it pending)."""
+    task_id = report.assignment.task_id
+    Task.objects.select_for_update().filter(pk=task_id).first()
+    report = ProgressReport.objects.select_for_update(of=("self",)).select_related(
+        "assignment", "assignment__task", "assignment__task__plan").get(pk=report.pk)
+    access.ensure_can_withdraw(user, report)
+    if not report.is_pending:
+        raise ValidationError("Chỉ rút được báo cáo đang chờ duyệt.")
+    now = timezone.now()
+    withdrawal = ReportWithdrawal.objects.create(
+        report=report, withdrawn_by=user, withdrawn_at=now, reason=reason.strip())
+    report.review_state = ProgressReport.Review.WITHDRAWN
+    report.reviewed_by = user
+    report.reviewed_at = now
+    report.review_reason = reason.strip()
+    report.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
+    statuses.refresh_assignments([report.assignment_id])
+    return withdrawal
 

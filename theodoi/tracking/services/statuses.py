@@ -114,6 +114,8 @@ def _report_marks(m: Models, assignment_ids: Sequence[int]) -> dict[int, tuple]:
             "assignment_id", "created_at", "id"
         ).values_list("assignment_id", "created_at", "review_state")
         for aid, created, review in rows.iterator():
+            if review == "withdrawn":  # taken back: as if never sent
+                continue
             _last, pending, _ = out.get(aid, (None, 0, False))
             out[aid] = (created, pending + (review == "pending"), review == "returned")
     return out

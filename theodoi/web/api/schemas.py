@@ -20,7 +20,7 @@ ReportStatus = Literal[
 ]
 ReviewState = Literal[
     engine.REVIEW_PENDING, engine.REVIEW_ACCEPTED, engine.REVIEW_RETURNED,
-    engine.REVIEW_NOT_REQUIRED,
+    engine.REVIEW_NOT_REQUIRED, engine.REVIEW_WITHDRAWN,
 ]
 
 
@@ -157,7 +157,8 @@ class ReportOut(Schema):
     review_state: ReviewState
     reviewed_by: str | None
     reviewed_at: datetime | None
-    review_reason: str = Field(description="Why a coordinator returned the report.")
+    review_reason: str = Field(
+        description="Why a coordinator returned the report (or its agency withdrew it).")
 
 
 class DeadlineChangeOut(Schema):
@@ -382,6 +383,10 @@ class ReportIn(Schema):
 class ReviewIn(Schema):
     decision: Literal["accept", "return"]
     reason: str = Field("", description="Required to return a report: the agency sees it.")
+
+
+class WithdrawIn(Schema):
+    reason: str = Field("", description="Why the agency takes the report back (optional).")
 
 
 class ErrorOut(Schema):

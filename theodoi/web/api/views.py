@@ -20,7 +20,6 @@ from ninja import File, Form, Query, Router, UploadedFile
 from ninja.responses import Status
 
 from theodoi.tracking import access, queries, services
-from theodoi.tracking.evidence import validate_evidence
 from theodoi.tracking.models import (
     Agency,
     Assignment,
@@ -406,7 +405,8 @@ def create_report(
     assignment = access.access_assignment_for_report(user, assignment_id)
     target = access.access_target(user, data.target) if data.target is not None else None
     corrects = access.access_report(user, data.corrects) if data.corrects is not None else None
-    validate_evidence(files or [])
+    # Evidence, emptiness and every other rule are checked once, by the service (as for the
+    # pages); its refusal is a 400 with the Vietnamese lines.
     try:
         report = services.submit_report(
             assignment,
@@ -531,4 +531,17 @@ def review_report(request: HttpRequest, report_id: int, data: s.ReviewIn) -> dic
     user = caller(request)
     report = access.access_report_for_review(user, report_id)
     services.review_report(report, user, accept=data.decision == "accept", reason=data.reason)
+    return report_data(fetch_report(report.pk))
+
+
+@reports.post(
+    "/{report_id}/withdraw", response={200: s.ReportOut, **WRITE_ERRORS},
+    summary="Withdraw a pending report",
+)
+def withdraw_report(request: HttpRequest, report_id: int, data: s.WithdrawIn) -> dict:
+    """The agency that sent a report takes it back while it waits for review: the report
+    stays in the history as withdrawn and counts for nothing from then on."""
+    user = caller(request)
+    report = access.access_report_for_withdrawal(user, report_id)
+    services.withdraw_report(report, user, reason=data.reason)
     return report_data(fetch_report(report.pk))

@@ -1,6 +1,9 @@
-"""Import and publish: upload -> reading (with progress) -> review -> publish; corrections."""
+"""Import and publish: upload -> reading (with progress; a decision already imported is
+shown first) -> review -> publish (confirmed) or delete the draft; corrections."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,12 +47,26 @@ def upload_correction(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @role_required
 def job(request: HttpRequest, job_id: str) -> HttpResponse:
-    """Where the reading stands; htmx polls the progress part until it is done."""
+    """Where the reading stands; htmx polls the progress part until it is done. A decision
+    already imported (same number, or same title and issuer) is shown with its plans before
+    a second draft is made: the coordinator goes on only by saying so (POST `again`)."""
     try:
         current = imports.get_job(request.user, job_id)
     except KeyError as exc:
         raise Http404("no such import") from exc
-    record = imports.finish(request.user, current)
+    again = request.method == "POST" and request.POST.get("again") == "1"
+    if (current.state == imports.DONE and current.import_id is None
+            and current.plan_id is None and not again):
+        same = services.same_decision(current.result or {})
+        if same:
+            if request.htmx:
+                return HttpResponseClientRedirect(request.path)
+            return render(request, "web/import_duplicate.html", {
+                "job": current, "same": same, "meta": (current.result or {}).get("plan") or {}})
+    try:
+        record = imports.finish(request.user, current)
+    except PlanImport.DoesNotExist as exc:  # its draft was deleted since
+        raise Http404("this import's draft was deleted") from exc
     if record is not None:
         if record.kind == PlanImport.Kind.NEW:
             target = reverse("web:plan-review", args=[record.plan_id])
@@ -173,10 +190,36 @@ def add_unit(request: HttpRequest, plan_id: int) -> HttpResponse:
     return redirect(back, plan.pk)
 
 
+def _chosen_names(plan: services.Plan, reg: Any) -> dict[str, list[str]]:
+    """The agency names a coordinator chose for printed names of a draft (given at publish)."""
+    record = _review_record(plan)
+    out: dict[str, list[str]] = {}
+    for printed, ids in (record.choices if record else {}).items():
+        names = []
+        for registry_id in ids:
+            try:
+                names.append(str(reg.get(registry_id).name))
+            except KeyError:
+                names.append(registry_id)
+        out[printed] = names
+    return out
+
+
 @role_required
-@require_POST
 def publish(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Publishing, in two steps: what will be assigned to whom (per agency, the tasks it
+    leads and those it contributes to), then, confirmed, the publication."""
     plan = access.access_plan_for_edit(request.user, plan_id)
+    if plan.is_published and request.method != "POST":
+        return redirect("web:plan", plan.pk)
+    if request.method != "POST":
+        reg = preview.registry()
+        shown = services.publish_preview(plan, registry=reg, chosen=_chosen_names(plan, reg))
+        return render(request, "web/publish_confirm.html", {
+            "plan": plan, "preview": shown,
+            "leads": sum(len(a.leads) for a in shown.agencies),
+            "partners": sum(len(a.partners) for a in shown.agencies),
+        })
     try:
         actions.publish(plan, request.user, preview.registry())
     except ValidationError as exc:
@@ -184,6 +227,26 @@ def publish(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect("web:plan-review", plan.pk)
     messages.success(request, _("Đã ban hành kế hoạch; các cơ quan đã được giao nhiệm vụ."))
     return redirect("web:plan", plan.pk)
+
+
+@role_required
+def delete(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Delete a draft plan (coordinators), after a confirmation page; published plans stay."""
+    plan = access.access_plan_for_edit(request.user, plan_id)
+    if plan.is_published:
+        messages.error(request, _("Kế hoạch đã ban hành không thể xóa; hãy tải lên bản sửa đổi."))
+        return redirect("web:plan", plan.pk)
+    if request.method == "POST":
+        try:
+            services.delete_draft(plan, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+            return redirect("web:plans")
+        messages.success(request, _("Đã xóa bản nháp “%(name)s”.") % {"name": str(plan)})
+        return redirect("web:plans")
+    return render(request, "web/delete_confirm.html", {
+        "plan": plan, "tasks": plan.tasks.count(), "files": list(plan.files.all()),
+    })
 
 
 @role_required

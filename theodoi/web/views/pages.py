@@ -248,6 +248,9 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                       .select_related("parent__plan"))
     missing = (link_services.not_carried(task, carried, preview.registry())
                if carried or plan_services.child_plans(task.plan).exists() else [])
+    withdrawable = access.withdrawable(user, [
+        r for item in leads + parts for r in item["reports"]
+        if item["can_report"] and r.is_pending])
     return render(request, "web/task_detail.html", {
         "carried": carried, "implements": implements, "not_carried": missing,
         "task": task,
@@ -261,6 +264,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "hidden_reports": hidden,
         "changes": changes,
         "review_form": ReviewForm() if is_coordinator else None,
+        "withdrawable": withdrawable,
         "date_form": TaskDateForm(initial={"on": task.set_on})
         if is_coordinator and task.due_kind not in engine.PERIODIC_KINDS else None,
     })

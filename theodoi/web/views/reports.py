@@ -1,4 +1,4 @@
-"""Reporting on an assignment, reviewing a report, setting a task's date."""
+"""Reporting on an assignment, reviewing or withdrawing a report, setting a task's date."""
 
 from __future__ import annotations
 
@@ -42,6 +42,18 @@ def _evidence_saved_here() -> Iterator[list[str]]:
         post_save.disconnect(saved, sender=EvidenceFile)
 
 
+def _refused(form: ReportForm, exc: ValidationError) -> None:
+    """Put the service's refusal under the fields it names (the rest above the form); the
+    form is shown again with what was typed. Files cannot be kept by the browser: say so."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, "; ".join(exc.messages))
+        return
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+    if form.files.getlist("files"):
+        form.add_error(None, _("Báo cáo chưa được ghi; các tệp đã chọn cần được chọn lại."))
+
+
 @role_required
 def report(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """A progress report on one assignment: its agency's reporter, or a coordinator."""
@@ -60,7 +72,7 @@ def report(request: HttpRequest, assignment_id: int) -> HttpResponse:
                     target=data.get("target"), target_value=data.get("target_value"),
                 )
         except ValidationError as exc:
-            form.add_error(None, "; ".join(exc.messages))
+            _refused(form, exc)
         except OSError:
             # A full disk (or a storage refusing a file): the transaction rolled back; the
             # files stored before the one that failed would be orphans, so they go too.
@@ -98,6 +110,20 @@ def review(request: HttpRequest, report_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã chấp nhận báo cáo.") if accept
                          else _("Đã trả lại báo cáo cho đơn vị."))
+    return redirect("web:task", report.assignment.task_id)
+
+
+@role_required
+@require_POST
+def withdraw(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Take back a pending report (the agency that sent it), before a coordinator reviews it."""
+    report = access.access_report_for_withdrawal(request.user, report_id)
+    try:
+        services.withdraw_report(report, request.user, request.POST.get("reason", "")[:1000])
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã rút báo cáo; báo cáo vẫn được lưu trong lịch sử."))
     return redirect("web:task", report.assignment.task_id)
 
 
