@@ -693,7 +693,9 @@ class Generator:
             days = sorted(rng.randrange(span) for _ in range(k))
             finish = rng.random() < done_share
             percent = 0
-            author = self.reporter[agency]
+            # An agency the resolver mirrored while reading the rows (after users() ran)
+            # has no reporter: the coordinator writes for it.
+            author = self.reporter.get(agency, coordinator)
             for j, offset in enumerate(days):
                 day = start + timedelta(days=offset)
                 last = j == k - 1
