@@ -122,7 +122,7 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
     first, and a plan's cost grows faster than its rows)."""
     import multiprocessing
 
-    from django.db import connection
+    from django.db import connection, transaction
     from django.db.models import Count
 
     from theodoi.tracking.models import Agency, Assignment, Plan
@@ -167,7 +167,8 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
         pool.join()
     judged = time.perf_counter() - start
     recount = time.perf_counter()
-    statuses.recount_agencies(Agency.objects.values_list("id", flat=True))
+    with transaction.atomic():  # recount_agencies locks the agencies' rows
+        statuses.recount_agencies(Agency.objects.values_list("id", flat=True))
     recount = time.perf_counter() - recount
     analyze(say)
     seconds = time.perf_counter() - start
