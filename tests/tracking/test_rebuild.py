@@ -160,7 +160,6 @@ def test_rebuild_gives_what_judging_each_plan_again_gives(written):
 def test_rebuild_from_nothing_judged(written):
     """A country loaded without its states (the benchmark's COPY): every row is judged."""
     with at(2025, 3, 3):
-        expected = snapshot(judged_on=True)
         statuses.rebuild()
         expected = snapshot(judged_on=True)
         Assignment.objects.update(status="not_started", progress="not_started",
