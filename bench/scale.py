@@ -88,7 +88,7 @@ def generate(tasks: int, seed: int, today: date, say: Any = print) -> dict[str, 
 def _rebuild_part(plan_ids: list[int], on: str, deadline: float) -> dict[str, Any]:
     """One worker's share of the rebuild, plan by plan until `deadline` (time.time())."""
     import django
-    from django.db import IntegrityError, OperationalError, connection, transaction
+    from django.db import IntegrityError, OperationalError, connection
 
     django.setup()
     connection.close()
@@ -103,8 +103,8 @@ def _rebuild_part(plan_ids: list[int], on: str, deadline: float) -> dict[str, An
             break
         for attempt in range(5):
             try:
-                with transaction.atomic():
-                    statuses.rebuild(on=day, plan_ids=[plan_id])
+                # The agencies are counted once after every worker is done.
+                statuses.rebuild(on=day, plan_ids=[plan_id], agencies=False)
                 done.append(plan_id)
                 break
             except (IntegrityError, OperationalError) as exc:
@@ -122,7 +122,7 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
     first, and a plan's cost grows faster than its rows)."""
     import multiprocessing
 
-    from django.db import connection
+    from django.db import connection, transaction
     from django.db.models import Count
 
     from theodoi.tracking.models import Agency, Assignment, Plan
@@ -167,7 +167,8 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
         pool.join()
     judged = time.perf_counter() - start
     recount = time.perf_counter()
-    statuses.recount_agencies(Agency.objects.values_list("id", flat=True))
+    with transaction.atomic():  # recount_agencies locks the agencies' rows
+        statuses.recount_agencies(Agency.objects.values_list("id", flat=True))
     recount = time.perf_counter() - recount
     analyze(say)
     seconds = time.perf_counter() - start

@@ -409,8 +409,14 @@ class Generator:
         with connection.cursor() as cursor:
             self.fast_load(cursor)
             indexes = self.drop_indexes(cursor)
-            self.timed("tasks, assignments, reports (COPY)", lambda: self.rows(cursor, specs))
-            self.timed("indexes", lambda: self.create_indexes(cursor, indexes))
+            try:
+                self.timed("tasks, assignments, reports (COPY)",
+                           lambda: self.rows(cursor, specs))
+            finally:
+                # A load that fails must not leave the database without its indexes: the
+                # next load finds none to drop and so makes none again (every later page
+                # and rebuild then scans whole tables).
+                self.timed("indexes", lambda: self.create_indexes(cursor, indexes))
             self.timed("sequences", lambda: self.sequences(cursor))
             self.timed("analyze", lambda: cursor.execute("ANALYZE"))
         self.timed("targets", lambda: self.targets(specs))
@@ -511,6 +517,11 @@ class Generator:
             "current_schema() AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM "
             "pg_constraint c WHERE c.conname = i.indexname)", [list(BIG_TABLES)])
         found = cursor.fetchall()
+        if not found:
+            # A load killed before its indexes were made again left none: this one would
+            # make none either (the first 2026-12-01 afternoon run measured such a database).
+            raise RuntimeError("no secondary index on the big tables (an interrupted load?): "
+                               "drop the database and generate again")
         for name, _definition in found:
             cursor.execute(f'DROP INDEX "{name}"')
         return [definition for _name, definition in found]
@@ -693,7 +704,9 @@ class Generator:
             days = sorted(rng.randrange(span) for _ in range(k))
             finish = rng.random() < done_share
             percent = 0
-            author = self.reporter[agency]
+            # An agency the resolver mirrored while reading the rows (after users() ran)
+            # has no reporter: the coordinator writes for it.
+            author = self.reporter.get(agency, coordinator)
             for j, offset in enumerate(days):
                 day = start + timedelta(days=offset)
                 last = j == k - 1

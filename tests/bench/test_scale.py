@@ -52,5 +52,16 @@ def test_small_country_loads_and_judges_consistently() -> None:
     statuses.rebuild(on=TODAY)
 
     assert statuses.check(on=TODAY) == []
+    # The set-based rebuild judges as the per-plan refresh does, row for row (group leads,
+    # partner groups, rows without an agency, headings, every deadline kind).
+    from tests.tracking.test_rebuild import snapshot
+    from theodoi.tracking.models import AssignmentHistory, TaskHistory
+
+    rebuilt = snapshot(judged_on=True)
+    for plan_id in sorted(set(Task.objects.values_list("plan_id", flat=True))):
+        TaskHistory.objects.filter(plan_id=plan_id).delete()
+        AssignmentHistory.objects.filter(plan_id=plan_id).delete()
+        statuses.refresh_plan(plan_id, on=TODAY)
+    assert snapshot(judged_on=True) == rebuilt
     counted = Task.objects.counted().filter(plan__status="published").count()
     assert sum(PlanStatusCount.objects.values_list("count", flat=True)) == counted

@@ -8,6 +8,7 @@ The rules are written out in docs/tracking.md.
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -201,6 +202,9 @@ class State:
 # -- periods -------------------------------------------------------------------------
 
 
+# The period helpers are pure and asked the same few hundred questions millions of times by
+# a rebuild (every change day of every row walks its periods): answers are kept.
+@functools.lru_cache(maxsize=65536)
 def period_key(day: date, every: str) -> str:
     """The key of the period of length `every` holding `day`: "2024-W05", "2024-05", "2024-Q2",
     "2024-H1" or "2024"."""
@@ -218,6 +222,7 @@ def period_key(day: date, every: str) -> str:
     raise ValueError(f"unknown period length: {every!r}")
 
 
+@functools.lru_cache(maxsize=65536)
 def period_bounds(day: date, every: str) -> tuple[date, date]:
     """The first and last day of the period of length `every` holding `day`."""
     if every == "week":
@@ -236,13 +241,18 @@ def period_bounds(day: date, every: str) -> tuple[date, date]:
 
 def periods_between(start: date, end: date, every: str) -> list[tuple[str, date, date]]:
     """Every period (key, first day, last day) of length `every` from `start`'s to `end`'s."""
+    return list(_periods_between(start, end, every))
+
+
+@functools.lru_cache(maxsize=65536)
+def _periods_between(start: date, end: date, every: str) -> tuple[tuple[str, date, date], ...]:
     out: list[tuple[str, date, date]] = []
     day = start
     while day <= end:
         first, last = period_bounds(day, every)
         out.append((period_key(day, every), first, last))
         day = last + timedelta(days=1)
-    return out
+    return tuple(out)
 
 
 # -- judging -------------------------------------------------------------------------

@@ -172,7 +172,8 @@ def submit_report(
         TargetValue.objects.create(
             target=target, agency=assignment.agency, value=value, report=report, author=user
         )
-    statuses.refresh_assignments([assignment.pk])
+    # The task is locked above: every writer of its rows locks it first.
+    statuses.refresh_assignments([assignment.pk], locked=True)
     return report
 
 
@@ -196,7 +197,7 @@ def review_report(
     report.reviewed_at = timezone.now()
     report.review_reason = reason.strip()
     report.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
-    statuses.refresh_assignments([report.assignment_id])
+    statuses.refresh_assignments([report.assignment_id], locked=True)
     if not accept:
         notices.notify_returned(report)
     return report

@@ -92,33 +92,28 @@ def deadline_of(row: dict[str, Any]) -> Deadline:
                     every=row["due_every"] or None, set_on=row["set_on"])
 
 
-def _facts(m: Models, assignment_ids: Sequence[int]) -> dict[int, list[ReportFact]]:
-    out: dict[int, list[ReportFact]] = defaultdict(list)
+def _facts_and_marks(
+    m: Models, assignment_ids: Sequence[int]
+) -> tuple[dict[int, list[ReportFact]], dict[int, tuple]]:
+    """Each assignment's reports as the engine reads them, and (last report time, pending
+    count, latest returned?): one read of the reports (a plain fetch: a few rows per
+    assignment, not worth a server-side cursor)."""
+    facts: dict[int, list[ReportFact]] = defaultdict(list)
+    marks: dict[int, tuple] = {}
     for chunk in _chunks(list(assignment_ids)):
         rows = m.ProgressReport.objects.filter(assignment_id__in=chunk).order_by(
             "assignment_id", "created_at", "id"
         ).values_list("assignment_id", "status", "created_at", "review_state", "reviewed_at",
                       "period", "percent")
-        for aid, status, created, review, reviewed, period, percent in rows.iterator():
-            out[aid].append(ReportFact(status=status, on=_local(created), review=review,
-                                       reviewed_on=_local(reviewed), period=period,
-                                       percent=percent))
-    return out
-
-
-def _report_marks(m: Models, assignment_ids: Sequence[int]) -> dict[int, tuple]:
-    """(last report time, pending count, latest returned?) per assignment."""
-    out: dict[int, tuple] = {}
-    for chunk in _chunks(list(assignment_ids)):
-        rows = m.ProgressReport.objects.filter(assignment_id__in=chunk).order_by(
-            "assignment_id", "created_at", "id"
-        ).values_list("assignment_id", "created_at", "review_state")
-        for aid, created, review in rows.iterator():
+        for aid, status, created, review, reviewed, period, percent in rows:
+            facts[aid].append(ReportFact(status=status, on=_local(created), review=review,
+                                         reviewed_on=_local(reviewed), period=period,
+                                         percent=percent))
             if review == "withdrawn":  # taken back: as if never sent
                 continue
-            _last, pending, _ = out.get(aid, (None, 0, False))
-            out[aid] = (created, pending + (review == "pending"), review == "returned")
-    return out
+            _last, pending, _ = marks.get(aid, (None, 0, False))
+            marks[aid] = (created, pending + (review == "pending"), review == "returned")
+    return facts, marks
 
 
 # -- spans -------------------------------------------------------------------------------
@@ -158,16 +153,14 @@ def _write_spans(
     extra: dict[int, dict[str, Any]],
 ) -> None:
     chunk = list(new)
-    history_model.objects.filter(
-        **{f"{owner_field}__in": chunk, "valid_from__gte": since}
-    ).delete()
-    covering = {
-        getattr(row, owner_field): row
-        for row in history_model.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=since),
-            **{f"{owner_field}__in": chunk, "valid_from__lt": since},
-        )
-    }
+    # The spans still held on `since` or after: the one covering the day before is kept
+    # (and closed), the later ones are replaced; one read, and a delete only when needed.
+    held = list(history_model.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=since), **{f"{owner_field}__in": chunk}))
+    later = [row.pk for row in held if row.valid_from >= since]
+    if later:
+        history_model.objects.filter(pk__in=later).delete()
+    covering = {getattr(row, owner_field): row for row in held if row.valid_from < since}
     create, close = [], []
     for owner in chunk:
         spans = new[owner]
@@ -234,6 +227,38 @@ def _judge_rows(
     return now, spans, engine.next_change(rule, facts, on, days)
 
 
+def combine_parts(
+    leads: Sequence[dict[str, Any]], spans_of: dict[int, list[Span]], since: date
+) -> tuple[State, list[Span], date | None]:
+    """A task's state now, its spans from `since` and its next change, rolled up from its
+    answering parts (their current states and their spans, each list in day order)."""
+    now = engine.combine_states([State(p["status"], p["progress"], p["percent"],
+                                       p["deciding_due"], p["done_on"]) for p in leads])
+    lists = [spans_of.get(p["id"], ()) for p in leads]
+    points = sorted({since} | {s.valid_from for spans in lists for s in spans
+                               if s.valid_from >= since})
+    # One pointer per part moving forward with the days (a group lead has ~60 parts and
+    # hundreds of change days: a rescan of every part's spans per day was quadratic).
+    held = [-1] * len(lists)
+    unknown = State(engine.NOT_STARTED)
+    out: list[Span] = []
+    for day in points:
+        states = []
+        for i, spans in enumerate(lists):
+            j = held[i]
+            while j + 1 < len(spans) and spans[j + 1].valid_from <= day:
+                j += 1
+            held[i] = j
+            states.append(spans[j].state if j >= 0 else unknown)
+        state = engine.combine_states(states)
+        if not out or not _same(out[-1].state, state):
+            out.append(Span(day, state))
+    if out:
+        out[-1] = Span(out[-1].valid_from, now)
+    nexts = [p["next_change_on"] for p in leads if p["next_change_on"] is not None]
+    return now, out, min(nexts) if nexts else None
+
+
 class Refresh:
     """One refresh: assignments, then their tasks and headings, then the counts."""
 
@@ -249,6 +274,7 @@ class Refresh:
         self.changed_tasks: set[int] = set()
         self.changed_plans: set[int] = set()
         self.changed_task_ids: set[int] = set()
+        self.task_rows: dict[int, dict[str, Any]] = {}
 
     # assignments ------------------------------------------------------------------
 
@@ -259,8 +285,7 @@ class Refresh:
         for chunk in _chunks(ids):
             rows = list(self.m.Assignment.objects.filter(pk__in=chunk).values(*ASSIGNMENT_VALUES))
             tasks = self._tasks({r["task_id"] for r in rows})
-            facts = _facts(self.m, [r["id"] for r in rows])
-            marks = _report_marks(self.m, [r["id"] for r in rows])
+            facts, marks = _facts_and_marks(self.m, [r["id"] for r in rows])
             history: dict[int, tuple[date, list[Span]]] = {}
             extra: dict[int, dict[str, Any]] = {}
             updates = []
@@ -309,14 +334,20 @@ class Refresh:
         return task_ids
 
     def _tasks(self, task_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-        out = {}
-        for chunk in _chunks(sorted(task_ids)):
+        """The task rows, each read once per refresh (only assignments are written before
+        the tasks are judged, so a row read for its assignments holds for the tasks)."""
+        wanted = set(task_ids)
+        for chunk in _chunks(sorted(wanted - self.task_rows.keys())):
             for row in self.m.Task.objects.filter(pk__in=chunk).values(
                 *TASK_VALUES, "status", "progress", "percent", "deciding_due", "done_on",
                 "judged_on",
             ):
-                out[row["id"]] = row
-        return out
+                self.task_rows[row["id"]] = row
+        return {i: self.task_rows[i] for i in wanted if i in self.task_rows}
+
+    def stale(self, task_ids: Iterable[int]) -> set[int]:
+        """Tasks not judged on this refresh's day (their stored state may be a day behind)."""
+        return {i for i, row in self._tasks(task_ids).items() if row["judged_on"] != self.on}
 
     @staticmethod
     def _counted(task: dict[str, Any]) -> bool:
@@ -398,31 +429,14 @@ class Refresh:
                 Q(valid_to__isnull=True) | Q(valid_to__gt=since), assignment_id__in=chunk,
             ).order_by("assignment_id", "valid_from").values_list(
                 "assignment_id", "valid_from", "status", "progress", "percent")
-            for aid, start, status, progress, percent in rows.iterator():
+            for aid, start, status, progress, percent in rows:
                 out[aid].append(Span(max(start, since), State(status, progress, percent)))
         return out
 
     def _combine(
         self, leads: list[dict[str, Any]], spans_of: dict[int, list[Span]], since: date
     ) -> tuple[State, list[Span], date | None]:
-        current = [State(p["status"], p["progress"], p["percent"], p["deciding_due"],
-                         p["done_on"]) for p in leads]
-        now = engine.combine_states(current)
-        points = sorted({since} | {s.valid_from for p in leads for s in spans_of.get(p["id"], ())
-                                    if s.valid_from >= since})
-        out: list[Span] = []
-        for day in points:
-            states = []
-            for p in leads:
-                held = [s.state for s in spans_of.get(p["id"], ()) if s.valid_from <= day]
-                states.append(held[-1] if held else State(engine.NOT_STARTED))
-            state = engine.combine_states(states)
-            if not out or not _same(out[-1].state, state):
-                out.append(Span(day, state))
-        if out:
-            out[-1] = Span(out[-1].valid_from, now)
-        nexts = [p["next_change_on"] for p in leads if p["next_change_on"] is not None]
-        return now, out, min(nexts) if nexts else None
+        return combine_parts(leads, spans_of, since)
 
     # headings -----------------------------------------------------------------------
 
@@ -432,8 +446,8 @@ class Refresh:
         codes_above: dict[int, set[str]] | None = None
         if tasks is not None:
             codes_above = defaultdict(set)
-            for plan_id, code in self.m.Task.objects.filter(pk__in=list(tasks)).values_list(
-                    "plan_id", "code"):
+            for row in self._tasks(tasks).values():
+                plan_id, code = row["plan_id"], row["code"]
                 parts = code.split(" (")[0].split(".")
                 for i in range(1, len(parts)):
                     codes_above[plan_id].add(".".join(parts[:i]))
@@ -517,15 +531,17 @@ def _apply(table: str, key_fields: tuple[str, ...], deltas: dict[tuple, int]) ->
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f) for f in key_fields)
-    sql = (
-        f"INSERT INTO {quote(table)} ({columns}, {quote('count')}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * (len(key_fields) + 1))}) "
-        f"ON CONFLICT ({columns}) DO UPDATE SET {quote('count')} = "
-        f"{quote(table)}.{quote('count')} + excluded.{quote('count')}"
-    )
+    row = f"({', '.join(['%s'] * (len(key_fields) + 1))})"
     with connection.cursor() as cursor:
-        for key, delta in changes:
-            cursor.execute(sql, [*key, delta])
+        # One statement for all of them (its rows are locked in the order of VALUES).
+        for chunk in _chunks(changes, 500):
+            sql = (
+                f"INSERT INTO {quote(table)} ({columns}, {quote('count')}) "  # noqa: S608
+                f"VALUES {', '.join([row] * len(chunk))} "
+                f"ON CONFLICT ({columns}) DO UPDATE SET {quote('count')} = "
+                f"{quote(table)}.{quote('count')} + excluded.{quote('count')}"
+            )
+            cursor.execute(sql, [v for key, delta in chunk for v in (*key, delta)])
 
 
 def recount_plans(plan_ids: Iterable[int], m: Models | None = None) -> None:
@@ -574,12 +590,6 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
 # -- entry points -------------------------------------------------------------------------
 
 
-def _stale(m: Models, task_ids: Iterable[int], on: date) -> set[int]:
-    """Tasks not judged on `on` (their stored state may be a day behind)."""
-    return set(m.Task.objects.filter(pk__in=list(task_ids)).exclude(judged_on=on)
-               .values_list("pk", flat=True))
-
-
 def _lock(m: Models, task_ids: Iterable[int], assignment_ids: Iterable[int]) -> None:
     """Lock the rows a refresh will judge, tasks first then assignments, each in id order
     (the order every writer uses, so that two writers never wait on each other in a
@@ -596,15 +606,18 @@ def _lock(m: Models, task_ids: Iterable[int], assignment_ids: Iterable[int]) -> 
 
 def refresh_assignments(
     ids: Iterable[int], *, since: date | None = None, on: date | None = None,
-    recount: bool = False, m: Models | None = None,
+    recount: bool = False, m: Models | None = None, locked: bool = False,
 ) -> None:
     """Re-judge assignments (and their tasks, headings and counts) from `since` (default:
-    today, the day of the write that calls this)."""
+    today, the day of the write that calls this). `locked`: the caller holds the lock of
+    their tasks already (a report's write locks its task first), so none is taken again."""
     on = on or _today()
     since = min(since or on, on)
     m = m or Models()
     ids = sorted(set(ids))
-    _lock(m, m.Assignment.objects.filter(pk__in=ids).values_list("task_id", flat=True), ids)
+    if not locked:
+        _lock(m, m.Assignment.objects.filter(pk__in=ids).values_list("task_id", flat=True),
+              ids)
     work = Refresh(m, on, recount=recount)
     task_ids = work.assignments(ids, since)
     # Parts of the same tasks judged on a later day than `on` (a write dated in the past:
@@ -613,7 +626,7 @@ def refresh_assignments(
         pk__in=ids).values_list("pk", flat=True)
     work.assignments(list(later), since)
     # A task is judged again only when one of its parts moved (or when it is asked for).
-    work.tasks(task_ids if recount else work.changed_tasks | _stale(m, task_ids, on), since)
+    work.tasks(task_ids if recount else work.changed_tasks | work.stale(task_ids), since)
     if recount:
         work.headings(work.touched_plans)
     else:
@@ -688,16 +701,233 @@ def refresh_due(on: date | None = None, m: Models | None = None) -> int:
             return judged
 
 
-def rebuild(on: date | None = None, m: Models | None = None, plan_ids: Iterable[int] = ()) -> int:
-    """Judge every published plan's rows again from their reports, history included."""
+def rebuild(
+    on: date | None = None, m: Models | None = None, plan_ids: Iterable[int] = (), *,
+    agencies: bool = True,
+) -> int:
+    """Judge every published plan's rows again from their reports, history included, each
+    plan in its own transaction; returns the number of plans. The same judgement as
+    `refresh_plan()` (tests/tracking/test_rebuild.py), read in a few queries per plan and
+    written set-based. `agencies=False` leaves the agencies' counts to the caller (several
+    processes rebuilding plans at once count them once, after)."""
     m = m or Models()
-    ids = list(plan_ids) or list(m.Plan.objects.filter(status=PUBLISHED).values_list(
-        "id", flat=True))
+    on = on or _today()
+    ids = sorted(set(plan_ids)) or list(m.Plan.objects.filter(status=PUBLISHED).order_by(
+        "id").values_list("id", flat=True))
+    work = Rebuild(m, on)
     for plan_id in ids:
+        with transaction.atomic():
+            work.plan(plan_id)
+            recount_plans([plan_id], m)
+            if agencies:
+                recount_agencies(set(m.Assignment.objects.filter(
+                    plan_id=plan_id, agency__isnull=False).values_list("agency_id", flat=True))
+                    | work.agencies, m)
+        work.agencies = set()
+    return len(ids)
+
+
+ASSIGNMENT_STATE = ("status", "progress", "percent", "deciding_due", "done_on",
+                    "next_change_on", "judged_on", "last_report_at", "pending_reports",
+                    "is_returned", "plan")
+TASK_STATE = ("status", "progress", "percent", "deciding_due", "done_on", "next_change_on",
+              "judged_on", "lead_parts", "lead_parts_done")
+SPAN_FIELDS = ("valid_from", "valid_to", "status", "progress", "percent")
+
+
+class Rebuild:
+    """Every row of whole plans judged from the start: what `refresh_plan()` does, with
+    each row read once (tasks, then their assignments and reports by task chunk), one
+    judgement per distinct (deadline, reports), and the results written with COPY into a
+    temporary table and one UPDATE ... FROM on PostgreSQL (a prepared UPDATE per row on
+    SQLite)."""
+
+    TASKS_AT_ONCE = 500
+
+    def __init__(self, m: Models, on: date):
+        self.m = m
+        self.on = on
+        self.days = _days()
+        self.agencies: set[int] = set()
+        self.judged: dict[tuple, tuple[State, list[Span], date | None]] = {}
+        self.assignments_judged = 0
+
+    def plan(self, plan_id: int) -> None:
+        """Judge one plan's assignments, tasks and headings again (counts are the caller's)."""
+        m = self.m
         m.TaskHistory.objects.filter(plan_id=plan_id).delete()
         m.AssignmentHistory.objects.filter(plan_id=plan_id).delete()
-        refresh_plan(plan_id, m=m, on=on)
-    return len(ids)
+        tasks = list(m.Task.objects.filter(plan_id=plan_id).order_by("id").values(
+            *TASK_VALUES, "status", "progress", "percent", "deciding_due", "done_on"))
+        if not tasks or tasks[0]["plan__status"] != PUBLISHED:
+            return  # nothing owed: its rows keep their states, its history is gone
+        updates: dict[int, list[Any]] = {}
+        history: list[tuple] = []
+        for chunk in _chunks(tasks, self.TASKS_AT_ONCE):
+            self._tasks(chunk, updates, history)
+        self._headings(tasks, updates)
+        _write(m.Task, TASK_STATE, list(updates.values()))
+        _insert(m.TaskHistory, ("task_id", "plan_id", *SPAN_FIELDS), history)
+
+    def _tasks(self, tasks: Sequence[dict[str, Any]], updates: dict[int, list[Any]],
+               task_history: list[tuple]) -> None:
+        m = self.m
+        by_id = {t["id"]: t for t in tasks}
+        rows = list(m.Assignment.objects.filter(task_id__in=list(by_id)).order_by("id")
+                    .values(*ASSIGNMENT_VALUES))
+        facts: dict[int, list[ReportFact]] = defaultdict(list)
+        marks: dict[int, tuple] = {}
+        reports = (m.ProgressReport.objects.filter(assignment__task_id__in=list(by_id))
+                   .order_by("assignment_id", "created_at", "id")
+                   .values_list("assignment_id", "status", "created_at", "review_state",
+                                "reviewed_at", "period", "percent"))
+        for aid, status, created, review, reviewed, period, percent in reports:
+            facts[aid].append(ReportFact(status=status, on=_local(created), review=review,
+                                         reviewed_on=_local(reviewed), period=period,
+                                         percent=percent))
+            _last, pending, _ = marks.get(aid, (None, 0, False))
+            marks[aid] = (created, pending + (review == "pending"), review == "returned")
+        rules = {t["id"]: deadline_of(t) for t in tasks}
+        spans_of: dict[int, list[Span]] = {}
+        parts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        written, history = [], []
+        for row in rows:
+            task = by_id[row["task_id"]]
+            if row["is_active"]:
+                parts[row["task_id"]].append(row)
+            if not _owes(row, task):
+                continue  # as refresh: its state is kept, its history (deleted) stays empty
+            now, spans, nxt = self._judge(rules[row["task_id"]], facts.get(row["id"], ()))
+            last, pending, returned = marks.get(row["id"], (None, 0, False))
+            row.update(status=now.status, progress=now.progress, percent=now.percent,
+                       deciding_due=now.due, done_on=now.done_on, next_change_on=nxt)
+            written.append([row["id"], now.status, now.progress, now.percent, now.due,
+                            now.done_on, nxt, self.on, last, pending, returned,
+                            task["plan_id"]])
+            # The parts' spans as the history table gives them back (no due, no done day).
+            spans_of[row["id"]] = [Span(s.valid_from, State(s.state.status, s.state.progress,
+                                                            s.state.percent)) for s in spans]
+            for i, span in enumerate(spans):
+                history.append((row["id"], row["agency_id"], task["plan_id"], row["role"],
+                                span.valid_from,
+                                spans[i + 1].valid_from if i + 1 < len(spans) else None,
+                                span.state.status, span.state.progress, span.state.percent))
+            self.agencies.add(row["agency_id"])
+        self.assignments_judged += len(written)
+        _write(m.Assignment, ASSIGNMENT_STATE, written)
+        _insert(m.AssignmentHistory, ("assignment_id", "agency_id", "plan_id", "role",
+                                      *SPAN_FIELDS), history)
+        for task in tasks:
+            task_rows = parts.get(task["id"], [])
+            chosen = [r for r in task_rows if r["role"] == LEAD] or task_rows
+            leads = [r for r in chosen if r["agency_id"] is not None]
+            if leads:
+                now, spans, nxt = combine_parts(leads, spans_of, EPOCH)
+            else:
+                now, spans, nxt = self._judge(rules[task["id"]], ())
+            done = sum(1 for p in leads if p["status"] in engine.CLOSED)
+            updates[task["id"]] = [task["id"], now.status, now.progress, now.percent, now.due,
+                                   now.done_on, nxt, self.on, len(leads), done]
+            if Refresh._counted(task):
+                for i, span in enumerate(spans):
+                    task_history.append((
+                        task["id"], task["plan_id"], span.valid_from,
+                        spans[i + 1].valid_from if i + 1 < len(spans) else None,
+                        span.state.status, span.state.progress, span.state.percent))
+
+    def _judge(self, rule: Deadline, facts: Sequence[ReportFact]
+               ) -> tuple[State, list[Span], date | None]:
+        # The engine is a pure function: the parts of a group lead with the same reports
+        # (most often none) share one judgement.
+        key = (rule, tuple(facts))
+        found = self.judged.get(key)
+        if found is None:
+            if len(self.judged) > 50_000:
+                self.judged.clear()
+            found = self.judged[key] = _judge_rows(rule, facts, EPOCH, self.on, self.days)
+        return found
+
+    def _headings(self, tasks: Sequence[dict[str, Any]], updates: dict[int, list[Any]]
+                  ) -> None:
+        """Each heading's state rolled up from the rows under it, as `Refresh.headings()`
+        (its next change stays the one of its own deadline)."""
+        shown = [t for t in tasks if t["removed_at"] is None]
+        leaves = [(t["code"], updates[t["id"]]) for t in shown if not t["has_children"]]
+        for head in shown:
+            if not head["has_children"]:
+                continue
+            prefix = head["code"].split(" (")[0] + "."
+            under = [State(u[1], u[2], u[3], u[4], u[5]) for code, u in leaves
+                     if code.startswith(prefix)]
+            state = engine.combine_states(under)
+            row = updates[head["id"]]
+            row[1:6] = [state.status, state.progress, state.percent, state.due,
+                        state.done_on]
+            row[8] = len(under)
+            row[9] = sum(1 for s in under if s.status in engine.CLOSED)
+
+
+def _copy_cursor(cursor: Any) -> Any:
+    """The psycopg 3 cursor under Django's, when it can COPY (else None: SQLite)."""
+    raw = getattr(cursor, "cursor", None)
+    return raw if connection.vendor == "postgresql" and hasattr(raw, "copy") else None
+
+
+def _prepared(fields: Sequence[Any], values: Sequence[Any]) -> list[Any]:
+    """Values as the database driver takes them (SQLite: dates and times as text)."""
+    return [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+
+
+def _write(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Set `fields` of each row ([pk, *values]): COPY into a temporary table and one
+    UPDATE ... FROM on PostgreSQL, a prepared UPDATE per row elsewhere."""
+    if not rows:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(f) for f in fields]
+    with connection.cursor() as cursor:
+        raw = _copy_cursor(cursor)
+        if raw is None:
+            sql = (f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608
+                   + ", ".join(f"{quote(c.column)} = %s" for c in columns)
+                   + f" WHERE {quote(meta.pk.column)} = %s")
+            cursor.executemany(sql, [[*_prepared(columns, row[1:]), row[0]] for row in rows])
+            return
+        names = [quote(meta.pk.column)] + [quote(c.column) for c in columns]
+        temp = quote(f"rebuild_{meta.db_table}")
+        make = (f"CREATE TEMP TABLE IF NOT EXISTS {temp} ON COMMIT DELETE ROWS AS "  # noqa: S608
+                f"SELECT {', '.join(names)} FROM {quote(meta.db_table)} WITH NO DATA")
+        cursor.execute(make)
+        with raw.copy(f"COPY {temp} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} AS t SET "  # noqa: S608
+            + ", ".join(f"{n} = s.{n}" for n in names[1:])
+            + f" FROM {temp} AS s WHERE t.{names[0]} = s.{names[0]}")
+        cursor.execute(f"TRUNCATE {temp}")
+
+
+def _insert(model: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows of these columns: COPY on PostgreSQL, one prepared INSERT elsewhere."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        raw = _copy_cursor(cursor)
+        if raw is None:
+            fields = [model._meta.get_field(c) for c in columns]
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608
+                f"({', '.join(['%s'] * len(columns))})",
+                [_prepared(fields, row) for row in rows])
+            return
+        with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def rebuild_with(apps: Any) -> None:
