@@ -72,3 +72,39 @@ def test_punctuation_and_bullets_are_put_right():
 def test_mixed_case_look_alikes_are_lowered():
     assert correct("công nghệ sỐ.", LEXICON) == "công nghệ số."
     assert correct("iPhone và TTg", LEXICON) == "iPhone và TTg"
+
+
+def test_the_shared_lexicon_knows_the_word_pairs_of_typed_administrative_text():
+    # hỏi read as sắc in words no agency name holds: the typed-text pairs decide them
+    assert correct("hoạt động ốn định") == "hoạt động ổn định"
+    assert correct("tuyến dụng, bồi dưỡng") == "tuyển dụng, bồi dưỡng"
+    assert correct("Phố biến, tuyên truyền, thúc đấy") == "Phổ biến, tuyên truyền, thúc đẩy"
+    assert correct("trao đối, chia sẻ") == "trao đổi, chia sẻ"
+    # a real word whose pairs are known stays as read
+    assert correct("thành phố trực thuộc trung ương") == "thành phố trực thuộc trung ương"
+
+
+def _pairs_builder():  # scripts/ is no package: load the builder from its file
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "build_ocr_pairs.py"
+    spec = importlib.util.spec_from_file_location("build_ocr_pairs", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_pair_list_drops_rare_pairs_and_typos_of_a_commoner_twin():
+    builder = _pairs_builder()
+    texts = ["chuyển đổi số"] * 11 + ["chuyển đối số", "chuyển đối số", "một lần"]
+    pairs = builder.frequent_pairs(texts)
+    assert "chuyển đổi" in pairs and "đổi số" in pairs
+    assert "chuyển đối" not in pairs      # 2 beside 11, under a fifth: a typo
+    assert "một lần" not in pairs         # seen once
+
+
+def test_the_pair_list_is_built_from_no_scanned_fixture():
+    builder = _pairs_builder()
+    assert not any(p.name.startswith(builder.SCANNED_SEEDS) for p in builder.sources())

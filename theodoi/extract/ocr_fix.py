@@ -5,7 +5,9 @@ as "chuyến đối") and drops breves and hooks. Each word may be replaced by o
 `syllables.variants` (same letters, other marks, still a well-formed syllable); a
 replacement is kept only where it makes pairs of neighbouring words that the lexicon knows
 and the word as read does not. The lexicon is data every plan shares: the registry's agency
-names and its sources' texts, and the deadline words the deadline parser reads. Capitals
+names and its sources' texts, the deadline words the deadline parser reads, and the frequent
+word pairs of typed administrative text (ocr_pairs.txt, built by scripts/build_ocr_pairs.py
+from the typed seeds and corpus, never from a scanned fixture). Capitals
 that look like their small letters ("SỐ", "CƠ SỞ") inside lower-case text are lowered.
 """
 
@@ -21,6 +23,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from theodoi.extract.syllables import is_syllable, split_tone, variants, with_tone
@@ -30,6 +33,7 @@ from theodoi.extract.text import nfc
 DEADLINE_WORDS = ("Hằng năm", "Hằng quý", "Hằng tháng", "Hằng tuần", "hằng năm", "Thường xuyên",
                   "định kỳ hằng quý", "Hàng năm", "Theo tiến độ", "Theo yêu cầu")
 CHANGE_COST = 0.6  # a replacement must make at least one known pair more than it breaks
+PAIRS_FILE = Path(__file__).with_name("ocr_pairs.txt")
 _WORD = re.compile(r"[^\W\d_]+")
 # Letters whose capital is the small letter drawn larger: OCR mixes them up.
 _SAME_SHAPE = frozenset("cosuvwxzCOSUVWXZ")
@@ -93,10 +97,13 @@ def _strings(data: Any) -> Iterable[str]:
 
 @functools.lru_cache(maxsize=1)
 def shared_lexicon() -> Lexicon:
-    """The lexicon of the registry's data files and the deadline words."""
+    """The lexicon of the registry's data files, the deadline words and the word pairs of
+    typed administrative text."""
     from theodoi.registry.loader import data_dir
 
     texts: list[str] = list(DEADLINE_WORDS)
+    texts.extend(line for line in PAIRS_FILE.read_text(encoding="utf-8").splitlines()
+                 if line and not line.startswith("#"))
     for entry in sorted(data_dir().iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".json"):
             texts.extend(_strings(json.loads(entry.read_text(encoding="utf-8"))))
