@@ -31,7 +31,7 @@ def test_every_code_the_engine_knows_has_one_label() -> None:
         engine.REPORT_CANNOT_DO}
     assert set(glossary.REVIEW) == {
         engine.REVIEW_PENDING, engine.REVIEW_ACCEPTED, engine.REVIEW_RETURNED,
-        engine.REVIEW_NOT_REQUIRED}
+        engine.REVIEW_NOT_REQUIRED, engine.REVIEW_WITHDRAWN}
 
 
 def test_an_agency_reports_in_the_words_the_pages_show_its_progress() -> None:
