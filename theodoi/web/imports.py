@@ -183,11 +183,13 @@ def run(job_id: str, worker: str = "") -> None:
         log.exception("reading %s failed", job.names)
         outcome = {"state": FAILED,
                    "error": _("Không đọc được tệp: lỗi không mong đợi khi đọc tài liệu")}
+    if outcome["state"] == FAILED:
+        # A file that is no decision is not kept; gone before the job says it failed, so
+        # whoever sees the failure (the page, a test) never sees the upload still there.
+        _retrying(lambda: housekeeping.remove_files(job))
+        outcome["stored"] = []
     outcome["finished_at"] = timezone.now()
     _retrying(lambda: Job.objects.filter(pk=job_id, state=RUNNING).update(**outcome))
-    if outcome["state"] == FAILED:
-        _retrying(job.refresh_from_db)
-        _retrying(lambda: housekeeping.remove_files(job))  # a file that is no decision is not kept
 
 
 def _plan_files(job: Job) -> list[File]:
