@@ -46,7 +46,11 @@
     new Chart(bars, {
       type: "bar",
       data: {
-        labels: sections.labels.map(function (l) { return l.length > 70 ? l.slice(0, 69) + "…" : l; }),
+        // On a phone the bars need the width: labels are cut shorter there.
+        labels: sections.labels.map(function (l) {
+          var most = bars.parentNode.clientWidth < 520 ? 24 : 70;
+          return l.length > most ? l.slice(0, most - 1) + "…" : l;
+        }),
         datasets: sections.keys.map(function (key, i) {
           return { label: sections.names[i], data: sections.values[i],
                    backgroundColor: color("--" + key.replace("_", "-")) };
