@@ -189,3 +189,12 @@ def test_a_failed_send_is_tried_again_by_the_next_run(
     assert main(["notices", "send"]) == 0
     assert "đã gửi 2 thông báo" in capsys.readouterr().out
     assert len(smtp.envelopes) == 4
+
+
+def test_a_plan_without_a_number_is_not_named_kế_hoạch_twice() -> None:
+    from theodoi.notices.services import _plan_named
+    from theodoi.tracking.models import Plan
+
+    assert _plan_named(Plan(number="58/QĐ-UBQGCĐS")) == "Kế hoạch 58/QĐ-UBQGCĐS"
+    assert _plan_named(Plan(title="Kế hoạch triển khai Đề án 06")) == (
+        "Kế hoạch triển khai Đề án 06")

@@ -35,6 +35,12 @@ def _plan_label(plan: Plan) -> str:
     return plan.number or plan.title[:80]
 
 
+def _plan_named(plan: Plan) -> str:
+    """ "Kế hoạch 58/QĐ-UBQGCĐS", or the title itself when it already says "Kế hoạch ..."."""
+    label = _plan_label(plan)
+    return label if label.lower().startswith("kế hoạch") else f"Kế hoạch {label}"
+
+
 # -- writing ------------------------------------------------------------------------------
 
 
@@ -74,7 +80,7 @@ def notify_assigned(plan: Plan, assignments: QuerySet[Assignment] | None = None
             parts.append(f"phối hợp {roles[Assignment.PARTNER]} nhiệm vụ")
         notices.append(Notice(
             recipient_agency_id=agency_id, kind=Notice.Kind.ASSIGNED,
-            text=f"Kế hoạch {_plan_label(plan)} giao cho đơn vị: {', '.join(parts)}.",
+            text=f"{_plan_named(plan)} giao cho đơn vị: {', '.join(parts)}.",
             link=f"{search}?plan={plan.pk}&agency={agency_id}",
         ))
     return Notice.objects.bulk_create(notices, batch_size=500)
