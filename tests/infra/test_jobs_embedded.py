@@ -159,3 +159,19 @@ def test_theodoi_jobs_worker_needs_a_broker_in_the_embedded_shape(capsys: Any) -
     err = capsys.readouterr().err
     assert "CELERY_BROKER_URL" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_stopped_worker_thread_is_started_again(settings: Any) -> None:
+    """Celery's shutdown flag is process-wide: another worker stopping in this process
+    (a test's broker worker) stops the embedded one too; the next job must find one."""
+    from celery.worker import state
+
+    embedded.ensure_worker()
+    first = embedded._worker._theodoi_thread
+    state.should_terminate = 0
+    first.join(30)
+    state.should_terminate = None
+    assert not first.is_alive()
+    embedded.ensure_worker()
+    again = embedded._worker._theodoi_thread
+    assert again is not first and again.is_alive()

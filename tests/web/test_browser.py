@@ -25,7 +25,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PASSWORD = "pw-for-tests"  # noqa: S105 - the test users' password (tests/conftest_django.py)
 # Reading the longest sample takes minutes on a busy machine.
-IMPORT_TIMEOUT_MS = 15 * 60 * 1000
+IMPORT_TIMEOUT_MS = int(os.environ.get("THEODOI_IMPORT_TIMEOUT_MS", 15 * 60 * 1000))
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,12 @@ def ensure_worker() -> str:
     global _worker
     name = node_name()
     with _lock:
-        if _worker is not None and getattr(_worker, "_theodoi_pid", None) == os.getpid():
+        thread = getattr(_worker, "_theodoi_thread", None)
+        # Started in this process and still running: a worker thread that stopped (Celery's
+        # shutdown flag is process-wide: another worker stopping in this process stops it
+        # too) is started again rather than left holding the queue with nobody reading it.
+        if (_worker is not None and getattr(_worker, "_theodoi_pid", None) == os.getpid()
+                and thread is not None and thread.is_alive()):
             return name
         from theodoi.jobs import housekeeping
         from theodoi.jobs.celery import app
@@ -64,6 +69,7 @@ def ensure_worker() -> str:
         )
         worker._theodoi_pid = os.getpid()
         thread = threading.Thread(target=worker.start, name="theodoi-jobs", daemon=True)
+        worker._theodoi_thread = thread
         thread.start()
         _worker = worker
         log.info("embedded job worker %s started", name)
