@@ -8,11 +8,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-import time_machine
 from django.urls import reverse
 
-from tests.web.conftest import assignment_of
-from theodoi.tracking import queries, services
+from tests.web.test_as_of import finished_in_june  # noqa: F401 - the shared fixture
+from theodoi.tracking import queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Agency
 from theodoi.tracking.queries import Counts
@@ -29,20 +28,8 @@ def small_plan_json(small_plan_json: dict[str, Any]) -> dict[str, Any]:
     return small_plan_json
 
 
-@pytest.fixture
-def finished_in_june(published_plan: Any, reporter_b: Any, coordinator: Any) -> Any:
-    """III.A.1 (due 30/06/2024) reported done on 20 June, accepted on 25 June."""
-    assignment = assignment_of(published_plan, reporter_b.profile.agency, "III.A.1")
-    with time_machine.travel("2024-06-20 09:00 +0700", tick=False):
-        report = services.submit_report(assignment, reporter_b, status="done", percent=100,
-                                        text="Đã ban hành báo cáo đánh giá")
-    with time_machine.travel("2024-06-25 09:00 +0700", tick=False):
-        services.review_report(report, coordinator, accept=True)
-    return assignment
-
-
 @pytest.mark.django_db
-def test_due_and_done_month_by_month_with_no_month_skipped(finished_in_june: Any) -> None:
+def test_due_and_done_month_by_month_with_no_month_skipped(finished_in_june: Any) -> None:  # noqa: F811
     plans = [finished_in_june.plan_id]
     months = queries.due_and_done_by_month(plans, date(2024, 7, 1))
     # I.2 is due 30/04 and never done; III.A.1 due and done in June; the periodic,
@@ -133,7 +120,7 @@ def test_rate_bands() -> None:
 
 
 @pytest.mark.django_db
-def test_the_overview_shows_the_pictures(as_leader: Any, finished_in_june: Any) -> None:
+def test_the_overview_shows_the_pictures(as_leader: Any, finished_in_june: Any) -> None:  # noqa: F811
     page = as_leader.get(reverse("web:overview") + "?as_of=2024-07-01")
     assert page.status_code == 200
     chart = page.context["chart"]
