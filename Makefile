@@ -45,13 +45,18 @@ services:
 
 # SQLite by default; PostgreSQL too when THEODOI_TEST_DATABASE_URL is set (CI sets it).
 # tests/infra use the real Redis, RabbitMQ, nginx and a local S3 server (`make services`).
+# One test process per core (pytest-xdist; a file's tests stay in one process, where its
+# module fixtures live); TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --dist loadfile
+
 test: $(STAMP) lint services
-	$(BIN)/pytest
+	$(BIN)/pytest $(XDIST)
 	@if [ -n "$$THEODOI_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
 test-postgres: $(STAMP)
 	DATABASE_URL="$${THEODOI_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" \
-		$(BIN)/pytest tests/tracking tests/web tests/api tests/outputs \
+		$(BIN)/pytest $(XDIST) tests/tracking tests/web tests/api tests/outputs \
 		tests/infra/test_replica.py tests/infra/test_jobs_broker.py $(PYTEST_ARGS)
 # (tests/infra/test_jobs_embedded.py: the in-process worker is the embedded SQLite default;
 # after the page tests of this run its thread outlives their databases, so it runs in the

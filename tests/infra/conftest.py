@@ -46,6 +46,15 @@ def _add_replica_alias() -> None:
 _add_replica_alias()
 # Test-only names, so that the rest of the suite keeps the embedded defaults.
 REDIS_URL = os.getenv("THEODOI_TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+# With pytest-xdist (`make test` runs one process per core) each process gets a Redis
+# database and a queue name of its own: two processes on one queue would run each other's
+# jobs against the wrong test database, and share the login limiter's counters.
+XDIST_WORKER = os.getenv("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER.removeprefix("gw").isdigit():
+    _parts = urlsplit(REDIS_URL)
+    _db = int(_parts.path.strip("/") or 0) - int(XDIST_WORKER.removeprefix("gw"))
+    REDIS_URL = _parts._replace(path=f"/{_db % 16}").geturl()
+TEST_QUEUE = f"theodoi-test-{XDIST_WORKER or 'main'}"
 AMQP_URL = os.getenv("THEODOI_TEST_AMQP_URL") or "amqp://guest:guest@127.0.0.1:5672//"
 
 
@@ -138,19 +147,21 @@ def broker_worker(settings: Any) -> Iterator[Any]:
 
     threads: list[Any] = []
     before = app.conf.broker_url
+    queue_before = app.conf.task_default_queue
 
     def start(url: str, hostname: str = "theodoi-test@localhost") -> Any:
         import threading
 
         settings.JOBS_EMBEDDED = False
         app.conf.broker_url = url
+        app.conf.task_default_queue = TEST_QUEUE
         app._after_fork()  # forget connections and producers of the previous broker
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=3)
         worker = app.WorkController(
             app=app, hostname=hostname, pool="solo", concurrency=1, loglevel="WARNING",
             without_heartbeat=True, without_mingle=True, without_gossip=True,
-            ready_callback=None)
+            queues=[TEST_QUEUE], ready_callback=None)
         thread = threading.Thread(target=worker.start, daemon=True)
         thread.start()
         threads.append(thread)
@@ -162,4 +173,5 @@ def broker_worker(settings: Any) -> Iterator[Any]:
         thread.join(30)
     state.should_terminate = None
     app.conf.broker_url = before
+    app.conf.task_default_queue = queue_before
     app._after_fork()
