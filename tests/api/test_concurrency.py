@@ -135,9 +135,10 @@ def live_server_process(tmp_path: Path, database_url: str):
         deadline = time.monotonic() + 120
         while True:
             try:
-                urllib.request.urlopen(f"{base}/api/openapi.json", timeout=5)  # noqa: S310
+                # The first request builds the API schema: seconds on a loaded machine.
+                urllib.request.urlopen(f"{base}/api/openapi.json", timeout=60)  # noqa: S310
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused while starting, or a read timed out (URLError, TimeoutError)
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(server.stderr.read().decode()[-3000:]) from None
                 time.sleep(0.3)
