@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,10 @@ import pytest
 DATA = Path(__file__).parent / "data"
 SEEDS = DATA / "seeds"
 GOLD = DATA / "gold"
+
+# The test SMTP server (aiosmtpd) logs every connection at INFO from its own thread, also
+# after a test has ended, where no capture holds it: only its warnings are wanted.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def seed_path(prefix: str) -> Path:
