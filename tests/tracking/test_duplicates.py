@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from tests.conftest import gold_plan
@@ -116,13 +117,18 @@ def test_a_report_on_one_confirmed_duplicate_is_recorded_on_the_other(
     if rejected is not None:
         decide_link(rejected, user=coordinator, confirm=False)
     assert duplicates_of(link.task) == [link.parent]
+    link.task.refresh_from_db()
+    assert link.task.duplicated  # what submit_report reads to look no further
     mine = Assignment.objects.get(task=link.task, agency=reporter_a.profile.agency)
     theirs = Assignment.objects.get(task=link.parent, agency=reporter_a.profile.agency)
     report = submit_report(mine, reporter_a, status="done", percent=100, text="Đã ban hành.",
-                           links=["https://a.vn/nd"])
+                           links=["https://a.vn/nd"],
+                           files=[ContentFile(b"%PDF-1.4 nghi dinh", name="nghi-dinh.pdf")])
     [recorded] = ProgressReport.objects.filter(assignment=theirs)
     assert (recorded.same_as, recorded.status, recorded.text, recorded.links) == (
         report, "done", "Đã ban hành.", ["https://a.vn/nd"])
+    [shared] = recorded.files.all()
+    assert shared.file.name == report.files.get().file.name  # one stored file
     assert ProgressReport.objects.filter(assignment=mine).count() == 1  # not copied back
     review_report(report, coordinator, accept=True)
     recorded.refresh_from_db()
@@ -134,6 +140,9 @@ def test_a_report_on_one_confirmed_duplicate_is_recorded_on_the_other(
     submit_report(other, reporter_a, status="in_progress", percent=10, text="Đang họp.")
     assert not ProgressReport.objects.filter(assignment__task__plan=second,
                                              assignment__task__code="I.1").exists()
+    decide_link(link, user=coordinator, confirm=False)  # changed their mind
+    link.task.refresh_from_db()
+    assert not link.task.duplicated
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from theodoi.tracking import access
@@ -68,7 +69,16 @@ def decide_link(link: TaskLink, *, user: Any, confirm: bool) -> TaskLink:
     link.state = TaskLink.State.CONFIRMED if confirm else TaskLink.State.REJECTED
     link.decided_by, link.decided_at = user, timezone.now()
     link.save(update_fields=["state", "decided_by", "decided_at"])
+    if link.kind == DUPLICATE:
+        _mark_duplicated([link.task_id, link.parent_id])
     return link
+
+
+def _mark_duplicated(task_ids: list[int]) -> None:
+    """`Task.duplicated` again for these tasks, from their confirmed duplicate links."""
+    confirmed = TaskLink.objects.filter(kind=DUPLICATE, state=TaskLink.State.CONFIRMED)
+    Task.objects.filter(pk__in=task_ids).update(duplicated=Exists(
+        confirmed.filter(task=OuterRef("pk"))) | Exists(confirmed.filter(parent=OuterRef("pk"))))
 
 
 @dataclass

@@ -178,7 +178,7 @@ def submit_report(
         )
     # The task is locked above: every writer of its rows locks it first.
     statuses.refresh_assignments([assignment.pk], locked=True)
-    if same_as is None:
+    if same_as is None and assignment.task.duplicated:
         answer_duplicates(report, user)
     return report
 
@@ -235,7 +235,7 @@ def review_report(
     """Accept a pending report, or return it to the agency with the reason it must see."""
     access.ensure_coordinator(user)
     task_id = report.assignment.task_id
-    Task.objects.select_for_update().filter(pk=task_id).first()
+    task = Task.objects.select_for_update().filter(pk=task_id).first()
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_pending:
         raise ValidationError("this report was already reviewed")
@@ -249,7 +249,8 @@ def review_report(
     report.review_reason = reason.strip()
     report.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
     statuses.refresh_assignments([report.assignment_id], locked=True)
-    _review_copies(report, user, accept, report.review_reason)
+    if task is not None and task.duplicated:
+        _review_copies(report, user, accept, report.review_reason)
     if not accept:
         notices.notify_returned(report)
     return report
