@@ -80,6 +80,7 @@ class DemoResult:
     plans: list[Plan] = field(default_factory=list)
     cascade: list[Plan] = field(default_factory=list)  # the national plan, then those below
     links: int = 0  # links proposed between them
+    duplicates: int = 0  # pairs of tasks proposed as the same work given twice
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, agency
     reports: int = 0
 
@@ -152,15 +153,19 @@ def _load_cascade(result: DemoResult, below: tuple[Below, ...], coordinator: Any
         if TaskLink.objects.filter(task__plan=plan).exists():
             continue
         result.links += link_services.propose_links(plan, user=coordinator)
+        # Left proposed: the duplicates page shows them for the coordinator to decide.
+        result.duplicates += link_services.propose_duplicates(plan, user=coordinator)
         best = {}
-        for link in TaskLink.objects.filter(task__plan=plan).order_by("-score"):
+        for link in TaskLink.objects.filter(task__plan=plan, kind=TaskLink.Kind.IMPLEMENTS
+                                            ).order_by("-score"):
             if link.score >= DEMO_CONFIRM_FROM and link.task_id not in best:
                 best[link.task_id] = link
         for k, link in enumerate(best.values()):
             link_services.decide_link(link, user=coordinator, confirm=True)
             _report_child(link.task, coordinator, k)
     log(f"  {result.links} liên kết đề xuất; "
-        f"{TaskLink.objects.filter(state='confirmed', kind='implements').count()} đã xác nhận")
+        f"{TaskLink.objects.filter(state='confirmed', kind='implements').count()} đã xác nhận; "
+        f"{result.duplicates} cặp nhiệm vụ có thể trùng lặp")
 
 
 def _report_child(task: Any, coordinator: Any, k: int) -> None:
