@@ -63,6 +63,7 @@ def propose_links(plan: Plan, *, user: Any) -> int:
     return len(new)
 
 
+@transaction.atomic
 def decide_link(link: TaskLink, *, user: Any, confirm: bool) -> TaskLink:
     """A coordinator confirms or rejects a proposed link (who and when are kept)."""
     access.ensure_coordinator(user)

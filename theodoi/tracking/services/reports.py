@@ -186,7 +186,8 @@ def submit_report(
 def answer_duplicates(report: ProgressReport, user: Any) -> list[ProgressReport]:
     """The same report recorded on each task a coordinator confirmed is the same work as
     the report's (for the same agency and role, where `user` may report): one report
-    answers both. Its evidence files are shared, not copied."""
+    answers both. Its evidence files are shared, not copied; a target value stays with the
+    original (a target belongs to one plan)."""
     from theodoi.tracking.services.links import duplicates_of
 
     assignment = report.assignment
@@ -216,7 +217,7 @@ def answer_duplicates(report: ProgressReport, user: Any) -> list[ProgressReport]
     return copies
 
 
-def _review_copies(report: ProgressReport, user: Any, accept: bool, reason: str) -> None:
+def _review_copies(report: ProgressReport, user: Any, reason: str) -> None:
     """The copies of `report` on duplicate tasks, still pending, take the same decision
     (the agency hears of a return once, for the report it wrote)."""
     for copy in report.copies.filter(review_state=ProgressReport.Review.PENDING).select_related(
@@ -250,7 +251,7 @@ def review_report(
     report.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
     statuses.refresh_assignments([report.assignment_id], locked=True)
     if task is not None and task.duplicated:
-        _review_copies(report, user, accept, report.review_reason)
+        _review_copies(report, user, report.review_reason)
     if not accept:
         notices.notify_returned(report)
     return report
