@@ -7,11 +7,13 @@ import copy
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from theodoi.registry import load_registry
 from theodoi.tracking.models import TaskLink
-from theodoi.tracking.services import import_plan, publish_plan
+from theodoi.tracking.services import import_plan, publish_plan, review_report, submit_report
 from theodoi.tracking.services.links import decide_link, propose_links
 
 NATIONAL = {
@@ -106,3 +108,86 @@ def test_only_coordinators_decide(cascade: tuple[Any, Any], coordinator: Any, le
     assert client.get(reverse("web:plan-links", args=[local.pk])).status_code == 403
     link.refresh_from_db()
     assert link.state == "proposed"
+
+
+def child_plan(number: str, issuer: str, lead: str, name: str) -> dict[str, Any]:
+    """A plan of `issuer` implementing the national plan, its first task carrying task 1."""
+    plan = province_plan()
+    plan["source"] = f"{number}.txt"
+    plan["plan"].update(number=number, issuer=issuer)
+    plan["tasks"][0].update(name=name, lead=[lead])
+    return plan
+
+
+CHILDREN = (
+    ("30/KH-BCA", "Bộ Công an", "Bộ Công an",
+     "Hoàn thiện cơ sở dữ liệu quốc gia về dân cư, kết nối các hệ thống thông tin bộ, ngành"),
+    ("40/KH-UBND", "Ủy ban nhân dân tỉnh Nghệ An", "Sở Khoa học và Công nghệ",
+     "Kết nối cơ sở dữ liệu dân cư của tỉnh với cơ sở dữ liệu quốc gia"),
+)
+
+
+def carry(national: Any, coordinator: Any, registry: Any, children: tuple = CHILDREN) -> list:
+    """The child plans published, their task 1 linked to national task 1 and confirmed."""
+    tasks = []
+    for number, issuer, lead, name in children:
+        plan = publish_plan(import_plan(child_plan(number, issuer, lead, name),
+                                        user=coordinator), user=coordinator, registry=registry)
+        task = plan.tasks.get(code="1")
+        link = TaskLink.objects.create(task=task, parent=national.tasks.get(code="1"))
+        decide_link(link, user=coordinator, confirm=True)
+        tasks.append(task)
+    return tasks
+
+
+@pytest.mark.django_db
+def test_the_national_task_rolls_up_its_childrens_progress_by_ministry_and_province(
+        cascade: tuple[Any, Any], coordinator: Any, client: Any) -> None:
+    national, local = cascade
+    link = TaskLink.objects.create(task=local.tasks.get(code="1"),
+                                   parent=national.tasks.get(code="1"))
+    decide_link(link, user=coordinator, confirm=True)
+    ministry_task, province_task = carry(national, coordinator, load_registry())
+    done = submit_report(ministry_task.lead_assignments()[0], coordinator, status="done",
+                         percent=100, text="Đã kết nối.")
+    review_report(done, coordinator, accept=True)
+    report = submit_report(province_task.lead_assignments()[0], coordinator,
+                           status="in_progress", percent=40, text="Đang kết nối.")
+    review_report(report, coordinator, accept=True)
+    client.force_login(coordinator)
+    page = client.get(reverse("web:task", args=[link.parent_id]))
+    rollup = page.context["rollup"]
+    assert (rollup.count, rollup.done) == (3, 1)
+    assert rollup.percent == round((100 + 40 + 0) / 3)
+    by_status = dict(rollup.by_status)
+    assert by_status.get("done", 0) + by_status.get("done_late", 0) == 1  # due 2025: late now
+    assert sum(by_status.values()) == 3
+    groups = {(g.kind, g.count, g.done, g.percent) for g in rollup.groups}
+    assert groups == {("ministry", 1, 1, 100), ("province", 1, 0, 40), ("province", 1, 0, 0)}
+    assert (rollup.groups[0].kind, rollup.groups[0].name) == ("ministry", "Bộ Công an")
+    html = page.content.decode()
+    assert "Tiến độ tổng hợp từ các nhiệm vụ cấp dưới" in html and "1/3" in html
+    assert page.context["not_carried"] == []  # Cần Thơ and Nghệ An both carry it now
+    own = client.get(reverse("web:task", args=[ministry_task.pk]))
+    assert own.context["rollup"] is None  # a task nobody implements has no roll-up
+
+
+@pytest.mark.django_db
+def test_the_roll_up_costs_the_same_queries_for_two_children_or_six(
+        cascade: tuple[Any, Any], coordinator: Any, client: Any,
+        django_assert_max_num_queries: Any) -> None:
+    national, _local = cascade
+    registry = load_registry()
+    carry(national, coordinator, registry, CHILDREN)
+    client.force_login(coordinator)
+    url = reverse("web:task", args=[national.tasks.get(code="1").pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get(url).context["rollup"].groups) == 2
+    more = tuple((f"{n}{i}/KH", issuer, lead, name) for i in range(2)
+                 for n, issuer, lead, name in (
+                     *CHILDREN, ("50/KH-UBND", "Ủy ban nhân dân thành phố Cần Thơ",
+                                 "Sở Y tế", "Cơ sở dữ liệu dân cư thành phố")))
+    carry(national, coordinator, registry, more[:4])
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url).context["rollup"].count == 6

@@ -23,7 +23,7 @@ def real_registry(settings: Any) -> Any:
 
 def test_the_demo_publishes_plans_creates_users_and_reports(db: Any, real_registry: Any) -> None:
     lines: list[str] = []
-    result = demo.load(log=lines.append, groups=FAST, registry=real_registry)
+    result = demo.load(log=lines.append, groups=FAST, registry=real_registry, below=())
     assert [p.status for p in result.plans] == ["published", "published"]
     roles = [role for _u, role, _a in result.users]
     assert roles[:2] == ["coordinator", "leader"]
@@ -41,16 +41,48 @@ def test_the_demo_publishes_plans_creates_users_and_reports(db: Any, real_regist
     assert demo.PASSWORD in text and "dieuphoi" in text
 
 
+def test_the_demo_loads_a_second_level_with_links_proposed_and_confirmed(
+        db: Any, real_registry: Any) -> None:
+    from theodoi.tracking.models import TaskLink
+    from theodoi.tracking.services.links import carried_by, rollup
+
+    lines: list[str] = []
+    result = demo.load(log=lines.append, groups=(), registry=real_registry)
+    national, *below = result.cascade
+    assert national.number == "03/NQ-CP" and len(below) == len(demo.BELOW)
+    assert all(p.status == "published" for p in result.cascade)
+    links = TaskLink.objects.filter(kind="implements")
+    assert result.links == links.count() > 0
+    assert {link.parent.plan_id for link in links} == {national.pk}
+    confirmed = links.filter(state="confirmed")
+    assert 0 < confirmed.count() < links.count()  # some confirmed, the rest to review
+    assert {link.task.plan_id for link in confirmed} == {p.pk for p in below}
+    assert confirmed.first().decided_by.username == "dieuphoi"
+    parent = max({link.parent for link in confirmed}, key=lambda t: len(carried_by(t)))
+    carried = carried_by(parent)
+    for c in carried:
+        c.task.state_status, c.task.state_percent = c.task.status, c.task.percent
+    assert rollup(carried, real_registry).count == len(carried)
+    assert ProgressReport.objects.filter(assignment__task__plan__in=below).exists()
+    # Hồ Chí Minh City's two planning databases (III.1, III.2), left for the coordinator.
+    assert TaskLink.objects.filter(kind="duplicate", state="proposed").count() == (
+        result.duplicates) >= 1
+    total = TaskLink.objects.count()
+    again = demo.load(log=lines.append, groups=(), registry=real_registry)
+    assert (again.links, again.duplicates, TaskLink.objects.count()) == (0, 0, total)
+
+
 def test_the_demo_loads_twice_without_duplicates(db: Any, real_registry: Any) -> None:
-    demo.load(log=lambda _line: None, groups=FAST, registry=real_registry)
+    demo.load(log=lambda _line: None, groups=FAST, registry=real_registry, below=())
     plans, reports = Plan.objects.count(), ProgressReport.objects.count()
-    demo.load(log=lambda _line: None, groups=FAST, registry=real_registry)
+    demo.load(log=lambda _line: None, groups=FAST, registry=real_registry, below=())
     assert (Plan.objects.count(), ProgressReport.objects.count()) == (plans, reports)
 
 
 def test_the_demo_web_command_loads_and_prints_credentials(
         transactional_db: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
     monkeypatch.setattr(demo, "GROUPS", FAST)
+    monkeypatch.setattr(demo, "BELOW", ())  # the second level has its own test
     assert cli.main(["demo-web", "--no-serve"]) == 0
     out = capsys.readouterr().out
     assert "Tài khoản demo" in out

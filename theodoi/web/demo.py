@@ -1,4 +1,6 @@
-"""The demo: the four sample plans published, one user per role, a few months of reports.
+"""The demo: the four sample plans published, one user per role, a few months of reports;
+and a second level: the Government's programme for NQ 57 (NQ 03/NQ-CP) with plans of the
+corpus below it, their tasks linked to its tasks (proposed, some confirmed).
 
 Loading is idempotent: a plan already loaded (same source) is kept, users are reset to
 the printed passwords, and reports are added only when the demo has none yet.
@@ -33,15 +35,52 @@ from theodoi.tracking.models import (
 )
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "tests" / "data" / "seeds"
+CORPUS = SEEDS.parent / "corpus"
 # 001 and 003 are two readings of the same decision: loaded merged.
 GROUPS = (("000",), ("001", "003"), ("004",))
 PASSWORD = "theodoi-demo-2025"  # noqa: S105 - printed for the demo, never a real account
 REPORTER_AGENCIES = 3
 
 
+@dataclass(frozen=True)
+class Below:
+    """A corpus plan below the national one, and the document its opening lines say it
+    implements: their titles name other documents (the extractor reads titles only), so
+    the demo records what the "Căn cứ / Thực hiện" lines say, as quoted."""
+
+    folder: str
+    kind: str
+    number: str
+    says: str
+
+
+# The national level: NQ 03/NQ-CP, the Government's programme for NQ 57-NQ/TW (140 tasks),
+# read from its hand-checked plan-json (tests/data/corpus/*/gold.json), so loading is quick.
+NATIONAL = "nq-03-cp-2025-full"
+# Below it, what the corpus holds that carries it. No ministry's own plan for NQ 03 is in the
+# corpus: the central level is the Prime Minister's Đề án 2597, whose tasks Bộ Xây dựng leads.
+BELOW = (
+    Below("qd-ubnd-hcm-2820-2025", "Nghị quyết", "03/NQ-CP",
+          "Căn cứ Nghị quyết số 03/NQ-CP ngày 09 tháng 01 năm 2025 của Chính phủ Ban hành "
+          "chương trình hành động của Chính phủ thực hiện Nghị quyết số 57-NQ/TW"),
+    Below("kh-ubnd-dong-thap-552-2025", "Nghị quyết", "03/NQ-CP",
+          "Căn cứ Nghị quyết số 57-NQ/TW ...; Nghị quyết số 71/NQ-CP ngày 01/4/2025 của "
+          "Chính phủ (sửa đổi, bổ sung Chương trình hành động của Nghị quyết 03/NQ-CP)"),
+    Below("qd-ttg-2597-2025", "Nghị quyết", "03/NQ-CP",
+          "Căn cứ Nghị quyết số 57-NQ/TW ngày 22 tháng 12 năm 2024 của Bộ Chính trị; "
+          "Đề án do Bộ Xây dựng chủ trì, thực hiện chương trình của Nghị quyết 03/NQ-CP"),
+)
+# Proposals at least this alike are confirmed by the demo's coordinator (the best one per
+# task); the others stay proposed, for the review page to show.
+DEMO_CONFIRM_FROM = 0.3
+
+
 @dataclass
 class DemoResult:
     plans: list[Plan] = field(default_factory=list)
+    cascade: list[Plan] = field(default_factory=list)  # the national plan, then those below
+    links: int = 0  # links proposed between them
+    duplicates: int = 0  # pairs of tasks proposed as the same work given twice
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, agency
     reports: int = 0
 
@@ -51,8 +90,10 @@ def seed_files(prefixes: tuple[str, ...], folder: Path = SEEDS) -> list[Path]:
 
 
 def load(log: Callable[[str], Any] = print, groups: tuple[tuple[str, ...], ...] | None = None,
-         folder: Path = SEEDS, registry: Any = None) -> DemoResult:
-    """Load everything the demo shows; `log` hears what is happening."""
+         folder: Path = SEEDS, registry: Any = None,
+         below: tuple[Below, ...] | None = None) -> DemoResult:
+    """Load everything the demo shows; `log` hears what is happening. `below=()` leaves the
+    second level out."""
     registry = registry or services.default_registry()
     groups = GROUPS if groups is None else groups
     result = DemoResult()
@@ -67,8 +108,81 @@ def load(log: Callable[[str], Any] = print, groups: tuple[tuple[str, ...], ...] 
         result.users.append((username, "reporter", agency.name))
     if not ProgressReport.objects.filter(assignment__task__plan__in=result.plans).exists():
         result.reports = _add_reports(result, coordinator, log)
+    below = BELOW if below is None else below
+    if below:
+        _load_cascade(result, below, coordinator, registry, log)
     del leader
     return result
+
+
+def _load_corpus_plan(folder: str, user: Any, registry: Any, log: Callable[[str], Any]) -> Plan:
+    """A corpus plan from its hand-checked plan-json, published (kept when already loaded)."""
+    source = f"{folder}/gold.json"
+    existing = Plan.objects.filter(source=source).first()
+    if existing is not None:
+        return existing
+    import json
+
+    plan_json = json.loads((CORPUS / folder / "gold.json").read_text(encoding="utf-8"))
+    plan_json["source"] = source
+    plan = services.publish_plan(services.import_plan(plan_json, user=user), user=user,
+                                 registry=registry)
+    log(f"  {plan.number or folder}: {plan.tasks.count()} nhiệm vụ")
+    return plan
+
+
+def _load_cascade(result: DemoResult, below: tuple[Below, ...], coordinator: Any,
+                  registry: Any, log: Callable[[str], Any]) -> None:
+    """The national plan and the plans below it, their links proposed; the best proposal of
+    each task confirmed when alike enough, and a few reports on the confirmed tasks so
+    that the national view has progress to roll up."""
+    from theodoi.extract.references import number_key
+    from theodoi.tracking.models import PlanReference, TaskLink
+    from theodoi.tracking.services import links as link_services
+
+    log("Cấp thứ hai: Nghị quyết 03/NQ-CP và các kế hoạch thực hiện...")
+    national = _load_corpus_plan(NATIONAL, coordinator, registry, log)
+    result.cascade.append(national)
+    for item in below:
+        plan = _load_corpus_plan(item.folder, coordinator, registry, log)
+        result.cascade.append(plan)
+        if not plan.references.filter(number=item.number).exists():
+            PlanReference.objects.create(
+                plan=plan, order=plan.references.count(), kind=item.kind, number=item.number,
+                key=number_key(item.number), implements=True)
+        if TaskLink.objects.filter(task__plan=plan).exists():
+            continue
+        result.links += link_services.propose_links(plan, user=coordinator)
+        # Left proposed: the duplicates page shows them for the coordinator to decide.
+        result.duplicates += link_services.propose_duplicates(plan, user=coordinator)
+        best = {}
+        for link in TaskLink.objects.filter(task__plan=plan, kind=TaskLink.Kind.IMPLEMENTS
+                                            ).order_by("-score"):
+            if link.score >= DEMO_CONFIRM_FROM and link.task_id not in best:
+                best[link.task_id] = link
+        for k, link in enumerate(best.values()):
+            link_services.decide_link(link, user=coordinator, confirm=True)
+            _report_child(link.task, coordinator, k)
+    log(f"  {result.links} liên kết đề xuất; "
+        f"{TaskLink.objects.filter(state='confirmed', kind='implements').count()} đã xác nhận; "
+        f"{result.duplicates} cặp nhiệm vụ có thể trùng lặp")
+
+
+def _report_child(task: Any, coordinator: Any, k: int) -> None:
+    """Every other confirmed child gets a report, accepted: done, or partly done."""
+    if k % 2:
+        return
+    assignment = next(iter(task.lead_assignments()), None)
+    if assignment is None:
+        return
+    done = k % 4 == 0
+    report = services.submit_report(
+        assignment, coordinator, status=engine.REPORT_DONE if done else engine.REPORT_IN_PROGRESS,
+        percent=100 if done else 50, text=TEXTS[engine.REPORT_DONE if done
+                                                else engine.REPORT_IN_PROGRESS],
+        period=None)
+    if report.is_pending:
+        services.review_report(report, coordinator, accept=True)
 
 
 def _user(username: str, full_name: str, role: str, agency: Agency | None = None) -> Any:

@@ -225,6 +225,11 @@ class ProgressReport(AppendOnlyModel):
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )
+    # The report this one repeats on a duplicate task (the coordinator confirmed both tasks
+    # are the same work): recorded by `services.reports.answer_duplicates`, never typed.
+    same_as = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_reports"
     )

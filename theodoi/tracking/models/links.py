@@ -10,8 +10,14 @@ from theodoi.tracking.models.plans import Task
 
 
 class TaskLink(models.Model):
-    """`task` implements `parent` (a task of a plan its plan says it implements): proposed
-    by theodoi from the texts, then confirmed or rejected by a coordinator, who is kept."""
+    """`task` implements `parent` (a task of a plan its plan says it implements), or, for a
+    duplicate, `task` and `parent` are the same work given twice to one agency (`task` the
+    older row): proposed by theodoi from the texts, then confirmed or rejected by a
+    coordinator, who is kept."""
+
+    class Kind(models.TextChoices):
+        IMPLEMENTS = "implements", "Thực hiện"
+        DUPLICATE = "duplicate", "Trùng lặp"
 
     class State(models.TextChoices):
         PROPOSED = "proposed", "Đề xuất"
@@ -20,6 +26,8 @@ class TaskLink(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="parent_links")
     parent = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="child_links")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.IMPLEMENTS,
+                            db_index=True)
     score = models.FloatField(default=0.0)  # text similarity when proposed (0-1)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PROPOSED,
                              db_index=True)

@@ -235,6 +235,10 @@ class Task(StoredState):
     # Parts answering for the task (a group lead: one per member) and how many are done.
     lead_parts = models.PositiveIntegerField(default=0)
     lead_parts_done = models.PositiveIntegerField(default=0)
+    # A coordinator confirmed another task is the same work (a `TaskLink` of kind
+    # duplicate): its reports are recorded there too. Kept by `services.links.decide_link`
+    # so that a report on any other task costs no query to know it has none.
+    duplicated = models.BooleanField(default=False)
 
     objects = TaskQuerySet.as_manager()
 

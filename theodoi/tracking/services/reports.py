@@ -94,6 +94,7 @@ def submit_report(
     target_value: Decimal | int | float | str | None = None,
     corrects: ProgressReport | None = None,
     cites: Sequence[ProgressReport] = (),
+    same_as: ProgressReport | None = None,
 ) -> ProgressReport:
     """A new report on `assignment`, with its evidence and target value: a lead's report
     waits for a coordinator's review; a partner's contribution goes to the lead and counts
@@ -102,6 +103,8 @@ def submit_report(
     Recurring and ongoing tasks take the report for `period` (default: the current one).
     A report that says nothing (no text, no evidence, no target value, and the same status
     and percent as the last one standing) is refused: it would only add a row.
+    A report is recorded too on the tasks confirmed as duplicates (`answer_duplicates`);
+    `same_as` is that copy's original.
     """
     # Lock the task, then the row: reports on one task are judged one after the other, so
     # that its stored state and the counts never miss one.
@@ -159,6 +162,7 @@ def submit_report(
         target=target,
         target_value=value,
         corrects=corrects,
+        same_as=same_as,
         author=user,
         review_state=ProgressReport.Review.PENDING if answers
         else ProgressReport.Review.NOT_REQUIRED,
@@ -174,7 +178,55 @@ def submit_report(
         )
     # The task is locked above: every writer of its rows locks it first.
     statuses.refresh_assignments([assignment.pk], locked=True)
+    if same_as is None and assignment.task.duplicated:
+        answer_duplicates(report, user)
     return report
+
+
+def answer_duplicates(report: ProgressReport, user: Any) -> list[ProgressReport]:
+    """The same report recorded on each task a coordinator confirmed is the same work as
+    the report's (for the same agency and role, where `user` may report): one report
+    answers both. Its evidence files are shared, not copied; a target value stays with the
+    original (a target belongs to one plan)."""
+    from theodoi.tracking.services.links import duplicates_of
+
+    assignment = report.assignment
+    others = duplicates_of(assignment.task)
+    if not others:
+        return []
+    rows = Assignment.objects.active().filter(
+        task__in=others, agency_id=assignment.agency_id, role=assignment.role).select_related(
+        "task", "task__plan", "agency")
+    every = assignment.task.deadline_rule().period
+    copies = []
+    for other in rows:
+        if not access.can_report_on(user, other):
+            continue
+        same_period = every is not None and other.task.deadline_rule().period == every
+        try:
+            with transaction.atomic():  # a copy refused (it says nothing new there) is skipped
+                copy = submit_report(
+                    other, user, status=report.status, percent=report.percent,
+                    text=report.text, links=report.links, same_as=report,
+                    period=report.period if same_period else None)
+        except ValidationError:
+            continue
+        for evidence in report.files.all():
+            EvidenceFile.objects.create(report=copy, file=evidence.file.name, name=evidence.name)
+        copies.append(copy)
+    return copies
+
+
+def _review_copies(report: ProgressReport, user: Any, reason: str) -> None:
+    """The copies of `report` on duplicate tasks, still pending, take the same decision
+    (the agency hears of a return once, for the report it wrote)."""
+    for copy in report.copies.filter(review_state=ProgressReport.Review.PENDING).select_related(
+            "assignment"):
+        Task.objects.select_for_update().filter(pk=copy.assignment.task_id).first()
+        copy.review_state = report.review_state
+        copy.reviewed_by, copy.reviewed_at, copy.review_reason = user, report.reviewed_at, reason
+        copy.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
+        statuses.refresh_assignments([copy.assignment_id], locked=True)
 
 
 @transaction.atomic
@@ -184,7 +236,7 @@ def review_report(
     """Accept a pending report, or return it to the agency with the reason it must see."""
     access.ensure_coordinator(user)
     task_id = report.assignment.task_id
-    Task.objects.select_for_update().filter(pk=task_id).first()
+    task = Task.objects.select_for_update().filter(pk=task_id).first()
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_pending:
         raise ValidationError("this report was already reviewed")
@@ -198,6 +250,8 @@ def review_report(
     report.review_reason = reason.strip()
     report.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_reason"])
     statuses.refresh_assignments([report.assignment_id], locked=True)
+    if task is not None and task.duplicated:
+        _review_copies(report, user, report.review_reason)
     if not accept:
         notices.notify_returned(report)
     return report

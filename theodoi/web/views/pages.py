@@ -244,15 +244,19 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     contributions = [r for p in partners for r in p["reports"]]
     carried = link_services.carried_by(task)
     queries.put_state([c.task for c in carried], as_of)
-    implements = list(TaskLink.objects.filter(task=task, state=TaskLink.State.CONFIRMED)
+    implements = list(TaskLink.objects.filter(task=task, state=TaskLink.State.CONFIRMED,
+                                              kind=TaskLink.Kind.IMPLEMENTS)
                       .select_related("parent__plan"))
     missing = (link_services.not_carried(task, carried, preview.registry())
                if carried or plan_services.child_plans(task.plan).exists() else [])
+    rollup = link_services.rollup(carried, preview.registry()) if carried else None
+    duplicates = link_services.duplicates_of(task)
     withdrawable = access.withdrawable(user, [
         r for item in leads + parts for r in item["reports"]
         if item["can_report"] and r.is_pending])
     return render(request, "web/task_detail.html", {
         "carried": carried, "implements": implements, "not_carried": missing,
+        "rollup": rollup, "duplicates": duplicates,
         "task": task,
         "plan": task.plan,
         "status": task_state[0] if task.plan.is_published else None,
