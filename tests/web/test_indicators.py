@@ -160,3 +160,28 @@ def test_the_list_suggests_targets_by_likeness_and_a_mapping_can_be_undone(
                                                         "target": target.pk, "remove": "1"})
     assert indicator.mappings.count() == 0
     assert IndicatorValue.objects.filter(indicator=indicator).count() == 1  # values stay
+
+
+def test_the_plan_page_reads_indicators_in_queries_that_do_not_grow_with_agencies(
+    as_coordinator: Any, published_plan: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    target = published_plan.targets.get(unit="%")
+    plan_url = reverse("web:plan", args=[published_plan.pk])
+
+    def count() -> int:
+        as_coordinator.get(plan_url)  # warm caches (registry, sessions)
+        with CaptureQueriesContext(connection) as ctx:
+            assert as_coordinator.get(plan_url).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = ("Đơn vị,Năm,Mã chỉ số,Chỉ số,Giá trị\nQuảng Ninh,2021,dti,DTI,0.5\n").encode()
+    _import(as_coordinator, one, "one.csv")
+    as_coordinator.post(reverse("web:indicator-map"), {
+        "indicator": Indicator.objects.get(code="dti").pk, "target": target.pk})
+    with_one = count()
+    _import(as_coordinator, DTI_CSV.read_bytes(), DTI_CSV.name)  # 5 provinces, a later year
+    assert "trung bình của 5 cơ quan" in as_coordinator.get(plan_url).content.decode()
+    assert count() == with_one

@@ -495,7 +495,11 @@ def read_indicator_file(
             "ngành») và cột «Giá trị» hoặc các cột chỉ số (xem docs/indicators.md)"))])
     titles = [_cell(v) for row in rows[:header.row] for v in row if _cell(v)]
     headers = [_cell(v) for v in rows[header.row]]
-    system = (system or "").strip() or system_in([*titles, *headers, file_name]) or "Khác"
+    # The long layout names its indicators in a column: "Nhận thức số", "DTI" say DTI too.
+    named = ([_cell(_at(r, header.columns["name"])) for r in rows[header.row + 1:][:200]]
+             if "name" in header.columns else [])
+    system = ((system or "").strip() or system_in([*titles, *headers, file_name, *named])
+              or "Khác")
     if period:
         try:
             parse_period(period)
@@ -778,13 +782,23 @@ def unmap_indicator(user: Any, indicator: Indicator, target: Target) -> None:
 def suggest_targets(indicator: Indicator, targets: Sequence[Target],
                     limit: int = 3) -> list[tuple[Target, float]]:
     """The targets whose text is most like the indicator's name (best first)."""
-    from theodoi.tracking.similarity import Corpus
+    return TargetSuggester(targets).best(indicator, limit)
 
-    if not targets:
-        return []
-    corpus = Corpus([t.text for t in targets])
-    return [(targets[i], score) for i, score in corpus.best(indicator.name, limit=limit)
-            if score > 0.05]
+
+class TargetSuggester:
+    """Targets weighted against each other once, asked for several indicators."""
+
+    def __init__(self, targets: Sequence[Target]):
+        from theodoi.tracking.similarity import Corpus
+
+        self.targets = list(targets)
+        self.corpus = Corpus([t.text for t in self.targets]) if self.targets else None
+
+    def best(self, indicator: Indicator, limit: int = 3) -> list[tuple[Target, float]]:
+        if self.corpus is None:
+            return []
+        return [(self.targets[i], score)
+                for i, score in self.corpus.best(indicator.name, limit=limit) if score > 0.05]
 
 
 # -- reading for the pages ------------------------------------------------------------------
@@ -838,7 +852,7 @@ def readings_for(targets: Iterable[Target], as_of: date | None = None,
         indicator_id__in={m.indicator_id for m in mappings})
     if as_of is not None:
         values = values.filter(on__lte=as_of)
-    last = dict(values.values("indicator_id").annotate(last=Max("on"))
+    last = dict(values.order_by().values("indicator_id").annotate(last=Max("on"))
                 .values_list("indicator_id", "last"))
     readings: dict[int, IndicatorReading] = {}
     for indicator_id, on in last.items():

@@ -91,10 +91,11 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     pool = list(Target.objects.filter(plan__status=Plan.Status.PUBLISHED)
                 .select_related("plan").order_by("-plan__date", "-plan_id", "order")
                 [:SUGGESTION_POOL])
+    suggester = service.TargetSuggester(pool)
     rows = []
     for indicator in held:
         mapped = {m.target_id for m in indicator.mappings.all()}
-        suggested = [t for t, _score in service.suggest_targets(indicator, pool, limit=5)
+        suggested = [t for t, _score in suggester.best(indicator, limit=5)
                      if t.pk not in mapped]
         rows.append({"indicator": indicator, "mappings": list(indicator.mappings.all()),
                      "suggested": suggested})
