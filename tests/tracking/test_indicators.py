@@ -305,3 +305,16 @@ def test_a_mapped_target_reads_the_latest_period_with_its_source(
     earlier = indicators.readings_for([target], as_of=date(2024, 7, 1))[target.pk][0]
     assert (earlier.period, earlier.value) == ("2024-Q2", Decimal("40"))
 
+
+
+def test_two_previews_of_one_file_are_confirmed_once(coordinator: Any, registry: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    data = DTI_CSV.read_bytes()
+    first, _ = indicators.start_import(coordinator, data, "a.csv", registry=registry)
+    second, _ = indicators.start_import(coordinator, data, "a.csv", registry=registry)
+    assert first.pk != second.pk  # neither confirmed yet: two previews
+    indicators.confirm_import(coordinator, first, registry=registry)
+    with pytest.raises(ValidationError, match="Tệp này đã được nhập"):
+        indicators.confirm_import(coordinator, second, registry=registry)
+    assert IndicatorValue.objects.count() == 45
