@@ -29,7 +29,7 @@ import unicodedata
 import zipfile
 from calendar import monthrange
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -581,7 +581,7 @@ def _wide_row(preview: Preview, header: Header, headers: list[str], row: Sequenc
             preview.problems.append(RowProblem(index, headers[col["rank"]],
                                                _cell(_at(row, col["rank"])),
                                                "xếp hạng phải là số nguyên"))
-    dti_total = None
+    found: list[ValueRow] = []
     for i, text in header.indicators.items():
         raw = _at(row, i)
         if _cell(raw) in ("", "-", "—"):
@@ -593,23 +593,15 @@ def _wide_row(preview: Preview, header: Header, headers: list[str], row: Sequenc
             preview.problems.append(RowProblem(index, text, _cell(raw),
                                                f"«{_cell(raw)}» không phải số"))
             continue
-        shown = ValueRow(index, code, label, name, agency[0], agency[1], when[0], when[1],
-                         value, _unit_in(text), None, preview.system)
-        if code == "dti":
-            dti_total = shown
-        preview.rows.append(shown)
-    # The ranking's "Xếp hạng" is the rank of the index itself (the DTI), not of a pillar.
-    if rank is not None:
-        target = dti_total or (preview.rows[-1] if preview.rows and preview.rows[-1].row == index
-                               and len(header.indicators) == 1 else None)
-        if target is not None:
-            preview.rows[preview.rows.index(target)] = _with_rank(target, rank)
-
-
-def _with_rank(row: ValueRow, rank: int) -> ValueRow:
-    from dataclasses import replace
-
-    return replace(row, rank=rank)
+        found.append(ValueRow(index, code, label, name, agency[0], agency[1], when[0],
+                              when[1], value, _unit_in(text), None, preview.system))
+    # The ranking's "Xếp hạng" ranks the index itself (the DTI column), or the one
+    # indicator of a single-indicator table; never a pillar.
+    ranked = next((r for r in found if r.code == "dti"), None)
+    if ranked is None and len(header.indicators) == 1 and found:
+        ranked = found[0]
+    preview.rows.extend(replace(r, rank=rank) if r is ranked and rank is not None else r
+                        for r in found)
 
 
 def _long_row(preview: Preview, header: Header, headers: list[str], row: Sequence[Any],
