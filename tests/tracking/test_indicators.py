@@ -318,3 +318,17 @@ def test_two_previews_of_one_file_are_confirmed_once(coordinator: Any, registry:
     with pytest.raises(ValidationError, match="Tệp này đã được nhập"):
         indicators.confirm_import(coordinator, second, registry=registry)
     assert IndicatorValue.objects.count() == 45
+
+
+@pytest.mark.parametrize(("titles", "file_name", "expected"), [
+    (["BÁO CÁO XẾP HẠNG năm 2022"], "x.csv", "2022"),
+    (["Kết quả DTI 2023"], "x.csv", "2023"),
+    ([], "xep-hang-dti-2024.xlsx", "2024"),
+    ([], "dti_2021.csv", "2021"),
+    (["Theo Quyết định 922/QĐ-BTTTT 2022"], "so-lieu.csv", None),  # a decision's year
+    ([], "2023-2024.csv", None),  # two years: which one?
+])
+def test_the_year_is_found_in_the_titles_or_the_file_name(
+    titles: list[str], file_name: str, expected: str | None,
+) -> None:
+    assert indicators.period_in(titles, file_name) == expected

@@ -279,17 +279,19 @@ def _find_header(rows: Sequence[Sequence[Any]]) -> Header | None:
     return None
 
 
-_YEAR_IN_TITLE = re.compile(r"(?:nam|ky|dti)\s*((?:19|20)\d{2})\b")
+_YEAR_IN_TITLE = re.compile(r"(?:nam|ky|dti)[\s_-]*((?:19|20)\d{2})\b")
+_YEAR_ALONE = re.compile(r"(?<![0-9])((?:19|20)\d{2})(?![0-9])")
 
 
-def period_in(texts: Iterable[str]) -> str | None:
-    """The year named in titles above the header or in the file name ("năm 2022",
-    "DTI 2022"), or None."""
-    for text in texts:
+def period_in(titles: Iterable[str], file_name: str = "") -> str | None:
+    """The year named in the titles above the header ("năm 2022", "DTI 2022"), else the
+    one year in the file name ("xep-hang-dti-2022.xlsx"), or None."""
+    for text in titles:
         found = _YEAR_IN_TITLE.search(fold(text))
         if found:
             return found[1]
-    return None
+    years = set(_YEAR_ALONE.findall(PurePath(file_name).stem))
+    return years.pop() if len(years) == 1 else None
 
 
 def system_in(texts: Iterable[str]) -> str | None:
@@ -507,7 +509,7 @@ def read_indicator_file(
             return Preview(system, "", problems=[RowProblem(
                 0, "", period, f"kỳ «{period}» không hợp lệ (ví dụ 2024, Quý III/2024, "
                                "06/2024, 30/06/2024)")])
-    default_period = period or period_in([*titles, PurePath(file_name).stem])
+    default_period = period or period_in(titles, file_name)
     agencies = _Agencies(registry or default_registry())
     preview = Preview(system, "wide" if header.wide else "long")
     reader = _wide_row if header.wide else _long_row
