@@ -126,6 +126,11 @@ def test_the_plan_page_shows_the_mapped_indicator_beside_the_reported_value(
     assert "theo báo cáo" in text
     # 45.5 of a goal of 60: the measured bar is 76% long.
     assert 'class="progress measured"' in text and "width: 76%" in text
+    # Unmapped from the page itself, the values stay.
+    as_coordinator.post(reverse("web:indicator-map"), {
+        "indicator": indicator.pk, "target": target.pk, "remove": "1", "next": plan_url})
+    assert "Theo EMC" not in as_coordinator.get(plan_url).content.decode()
+    assert IndicatorValue.objects.filter(indicator=indicator).count() == 1
 
 
 def test_a_province_indicator_is_shown_as_the_mean_with_each_agency_listed(
