@@ -12,6 +12,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "theodoi.extract.commands",
     "theodoi.registry.commands",
     "theodoi.tracking.commands",
+    "theodoi.tracking.indicator_commands",
     "theodoi.web.commands",
     "theodoi.web.api.commands",
     "theodoi.outputs.commands",

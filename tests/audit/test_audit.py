@@ -82,3 +82,17 @@ def test_account_changes_are_logged_without_the_password(
     profile.save()
     (change,) = [e for e in entries(profile) if "role" in e.changes_dict]
     assert change.changes_dict["role"] == ["leader", "coordinator"]
+
+
+def test_mapping_an_indicator_to_a_target_and_undoing_it_are_logged(
+        as_coordinator: Any, coordinator: Any, published_plan: Any) -> None:
+    from theodoi.tracking.models import Indicator
+
+    indicator = Indicator.objects.create(system="EMC", code="x", name="Tỷ lệ kết nối EMC")
+    target = published_plan.targets.first()
+    for extra in ({}, {"remove": "1"}):
+        as_coordinator.post(reverse("web:indicator-map"),
+                            {"indicator": indicator.pk, "target": target.pk, **extra})
+    logged = LogEntry.objects.filter(content_type__model="indicatormapping")
+    assert [(e.action, e.actor) for e in logged.order_by("timestamp", "pk")] == [
+        (LogEntry.Action.CREATE, coordinator), (LogEntry.Action.DELETE, coordinator)]

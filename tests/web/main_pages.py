@@ -45,6 +45,9 @@ PAGES = [
     MainPage("correction-upload", "coordinator", "/plans/{plan}/correct/"),
     MainPage("correction", "coordinator", "/corrections/{correction}/"),
     MainPage("excel-import", "reporter-a", "/documents/import/"),
+    MainPage("indicators", "coordinator", "/indicators/"),
+    MainPage("indicator-upload", "coordinator", "/indicators/import/"),
+    MainPage("indicator-preview", "coordinator", "/indicators/import/{indicator_import}/"),
     MainPage("password-change", "reporter-a", "/account/password/change/"),
 ]
 
@@ -74,7 +77,25 @@ def page_data(published_plan: Any, draft_plan: Any, coordinator: Any, reporter_a
         id="reading", user=coordinator, phase="reading", state=imports.RUNNING,
         names=["quyet-dinh-so-58-QD-UBQGCDS-ke-hoach-chuyen-doi-so-nam-2024.pdf",
                "phu-luc-danh-muc-nhiem-vu.docx"])
+    # A DTI ranking imported and mapped to a target (the plan page shows it), and a second
+    # file waiting in its preview with a row not understood.
+    from pathlib import Path
+
+    from theodoi.tracking.models import Indicator
+    from theodoi.tracking.services import indicators
+
+    ranking = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "dti_2022_tinh.csv"
+    record, _ = indicators.start_import(coordinator, ranking.read_bytes(), ranking.name)
+    indicators.confirm_import(coordinator, record)
+    indicators.map_indicator(coordinator, Indicator.objects.get(code="dti"),
+                             published_plan.targets.get(unit="%"))
+    waiting, _ = indicators.start_import(coordinator, (
+        "Đơn vị,Kỳ,Chỉ số,Giá trị,Đơn vị tính\n"
+        "Cả nước,Quý III/2024,Tỷ lệ hồ sơ trực tuyến toàn trình,45.5,%\n"
+        "Tỉnh Không Có,Quý III/2024,Tỷ lệ hồ sơ trực tuyến toàn trình,30,%\n").encode(),
+        "emc-quy-3-2024.csv")
     return {
+        "indicator_import": waiting.pk,
         "plan": published_plan.pk,
         "draft": draft_plan.pk,
         "draft_task": draft_plan.tasks.order_by("order").first().pk,

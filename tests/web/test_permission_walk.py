@@ -77,6 +77,7 @@ class World:
     feed_token: str
     link: Any
     notice: Any
+    indicator_import: Any = None
 
 
 def get(url: str, allowed: frozenset[str], note: str = "") -> Probe:
@@ -129,6 +130,14 @@ EXPECTED: dict[str, Builder] = {
                                   {"decision": "accept"})],
     "web:withdraw": lambda w: [post(f"/reports/{w.report_a.pk}/withdraw/",
                                     frozenset({"reporter_a"}), note="A's pending report")],
+    "web:indicators": lambda w: [get("/indicators/", COORDINATOR)],
+    "web:indicator-upload": lambda w: [get("/indicators/import/", COORDINATOR),
+                                       post("/indicators/import/", COORDINATOR,
+                                            note="no file: the form says so (400)")],
+    "web:indicator-import": lambda w: [
+        get(f"/indicators/import/{w.indicator_import.pk}/", COORDINATOR)],
+    "web:indicator-map": lambda w: [post("/indicators/map/", COORDINATOR,
+                                         note="nothing chosen: back with a message")],
     "web:agencies": lambda w: [get("/agencies/", READERS)],
     "web:agency": lambda w: [get(f"/agencies/{w.agency_a.pk}/", READERS)],
     "web:timeline": lambda w: [get("/timeline/", READERS)],
@@ -295,6 +304,7 @@ def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any, re
     from theodoi.outputs.ical import feed_for
     from theodoi.tracking.models import EvidenceFile, PlanFile, TaskLink
     from theodoi.tracking.services import submit_report
+    from theodoi.tracking.services.indicators import start_import
     from theodoi.web.models import PlanImport
 
     a = assignment_of(published_plan, agency_a, "II.2")
@@ -325,6 +335,8 @@ def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any, re
                                      text="Bộ A được giao nhiệm vụ", link="/"),
         link=TaskLink.objects.create(task=published_plan.tasks.order_by("order").last(),
                                      parent=published_plan.tasks.order_by("order").first()),
+        indicator_import=start_import(coordinator, "Đơn vị,Năm,Chỉ số,Giá trị\n"
+                                      "Cả nước,2024,DTI,0.7\n".encode(), "dti.csv")[0],
     )
 
 

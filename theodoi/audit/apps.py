@@ -23,10 +23,11 @@ class AuditConfig(AppConfig):
         # (Task.set_on and every DeadlineChange), corrections (tasks removed or changed),
         # reviews (ProgressReport.review_*), withdrawals of reports by their agency
         # (ReportWithdrawal), who works for whom (Assignment), accounts; a draft plan
-        # deleted is the Plan's delete entry.
+        # deleted is the Plan's delete entry; which indicator measures which target
+        # (IndicatorMapping: mapped and unmapped by coordinators).
         for label in ("tracking.Plan", "tracking.Task", "tracking.DeadlineChange",
                       "tracking.ProgressReport", "tracking.ReportWithdrawal",
-                      "tracking.Assignment",
+                      "tracking.Assignment", "tracking.IndicatorMapping",
                       "tracking.UserProfile", "tracking.Agency"):
             auditlog.register(apps.get_model(label), exclude_fields=["search", "plan_json"])
         auditlog.register(get_user_model(), exclude_fields=["password", "last_login"])

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from theodoi import glossary
 from theodoi.outputs.labels import (
@@ -27,6 +28,7 @@ from theodoi.registry.titles import heading_name
 from theodoi.tracking import queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Agency, Plan, ProgressReport, Task
+from theodoi.tracking.services.indicators import IndicatorReading, readings_for
 
 
 @dataclass
@@ -154,6 +156,8 @@ class TargetRow:
     unit: str
     current: Decimal | None
     progress: float | None
+    # What national systems measured for it (docs/indicators.md), one line per indicator.
+    measured: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> str:
@@ -249,9 +253,12 @@ def build_report(plan: Plan, as_of: date, *, issuer: Issuer | None = None) -> Pl
                 row.by_status[status] += n
         else:
             row.partner += counts.total
+    plan_targets = list(plan.targets.prefetch_related("values__report"))
+    readings = readings_for(plan_targets, as_of)
     targets = [
-        TargetRow(t.text, t.goal, t.unit, t.current_value(as_of), t.progress(as_of))
-        for t in plan.targets.prefetch_related("values__report")
+        TargetRow(t.text, t.goal, t.unit, t.current_value(as_of), t.progress(as_of),
+                  [measured_line(r) for r in readings.get(t.pk, [])])
+        for t in plan_targets
     ]
     agency_rows = sorted(agencies.values(), key=lambda r: (-r.total, -r.overdue, fold(r.name)))
     return PlanReport(
@@ -304,14 +311,33 @@ def report_charts(report: PlanReport) -> ReportCharts:
     return ReportCharts(sections, agencies, targets)
 
 
-def target_cells(row: TargetRow) -> dict[str, str]:
-    """A target's cells as printed: goal, unit, current value, share."""
+def measured_line(reading: IndicatorReading) -> str:
+    """ "Theo DTI (Nhận thức số), năm 2022: 0,9 (trung bình 5 cơ quan); nguồn: tệp
+    dti.csv, nhập ngày 01/12/2026" """
+    try:
+        period = vn_date(date.fromisoformat(reading.period))
+    except ValueError:
+        period = glossary.period_label(reading.period).lower()
+    text = (f"Theo {reading.indicator.system} ({reading.indicator.name}), {period}: "
+            f"{number(reading.value)}{' ' + reading.unit if reading.unit else ''}")
+    if reading.national is None and len(reading.values) > 1:
+        text += f" (trung bình {len(reading.values)} cơ quan)"
+    sources = "; ".join(f"tệp {name}, nhập ngày {vn_date(day)}"
+                        for _system, name, day in reading.sources)
+    return f"{text}; nguồn: {sources}" if sources else text
+
+
+def target_cells(row: TargetRow) -> dict[str, Any]:
+    """A target's cells as printed: goal, unit, current value, share, what national
+    systems measured."""
     return {
         "text": row.text,
         "goal": number(row.goal),
         "unit": row.unit,
         "current": number(row.current) or "chưa có số liệu",
         "percent": row.percent,
+        "measured": "; ".join(row.measured),
+        "measured_lines": row.measured,
     }
 
 

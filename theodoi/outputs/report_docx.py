@@ -27,9 +27,13 @@ def report_docx(report: PlanReport) -> bytes:
         context[f"chart_{name}"] = (
             InlineImage(document, BytesIO(png), width=Mm(CHART_WIDTH_MM)) if png else ""
         )
+    for row in context["targets"]:
+        if row.get("measured"):  # the Word table has no column for it: under the text
+            row["text"] = f"{row['text']} ({row['measured']})"
     if not context["targets"]:
         context["targets"] = [{"text": "Kế hoạch không có chỉ tiêu định lượng.", "goal": "",
-                               "unit": "", "current": "", "percent": ""}]
+                               "unit": "", "current": "", "percent": "",
+                               "measured": ""}]
     document.render(context, autoescape=True)
     out = BytesIO()
     document.save(out)

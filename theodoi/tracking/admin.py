@@ -11,6 +11,10 @@ from theodoi.tracking.models import (
     Assignment,
     DeadlineChange,
     EvidenceFile,
+    Indicator,
+    IndicatorImport,
+    IndicatorMapping,
+    IndicatorValue,
     Plan,
     PlanFile,
     ProgressReport,
@@ -75,5 +79,8 @@ class AssignmentAdmin(admin.ModelAdmin):
 admin.site.register(Section)
 admin.site.register(Target)
 admin.site.register(PlanFile)
-for model in (ProgressReport, EvidenceFile, TargetValue, DeadlineChange):
+admin.site.register(Indicator)
+admin.site.register(IndicatorMapping)
+for model in (ProgressReport, EvidenceFile, TargetValue, DeadlineChange, IndicatorImport,
+              IndicatorValue):
     admin.site.register(model, ReadOnlyAdmin)

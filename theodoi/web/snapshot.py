@@ -29,6 +29,7 @@ from theodoi.tracking.models import (
     today,
 )
 from theodoi.tracking.queries import Counts
+from theodoi.tracking.services.indicators import IndicatorReading, readings_for
 from theodoi.web.labels import PROGRESS_ORDER, STATUS_ORDER
 
 
@@ -162,6 +163,8 @@ class TargetRow:
     target: Target
     current: Decimal | None
     progress: float | None
+    # What national systems measured for it (mapped indicators), beside what was reported.
+    readings: list[IndicatorReading] = field(default_factory=list)
 
     @property
     def percent(self) -> int | None:
@@ -305,8 +308,14 @@ def shown_targets(plans: QuerySet[Plan], plan: Plan | None) -> list[Target]:
         "-plan__date", "-plan_id", "order"))
 
 
-def target_rows(targets: Iterable[Target], as_of: date) -> list[TargetRow]:
-    return [TargetRow(t, t.current_value(as_of), t.progress(as_of)) for t in targets]
+def target_rows(targets: Iterable[Target], as_of: date, *,
+                readings: bool = False) -> list[TargetRow]:
+    """Each target's reported value and progress on `as_of`; with `readings`, the latest
+    values of the indicators mapped to it too."""
+    targets = list(targets)
+    found = readings_for(targets, as_of) if readings else {}
+    return [TargetRow(t, t.current_value(as_of), t.progress(as_of), found.get(t.pk, []))
+            for t in targets]
 
 
 @dataclass

@@ -5,7 +5,18 @@ from __future__ import annotations
 from django.urls import path
 
 from theodoi.notices import views as notices
-from theodoi.web.views import ask, auth, imports, links, pages, public, queue, reports, work
+from theodoi.web.views import (
+    ask,
+    auth,
+    imports,
+    indicators,
+    links,
+    pages,
+    public,
+    queue,
+    reports,
+    work,
+)
 
 app_name = "web"
 
@@ -39,6 +50,10 @@ urlpatterns = [
     path("plans/<int:plan_id>/correct/", imports.upload_correction, name="import-correction"),
     path("imports/<str:job_id>/", imports.job, name="import-job"),
     path("corrections/<int:import_id>/", imports.correction, name="correction"),
+    path("indicators/", indicators.indicator_list, name="indicators"),
+    path("indicators/import/", indicators.upload, name="indicator-upload"),
+    path("indicators/import/<int:import_id>/", indicators.preview, name="indicator-import"),
+    path("indicators/map/", indicators.map_target, name="indicator-map"),
     path("tasks/<int:task_id>/", pages.task_detail, name="task"),
     path("tasks/<int:task_id>/date/", reports.set_date, name="task-date"),
     path("assignments/<int:assignment_id>/report/", reports.report, name="report"),

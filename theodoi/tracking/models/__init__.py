@@ -5,6 +5,8 @@
 - `plans`: plans, their plan-json, files, sections, tasks and deadline history;
 - `assignments`: who answers for a task (leads, group parts, partners) and their reports;
 - `targets`: targets and the values agencies reported;
+- `indicators`: indicators of national systems (DTI, EMC), their imported values, the
+  targets they measure;
 - `states`: status history (for past dates) and the summaries the pages count from.
 
 Logic lives in small methods here; every write with side effects lives in
@@ -26,6 +28,12 @@ from theodoi.tracking.models.base import (
     StoredState,
     due_soon_days,
     today,
+)
+from theodoi.tracking.models.indicators import (
+    Indicator,
+    IndicatorImport,
+    IndicatorMapping,
+    IndicatorValue,
 )
 from theodoi.tracking.models.links import TaskLink
 from theodoi.tracking.models.people import (
@@ -71,6 +79,10 @@ __all__ = [
     "AssignmentQuerySet",
     "DeadlineChange",
     "EvidenceFile",
+    "Indicator",
+    "IndicatorImport",
+    "IndicatorMapping",
+    "IndicatorValue",
     "Plan",
     "PlanDocument",
     "PlanFile",

@@ -117,6 +117,18 @@ def period_label(key: str) -> str:
 
 
 @register.filter
+def indicator_period(key: str) -> str:
+    """The period of an indicator value as people write it: "2024-06-30" -> "30/06/2024",
+    "2024-Q3" -> "Quý III/2024"."""
+    from datetime import date
+
+    try:
+        return formats.date_format(date.fromisoformat(key), "SHORT_DATE_FORMAT")
+    except (TypeError, ValueError):
+        return glossary.period_label(key or "", _)
+
+
+@register.filter
 def deadline_label(task: Any) -> str:
     """A task's deadline with its year: "Tháng 3" -> "Tháng 3/2026" (`glossary.deadline_label`)."""
     return glossary.deadline_label(task.deadline, task.due_kind, task.effective_due(), _) or "—"

@@ -21,6 +21,7 @@ from theodoi.tracking.models import (
     Agency,
     Assignment,
     EvidenceFile,
+    Indicator,
     Plan,
     PlanFile,
     ProgressReport,
@@ -154,7 +155,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         .values_list("printed_name", flat=True)))
     totals = queries.total_counts([plan.pk], as_of)
     targets = snapshot.target_rows(
-        snapshot.targets_with_values(Plan.objects.filter(pk=plan.pk)), as_of)
+        snapshot.targets_with_values(Plan.objects.filter(pk=plan.pk)), as_of, readings=True)
     corrections = plan.web_imports.filter(kind="correction", applied_at__isnull=True)
     coordinator = access.is_coordinator(request.user)
     suggestions = preview.agency_names(preview.registry(), today()) if (
@@ -171,6 +172,10 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "progress": snapshot.progress_counts(totals),
         "total": totals.total,
         "targets": targets,
+        # The indicators a coordinator may map to a target (a national system has a few
+        # dozen; the list page holds the rest).
+        "indicator_choices": (list(Indicator.objects.order_by("system", "name")[:300])
+                              if coordinator and targets else []),
         "files": plan.files.all(),
         "unresolved": unresolved,
         "choose_form": ChooseAgenciesForm(),
