@@ -37,6 +37,7 @@ urlpatterns = [
     path("imports/<str:job_id>/", imports.job, name="import-job"),
     path("corrections/<int:import_id>/", imports.correction, name="correction"),
     path("tasks/<int:task_id>/", pages.task_detail, name="task"),
+    path("tasks/<int:task_id>/source.png", pages.task_source, name="task-source"),
     path("tasks/<int:task_id>/date/", reports.set_date, name="task-date"),
     path("assignments/<int:assignment_id>/report/", reports.report, name="report"),
     path("reports/<int:report_id>/review/", reports.review, name="review"),

@@ -235,6 +235,13 @@ class Task(StoredState):
     # Parts answering for the task (a group lead: one per member) and how many are done.
     lead_parts = models.PositiveIntegerField(default=0)
     lead_parts_done = models.PositiveIntegerField(default=0)
+    # Where the reader found the task: plan-json's "source" of the task (file, table, row;
+    # page and box on a PDF or scan; the row's text), {} for tasks imported before it was
+    # kept or typed in; and the stored file it names, to crop the page from.
+    source = models.JSONField(default=dict, blank=True)
+    source_file = models.ForeignKey(
+        PlanFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
 
     objects = TaskQuerySet.as_manager()
 
