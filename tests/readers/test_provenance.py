@@ -79,6 +79,23 @@ def test_a_row_a_page_break_split_keeps_a_box_on_each_page() -> None:
     assert len(split.source.regions()) == 2
 
 
+def test_a_page_read_turned_keeps_its_boxes_and_the_turn_to_draw_them() -> None:
+    from PIL import Image
+
+    # 000_rotated.pdf is 000_ruled.pdf with its pages' text set sideways (/Rotate 90).
+    path = fixture("000_rotated.pdf")
+    turned = read_plan(path).tasks
+    ruled = {t.code: t.source for t in read_plan(fixture("000_ruled.pdf")).tasks}
+    for task in turned:
+        assert task.source.turn == 270, task.code
+        assert (task.source.page, task.source.bbox) == (ruled[task.code].page,
+                                                        ruled[task.code].bbox), task.code
+    row = turned[1].source
+    crop = Image.open(io.BytesIO(region_png(path.read_bytes(), row.regions(), row.turn)))
+    assert abs(crop.width - 2 * (row.bbox[2] - row.bbox[0] + 4)) <= 3  # drawn as read: across
+    assert Source.from_json(turned[1].to_json()["source"]).turn == 270
+
+
 def test_docx_tasks_point_at_their_row_of_the_files_table() -> None:
     import docx
 

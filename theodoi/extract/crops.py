@@ -25,12 +25,13 @@ class NoRegion(Exception):
     """The file cannot be cut at these regions (not a PDF or image, or no such page)."""
 
 
-def region_png(data: bytes, regions: Sequence[Region]) -> bytes:
-    """The PNG of `regions` of the PDF or image in `data`, the pieces one under another."""
+def region_png(data: bytes, regions: Sequence[Region], turn: int = 0) -> bytes:
+    """The PNG of `regions` of the PDF or image in `data`, the pieces one under another;
+    `turn`: the degrees a PDF's pages were turned to be read, as the regions are measured."""
     if not regions:
         raise NoRegion("no region")
-    pieces = [_pdf_piece(data, r) if data[:1024].find(b"%PDF-") >= 0 else _image_piece(data, r)
-              for r in regions[:MAX_PAGES_SHOWN]]
+    pieces = [_pdf_piece(data, r, turn) if data[:1024].find(b"%PDF-") >= 0
+              else _image_piece(data, r) for r in regions[:MAX_PAGES_SHOWN]]
     return _to_png(_stack(pieces))
 
 
@@ -44,7 +45,7 @@ def _box(region: Region, width: float, height: float, scale: float) -> tuple[int
     return (round(x0 * scale), round(top * scale), round(x1 * scale), round(bottom * scale))
 
 
-def _pdf_piece(data: bytes, region: Region) -> Image:
+def _pdf_piece(data: bytes, region: Region, turn: int = 0) -> Image:
     import pypdfium2 as pdfium
 
     try:
@@ -55,6 +56,8 @@ def _pdf_piece(data: bytes, region: Region) -> Image:
         if not 1 <= region[0] <= len(pdf):
             raise NoRegion(f"no page {region[0]}")
         page = pdf[region[0] - 1]
+        if turn % 360:
+            page.set_rotation((page.get_rotation() + turn) % 360)
         width, height = page.get_size()
         box = _box(region, width, height, SCALE)
         bitmap = page.render(scale=SCALE, grayscale=True)

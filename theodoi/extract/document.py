@@ -24,11 +24,15 @@ Box = tuple[int, float, float, float, float]
 @dataclass
 class RowOrigin:
     """Where a table row stands in its file: its row (and table) there, and for a source laid
-    out in pages (PDF, scan) the boxes it covers, one per page a page break spread it over."""
+    out in pages (PDF, scan) the boxes it covers, one per page a page break spread it over
+    (pages turned alike)."""
 
     row: int
     table: int | None = None
     boxes: list[Box] = field(default_factory=list)
+    # Degrees a page was turned by (clockwise, on top of its own /Rotate) for its text to
+    # stand upright: its boxes are measured on the page so turned.
+    turn: int = 0
 
 
 def union_box(page: int, boxes: list[tuple[float, float, float, float]]) -> Box | None:

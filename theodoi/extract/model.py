@@ -85,8 +85,9 @@ class Source:
     `rows` is how many rows the task was printed over. For a source laid out in pages (PDF,
     scan) `page` (from 1) and `bbox` ([x0, top, x1, bottom], points from the page's top-left)
     frame its rows on their first page, `more` ([page, x0, top, x1, bottom] each) where a page
-    break carried them on. `text` is the rows' cells as the reader saw them, " | " between
-    cells, one line per row.
+    break carried them on; `turn` the degrees (clockwise) the pages were turned, on top of
+    their own rotation, for their text to stand upright, as the boxes are measured. `text` is
+    the rows' cells as the reader saw them, " | " between cells, one line per row.
     """
 
     file: str | None = None
@@ -96,6 +97,7 @@ class Source:
     page: int | None = None
     bbox: list[float] | None = None
     more: list[list[float]] = field(default_factory=list)
+    turn: int = 0
     text: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -108,6 +110,8 @@ class Source:
             out["rows"] = self.rows
         if self.more:
             out["more"] = [list(b) for b in self.more]
+        if self.turn:
+            out["turn"] = self.turn
         return out
 
     @classmethod
@@ -119,6 +123,7 @@ class Source:
             rows=int(data.get("rows") or 1), page=data.get("page"),
             bbox=list(data["bbox"]) if data.get("bbox") else None,
             more=[list(b) for b in data.get("more") or []], text=data.get("text"),
+            turn=int(data.get("turn") or 0) % 360,
         )
 
     def regions(self) -> list[tuple[int, float, float, float, float]]:

@@ -424,8 +424,11 @@ def rows_to_source(table: Table, rows: list[int]) -> Source:
     source = Source(rows=len(rows))
     if origins:
         source.table, source.row = origins[0].table, origins[0].row
+        source.turn = origins[0].turn
     by_page: dict[int, list[Box]] = {}
     for origin in origins:
+        if origin.turn != source.turn:
+            continue  # one crop is drawn one way: the rows on pages turned otherwise left out
         for box in origin.boxes:
             by_page.setdefault(box[0], []).append(box)
     framed = [union_box(page, [b[1:] for b in boxes]) for page, boxes in by_page.items()]

@@ -58,18 +58,19 @@ def crop_png(task: Task) -> bytes | None:
     if source is None or task.source_file_id is None or not source.regions():
         return None
     regions = source.regions()
-    digest = hashlib.sha1(json.dumps(regions).encode(), usedforsecurity=False).hexdigest()
+    digest = hashlib.sha1(json.dumps([regions, source.turn]).encode(),
+                          usedforsecurity=False).hexdigest()
     key = f"task-source:{CACHE_VERSION}:{task.source_file_id}:{digest}"
     png = cache.get(key)
     if png is None:
-        png = _render(task, regions)
+        png = _render(task, regions, source.turn)
         if png is None:
             return None
         cache.set(key, png, CACHE_SECONDS)
     return png
 
 
-def _render(task: Task, regions: list[Any]) -> bytes | None:
+def _render(task: Task, regions: list[Any], turn: int) -> bytes | None:
     stored = task.source_file
     try:
         with stored.file.open("rb") as handle:  # type: ignore[union-attr]
@@ -77,7 +78,7 @@ def _render(task: Task, regions: list[Any]) -> bytes | None:
     except (FileNotFoundError, ValueError):
         return None
     try:
-        return region_png(data, regions)
+        return region_png(data, regions, turn)
     except NoRegion as exc:
         log.warning("no crop for task %s: %s", task.pk, exc)
         return None

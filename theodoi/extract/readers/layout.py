@@ -109,6 +109,7 @@ class TableFragment:
     # where a row has no words), and the page's number from 1: where each row came from.
     boxes: list[tuple[float, float, float, float] | None] = field(default_factory=list)
     page: int = 0
+    turn: int = 0  # degrees the page was turned to read it upright (`RowOrigin.turn`)
 
 
 def words_box(words: list[Word]) -> tuple[float, float, float, float] | None:
@@ -867,7 +868,7 @@ def stitch_fragments(prev: Table, frag: TableFragment, fuzzy: bool = False,
             if text:
                 last[i] = f"{last[i]}\n{text}" if last[i] else text
         joined, last_origin = origins[k], prev.origins[-1] if in_step else None
-        if joined is not None and last_origin is not None:
+        if joined is not None and last_origin is not None and joined.turn == last_origin.turn:
             last_origin.boxes.extend(joined.boxes)  # the row now spans two pages
     at = {k: len(prev.rows) + n for n, (k, _) in enumerate(rows)}
     prev.covered |= {(at[k], col) for k, col in frag.covered if k in at}
@@ -886,12 +887,13 @@ def fragment_origins(frag: TableFragment, start: int = 0) -> list[RowOrigin | No
     # html.py stitches its own Tables here too: they have rows, no boxes.
     boxes = getattr(frag, "boxes", [])
     page = getattr(frag, "page", 0)
+    turn = getattr(frag, "turn", 0)
     if len(boxes) != len(frag.rows):
         boxes = [None] * len(frag.rows)
     out: list[RowOrigin | None] = []
     for k, box in enumerate(boxes):
         found = [(page, *(round(v, 1) for v in box))] if box and page else []
-        out.append(RowOrigin(row=start + k, boxes=found))  # type: ignore[list-item]
+        out.append(RowOrigin(row=start + k, boxes=found, turn=turn))  # type: ignore[list-item]
     return out
 
 

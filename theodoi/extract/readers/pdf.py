@@ -165,19 +165,16 @@ def _read_page(pdf: Any, page: Any, index: int, path: Path, doc: Document, state
         state.open_table = None
         state.page_size = size
     items = page_items(upright, state)
-    # A page read turned is measured turned: its boxes would not fit a crop of the page.
-    _number_pieces(items, index + 1, keep_boxes=upright is page)
+    # A page read turned is measured turned: a crop of it is drawn turned the same.
+    _number_pieces(items, index + 1, turn=(upright.rotation - page.rotation) % 360)
     _place(items, doc, state, fuzzy=False)
 
 
-def _number_pieces(items: list[Paragraph | TableFragment], page: int,
-                   keep_boxes: bool = True) -> None:
-    """Table pieces told the page their row boxes lie on."""
+def _number_pieces(items: list[Paragraph | TableFragment], page: int, turn: int = 0) -> None:
+    """Table pieces told the page their row boxes lie on, and how it was turned to read."""
     for item in items:
         if isinstance(item, TableFragment):
-            item.page = page
-            if not keep_boxes:
-                item.boxes = []
+            item.page, item.turn = page, turn
 
 
 def _place(items: list[Paragraph | TableFragment], doc: Document, state: _State,
