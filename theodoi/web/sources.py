@@ -58,7 +58,9 @@ def crop_png(task: Task) -> bytes | None:
     if source is None or task.source_file_id is None or not source.regions():
         return None
     regions = source.regions()
-    digest = hashlib.sha1(json.dumps([regions, source.turn]).encode(),
+    # The stored name with the id: a key never outlives its file into another one's.
+    stored = task.source_file.file.name  # type: ignore[union-attr]
+    digest = hashlib.sha1(json.dumps([stored, regions, source.turn]).encode(),
                           usedforsecurity=False).hexdigest()
     key = f"task-source:{CACHE_VERSION}:{task.source_file_id}:{digest}"
     png = cache.get(key)
