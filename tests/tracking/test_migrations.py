@@ -67,6 +67,9 @@ def test_existing_data_migrates_into_the_responsibility_model_and_stored_states(
 
     assert NewPlan.objects.get(pk=plan.pk).plan_json == {"tasks": [{"code": "1"}]}
     assert NewTask.objects.get(pk=head.pk).has_children
+    # Tasks imported before their source was kept have none (0011): nothing to show.
+    assert (NewTask.objects.get(pk=head.pk).source, NewTask.objects.get(pk=head.pk).source_file) \
+        == ({}, None)
     rows = {(r.agency.registry_id if r.agency else None, r.role, r.flag, r.group_name,
              r.is_active) for r in NewAssignment.objects.filter(task_id=task.pk)}
     assert rows == {

@@ -164,6 +164,10 @@ EXPECTED: dict[str, Builder] = {
     "web:public-plan": lambda w: [get(f"/cong-khai/{w.plan.pk}/", NOBODY, "not opened")],
     "web:evidence-file": lambda w: [get(f"/files/evidence/{w.evidence_a.pk}/", CROSS_AGENCY_READ,
                                         "agency A's evidence")],
+    # The crop of the page a task was read from: whoever may read the task.
+    "web:task-source": lambda w: [get(f"/tasks/{w.task.pk}/source.png", READERS),
+                                  get(f"/tasks/{w.draft_task.pk}/source.png", COORDINATOR,
+                                      "a draft's task")],
     "web:plan-file": lambda w: [get(f"/files/plan/{w.plan_file.pk}/", READERS),
                                 get(f"/files/plan/{w.draft_file.pk}/", COORDINATOR, "a draft's")],
     # -- documents ------------------------------------------------------------------------
@@ -299,6 +303,7 @@ def test_every_route_has_an_expectation() -> None:
 @pytest.fixture
 def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any, reporter_a: Any,
           reporter_b: Any, coordinator: Any, small_plan_json: Any) -> World:
+    from tests.readers.conftest import fixture
     from tests.web.conftest import assignment_of
     from theodoi.notices.models import Notice
     from theodoi.outputs.ical import feed_for
@@ -320,6 +325,13 @@ def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any, re
         stored.file.save("qd.txt", ContentFile("Quyết định".encode()), save=False)
         stored.save()
         files.append(stored)
+        # Its first task read from page 3 of a PDF the plan keeps: a crop to ask for.
+        pdf = PlanFile(plan=plan, name="000_ruled.pdf")
+        pdf.file.save("000_ruled.pdf", ContentFile(fixture("000_ruled.pdf").read_bytes()),
+                      save=False)
+        pdf.save()
+        plan.tasks.filter(order=0).update(source_file=pdf, source={
+            "file": pdf.name, "page": 3, "bbox": [42.5, 247.4, 799.4, 454.9]})
     return World(
         plan=published_plan, draft=draft_plan,
         task=published_plan.tasks.order_by("order").first(),

@@ -78,6 +78,64 @@ class Target:
 
 
 @dataclass
+class Source:
+    """Where a task was read in its file: plan-json's optional, unscored "source" of a task.
+
+    `table` and `row` count from 0 (the file's tables, the table's rows, header included);
+    `rows` is how many rows the task was printed over. For a source laid out in pages (PDF,
+    scan) `page` (from 1) and `bbox` ([x0, top, x1, bottom], points from the page's top-left)
+    frame its rows on their first page, `more` ([page, x0, top, x1, bottom] each) where a page
+    break carried them on; `turn` the degrees (clockwise) the pages were turned, on top of
+    their own rotation, for their text to stand upright, as the boxes are measured. `text` is
+    the rows' cells as the reader saw them, " | " between cells, one line per row.
+    """
+
+    file: str | None = None
+    table: int | None = None
+    row: int | None = None
+    rows: int = 1
+    page: int | None = None
+    bbox: list[float] | None = None
+    more: list[list[float]] = field(default_factory=list)
+    turn: int = 0
+    text: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file}
+        for name in ("table", "row", "page", "bbox", "text"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        if self.rows != 1:
+            out["rows"] = self.rows
+        if self.more:
+            out["more"] = [list(b) for b in self.more]
+        if self.turn:
+            out["turn"] = self.turn
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Source | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(
+            file=data.get("file"), table=data.get("table"), row=data.get("row"),
+            rows=int(data.get("rows") or 1), page=data.get("page"),
+            bbox=list(data["bbox"]) if data.get("bbox") else None,
+            more=[list(b) for b in data.get("more") or []], text=data.get("text"),
+            turn=int(data.get("turn") or 0) % 360,
+        )
+
+    def regions(self) -> list[tuple[int, float, float, float, float]]:
+        """Every (page, x0, top, x1, bottom) the task's rows cover, first page first."""
+        out = []
+        if self.page is not None and self.bbox and len(self.bbox) == 4:
+            out.append((int(self.page), *map(float, self.bbox)))
+        out += [(int(b[0]), *map(float, b[1:5])) for b in self.more if len(b) == 5]
+        return out  # type: ignore[return-value]
+
+
+@dataclass
 class Task:
     """One row of a task table, or one numbered paragraph of a narrative plan."""
 
@@ -94,9 +152,11 @@ class Task:
     # Not part of plan-json: (deadline, result) of each sub-row when the task was printed
     # over several, each with its own deadline; they become `due.steps`.
     sub_deadlines: list[tuple[str, str | None]] = field(default_factory=list)
+    # Where the task was read; written to plan-json as "source" (not scored) when known.
+    source: Source | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "code": self.code,
             "name": self.name,
             "detail": self.detail,
@@ -106,6 +166,9 @@ class Task:
             "lead": list(self.lead),
             "partners": list(self.partners),
         }
+        if self.source is not None:
+            out["source"] = self.source.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Task:
@@ -118,6 +181,7 @@ class Task:
             due=Due.from_json(data.get("due")),
             lead=list(data.get("lead") or []),
             partners=list(data.get("partners") or []),
+            source=Source.from_json(data.get("source")),
         )
 
 

@@ -20,9 +20,9 @@ from theodoi.extract.columns import (
     is_header_fragment,
 )
 from theodoi.extract.deadlines import parse_deadline
-from theodoi.extract.document import Document, Paragraph, Table
+from theodoi.extract.document import Box, Document, Paragraph, RowOrigin, Table, union_box
 from theodoi.extract.metadata import read_metadata
-from theodoi.extract.model import Due, Plan, Section, Step, Task
+from theodoi.extract.model import Due, Plan, Section, Source, Step, Task
 from theodoi.extract.narrative import narrative_plan
 from theodoi.extract.targets import is_target_table, read_targets, table_targets
 from theodoi.extract.text import clean_cell
@@ -62,6 +62,8 @@ def build_plan(doc: Document) -> Plan:
     for table in doc.tables():
         if is_target_table(table):
             plan.targets.extend(table_targets(table))
+    for index, table in enumerate(doc.tables()):
+        _number_rows(table, index)
     # Where the decision has a task table its rows are the tasks; numbered paragraphs of
     # the body that restate them are not read.
     tables = _task_tables(doc.blocks)
@@ -74,10 +76,24 @@ def build_plan(doc: Document) -> Plan:
         plan.tasks, plan.sections = narrative_plan(paragraphs)
     if not plan.tasks:
         raise NoPlanFound(doc.source)
+    for task in plan.tasks:
+        if task.source is None:
+            task.source = Source()  # a numbered paragraph: only its file is known
+        task.source.file = doc.source
     if meta.year is None:
         meta.year = _likely_year(plan.tasks)
     _normalise_deadlines(plan)
     return plan
+
+
+def _number_rows(table: Table, index: int) -> None:
+    """Every row given an origin: the reader's, or its place in the table as read; the
+    table's place among the document's tables where the reader did not say."""
+    if len(table.origins) != len(table.rows):
+        table.origins = [RowOrigin(row=i) for i in range(len(table.rows))]
+    for origin in table.origins:
+        if origin is not None and origin.table is None:
+            origin.table = index
 
 
 def _task_tables(blocks: Sequence[Paragraph | Table]) -> list[Table]:
@@ -98,7 +114,8 @@ def _task_tables(blocks: Sequence[Paragraph | Table]) -> list[Table]:
         repeated = bool(out) and fields == _task_columns(out[-1])  # the header again, a page on
         if fields and not repeated:
             out.append(Table(rows=list(block.rows), header_rows=block.header_rows,
-                             damaged_rows=set(block.damaged_rows), covered=set(block.covered)))
+                             damaged_rows=set(block.damaged_rows), covered=set(block.covered),
+                             origins=list(block.origins)))
         elif out and (repeated or (not is_target_table(block) and _continues(out[-1], block))):
             heading = _section_between(between)
             if heading:
@@ -109,6 +126,7 @@ def _task_tables(blocks: Sequence[Paragraph | Table]) -> list[Table]:
                 row: list[str | None] = [None] * width
                 row[code_col], row[name_col] = heading
                 out[-1].rows.append(row)
+                out[-1].origins.append(None)
             _join(out[-1], block)
         between = []
     return out
@@ -149,6 +167,7 @@ def _join(task_table: Table, table: Table) -> None:
     while start < len(table.rows) and _names_fields(table.rows[start]):
         start += 1
     offset = len(task_table.rows) - start
+    task_table.origins.extend(table.origin_of(r) for r in range(start, len(table.rows)))
     task_table.rows.extend(table.rows[start:])
     task_table.damaged_rows |= {r + offset for r in table.damaged_rows if r >= start}
     task_table.covered |= {(r + offset, c) for r, c in table.covered if r >= start}
@@ -309,6 +328,7 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
     code_col = fields.index(CODE)
     tasks: list[Task] = []
     sub_rows: dict[int, list[dict[str, str | None]]] = {}
+    task_rows: dict[int, list[int]] = {}  # the rows each task was printed over
     numbering = _Numbering()
     above: dict[int, str | None] = {}  # each column's last text, for vertically merged cells
     last_raw_code: str | None = None
@@ -361,6 +381,7 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
                 continue
             if tasks and texts:
                 sub_rows.setdefault(len(tasks) - 1, []).append({**cells, **_raw_keys(raw)})
+                task_rows[len(tasks) - 1].append(row_index)
             continue
         if (tasks and raw_code and last_raw_code == raw_code.strip() and kind != "roman"
                 and row_index not in table.damaged_rows):
@@ -369,6 +390,7 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
             fresh = {**cells, **_raw_keys(raw)}
             sub_rows.setdefault(len(tasks) - 1, []).append(
                 {k: v for k, v in fresh.items() if v != previous.get(k)})
+            task_rows[len(tasks) - 1].append(row_index)
             previous = fresh
             continue
         last_raw_code = raw_code.strip() if raw_code else None
@@ -386,10 +408,36 @@ def table_plan(table: Table) -> tuple[list[Task], list[Section]]:
         for name in TASK_FIELDS:
             setattr(task, name, cells.get(name))
         sub_rows[len(tasks)] = [{**cells, **_raw_keys(raw)}]
+        task_rows[len(tasks)] = [row_index]
         tasks.append(task)
     for index, rows in sub_rows.items():
         _merge_sub_rows(tasks[index], rows)
+    for index, rows_of_task in task_rows.items():
+        tasks[index].source = rows_to_source(table, rows_of_task)
     return tasks, numbering.sections
+
+
+def rows_to_source(table: Table, rows: list[int]) -> Source:
+    """Where a task printed over `rows` of `table` came from: its first row's place, the
+    boxes of all its rows page by page, and their cells' text."""
+    origins = [o for o in (table.origin_of(r) for r in rows) if o is not None]
+    source = Source(rows=len(rows))
+    if origins:
+        source.table, source.row = origins[0].table, origins[0].row
+        source.turn = origins[0].turn
+    by_page: dict[int, list[Box]] = {}
+    for origin in origins:
+        if origin.turn != source.turn:
+            continue  # one crop is drawn one way: the rows on pages turned otherwise left out
+        for box in origin.boxes:
+            by_page.setdefault(box[0], []).append(box)
+    framed = [union_box(page, [b[1:] for b in boxes]) for page, boxes in by_page.items()]
+    if framed and framed[0] is not None:
+        source.page, source.bbox = framed[0][0], list(framed[0][1:])
+        source.more = [list(b) for b in framed[1:] if b is not None]
+    lines = [" | ".join(filter(None, (clean_cell(c) for c in table.rows[r]))) for r in rows]
+    source.text = "\n".join(line for line in lines if line) or None
+    return source
 
 
 def _raw_keys(raw: dict[str, str | None]) -> dict[str, str | None]:

@@ -165,7 +165,7 @@ def access_plan_for_edit(user: Any, plan_id: Any) -> Plan:
 
 def access_task(user: Any, task_id: Any) -> Task:
     """The task `task_id` if `user` may read it."""
-    task = _get(Task.objects.select_related("plan", "section"), task_id)
+    task = _get(Task.objects.select_related("plan", "section", "source_file"), task_id)
     ensure_can_read(user, task.plan)
     return task
 

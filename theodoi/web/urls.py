@@ -55,6 +55,7 @@ urlpatterns = [
     path("indicators/import/<int:import_id>/", indicators.preview, name="indicator-import"),
     path("indicators/map/", indicators.map_target, name="indicator-map"),
     path("tasks/<int:task_id>/", pages.task_detail, name="task"),
+    path("tasks/<int:task_id>/source.png", pages.task_source, name="task-source"),
     path("tasks/<int:task_id>/date/", reports.set_date, name="task-date"),
     path("assignments/<int:assignment_id>/report/", reports.report, name="report"),
     path("reports/<int:report_id>/review/", reports.review, name="review"),

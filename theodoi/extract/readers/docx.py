@@ -20,7 +20,7 @@ import docx.document
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from theodoi.extract.document import Document, Paragraph, Table
+from theodoi.extract.document import Document, Paragraph, RowOrigin, Table
 from theodoi.extract.readers.safety import ZIP_ERRORS, check_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -105,7 +105,10 @@ def _page_count(app_xml: bytes | None, root: etree._Element) -> int:
 
 def body_to_blocks(body: etree._Element, numbering: Numbering) -> Iterator[Paragraph | Table]:
     """Paragraphs (non-empty) and tables of a body-like element, in document order."""
+    tables = 0  # the file's tables counted in order, for where each row came from
     for child in _block_children(body):
+        if child.tag == TBL:
+            tables += 1
         if child.tag == P:
             text = paragraph_text(child, numbering)
             if text.strip():
@@ -117,7 +120,7 @@ def body_to_blocks(body: etree._Element, numbering: Numbering) -> Iterator[Parag
             if _is_layout_table(grid):
                 yield from layout_table_to_paragraphs(grid)
             else:
-                yield grid_to_table(child, grid)
+                yield grid_to_table(child, grid, tables - 1)
 
 
 def _block_children(element: etree._Element) -> Iterator[etree._Element]:
@@ -284,16 +287,23 @@ def layout_table_to_paragraphs(grid: list[GridRow]) -> Iterator[Paragraph]:
                     yield Paragraph(line.strip())
 
 
-def grid_to_table(tbl: etree._Element, grid: list[GridRow]) -> Table:
-    """A Table from the grid: header rows counted, later repeats of the header dropped."""
+def grid_to_table(tbl: etree._Element, grid: list[GridRow], ordinal: int | None = None) -> Table:
+    """A Table from the grid: header rows counted, later repeats of the header dropped.
+
+    Each row keeps its place in the file (`ordinal`, the table's index among the body's
+    tables, and its row there) as its origin.
+    """
     header_rows = 0
     while header_rows < len(grid) and grid[header_rows].is_header:
         header_rows += 1
     header_rows = max(header_rows, 1)
     header_keys = {_row_key(r.cells) for r in grid[:header_rows]}
-    kept = grid[:header_rows]
-    kept += [r for r in grid[header_rows:] if _row_key(r.cells) not in header_keys]
-    table = Table(rows=[r.cells for r in kept], header_rows=header_rows)
+    places = list(range(header_rows))
+    places += [i for i in range(header_rows, len(grid))
+               if _row_key(grid[i].cells) not in header_keys]
+    kept = [grid[i] for i in places]
+    table = Table(rows=[r.cells for r in kept], header_rows=header_rows,
+                  origins=[RowOrigin(row=i, table=ordinal) for i in places])
     # Vertically merged cells are None in the rows they cover; the plan builder fills them.
     table.covered = {(i, col) for i, r in enumerate(kept) for col in r.covered}
     table._grid_widths = _grid_widths(tbl)  # type: ignore[attr-defined]
@@ -335,6 +345,8 @@ def join_continued_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | T
             for index in range(repeats, len(block.rows)):
                 if _row_key(block.rows[index]) not in header_keys:
                     prev.covered |= {(len(prev.rows), c) for r, c in block.covered if r == index}
+                    if len(prev.origins) == len(prev.rows):
+                        prev.origins.append(block.origin_of(index))
                     prev.rows.append(block.rows[index])
             continue
         out.append(block)

@@ -29,7 +29,7 @@ from theodoi.extract.columns import (
     is_header_fragment,
     is_header_text,
 )
-from theodoi.extract.document import Paragraph, Table
+from theodoi.extract.document import Paragraph, RowOrigin, Table
 from theodoi.extract.text import nfc
 
 
@@ -105,6 +105,19 @@ class TableFragment:
     number_carried: bool = False
     # ruled: (row, column) of each cell that a cell above spans into (`Table.covered`)
     covered: set[tuple[int, int]] = field(default_factory=set)
+    # Each row's box (x0, top, x1, bottom) in points on its page, parallel to `rows` (None
+    # where a row has no words), and the page's number from 1: where each row came from.
+    boxes: list[tuple[float, float, float, float] | None] = field(default_factory=list)
+    page: int = 0
+    turn: int = 0  # degrees the page was turned to read it upright (`RowOrigin.turn`)
+
+
+def words_box(words: list[Word]) -> tuple[float, float, float, float] | None:
+    """The box holding every word, or None for no word."""
+    if not words:
+        return None
+    return (min(w.x0 for w in words), min(w.top for w in words),
+            max(w.x1 for w in words), max(w.bottom for w in words))
 
 
 # ---------------------------------------------------------------------------------------
@@ -634,7 +647,8 @@ def lines_to_unruled_table(lines: list[Line], *, edges: list[float] | None = Non
     rows, number_carried = _rows_at_cell_tops(rows, em)
     all_rows = header_rows + rows
     texts = [[_cell_text(words) for words in row] for row in all_rows]
-    fragment = TableFragment(
+    boxes = [words_box([w for words in row for w in words]) for row in all_rows]
+    fragment = TableFragment(boxes=boxes,
         rows=texts, header=len(header_rows), top=lines[0].top, bottom=last_bottom,
         columns=anchors or list(edges), left=left, right=max(ln.x1 for ln in lines[:used]),
         whites=list(whites) if whites is not None else None, number_carried=number_carried,
@@ -837,6 +851,8 @@ def stitch_fragments(prev: Table, frag: TableFragment, fuzzy: bool = False,
         return any(key == h or (fuzzy and _similar(key, h)) for h in header_keys)
 
     # Each row keeps its index in the piece, for the cells it has covered.
+    origins = fragment_origins(frag, start=len(prev.rows))
+    in_step = len(prev.origins) == len(prev.rows)
     rows = [(k, r) for k, r in enumerate(frag.rows)]
     while rows and is_header(rows[0][1]):
         rows.pop(0)
@@ -847,19 +863,43 @@ def stitch_fragments(prev: Table, frag: TableFragment, fuzzy: bool = False,
     first = rows[0][1] if rows else None
     carried = number_carried and last is not None and not last[0] and bool(first and first[0])
     if last is not None and first is not None and any(first) and (not first[0] or carried):
-        rows.pop(0)
+        k, _ = rows.pop(0)
         for i, text in enumerate(first):
             if text:
                 last[i] = f"{last[i]}\n{text}" if last[i] else text
+        joined, last_origin = origins[k], prev.origins[-1] if in_step else None
+        if joined is not None and last_origin is not None and joined.turn == last_origin.turn:
+            last_origin.boxes.extend(joined.boxes)  # the row now spans two pages
     at = {k: len(prev.rows) + n for n, (k, _) in enumerate(rows)}
     prev.covered |= {(at[k], col) for k, col in frag.covered if k in at}
     prev.rows.extend(r for _, r in rows)
+    if in_step:
+        for n, (k, _) in enumerate(rows):
+            origin = origins[k]
+            if origin is not None:
+                origin.row = len(prev.origins) + n
+        prev.origins.extend(origins[k] for k, _ in rows)
     return True
+
+
+def fragment_origins(frag: TableFragment, start: int = 0) -> list[RowOrigin | None]:
+    """Each row's origin: its index in the table from `start` on, its box on its page."""
+    # html.py stitches its own Tables here too: they have rows, no boxes.
+    boxes = getattr(frag, "boxes", [])
+    page = getattr(frag, "page", 0)
+    turn = getattr(frag, "turn", 0)
+    if len(boxes) != len(frag.rows):
+        boxes = [None] * len(frag.rows)
+    out: list[RowOrigin | None] = []
+    for k, box in enumerate(boxes):
+        found = [(page, *(round(v, 1) for v in box))] if box and page else []
+        out.append(RowOrigin(row=start + k, boxes=found, turn=turn))  # type: ignore[list-item]
+    return out
 
 
 def fragment_to_table(frag: TableFragment) -> Table:
     return Table(rows=[list(r) for r in frag.rows], header_rows=max(1, frag.header),
-                 covered=set(frag.covered))
+                 covered=set(frag.covered), origins=fragment_origins(frag))
 
 
 def is_page_number(text: str) -> bool:

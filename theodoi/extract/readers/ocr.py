@@ -107,9 +107,12 @@ def read_image(path: str | Path, *, max_pages: int = MAX_PAGES) -> Document:
                 page = img.convert("L")
                 if not looks_like_document(page):
                     continue
-                items = image_items(page, dpi=_dpi_of(img))
-                open_table = _append(items, doc, open_table)
+                items = image_items(page, dpi=image_dpi(img))
                 doc.pages += 1
+                for item in items:
+                    if isinstance(item, TableFragment):
+                        item.page = frame + 1
+                open_table = _append(items, doc, open_table)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError,
             EOFError) as exc:
         raise UnreadableDocument(f"Tệp ảnh bị hỏng hoặc quá lớn, không đọc được: {path.name}") \
@@ -156,7 +159,7 @@ def _append(items: list[Paragraph | TableFragment], doc: Document, open_table: A
     return open_table
 
 
-def _dpi_of(img: Any) -> int:
+def image_dpi(img: Any) -> int:
     dpi = img.info.get("dpi")
     try:
         return round(float(dpi[0])) if dpi and float(dpi[0]) >= 70 else DPI
@@ -183,8 +186,11 @@ def image_items(img: Any, dpi: int = DPI) -> list[Paragraph | TableFragment]:
     """Paragraphs and the table piece (if any) of one page image, top to bottom."""
     from PIL import Image
 
+    # Row boxes are given in points of the page, as a PDF's are: pixels at `dpi`.
+    points = 72 / dpi
     if dpi < 250:  # Tesseract reads diacritics better on larger glyphs
         factor = 300 / dpi
+        points = 72 / 300
         img = img.resize((round(img.width * factor), round(img.height * factor)),
                          Image.Resampling.LANCZOS)
     img = deskew(img)
@@ -218,6 +224,10 @@ def image_items(img: Any, dpi: int = DPI) -> list[Paragraph | TableFragment]:
             if sum(c.isalnum() for c in para.text) >= 4:  # specks read as letters
                 items.append((top, para))
     items.sort(key=lambda it: it[0])
+    for _, item in items:
+        if isinstance(item, TableFragment):
+            item.boxes = [tuple(v * points for v in box) if box else None  # type: ignore[misc]
+                          for box in item.boxes]
     return [corrected(it) for _, it in items]
 
 
@@ -386,6 +396,7 @@ def grid_to_fragment(words: list[Word], rules: Rules) -> tuple[TableFragment | N
             continue
         cells[band][spans[band][col]].append(word)
     rows = []
+    boxes: list[tuple[float, float, float, float] | None] = []
     for index, band_cells in enumerate(cells):
         texts = [_words_text(ws) for ws in band_cells]
         first = texts[0] or ""
@@ -396,10 +407,11 @@ def grid_to_fragment(words: list[Word], rules: Rules) -> tuple[TableFragment | N
             texts[0] = better_number(_read_number_cell(rules.image, box), texts[0])
         if any(texts):
             rows.append(texts)
+            boxes.append((rules.left, bands[index][0], rules.right, bands[index][1]))
     if not rows:
         return None, outside
     frag = TableFragment(rows=rows, header=1, top=rules.rows[0], bottom=rules.rows[-1],
-                         left=rules.left, right=rules.right)
+                         left=rules.left, right=rules.right, boxes=boxes)
     return frag, outside
 
 

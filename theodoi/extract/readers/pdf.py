@@ -152,19 +152,29 @@ def _read_page(pdf: Any, page: Any, index: int, path: Path, doc: Document, state
         from theodoi.extract.readers.ocr import ocr_pdf_page
 
         items = ocr_pdf_page(path, index)
+        _number_pieces(items, index + 1)
         _place(items, doc, state, fuzzy=True)
         return
     if not chars:
         return
-    page = page_upright(pdf, page, index, doc)
-    size = (round(page.width), round(page.height))
+    upright = page_upright(pdf, page, index, doc)
+    size = (round(upright.width), round(upright.height))
     if size != state.page_size:
         # A table does not run on into a page of another size or orientation.
         state.unruled_edges = None
         state.open_table = None
         state.page_size = size
-    items = page_items(page, state)
+    items = page_items(upright, state)
+    # A page read turned is measured turned: a crop of it is drawn turned the same.
+    _number_pieces(items, index + 1, turn=(upright.rotation - page.rotation) % 360)
     _place(items, doc, state, fuzzy=False)
+
+
+def _number_pieces(items: list[Paragraph | TableFragment], page: int, turn: int = 0) -> None:
+    """Table pieces told the page their row boxes lie on, and how it was turned to read."""
+    for item in items:
+        if isinstance(item, TableFragment):
+            item.page, item.turn = page, turn
 
 
 def _place(items: list[Paragraph | TableFragment], doc: Document, state: _State,
@@ -278,15 +288,18 @@ def page_items(page: Any, state: _State) -> list[Paragraph | TableFragment]:
     for table in ruled:
         cells, spanned = table_to_cells(table, page.chars)
         rows: list[list[str | None]] = []
+        row_boxes: list[tuple[float, float, float, float] | None] = []
         covered: set[tuple[int, int]] = set()
         for index, row in enumerate(cells):
             if any(row):
                 covered |= {(len(rows), col) for r, col in spanned if r == index}
                 rows.append(row)
+                row_boxes.append(tuple(table.rows[index].bbox))  # type: ignore[arg-type]
         if rows:
             x0, top, x1, bottom = table.bbox
             fragments.append(TableFragment(rows=rows, header=1, top=top, bottom=bottom,
-                                           left=x0, right=x1, covered=covered))
+                                           left=x0, right=x1, covered=covered,
+                                           boxes=row_boxes))
     boxes = [t.bbox for t in ruled]
     words = page_to_words(page, boxes)
     lines = drop_running_lines(words_to_lines(words), page.height)

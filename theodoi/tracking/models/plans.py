@@ -239,6 +239,13 @@ class Task(StoredState):
     # duplicate): its reports are recorded there too. Kept by `services.links.decide_link`
     # so that a report on any other task costs no query to know it has none.
     duplicated = models.BooleanField(default=False)
+    # Where the reader found the task: plan-json's "source" of the task (file, table, row;
+    # page and box on a PDF or scan; the row's text), {} for tasks imported before it was
+    # kept or typed in; and the stored file it names, to crop the page from.
+    source = models.JSONField(default=dict, blank=True)
+    source_file = models.ForeignKey(
+        PlanFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
 
     objects = TaskQuerySet.as_manager()
 

@@ -77,6 +77,7 @@ def task_fields(doc: TaskDoc) -> dict[str, Any]:
         "due_steps": [s.to_json() for s in due.steps],
         "lead": [str(x) for x in doc.lead],
         "partners": [str(x) for x in doc.partners],
+        "source": doc.source.to_json() if doc.source is not None else {},
     }
 
 
@@ -182,6 +183,18 @@ def _write_files(plan: Plan, files: Iterable[File], user: Any) -> None:
         PlanFile.objects.create(plan=plan, file=upload, name=name, uploaded_by=user)
 
 
+def _files_by_name(plan: Plan) -> dict[str, PlanFile]:
+    """The plan's stored files by name, the newest of a name (a corrected version's) winning:
+    the file a task's source names, to show its page from."""
+    files = plan.files.order_by("uploaded_at", "pk")
+    return {f.name: f for f in files}
+
+
+def _source_file(doc: TaskDoc, files: dict[str, PlanFile]) -> PlanFile | None:
+    name = doc.source.file if doc.source is not None else None
+    return files.get(PurePath(name).name) if name else None
+
+
 def _write_targets(plan: Plan, doc: PlanDoc) -> None:
     """Targets matched by text: new ones added, changed goals updated, unused ones dropped."""
     existing = {t.text: t for t in plan.targets.all()}
@@ -217,8 +230,9 @@ def import_plan(plan_json: dict[str, Any], *, files: Iterable[File] = (), user: 
     _write_files(plan, files, user)
     codes = _unique_codes(doc.tasks)
     sections = _Sections(plan, _section_titles(doc, codes))
+    stored = _files_by_name(plan)
     Task.objects.bulk_create([
-        _new_task(plan, code, order, task_doc, sections)
+        _new_task(plan, code, order, task_doc, sections, stored)
         for order, (code, task_doc) in enumerate(zip(codes, doc.tasks, strict=True))
     ])
     _write_targets(plan, doc)
@@ -327,9 +341,10 @@ def mark_headings(plan: Plan) -> None:
             Task.objects.filter(pk=pk).update(has_children=code.split(" (")[0] in prefixes)
 
 
-def _new_task(plan: Plan, code: str, order: int, doc: TaskDoc, sections: _Sections) -> Task:
+def _new_task(plan: Plan, code: str, order: int, doc: TaskDoc, sections: _Sections,
+              files: dict[str, PlanFile]) -> Task:
     task = Task(plan=plan, code=code, order=order, section=sections.get(section_code(code)),
-                **task_fields(doc))
+                source_file=_source_file(doc, files), **task_fields(doc))
     task.search = task.folded_text()  # bulk_create does not call save()
     return task
 
@@ -442,11 +457,12 @@ def reimport_plan(
     codes = _unique_codes(doc.tasks)
     sections = _Sections(plan, _section_titles(doc, codes))
     stored = {t.code: t for t in plan.tasks.all()}
+    stored_files = _files_by_name(plan)
     changes: list[DeadlineChange] = []
     for order, (code, task_doc) in enumerate(zip(codes, doc.tasks, strict=True)):
         task = stored.get(code)
         if task is None:
-            task = _new_task(plan, code, order, task_doc, sections)
+            task = _new_task(plan, code, order, task_doc, sections, stored_files)
             task.save()
             continue
         fields = task_fields(task_doc)
@@ -457,7 +473,8 @@ def reimport_plan(
         task.order = order
         task.section = sections.get(section_code(code))
         task.removed_at = None
-        task.save(update_fields=[*fields, "order", "section", "removed_at"])
+        task.source_file = _source_file(task_doc, stored_files)
+        task.save(update_fields=[*fields, "order", "section", "removed_at", "source_file"])
         if due_changed:
             changes.append(DeadlineChange.objects.create(
                 task=task, source=DeadlineChange.Source.REIMPORT, old_on=old_due,

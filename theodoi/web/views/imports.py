@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from theodoi.tracking import access, services
 from theodoi.tracking.models import today
-from theodoi.web import actions, imports, preview
+from theodoi.web import actions, imports, preview, sources
 from theodoi.web.forms import AddUnitForm, CellsForm, ChooseAgenciesForm, UploadForm
 from theodoi.web.labels import DUE_KIND_LABELS
 from theodoi.web.models import PlanImport
@@ -89,7 +89,7 @@ def review(request: HttpRequest, plan_id: int) -> HttpResponse:
     if plan.is_published:
         return redirect("web:plan", plan.pk)
     record = _review_record(plan)
-    tasks = list(plan.tasks.current().select_related("section").order_by("order"))
+    tasks = list(plan.tasks.current().select_related("section", "source_file").order_by("order"))
     reg = preview.registry()
     names = [n for t in tasks for n in [*t.lead, *t.partners]]
     readings = preview.read_names(plan, names, reg, today())
@@ -97,6 +97,8 @@ def review(request: HttpRequest, plan_id: int) -> HttpResponse:
     uncertain = set(record.uncertain) if record else set()
     rows = [
         {"task": t, "uncertain": t.code in uncertain, "kind": DUE_KIND_LABELS.get(t.due_kind),
+         # An uncertain reading is shown beside its source, to be checked at a glance.
+         "source": sources.source_view(t) if t.code in uncertain else None,
          "lead": [readings[n] for n in t.lead], "partners": [readings[n] for n in t.partners]}
         for t in tasks
     ]

@@ -32,7 +32,7 @@ from theodoi.tracking.models import (
 )
 from theodoi.tracking.services import links as link_services
 from theodoi.tracking.services import plans as plan_services
-from theodoi.web import asof, exports, lists, preview, province_grid, snapshot
+from theodoi.web import asof, exports, lists, preview, province_grid, snapshot, sources
 from theodoi.web.forms import ChooseAgenciesForm, ReviewForm, SearchForm, TaskDateForm
 from theodoi.web.labels import STATUS_LABELS, STATUS_ORDER
 from theodoi.web.templatetags.web_tags import period_label
@@ -263,6 +263,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "carried": carried, "implements": implements, "not_carried": missing,
         "rollup": rollup, "duplicates": duplicates,
         "task": task,
+        "source": sources.source_view(task),
         "plan": task.plan,
         "status": task_state[0] if task.plan.is_published else None,
         "progress": task_state[1], "percent": task_state[2],
@@ -491,6 +492,18 @@ def evidence_file(request: HttpRequest, file_id: int) -> FileResponse:
     evidence = get_object_or_404(EvidenceFile, pk=file_id)
     access.access_report(request.user, evidence.report_id)
     return _send(evidence.file, evidence.name)
+
+
+@role_required
+def task_source(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The crop of the page the task was read from (PNG), for whoever may read the task."""
+    task = access.access_task(request.user, task_id)
+    png = sources.crop_png(task)
+    if png is None:
+        raise Http404("the task has no page region to show")
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @role_required
