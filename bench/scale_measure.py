@@ -287,9 +287,10 @@ def session_cookie(user_id: int) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def http_load(args: argparse.Namespace, ctx: dict[str, Any], say: Any) -> dict[str, Any]:
+def http_load(args: argparse.Namespace, ctx: dict[str, Any], say: Any,
+              kinds: frozenset[str] = frozenset({"get", "post"})) -> dict[str, Any]:
     """gunicorn (--gunicorn-workers, persistent connections) under wrk: two reads and the
-    report submissions at 8 and 16 connections."""
+    report submissions at 8 and 16 connections (`kinds`: the reads, the POSTs or both)."""
     wrk = shutil.which("wrk")
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn")
     if wrk is None or not Path(gunicorn).exists():
@@ -317,6 +318,7 @@ def http_load(args: argparse.Namespace, ctx: dict[str, Any], say: Any) -> dict[s
             ("POST reports, 8 clients", "/", lua_submit(ctx["submitters"]), 8),
             ("POST reports, 16 clients", "/", lua_submit(ctx["submitters"]), 16),
         ]
+        runs = [run for run in runs if run[0].split(" ", 1)[0].lower() in kinds]
         with tempfile.TemporaryDirectory() as folder:
             for label, path, script, connections in runs:
                 lua = Path(folder) / "script.lua"
@@ -391,14 +393,17 @@ def measure(args: argparse.Namespace) -> int:
     rows = table_counts()
     say("rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
     say(f"reporter's agency: {ctx['own_registry_id']} ({ctx['own_assignments']:,} assignments)")
-    # --only "" runs no operation (the HTTP load alone).
+    # --only "" runs no operation (the HTTP load alone); "http-get" / "http-post" in it run
+    # only those wrk runs of the HTTP load (and no operation unless named).
     wanted = ([n.strip() for n in args.only.split(",") if n.strip()] if args.only is not None
               else list(operations(ctx)))
+    kinds = frozenset(n.removeprefix("http-") for n in wanted if n.startswith("http-"))
+    wanted = [n for n in wanted if not n.startswith("http-")]
     results: dict[str, dict[str, Any]] = {}
     for name in wanted:
         results[name] = child(name, args, ctx)
         say(f"  {name}: {results[name]}")
-    http = {} if args.no_http else http_load(args, ctx, say)
+    http = {} if args.no_http else http_load(args, ctx, say, kinds or frozenset({"get", "post"}))
     say("")
     say(table(results))
     if http:
