@@ -287,6 +287,30 @@ def session_cookie(user_id: int) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
+def ready(port: int, workers: int, wait: float = 120.0) -> None:
+    """Wait until the server answers HTTP (its workers import Django after the socket is
+    bound: on a loaded machine the first run of wrk measured their start), then send each
+    worker a few requests."""
+    import urllib.error
+    import urllib.request
+
+    def answer() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/tasks", timeout=30):
+                pass
+        except urllib.error.HTTPError:
+            return True  # 401 without a token: the application answered
+        except OSError:
+            return False
+        return True
+
+    deadline = time.monotonic() + wait
+    while not answer() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    for _ in range(3 * workers):
+        answer()
+
+
 def http_load(args: argparse.Namespace, ctx: dict[str, Any], say: Any,
               kinds: frozenset[str] = frozenset({"get", "post"})) -> dict[str, Any]:
     """gunicorn (--gunicorn-workers, persistent connections) under wrk: two reads and the
@@ -310,6 +334,7 @@ def http_load(args: argparse.Namespace, ctx: dict[str, Any], say: Any,
                 break
             except OSError:
                 time.sleep(0.5)
+        ready(port, args.gunicorn_workers)
         cookie = session_cookie(ctx["coordinator"])
         runs = [
             ("GET api tasks page 1", "/api/tasks?page=1", lua_get(ctx["coordinator_key"], None),
