@@ -298,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="seconds before one operation is given up")
     mea.add_argument("--memory", type=int, default=6144,
                      help="MiB of address space one measuring process may use")
-    mea.add_argument("--only", help="comma-separated operation names")
+    mea.add_argument("--only", help="comma-separated operation names; http-get, http-post: "
+                     "only those runs of the HTTP load")
     mea.add_argument("--no-http", action="store_true", help="skip gunicorn and wrk")
     mea.add_argument("--http-seconds", type=int, default=15)
     mea.add_argument("--gunicorn-workers", type=int, default=4)

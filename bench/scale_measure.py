@@ -287,9 +287,34 @@ def session_cookie(user_id: int) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def http_load(args: argparse.Namespace, ctx: dict[str, Any], say: Any) -> dict[str, Any]:
+def ready(port: int, workers: int, wait: float = 120.0) -> None:
+    """Wait until the server answers HTTP (its workers import Django after the socket is
+    bound: on a loaded machine the first run of wrk measured their start), then send each
+    worker a few requests."""
+    import urllib.error
+    import urllib.request
+
+    def answer() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/tasks", timeout=30):
+                pass
+        except urllib.error.HTTPError:
+            return True  # 401 without a token: the application answered
+        except OSError:
+            return False
+        return True
+
+    deadline = time.monotonic() + wait
+    while not answer() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    for _ in range(3 * workers):
+        answer()
+
+
+def http_load(args: argparse.Namespace, ctx: dict[str, Any], say: Any,
+              kinds: frozenset[str] = frozenset({"get", "post"})) -> dict[str, Any]:
     """gunicorn (--gunicorn-workers, persistent connections) under wrk: two reads and the
-    report submissions at 8 and 16 connections."""
+    report submissions at 8 and 16 connections (`kinds`: the reads, the POSTs or both)."""
     wrk = shutil.which("wrk")
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn")
     if wrk is None or not Path(gunicorn).exists():
@@ -309,6 +334,7 @@ def http_load(args: argparse.Namespace, ctx: dict[str, Any], say: Any) -> dict[s
                 break
             except OSError:
                 time.sleep(0.5)
+        ready(port, args.gunicorn_workers)
         cookie = session_cookie(ctx["coordinator"])
         runs = [
             ("GET api tasks page 1", "/api/tasks?page=1", lua_get(ctx["coordinator_key"], None),
@@ -317,6 +343,7 @@ def http_load(args: argparse.Namespace, ctx: dict[str, Any], say: Any) -> dict[s
             ("POST reports, 8 clients", "/", lua_submit(ctx["submitters"]), 8),
             ("POST reports, 16 clients", "/", lua_submit(ctx["submitters"]), 16),
         ]
+        runs = [run for run in runs if run[0].split(" ", 1)[0].lower() in kinds]
         with tempfile.TemporaryDirectory() as folder:
             for label, path, script, connections in runs:
                 lua = Path(folder) / "script.lua"
@@ -391,14 +418,17 @@ def measure(args: argparse.Namespace) -> int:
     rows = table_counts()
     say("rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
     say(f"reporter's agency: {ctx['own_registry_id']} ({ctx['own_assignments']:,} assignments)")
-    # --only "" runs no operation (the HTTP load alone).
+    # --only "" runs no operation (the HTTP load alone); "http-get" / "http-post" in it run
+    # only those wrk runs of the HTTP load (and no operation unless named).
     wanted = ([n.strip() for n in args.only.split(",") if n.strip()] if args.only is not None
               else list(operations(ctx)))
+    kinds = frozenset(n.removeprefix("http-") for n in wanted if n.startswith("http-"))
+    wanted = [n for n in wanted if not n.startswith("http-")]
     results: dict[str, dict[str, Any]] = {}
     for name in wanted:
         results[name] = child(name, args, ctx)
         say(f"  {name}: {results[name]}")
-    http = {} if args.no_http else http_load(args, ctx, say)
+    http = {} if args.no_http else http_load(args, ctx, say, kinds or frozenset({"get", "post"}))
     say("")
     say(table(results))
     if http:

@@ -80,6 +80,26 @@ def test_a_report_gives_a_value_of_its_plans_target(api, published_plan):
     assert (value.target, value.agency.registry_id, float(value.value)) == (target, "tinh-b", 27.5)
 
 
+def test_the_answer_to_a_report_is_the_report_as_stored(api, published_plan):
+    # Without evidence or a target value the answer is built from the report just written
+    # (no read after the commit); with a value it is read back (rounded to 4 places).
+    row = assignment(published_plan, "III.A.1", "tinh-b")
+    target = published_plan.targets.order_by("order").first()
+    client = api("reporter_b")
+    first = client.post(reports_path(row), {
+        "status": "in_progress", "percent": "35", "text": "Đã khảo sát",
+        "links": ["https://tinh-b.gov.vn/khao-sat"],
+    })
+    second = client.post(reports_path(row), {
+        "status": "in_progress", "corrects": str(first.json()["id"]),
+        "target": str(target.pk), "target_value": "1.234567",
+    })
+    assert (first.status_code, second.status_code) == (201, 201)
+    for answer in (first.json(), second.json()):
+        assert client.get(f"/api/reports/{answer['id']}").json() == answer
+    assert second.json()["target_value"] == 1.2346
+
+
 def test_a_target_of_another_plan_is_refused(api, published_plan, coordinator, small_plan_json):
     other = import_plan({**small_plan_json, "source": "other.txt"}, user=coordinator)
     row = assignment(published_plan, "I.2", "bo-a")

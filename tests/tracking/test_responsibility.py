@@ -184,3 +184,32 @@ def test_a_coordinator_reporting_for_a_partner_writes_a_contribution(published_p
     boss = make_user("boss", "coordinator")
     report = submit_report(part(published_plan, "III.A.1", "bo-a"), boss, status="in_progress")
     assert report.review_state == "not_required"
+
+
+def test_a_named_partner_answers_for_a_task_without_a_lead_and_its_report_is_reviewed(
+        coordinator, reporter_b, fake_registry):
+    # Whether a report waits for review is judged on the row under its lock: a lead's
+    # always, a named partner's only when the task names no lead (Task.lead_assignments).
+    data = {
+        "format": "plan-json/1", "source": "partners.txt",
+        "plan": {"number": "10/QĐ", "date": "2024-04-19", "year": 2024, "title": "T",
+                 "issuer": "", "signer": ""},
+        "targets": [],
+        "tasks": [
+            {"code": "1", "name": "Khảo sát", "detail": None, "result": None,
+             "deadline": "Quý II", "due": {"kind": "quarter", "on": "2024-06-30"},
+             "lead": [], "partners": ["UBND tỉnh B"]},
+            {"code": "2", "name": "Tổng hợp", "detail": None, "result": None,
+             "deadline": "Quý II", "due": {"kind": "quarter", "on": "2024-06-30"},
+             "lead": ["Bộ A"], "partners": ["UBND tỉnh B"]},
+        ],
+    }
+    with at(2024, 5, 2):
+        plan = publish_plan(import_plan(data, user=coordinator), user=coordinator,
+                            registry=fake_registry)
+        alone = submit_report(part(plan, "1", "tinh-b"), reporter_b, status="in_progress",
+                              text="Đã khảo sát")
+        beside = submit_report(part(plan, "2", "tinh-b"), reporter_b, status="in_progress",
+                               text="Số liệu")
+    assert alone.review_state == ProgressReport.Review.PENDING
+    assert beside.review_state == ProgressReport.Review.NOT_REQUIRED

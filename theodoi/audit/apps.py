@@ -6,6 +6,11 @@ from django.apps import AppConfig
 
 # Fields never copied into the trail: secrets, and what changes on every sign-in.
 SECRET_FIELDS = ["key_hash", "last_used_at"]
+# A new report's withdrawal (the reverse one-to-one): auditlog looked it up (a query per
+# report) to write nothing, as a new report has none. Entries stay the same: a create's
+# or a delete's diff leaves out a relation that is None on both sides, and a report with a
+# withdrawal is never deleted (PROTECT); an update's diff reads the row's own fields only.
+UNSEEN_FIELDS = ["withdrawal"]
 
 
 class AuditConfig(AppConfig):
@@ -29,7 +34,8 @@ class AuditConfig(AppConfig):
                       "tracking.ProgressReport", "tracking.ReportWithdrawal",
                       "tracking.Assignment", "tracking.IndicatorMapping",
                       "tracking.UserProfile", "tracking.Agency"):
-            auditlog.register(apps.get_model(label), exclude_fields=["search", "plan_json"])
+            auditlog.register(apps.get_model(label),
+                              exclude_fields=["search", "plan_json", *UNSEEN_FIELDS])
         auditlog.register(get_user_model(), exclude_fields=["password", "last_login"])
         auditlog.register(Group)
         try:

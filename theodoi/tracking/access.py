@@ -55,16 +55,29 @@ def can_read(user: Any, plan: Plan) -> bool:
 
 def can_report_on(user: Any, assignment: Assignment) -> bool:
     """Whether `user` may write a progress report on `assignment`."""
-    role = role_of(user)
     task = assignment.task
-    if not assignment.is_active or task.is_removed or not task.plan.is_published:
+    return _may_report(user, assignment.is_active and not task.is_removed
+                       and task.plan.is_published, assignment.agency_id)
+
+
+def can_report_on_rows(user: Any, row: dict[str, Any], task_row: dict[str, Any]) -> bool:
+    """`can_report_on` judged from an assignment's and its task's rows as a writer read
+    them under its locks (`statuses.lock_assignment`, `statuses.lock_task`)."""
+    return _may_report(user, row["is_active"] and task_row["removed_at"] is None
+                       and task_row["plan__status"] == Plan.Status.PUBLISHED,
+                       row["agency_id"])
+
+
+def _may_report(user: Any, open_row: bool, agency_id: int | None) -> bool:
+    role = role_of(user)
+    if not open_row:
         return False
     if role == Role.COORDINATOR:
         return True
     return (
         role == Role.REPORTER
-        and assignment.agency_id is not None
-        and assignment.agency_id == user.profile.agency_id
+        and agency_id is not None
+        and agency_id == user.profile.agency_id
     )
 
 
@@ -137,6 +150,12 @@ def ensure_can_read(user: Any, plan: Plan) -> None:
 
 def ensure_can_report_on(user: Any, assignment: Assignment) -> None:
     if not can_report_on(user, assignment):
+        raise PermissionDenied("you may not report on this assignment")
+
+
+def ensure_can_report_on_rows(user: Any, row: dict[str, Any], task_row: dict[str, Any]
+                              ) -> None:
+    if not can_report_on_rows(user, row, task_row):
         raise PermissionDenied("you may not report on this assignment")
 
 

@@ -243,10 +243,15 @@ def propose_duplicates(plan: Plan, *, user: Any) -> int:
     return len(new)
 
 
+def duplicate_ids(task_id: int) -> list[int]:
+    """The ids of the tasks a coordinator confirmed are the same work as task `task_id`."""
+    links = TaskLink.objects.filter(kind=DUPLICATE, state=TaskLink.State.CONFIRMED)
+    return [b if a == task_id else a for a, b in (links.filter(task_id=task_id) | links.filter(
+        parent_id=task_id)).values_list("task_id", "parent_id")]
+
+
 def duplicates_of(task: Task) -> list[Task]:
     """The tasks a coordinator confirmed are the same work as `task`."""
-    links = TaskLink.objects.filter(kind=DUPLICATE, state=TaskLink.State.CONFIRMED)
-    ids = [b if a == task.pk else a for a, b in (links.filter(task=task) | links.filter(
-        parent=task)).values_list("task_id", "parent_id")]
+    ids = duplicate_ids(task.pk)
     return list(Task.objects.filter(pk__in=ids).select_related("plan").order_by("plan_id",
                                                                                 "order"))

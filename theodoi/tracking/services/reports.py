@@ -31,6 +31,7 @@ from theodoi.tracking.models import (
     Target,
     TargetValue,
     Task,
+    today,
 )
 from theodoi.tracking.services import statuses
 from theodoi.tracking.services.plans import _decimal
@@ -48,19 +49,34 @@ PERIOD_NAMES = {"week": "một tuần", "month": "một tháng", "quarter": "m�
                 "half": "nửa năm", "year": "một năm"}
 
 
-def _check_period(assignment: Assignment, period: str | None) -> str:
-    every = assignment.task.deadline_rule().period
+def _check_period(assignment: Assignment, period: str | None,
+                  rule: engine.Deadline | None = None) -> str:
+    """The period a report answers (`rule`: the task's deadline, when the caller has it)."""
+    every = (rule or assignment.task.deadline_rule()).period
     if every is None:
         if period:
             raise ValidationError({"period": ["Nhiệm vụ này không định kỳ: báo cáo không ghi kỳ."]})
         return ""
     if not period:
-        return assignment.current_period()
+        return engine.period_key(today(), every)  # as Assignment.current_period()
     if not PERIOD_PATTERNS[every].match(period):
         example = engine.period_key(timezone.localdate(), every)
         raise ValidationError({"period": [
             f"Kỳ «{period}» không phải {PERIOD_NAMES[every]} (ví dụ {example})."]})
     return period
+
+
+def _answers(row: dict[str, Any]) -> bool:
+    """Whether the assignment `row` answers for its task (`Task.lead_assignments()`: an
+    active lead with an agency; a named partner only when the task has no active lead), so
+    that its reports wait for review. A lead needs no query (a group lead's task has ~60
+    parts to load)."""
+    if not row["is_active"] or row["agency_id"] is None:
+        return False
+    if row["role"] == Assignment.LEAD:
+        return True
+    return not Assignment.objects.filter(
+        task_id=row["task_id"], is_active=True, role=Assignment.LEAD).exists()
 
 
 EMPTY_REPORT = ("Báo cáo chưa có gì mới: hãy ghi nội dung đã làm, đính kèm minh chứng, "
@@ -107,11 +123,27 @@ def submit_report(
     `same_as` is that copy's original.
     """
     # Lock the task, then the row: reports on one task are judged one after the other, so
-    # that its stored state and the counts never miss one.
-    Task.objects.select_for_update().filter(pk=assignment.task_id).first()
-    assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
-        "task", "task__plan", "agency").get(pk=assignment.pk)
-    access.ensure_can_report_on(user, assignment)
+    # that its stored state and the counts never miss one. The task's row and the row read
+    # under the lock are handed to the refresh below, which does not read them again.
+    if same_as is None and _cached_task_duplicated(assignment):
+        # Its copies lock the duplicates' tasks too: the whole group first, in id order, so
+        # that two reports on two duplicates at once queue instead of deadlocking.
+        lock_duplicate_group(assignment.task_id)
+    task_row = statuses.lock_task(assignment.task_id)
+    # The row again under its lock (the caller's copy may be a moment old), judged by what
+    # was read under the locks. The task and agency that the report's audit entry names are
+    # the caller's when it read them (the pages and the API do), else read here with the row.
+    field = Assignment._meta.get_field
+    if field("task").is_cached(assignment) and (
+            assignment.agency_id is None or field("agency").is_cached(assignment)):
+        held = statuses.lock_assignment(assignment.pk)
+    else:
+        assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
+            "task", "agency").get(pk=assignment.pk)
+        held = statuses.assignment_row(assignment)
+    if task_row is None or held is None:
+        raise Assignment.DoesNotExist(f"no assignment {assignment.pk}")
+    access.ensure_can_report_on_rows(user, held, task_row)
     if status not in ProgressReport.Status.values:
         raise ValidationError({"status": [f"Tình trạng báo cáo không hợp lệ: «{status}»."]})
     if percent is not None:
@@ -126,12 +158,12 @@ def submit_report(
         raise ValidationError({"target_value": [f"Giá trị không phải là số: «{target_value}»."]})
     if value is not None and target is None:
         raise ValidationError({"target": ["Chọn chỉ tiêu mà giá trị này đo."]})
-    if target is not None and target.plan_id != assignment.task.plan_id:
+    if target is not None and target.plan_id != task_row["plan_id"]:
         raise ValidationError({"target": ["Chỉ tiêu này thuộc kế hoạch khác."]})
     if corrects is not None and corrects.assignment_id != assignment.pk:
         raise ValidationError({"corrects": [
             "Báo cáo đính chính phải sửa một báo cáo của cùng phần việc."]})
-    answers = assignment.pk in {a.pk for a in assignment.task.lead_assignments()}
+    answers = _answers(held)
     cited = list(cites)
     for other in cited:
         if other.assignment.task_id != assignment.task_id or other.assignment.role != (
@@ -148,7 +180,7 @@ def submit_report(
         if not re.match(r"^https?://", link):
             raise ValidationError({"links": [
                 f"Đường dẫn phải bắt đầu bằng http:// hoặc https://: {link}"]})
-    period = _check_period(assignment, period)
+    period = _check_period(assignment, period, statuses.deadline_of(task_row))
     if not (text.strip() or clean_links or files or value is not None) and not _changes(
             assignment, period, status, percent):
         raise ValidationError({"text": [EMPTY_REPORT]})
@@ -174,13 +206,30 @@ def submit_report(
         EvidenceFile.objects.create(report=report, file=upload, name=name)
     if value is not None and target is not None:
         TargetValue.objects.create(
-            target=target, agency=assignment.agency, value=value, report=report, author=user
+            target=target, agency_id=held["agency_id"], value=value, report=report,
+            author=user,
         )
     # The task is locked above: every writer of its rows locks it first.
-    statuses.refresh_assignments([assignment.pk], locked=True)
+    statuses.refresh_assignments([assignment.pk], locked=True, assignment_rows=[held],
+                                 task_rows=[task_row])
     if same_as is None and assignment.task.duplicated:
         answer_duplicates(report, user)
     return report
+
+
+def _cached_task_duplicated(assignment: Assignment) -> bool:
+    """The task's duplicate mark as the caller read it (no query when it did not)."""
+    field = Assignment._meta.get_field("task")
+    return field.is_cached(assignment) and assignment.task.duplicated
+
+
+def lock_duplicate_group(task_id: int) -> None:
+    """Lock a task and the tasks confirmed as its duplicates, in id order (every writer
+    that may touch two of them takes them in that one order)."""
+    from theodoi.tracking.services.links import duplicate_ids
+
+    ids = sorted({task_id, *duplicate_ids(task_id)})
+    list(Task.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
 def answer_duplicates(report: ProgressReport, user: Any) -> list[ProgressReport]:
@@ -236,6 +285,10 @@ def review_report(
     """Accept a pending report, or return it to the agency with the reason it must see."""
     access.ensure_coordinator(user)
     task_id = report.assignment.task_id
+    if Task.objects.filter(pk=task_id, duplicated=True).exists():
+        # Its pending copies are reviewed with it: their tasks are locked first, in id
+        # order (lock_duplicate_group), as a report's copies lock them.
+        lock_duplicate_group(task_id)
     task = Task.objects.select_for_update().filter(pk=task_id).first()
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_pending:

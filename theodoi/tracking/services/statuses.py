@@ -74,6 +74,22 @@ TASK_VALUES = (
 )
 
 
+# A task row as a refresh reads it: what the engine needs and the state stored on it.
+TASK_ROW = (*TASK_VALUES, "status", "progress", "percent", "deciding_due", "done_on",
+            "judged_on")
+
+
+def lock_task(task_id: int, m: Models | None = None) -> dict[str, Any] | None:
+    """Lock a task's row (FOR UPDATE of it alone: every writer of its rows locks it first)
+    and read it as a refresh reads it (None: no such task). A report's write hands the row
+    to `refresh_assignments(..., task_rows=[row])`, which then need not read it again."""
+    m = m or Models()
+    rows = m.Task.objects.filter(pk=task_id).order_by()
+    if connection.features.has_select_for_update:
+        rows = rows.select_for_update(of=("self",))
+    return next(iter(rows.values(*TASK_ROW)), None)
+
+
 def reference_date(row: dict[str, Any]) -> date:
     """The plan's date, else 1 January of its year (as `Plan.reference_date`)."""
     if row["plan__date"]:
@@ -204,6 +220,22 @@ ASSIGNMENT_VALUES = (
 )
 
 
+def lock_assignment(assignment_id: int, m: Models | None = None) -> dict[str, Any] | None:
+    """Lock an assignment's row (its task's lock is taken first) and read it as a refresh
+    reads it (None: no such row)."""
+    m = m or Models()
+    rows = m.Assignment.objects.filter(pk=assignment_id).order_by()
+    if connection.features.has_select_for_update:
+        rows = rows.select_for_update()
+    return next(iter(rows.values(*ASSIGNMENT_VALUES)), None)
+
+
+def assignment_row(assignment: Any) -> dict[str, Any]:
+    """An assignment instance as a refresh reads its row (`ASSIGNMENT_VALUES`): for a caller
+    that holds it locked and has not written it since."""
+    return {field: getattr(assignment, field) for field in ASSIGNMENT_VALUES}
+
+
 def _owes(row: dict[str, Any], task: dict[str, Any]) -> bool:
     return (row["is_active"] and row["agency_id"] is not None and task["removed_at"] is None
             and task["plan__status"] == PUBLISHED)
@@ -262,7 +294,9 @@ def combine_parts(
 class Refresh:
     """One refresh: assignments, then their tasks and headings, then the counts."""
 
-    def __init__(self, m: Models, on: date, *, recount: bool = False):
+    def __init__(self, m: Models, on: date, *, recount: bool = False,
+                 assignment_rows: Iterable[dict[str, Any]] = (),
+                 task_rows: Iterable[dict[str, Any]] = ()):
         self.m = m
         self.on = on
         self.days = _days()
@@ -274,7 +308,10 @@ class Refresh:
         self.changed_tasks: set[int] = set()
         self.changed_plans: set[int] = set()
         self.changed_task_ids: set[int] = set()
-        self.task_rows: dict[int, dict[str, Any]] = {}
+        # Rows the caller read under its lock (`TASK_ROW`, `ASSIGNMENT_VALUES`): not read
+        # again. The assignments' are used once, by the first judgement of each.
+        self.task_rows: dict[int, dict[str, Any]] = {r["id"]: r for r in task_rows}
+        self.held: dict[int, dict[str, Any]] = {r["id"]: r for r in assignment_rows}
 
     # assignments ------------------------------------------------------------------
 
@@ -283,7 +320,12 @@ class Refresh:
         ids = sorted(set(ids))
         task_ids: set[int] = set()
         for chunk in _chunks(ids):
-            rows = list(self.m.Assignment.objects.filter(pk__in=chunk).values(*ASSIGNMENT_VALUES))
+            rows = [self.held.pop(i) for i in chunk if i in self.held]
+            known = {r["id"] for r in rows}
+            unread = [i for i in chunk if i not in known]
+            if unread:
+                rows += self.m.Assignment.objects.filter(pk__in=unread).values(
+                    *ASSIGNMENT_VALUES)
             tasks = self._tasks({r["task_id"] for r in rows})
             facts, marks = _facts_and_marks(self.m, [r["id"] for r in rows])
             history: dict[int, tuple[date, list[Span]]] = {}
@@ -338,10 +380,7 @@ class Refresh:
         the tasks are judged, so a row read for its assignments holds for the tasks)."""
         wanted = set(task_ids)
         for chunk in _chunks(sorted(wanted - self.task_rows.keys())):
-            for row in self.m.Task.objects.filter(pk__in=chunk).values(
-                *TASK_VALUES, "status", "progress", "percent", "deciding_due", "done_on",
-                "judged_on",
-            ):
+            for row in self.m.Task.objects.filter(pk__in=chunk).values(*TASK_ROW):
                 self.task_rows[row["id"]] = row
         return {i: self.task_rows[i] for i in wanted if i in self.task_rows}
 
@@ -607,10 +646,13 @@ def _lock(m: Models, task_ids: Iterable[int], assignment_ids: Iterable[int]) -> 
 def refresh_assignments(
     ids: Iterable[int], *, since: date | None = None, on: date | None = None,
     recount: bool = False, m: Models | None = None, locked: bool = False,
+    assignment_rows: Iterable[dict[str, Any]] = (), task_rows: Iterable[dict[str, Any]] = (),
 ) -> None:
     """Re-judge assignments (and their tasks, headings and counts) from `since` (default:
     today, the day of the write that calls this). `locked`: the caller holds the lock of
-    their tasks already (a report's write locks its task first), so none is taken again."""
+    their tasks already (a report's write locks its task first), so none is taken again;
+    `assignment_rows` and `task_rows`: rows it read under that lock (`assignment_row()`,
+    `lock_task()`), not read again."""
     on = on or _today()
     since = min(since or on, on)
     m = m or Models()
@@ -618,13 +660,15 @@ def refresh_assignments(
     if not locked:
         _lock(m, m.Assignment.objects.filter(pk__in=ids).values_list("task_id", flat=True),
               ids)
-    work = Refresh(m, on, recount=recount)
+    work = Refresh(m, on, recount=recount, assignment_rows=assignment_rows,
+                   task_rows=task_rows)
     task_ids = work.assignments(ids, since)
     # Parts of the same tasks judged on a later day than `on` (a write dated in the past:
     # imported history, the demo) are judged again on `on`, so the roll-up reads one day.
-    later = m.Assignment.objects.filter(task_id__in=task_ids, judged_on__gt=on).exclude(
-        pk__in=ids).values_list("pk", flat=True)
-    work.assignments(list(later), since)
+    later = list(m.Assignment.objects.filter(task_id__in=task_ids, judged_on__gt=on).exclude(
+        pk__in=ids).order_by().values_list("pk", flat=True))
+    if later:
+        work.assignments(later, since)
     # A task is judged again only when one of its parts moved (or when it is asked for).
     work.tasks(task_ids if recount else work.changed_tasks | work.stale(task_ids), since)
     if recount:

@@ -154,13 +154,15 @@ def report_summary(report: ProgressReport) -> dict:
     }
 
 
-def report_data(report: ProgressReport) -> dict:
+def report_data(report: ProgressReport, files: Sequence[Any] | None = None) -> dict:
+    """A report as the API shows it (`files`: its evidence files, when the caller has them)."""
     return {
         **report_summary(report),
         "assignment": report.assignment_id,
         "text": report.text,
         "links": list(report.links),
-        "files": [{"name": f.name, "url": f.file.url} for f in report.files.all()],
+        "files": [{"name": f.name, "url": f.file.url}
+                  for f in (report.files.all() if files is None else files)],
         "target": report.target_id,
         "target_value": number(report.target_value),
         "corrects": report.corrects_id,
@@ -427,7 +429,14 @@ def create_report(
         logger.exception("evidence could not be stored", extra={"assignment": assignment.pk})
         return Status(507, {"detail": "Máy chủ không lưu được tệp minh chứng (hết chỗ lưu trữ); "
                                       "báo cáo chưa được ghi, hãy gửi lại sau."})
-    return Status(201, report_data(fetch_report(report.pk)))
+    if files or report.target_value is not None:
+        # Read back what the database keeps otherwise than it was given: the files under
+        # their stored names, the value rounded to its decimal places.
+        report = fetch_report(report.pk)
+        return Status(201, report_data(report))
+    # Otherwise the instance just written holds every field of the answer (its author is
+    # the caller, nobody has reviewed it): no read after the commit.
+    return Status(201, report_data(report, files=()))
 
 
 # -- statuses ---------------------------------------------------------------------------------
