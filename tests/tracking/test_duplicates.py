@@ -180,3 +180,41 @@ def test_the_coordinator_decides_duplicates_on_their_page(
     assert "Trùng với nhiệm vụ" in task_page and "2/QĐ-TEST" in task_page
     client.force_login(leader)
     assert client.get(url).status_code == 403
+
+
+
+@pytest.mark.django_db
+def test_reports_on_two_duplicates_lock_both_tasks_first_in_id_order(
+        coordinator: Any, reporter_a: Any, fake_registry: Any,
+        small_plan_json: dict[str, Any]) -> None:
+    """Regression: a report on the newer of two duplicates locked its own task, then its
+    copy locked the older one; a report on the older at the same moment took them the other
+    way round, and PostgreSQL killed one with a deadlock. Both now lock the pair first, in
+    id order, so one waits for the other."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _first, second = twin_plans(coordinator, fake_registry, small_plan_json)
+    propose_duplicates(second, user=coordinator)
+    link = TaskLink.objects.get(kind="duplicate", task__code="II.2", parent__code="II.2")
+    decide_link(link, user=coordinator, confirm=True)
+    older, newer = sorted([link.task_id, link.parent_id])
+    for task_id, percent in ((newer, 20), (older, 40)):
+        mine = Assignment.objects.select_related("task", "agency").get(
+            task_id=task_id, agency=reporter_a.profile.agency)
+        with CaptureQueriesContext(connection) as seen:
+            report = submit_report(mine, reporter_a, status="in_progress", percent=percent,
+                                   text=f"Đạt {percent}%.")
+        first_lock = next(q["sql"] for q in seen.captured_queries
+                          if 'FROM "tracking_task"' in q["sql"])
+        # The first task statement takes both rows, ordered by id.
+        assert f"IN ({older}, {newer})" in first_lock and "ORDER BY" in first_lock
+        if connection.vendor == "postgresql":
+            assert "FOR UPDATE" in first_lock
+        assert report.copies.count() == 1
+    # A review of a report with copies locks the pair the same way.
+    with CaptureQueriesContext(connection) as seen:
+        review_report(report, coordinator, accept=True)
+    locks = [q["sql"] for q in seen.captured_queries
+             if 'FROM "tracking_task"' in q["sql"] and "ORDER BY" in q["sql"]]
+    assert locks and f"IN ({older}, {newer})" in locks[0]

@@ -285,7 +285,9 @@ def review_report(
     """Accept a pending report, or return it to the agency with the reason it must see."""
     access.ensure_coordinator(user)
     task_id = report.assignment.task_id
-    if Task.objects.filter(pk=task_id, duplicated=True).exists():
+    held = report.assignment
+    if (held.task.duplicated if Assignment._meta.get_field("task").is_cached(held)
+            else Task.objects.filter(pk=task_id, duplicated=True).exists()):
         # Its pending copies are reviewed with it: their tasks are locked first, in id
         # order (lock_duplicate_group), as a report's copies lock them.
         lock_duplicate_group(task_id)
