@@ -231,8 +231,8 @@ def latest_report(task: Task, as_of: date) -> LatestReport | None:
 # urgent first) and the plan's first rows in their printed order, each list capped; the
 # whole list is the Excel annex (`tasks.xlsx`), and the report says so. The layout of the
 # PDF costs in proportion to the rows printed (a 5,000-task plan was 26 s of WeasyPrint).
-LIST_ROWS = 30
-DETAIL_ROWS = 60
+LIST_ROWS = 20
+DETAIL_ROWS = 40
 
 
 def _report_tasks(plan: Plan, as_of: date) -> QuerySet[Task]:
