@@ -1,7 +1,7 @@
 """The national benchmark: a synthetic country on PostgreSQL, and what its pages cost.
 
     python -m bench.scale generate --tasks 200000 [--seed 1] [--workers 2]
-    python -m bench.scale measure [--json out.json] [--repeat 20] [--budget 60]
+    python -m bench.scale measure [--json out.json] [--repeat 60] [--budget 60]
 
 `generate` empties the tracking tables of the database DATABASE_URL names (only a database
 whose name holds "bench" or starts with "test", unless --force), loads the country with
@@ -291,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     reb.set_defaults(func=cmd_rebuild)
     mea = sub.add_parser("measure", help="time the pages, the API and a production server")
     mea.add_argument("--json", help="write the figures here")
-    mea.add_argument("--repeat", type=int, default=20, help="requests per operation (at most)")
+    mea.add_argument("--repeat", type=int, default=60,
+                     help="warm requests per operation (at most; the cold first one apart)")
     mea.add_argument("--budget", type=float, default=30.0,
                      help="seconds per operation before fewer repeats are kept")
     mea.add_argument("--timeout", type=float, default=120.0,

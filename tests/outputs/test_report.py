@@ -165,3 +165,31 @@ def test_the_committed_report_template_asks_only_for_fields_the_report_gives(rep
     wanted = DocxTemplate(str(TEMPLATE)).get_undeclared_template_variables()
     given = set(report_context(build_report(reported_plan, AS_OF)))
     assert wanted <= given | {"chart_sections", "chart_agencies", "chart_targets"}
+
+
+def test_a_big_plan_prints_capped_lists_and_says_where_the_rest_is(reported_plan,
+                                                                  monkeypatch):
+    """The detail and the overdue/due-soon lists print at most their caps (the layout costs
+    per row printed); the totals still count every task, and both forms say where the rest
+    is (the Excel annex)."""
+    from theodoi.outputs import report as module
+
+    full = build_report(reported_plan, AS_OF)
+    assert [k.code for k in full.overdue] == ["I.1", "I.2"]
+    assert [k.code for k in full.due_soon] == ["III.A.1"]
+    assert full.tasks_left == 0
+    monkeypatch.setattr(module, "DETAIL_ROWS", 2)
+    monkeypatch.setattr(module, "LIST_ROWS", 1)
+    report = build_report(reported_plan, AS_OF)
+    assert report.totals.total == 5 and report.totals.overdue == 2
+    assert [k.code for k in report.tasks if not k.is_heading] == ["I.1", "I.2"]
+    assert (report.tasks_shown, report.tasks_left) == (2, 3)
+    assert len(report.overdue) == 1 and report.overdue[0].code in {"I.1", "I.2"}
+    assert report.sections == full.sections and report.agencies == full.agencies
+    text = pdf_text(render("report", "pdf", report).content)
+    assert "NHIỆM VỤ QUÁ HẠN" in text and "NHIỆM VỤ SẮP ĐẾN HẠN" in text
+    assert "Và 1 nhiệm vụ khác" in " ".join(text.split())
+    assert "3 nhiệm vụ còn lại" in " ".join(text.split())
+    assert "Ban hành Nghị định về cơ chế thử nghiệm" not in text.replace("\n", " ")
+    words = " ".join(docx_text(render("report", "docx", report).content).split())
+    assert "3 nhiệm vụ còn lại (trong tổng số 5) có trong Phụ lục" in words

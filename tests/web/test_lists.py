@@ -230,3 +230,55 @@ def test_filtered_lists_and_their_exports_cost_the_same_for_5_and_50_rows(
     large = publish(50, "50/QĐ", coordinator, fake_registry, reporter_a)
     many = [_count(client, u) for u in urls(large)]
     assert many == few, list(zip(urls(large), few, many, strict=True))
+
+
+def test_the_agency_list_ranks_and_pages_in_sql_as_the_overview_ranks(
+        as_leader: Any, published_plan: Any, coordinator: Any, reporter_a: Any,
+        monkeypatch: Any) -> None:
+    """Today's ranking is ordered and sliced in SQL from the stored counts; it is the same
+    order as `rank_key` gives in Python, and page 2 goes on numbering where page 1 ended."""
+    from theodoi.tracking.models import Assignment
+    from theodoi.tracking.models import today as today_
+    from theodoi.web import snapshot
+    from theodoi.web.views import pages
+
+    lead = Assignment.objects.filter(task__plan=published_plan, role="lead",
+                                     agency=reporter_a.profile.agency).first()
+    report = services.submit_report(lead, reporter_a, status="done", percent=100)
+    services.review_report(report, coordinator, accept=True)
+    python = [r.agency.name for r in snapshot.agency_ranking(today_())]
+    sql = [r.agency.name for _rank, r in
+           as_leader.get(reverse("web:agencies")).context["page"].object_list]
+    assert sql == python
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    first = as_leader.get(reverse("web:agencies")).context["page"]
+    second = as_leader.get(reverse("web:agencies") + "?page=2").context["page"]
+    assert first.paginator.count == len(python)
+    assert [(rank, r.agency.name) for rank, r in [*first.object_list, *second.object_list]
+            ] == list(enumerate(python, start=1))
+    row = second.object_list[0][1]
+    assert row.total == sum(row.counts.values()) and row.counts.keys() == set(
+        snapshot.status_counts([]).keys())
+
+
+def test_the_national_timeline_has_one_row_per_plan_paged_and_a_plan_its_sections(
+        as_leader: Any, published_plan: Any, coordinator: Any, fake_registry: Any,
+        small_plan_json: Any, monkeypatch: Any) -> None:
+    from theodoi.web.views import pages
+
+    small_plan_json["plan"]["number"] = "3/QĐ-KHÁC"
+    other = services.publish_plan(services.import_plan(small_plan_json, user=coordinator),
+                                  user=coordinator, on=date(2024, 6, 1), registry=fake_registry)
+    table = as_leader.get(reverse("web:timeline")).context["table"]
+    assert [row["plan"].pk for row in table] == [published_plan.pk, other.pk]
+    monkeypatch.setattr(pages, "TIMELINE_PLANS", 1)
+    response = as_leader.get(reverse("web:timeline") + "?page=2")
+    assert [row["plan"].pk for row in response.context["table"]] == [other.pk]
+    assert response.context["page"].paginator.num_pages == 2
+    html = response.content.decode()
+    assert f'href="/timeline/?plan={other.pk}&amp;by=quarter"' in html
+    sections = as_leader.get(reverse("web:timeline") + f"?plan={other.pk}").context["table"]
+    assert [row["code"] for row in sections] == ["I", "II", "III"]
+    total = sum(c["total"] for row in table if row["plan"] == other
+                for c in row["cells"] + row["extra"])
+    assert total == sum(c["total"] for row in sections for c in row["cells"] + row["extra"])

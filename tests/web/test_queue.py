@@ -239,3 +239,23 @@ def test_the_landing_page_seen_on_an_earlier_day_hides_later_reviews(
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     earlier = as_reporter_a.get("/", {"as_of": yesterday}).content.decode()
     assert "I.2" not in earlier.split('id="accepted"')[1].split("</section>")[0]
+
+
+def test_the_navigation_badge_counts_up_to_its_cap_and_the_queue_counts_all(
+        client: Any, coordinator: Any, waiting: dict[str, ProgressReport],
+        monkeypatch: Any) -> None:
+    """Every coordinator page shows the badge: its COUNT stops at the cap (a national
+    queue holds hundreds of thousands of pending reports)."""
+    import re
+
+    from theodoi.web.views import queue
+
+    login(client, coordinator)
+    badge = re.compile(r'<span class="badge count" title="[^"]*">([^<]+)</span>')
+    assert badge.findall(client.get(reverse("web:overview")).content.decode()) == ["3"]
+    monkeypatch.setattr(queue, "BADGE_MAX", 2)
+    assert queue.pending_count(coordinator) == 3
+    assert badge.findall(client.get(reverse("web:overview")).content.decode()) == ["2+"]
+    monkeypatch.setattr(queue, "BADGE_MAX", 1)
+    assert queue.pending_count(coordinator) == 2
+    assert badge.findall(client.get(reverse("web:overview")).content.decode()) == ["1+"]

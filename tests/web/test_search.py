@@ -95,8 +95,9 @@ def test_every_chip_of_the_timeline_links_to_exactly_the_tasks_it_counts(
         as_leader: Any, published_plan: Any) -> None:
     import re
 
-    for by in ("quarter", "month"):
-        page = as_leader.get(reverse("web:timeline") + f"?by={by}").content.decode()
+    # Nationally one row per plan; a chosen plan one row per section: both link exactly.
+    for query in ("by=quarter", "by=month", f"plan={published_plan.pk}&by=month"):
+        page = as_leader.get(reverse("web:timeline") + f"?{query}").content.decode()
         chips = re.findall(r'<a class="chip st-\w+" href="([^"]+)" title="[^"]*">(\d+)</a>',
                            page)
         assert chips

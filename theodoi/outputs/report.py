@@ -7,10 +7,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models.functions import Coalesce
 
 from theodoi import glossary
 from theodoi.outputs.labels import (
@@ -27,7 +31,7 @@ from theodoi.registry.text import fold
 from theodoi.registry.titles import heading_name
 from theodoi.tracking import queries
 from theodoi.tracking import status as engine
-from theodoi.tracking.models import Agency, Plan, ProgressReport, Task
+from theodoi.tracking.models import Agency, Assignment, Plan, ProgressReport, Task
 from theodoi.tracking.services.indicators import IndicatorReading, readings_for
 
 
@@ -176,6 +180,19 @@ class PlanReport:
     tasks: list[TaskRow]
     targets: list[TargetRow]
     issuer: Issuer = field(default_factory=Issuer)
+    # The most urgent first (oldest due date), at most LIST_ROWS each; the totals count all.
+    overdue: list[TaskRow] = field(default_factory=list)
+    due_soon: list[TaskRow] = field(default_factory=list)
+
+    @property
+    def tasks_shown(self) -> int:
+        """How many counted tasks the detail list prints (`tasks` holds headings too)."""
+        return sum(1 for t in self.tasks if not t.is_heading)
+
+    @property
+    def tasks_left(self) -> int:
+        """Counted tasks the detail list leaves to the Excel annex."""
+        return self.totals.total - self.tasks_shown
 
     @property
     def filename_stem(self) -> str:
@@ -214,38 +231,75 @@ def latest_report(task: Task, as_of: date) -> LatestReport | None:
     return LatestReport(agency, fact.on, report.status, report.percent, report.text, review)
 
 
+# What a periodic report prints of the task list: the overdue and due-soon tasks (most
+# urgent first) and the plan's first rows in their printed order, each list capped; the
+# whole list is the Excel annex (`tasks.xlsx`), and the report says so. The layout of the
+# PDF costs in proportion to the rows printed (a 5,000-task plan was 26 s of WeasyPrint).
+LIST_ROWS = 20
+DETAIL_ROWS = 40
+
+
+def _report_tasks(plan: Plan, as_of: date) -> QuerySet[Task]:
+    """The plan's current rows with `report_status`: their state on `as_of`, else their
+    stored status."""
+    return queries.with_state(Task.objects.filter(plan=plan).current().defer("search"),
+                              as_of).annotate(report_status=Coalesce("state_status", "status"))
+
+
+def _with_reports(tasks: Iterable[Task]) -> None:
+    """Fetch the active assignments and reports of the printed tasks only (three queries)."""
+    prefetch_related_objects(list(tasks), Prefetch(
+        "assignments", queryset=Assignment.objects.filter(is_active=True)
+        .select_related("agency").prefetch_related("reports")))
+
+
+def _task_row(task: Task, as_of: date) -> TaskRow:
+    depth = task.code.count(".")
+    if task.has_children:
+        return TaskRow(task.code, task.name, "", "", None, "", None, True, depth)
+    return TaskRow(
+        code=task.code,
+        name=task.name,
+        lead="; ".join(heading_name(name) for name in task.lead),
+        deadline=task.deadline,
+        due=task.deciding_due or task.effective_due(),
+        status=task.report_status,
+        latest=latest_report(task, as_of),
+        depth=depth,
+    )
+
+
 def build_report(plan: Plan, as_of: date, *, issuer: Issuer | None = None) -> PlanReport:
-    """The periodic report of `plan` on `as_of` (reports written after it are ignored)."""
+    """The periodic report of `plan` on `as_of` (reports written after it are ignored):
+    counts of every task, lists of the tasks printed (capped: `LIST_ROWS`, `DETAIL_ROWS`)."""
     queries.fresh()
-    tasks = list(queries.with_state(
-        Task.objects.filter(plan=plan).current().for_status(), as_of).order_by("order"))
+    rows = _report_tasks(plan, as_of)
+    counted = rows.filter(has_children=False)
     totals = Counts()
     sections: dict[int | None, SectionRow] = {}
-    rows: list[TaskRow] = []
     for section in plan.sections.all():
         sections[section.pk] = SectionRow(code=section.code, title=section.title)
-    for task in tasks:
-        depth = task.code.count(".")
-        if task.has_children:
-            rows.append(TaskRow(task.code, task.name, "", "", None, "", None, True, depth))
-            continue
-        status = task.state_status or task.status
-        totals.add(status)
-        sections.setdefault(task.section_id, SectionRow()).add(status)
-        rows.append(TaskRow(
-            code=task.code,
-            name=task.name,
-            lead="; ".join(heading_name(name) for name in task.lead),
-            deadline=task.deadline,
-            due=task.deciding_due or task.effective_due(),
-            status=status,
-            latest=latest_report(task, as_of),
-            depth=depth,
-        ))
+    for found in counted.values("section_id", "report_status").annotate(n=Count("id")):
+        totals.by_status[found["report_status"]] += found["n"]
+        sections.setdefault(found["section_id"], SectionRow()).by_status[
+            found["report_status"]] += found["n"]
+    # The detail: every row up to the DETAIL_ROWS-th counted task, headings included.
+    last = list(counted.order_by("order").values_list("order", flat=True)
+                [DETAIL_ROWS - 1:DETAIL_ROWS])
+    detail = list((rows.filter(order__lte=last[0]) if last else rows).order_by("order"))
+    urgent = {
+        status: list(counted.filter(report_status=status)
+                     .order_by(F("deciding_due").asc(nulls_last=True), "order")[:LIST_ROWS])
+        for status in (engine.OVERDUE, engine.DUE_SOON)
+    }
+    printed = {t.pk: t for t in [*detail, *urgent[engine.OVERDUE], *urgent[engine.DUE_SOON]]}
+    _with_reports(t for t in printed.values() if not t.has_children)
+    made = {pk: _task_row(t, as_of) for pk, t in printed.items()}
     agencies: dict[int, AgencyRow] = {}
-    names = dict(Agency.objects.filter(assignments__plan=plan).values_list("pk", "name")
-                 .distinct())
-    for (agency_id, role), counts in queries.part_counts(as_of, plans=[plan.pk]).items():
+    parts = queries.part_counts(as_of, plans=[plan.pk])
+    names = dict(Agency.objects.filter(pk__in={aid for aid, _role in parts})
+                 .values_list("pk", "name"))
+    for (agency_id, role), counts in parts.items():
         row = agencies.setdefault(agency_id,
                                   AgencyRow(name=heading_name(names.get(agency_id, ""))))
         if role == "lead":
@@ -267,9 +321,11 @@ def build_report(plan: Plan, as_of: date, *, issuer: Issuer | None = None) -> Pl
         totals=totals,
         sections=[s for s in sections.values() if s.total],
         agencies=[r for r in agency_rows if r.total],
-        tasks=rows,
+        tasks=[made[t.pk] for t in detail],
         targets=targets,
         issuer=issuer or Issuer(),
+        overdue=[made[t.pk] for t in urgent[engine.OVERDUE]],
+        due_soon=[made[t.pk] for t in urgent[engine.DUE_SOON]],
     )
 
 
@@ -353,6 +409,29 @@ def plan_reference(plan: Plan) -> str:
     return text
 
 
+def _task_cells(row: TaskRow) -> dict[str, object]:
+    return {
+        "code": row.code,
+        "name": row.name,
+        "lead": row.lead,
+        "due": row.due_label,
+        "status": row.status,
+        "status_label": row.status_label,
+        "latest": row.latest.summary() if row.latest else "",
+        "is_heading": row.is_heading,
+    }
+
+
+def annex_note(report: PlanReport) -> str:
+    """What the detail list leaves out and where it is ("" when it prints every task)."""
+    if report.tasks_left <= 0:
+        return ""
+    return (f"Danh sách trên gồm {report.tasks_shown} nhiệm vụ đầu tiên theo thứ tự của kế "
+            f"hoạch; {report.tasks_left} nhiệm vụ còn lại (trong tổng số "
+            f"{report.totals.total}) có trong Phụ lục kèm theo báo cáo: tệp Excel danh sách "
+            f"nhiệm vụ và phân công của kế hoạch.")
+
+
 def report_context(report: PlanReport) -> dict:
     """The fields both the Word template and the HTML template of the report use."""
     plan = report.plan
@@ -378,17 +457,16 @@ def report_context(report: PlanReport) -> dict:
         "recipients": [],
         "signer_lines": report.issuer.signer_lines(),
         "signer_name": report.issuer.signer_name,
-        "tasks": [
-            {
-                "code": k.code,
-                "name": k.name,
-                "lead": k.lead,
-                "due": k.due_label,
-                "status": k.status,
-                "status_label": k.status_label,
-                "latest": k.latest.summary() if k.latest else "",
-                "is_heading": k.is_heading,
-            }
-            for k in report.tasks
-        ],
+        "overdue": [_task_cells(k) for k in report.overdue],
+        "overdue_left": report.totals.overdue - len(report.overdue),
+        "due_soon": [_task_cells(k) for k in report.due_soon],
+        "due_soon_left": report.totals.due_soon - len(report.due_soon),
+        "tasks_shown": report.tasks_shown,
+        "tasks_left": report.tasks_left,
+        "annex_note": annex_note(report),
+        "tasks": [_task_cells(k) for k in report.tasks] + (
+            # The Word template has one task table: the note closes it as a heading row.
+            [{"code": "", "name": annex_note(report), "lead": "", "due": "", "status": "",
+              "status_label": "", "latest": "", "is_heading": True, "is_note": True}]
+            if report.tasks_left > 0 else []),
     }

@@ -23,6 +23,14 @@ def report_html(report: PlanReport) -> str:
     context = report_context(report)
     charts = report_charts(report)
     context.update(
+        # The Word template's task table ends with the annex note; the page prints it apart.
+        detail=[row for row in context["tasks"] if not row.get("is_note")],
+        urgent=[
+            ("V. NHIỆM VỤ QUÁ HẠN", context["overdue"], context["overdue_left"],
+             "Không có nhiệm vụ quá hạn."),
+            ("VI. NHIỆM VỤ SẮP ĐẾN HẠN", context["due_soon"], context["due_soon_left"],
+             "Không có nhiệm vụ sắp đến hạn."),
+        ],
         css=CSS.read_text(encoding="utf-8"),
         chart_sections=_data_uri(charts.sections),
         chart_agencies=_data_uri(charts.agencies),

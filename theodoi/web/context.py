@@ -19,6 +19,7 @@ def web(request: HttpRequest) -> dict[str, Any]:
     return {
         # The navigation's badges: one indexed COUNT each, only for a signed-in role.
         "queue_count": _queue_count(user) if role == Role.COORDINATOR else 0,
+        "queue_badge_max": _badge_max(),
         "notice_count": notices.unread_count(user) if role else 0,
         "as_of": asof.as_of(request),
         "as_of_is_past": asof.is_past(request),
@@ -30,6 +31,12 @@ def web(request: HttpRequest) -> dict[str, Any]:
         "is_coordinator": role == Role.COORDINATOR,
         "my_agency": agency,
     }
+
+
+def _badge_max() -> int:
+    from theodoi.web.views.queue import BADGE_MAX
+
+    return BADGE_MAX
 
 
 def _queue_count(user: Any) -> int:

@@ -7,6 +7,7 @@ downloaded sheet is exactly the list on screen, whatever filters the URL carries
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -118,9 +119,11 @@ class AgencyPartFilter(forms.Form):
 
     def __init__(self, *args: Any, user: Any, agency: Agency, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        # Only the plans the agency has a part in: a short list, not every plan.
+        # Only the plans the agency has a part in: a short list, not every plan. Read on
+        # the assignments' own plan and the agency index (no join with the tasks: the
+        # published plans narrow it; a plan whose rows are all removed lists nothing).
         self.fields["plan"].queryset = snapshot.published_plans(user).filter(
-            pk__in=Assignment.objects.counted().filter(agency=agency).values("plan_id")
+            pk__in=Assignment.objects.filter(agency=agency, is_active=True).values("plan_id")
         ).order_by("-date", "-id")
         self.fields["plan"].label_from_instance = plan_label
 
@@ -153,18 +156,46 @@ class AgencyListFilter(forms.Form):
     q = forms.CharField(label=_("Tên cơ quan"), required=False, max_length=200)
 
 
-def agency_rows(data: dict[str, Any], as_of: date) -> list[snapshot.AgencyRow]:
-    """The agency ranking (best on-time rate first), of one level and matching a name
-    typed with or without diacritics.
+class AgencyRanking:
+    """The agency ranking (best on-time rate first) as (rank, row) pairs, of one level and
+    matching a name typed with or without diacritics: a sequence the Paginator and the
+    export read. Today's is ordered, counted and sliced in SQL from the stored counts (a
+    page builds only its own rows); an earlier day's is ranked whole from the history's
+    counts (one grouped query, one row per agency)."""
 
-    The rank needs every agency's rate, so the ranking is computed whole from the stored
-    counts (two queries, a few thousand agencies at most) and paged afterwards."""
-    kinds = LEVELS[data["level"]][1] if data.get("level") else None
-    rows = snapshot.agency_ranking(as_of, kinds=kinds)
-    if data.get("q"):
-        words = fold(data["q"]).split()
-        rows = [r for r in rows if all(w in fold(r.agency.name) for w in words)]
-    return rows
+    def __init__(self, data: dict[str, Any], as_of: date):
+        self.as_of = as_of
+        kinds = LEVELS[data["level"]][1] if data.get("level") else None
+        named = None
+        if data.get("q"):
+            words = fold(data["q"]).split()
+            # Folded in Python (SQLite has no unaccent): the registry's names, not the rows.
+            named = [pk for pk, name in Agency.objects.values_list("pk", "name")
+                     if all(w in fold(name) for w in words)]
+        self.ranked: QuerySet | None = None
+        self.rows: list[snapshot.AgencyRow] = []
+        if queries.is_today(as_of):
+            self.ranked = snapshot.ranked_counts(kinds, named)
+        else:
+            wanted = None if named is None else set(named)
+            self.rows = [r for r in snapshot.agency_ranking(as_of, kinds=kinds)
+                         if wanted is None or r.agency.pk in wanted]
+
+    def count(self) -> int:
+        return self.ranked.count() if self.ranked is not None else len(self.rows)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[tuple[int, snapshot.AgencyRow]]:
+        start = key.start or 0
+        if self.ranked is None:
+            return list(enumerate(self.rows[key], start=start + 1))
+        ids = [r["agency_id"] for r in self.ranked[key]]
+        return list(enumerate(snapshot.agency_rows_of(ids, self.as_of), start=start + 1))
+
+    def __iter__(self) -> Iterator[tuple[int, snapshot.AgencyRow]]:
+        return iter(self[0:None])
 
 
 # -- plans -------------------------------------------------------------------------------

@@ -108,6 +108,11 @@ class Assignment(StoredState):
             models.Index(fields=["plan", "role", "status"], name="tracking_asg_plan_role"),
             models.Index(fields=["task", "role"], name="tracking_asg_task_role"),
             models.Index(fields=["next_change_on"], name="tracking_asg_next_change"),
+            # An agency's page: its parts by due date (a LIMIT reads the index in order
+            # instead of sorting all of them) and the plans it has a part in (one probe
+            # per plan instead of a scan of the plan's rows).
+            models.Index(fields=["agency", "role", "deciding_due"], name="tracking_asg_agency_due"),
+            models.Index(fields=["agency", "plan"], name="tracking_asg_agency_plan"),
         )
         constraints = (
             models.UniqueConstraint(

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -287,14 +287,14 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     as_of = asof.as_of(request)
     queries.fresh()
     form = lists.AgencyListFilter(request.GET or None)
-    ranking = list(enumerate(lists.agency_rows(lists.filtered(form), as_of), start=1))
+    ranking = lists.AgencyRanking(lists.filtered(form), as_of)
     fmt = exports.requested(request)
     if fmt:
         return exports.respond(exports.Export(
             "co-quan", str(_("Cơ quan")), exports.AGENCY_COLUMNS, ranking), fmt)
     page = Paginator(ranking, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/agency_list.html", {
-        "page": page, "form": form, "count": len(ranking),
+        "page": page, "form": form, "count": page.paginator.count,
         "params": lists.query_without(request, "page", "export"),
         "exports": exports.links(request),
     })
@@ -371,24 +371,37 @@ def _quarter(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+TIMELINE_PLANS = 25  # plans per page of the national timeline (one row each)
+
+
 @role_required
 def timeline(request: HttpRequest) -> HttpResponse:
-    """Counted tasks by month or quarter of their due date, one row per plan section."""
+    """Counted tasks by month or quarter of their due date: nationally one row per plan, a
+    page of plans at a time; for one plan, one row per section."""
     plan = _plan_filter(request)
     by = "month" if request.GET.get("by") == "month" else "quarter"
     as_of = asof.as_of(request)
     queries.fresh()
     plans = snapshot.published_plans(request.user, plan)
+    page = None
+    if plan is None:
+        # Thousands of plans x sections x periods are not read on one page: the national
+        # grid sums each plan, a page of plans at a time; its plan link opens its sections.
+        page = Paginator(plans.order_by(F("date").asc(nulls_first=True), "pk"),
+                         TIMELINE_PLANS).get_page(request.GET.get("page"))
+        plans = Plan.objects.filter(pk__in=[p.pk for p in page.object_list])
     qs = queries.with_state(queries.counted_tasks(plans), as_of).filter(
         state_status__isnull=False)
     trunc = TruncMonth("deciding_due") if by == "month" else TruncQuarter("deciding_due")
-    rows = (qs.annotate(period=trunc).values("plan_id", "section__code", "due_kind", "period",
-                                              "state_status").annotate(n=Count("id")))
+    fields = ["plan_id", "due_kind", "period", "state_status"]
+    if plan is not None:
+        fields.append("section__code")
+    rows = qs.annotate(period=trunc).values(*fields).annotate(n=Count("id"))
     grid: dict[tuple[int, str], dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(int)))
     columns: set[str] = set()
     for row in rows:
-        key = (row["plan_id"], snapshot.root_code(row["section__code"] or ""))
+        key = (row["plan_id"], snapshot.root_code(row.get("section__code") or ""))
         if row["due_kind"] in engine.PERIODIC_KINDS:
             column = "periodic"
         elif row["period"] is None:
@@ -398,12 +411,16 @@ def timeline(request: HttpRequest) -> HttpResponse:
             column = day.strftime("%Y-%m") if by == "month" else _quarter(day)
             columns.add(column)
         grid[key][column][row["state_status"]] += row["n"]
+    if page is not None:  # every plan of the page has its row, counted or not
+        for shown in page.object_list:
+            grid[(shown.pk, "")]  # the defaultdict makes the empty row
     ordered = _every_period(sorted(columns), by)
-    plans_by_id = Plan.objects.in_bulk({k[0] for k in grid})
+    plans_by_id = (Plan.objects.in_bulk({k[0] for k in grid}) if page is None
+                   else {p.pk: p for p in page.object_list})
     titles = {(s.plan_id, s.code): s.title for s in Section.objects.filter(
-        plan__in=plans_by_id, parent__isnull=True)}
+        plan__in=plans_by_id, parent__isnull=True)} if page is None else {}
     extra = ("periodic", "waiting", "none")
-    # One URL built for the whole grid: a national timeline has thousands of chips.
+    # One URL built for the whole grid: a timeline has hundreds of chips.
     links = (reverse("web:search"), asof.query(request))
     table = [
         {"plan": plans_by_id[key[0]], "code": key[1], "title": titles.get(key, ""),
@@ -415,6 +432,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     return render(request, "web/timeline.html", {
         "plan": plan, "by": by, "columns": ordered, "table": table, "current": current,
         "plans": access.visible_plans(request.user).filter(status=Plan.Status.PUBLISHED),
+        "page": page, "params": lists.query_without(request, "page"),
     })
 
 

@@ -82,9 +82,14 @@ def pending(user: Any) -> QuerySet[ProgressReport]:
     return ProgressReport.objects.filter(review_state=ProgressReport.Review.PENDING)
 
 
+BADGE_MAX = 99  # the navigation's badge reads "99+" above this
+
+
 def pending_count(user: Any) -> int:
-    """The navigation's count: one COUNT on the review index."""
-    return pending(user).count()
+    """The navigation's count, at most BADGE_MAX + 1: one COUNT over a LIMIT (every page of
+    a coordinator shows it; the whole count scanned every pending report: 0.2 s at 20k
+    tasks, growing with the reports stored; the queue page counts them all)."""
+    return pending(user).order_by()[:BADGE_MAX + 1].count()
 
 
 ERRORS = {

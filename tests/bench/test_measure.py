@@ -1,0 +1,46 @@
+"""The measure's figures: the cold first request apart, percentiles of warm requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bench import scale_measure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_cold_request_is_apart_and_enough_warm_ones_are_timed(
+        monkeypatch: Any) -> None:
+    """Until 2026-12-01 the percentiles included the cold first request and a slow page
+    got one request (p95 = the cold one): now at least MIN_WARM warm requests are timed
+    whatever the budget, after WARMUP untimed ones, and the cold one is its own figure."""
+    calls: list[str] = []
+    monkeypatch.setattr(scale_measure, "operations",
+                        lambda ctx: {"login": ("/login/", "bearer")})
+    from django.test import Client
+
+    real_get = Client.get
+
+    def counting_get(self: Any, path: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(path)
+        return real_get(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "get", counting_get)
+    result = scale_measure.run_one("login", {"coordinator_key": "x"}, repeat=60, budget=0)
+    assert result["n"] == scale_measure.MIN_WARM
+    assert len(calls) == 1 + scale_measure.WARMUP + scale_measure.MIN_WARM
+    assert result["cold"] > 0 and result["cpu_p50"] is not None
+    many = scale_measure.run_one("login", {"coordinator_key": "x"}, repeat=12, budget=60)
+    assert many["n"] == 12
+    assert "| cold |" in scale_measure.table({"login": many})
+
+
+def test_percentiles_are_by_nearest_rank() -> None:
+    values = [float(i) for i in range(1, 61)]
+    assert scale_measure.percentile(values, 0.5) == 30.0
+    assert scale_measure.percentile(values, 0.95) == 57.0
+    assert scale_measure.percentile(values[:20], 0.95) == 19.0  # not the slowest of 20
+    assert scale_measure.percentile(values[:5], 0.99) == 5.0
+    assert scale_measure.percentile([2.0], 0.95) == 2.0
