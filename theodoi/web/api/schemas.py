@@ -370,7 +370,7 @@ class LinkedTaskOut(Schema):
     status: TaskStatus | None = Field(description="The task's status on as_of.")
     progress: Progress | None
     percent: int | None = Field(description="How far it is, 0-100 (done counts 100).")
-    link: int = Field(description="The link's id.")
+    link: int | None = Field(description="The link's id.")
     decided_at: datetime | None = Field(description="When a coordinator confirmed the link.")
 
 
