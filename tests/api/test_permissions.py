@@ -64,10 +64,16 @@ def read_paths(plan, assignment, report):
         "targets": "/api/targets",
         "target": f"/api/targets/{target.pk}",
         "report": f"/api/reports/{report.pk}",
+        "references": f"/api/plans/{plan.pk}/references",
+        "cascade": f"/api/tasks/{task.pk}/cascade",
+        "target_indicators": f"/api/targets/{target.pk}/indicators",
+        "indicators": "/api/indicators",
     }
 
 
 LISTS = {"plans", "tasks", "assignments", "statuses", "targets"}
+# Lists that may be empty for a reader too (no value imported in these tests).
+EMPTY_LISTS = {"indicators"}
 
 
 def written() -> tuple[int, int, int]:
@@ -91,7 +97,7 @@ def report_form(plan) -> dict:
 @pytest.mark.parametrize(
     "endpoint",
     ["plans", "plan", "tasks", "task", "assignments", "assignment", "statuses", "targets",
-     "target", "report"],
+     "target", "report", "references", "cascade", "target_indicators", "indicators"],
 )
 def test_each_role_reads_a_published_plan_as_the_access_rules_say(
     role, endpoint, api, published_plan, a_assignment, a_report
@@ -103,6 +109,8 @@ def test_each_role_reads_a_published_plan_as_the_access_rules_say(
         # A user without a role is signed in but may read nothing: empty lists.
         assert response.status_code == 200
         assert (response.json()["count"] > 0) is (role in READERS)
+    elif endpoint in EMPTY_LISTS:
+        assert (response.status_code, response.json()["count"]) == (200, 0)
     else:
         assert response.status_code == (200 if role in READERS else 403)
 
@@ -113,7 +121,9 @@ def test_only_a_coordinator_reads_a_draft(role, api, draft):
     target = draft.targets.first()
     client = api(role)
     expected = {"coordinator": 200, "anonymous": 401}.get(role, 403)
-    for path in (f"/api/plans/{draft.pk}", f"/api/tasks/{task.pk}", f"/api/targets/{target.pk}"):
+    for path in (f"/api/plans/{draft.pk}", f"/api/tasks/{task.pk}", f"/api/targets/{target.pk}",
+                 f"/api/plans/{draft.pk}/references", f"/api/tasks/{task.pk}/cascade",
+                 f"/api/targets/{target.pk}/indicators"):
         assert client.get(path).status_code == expected, path
     if role != "anonymous":
         listed = {p["id"] for p in client.get("/api/plans").json()["items"]}

@@ -26,6 +26,10 @@ ENDPOINTS = {
     ("get", "/api/targets"),
     ("get", "/api/targets/{target_id}"),
     ("get", "/api/reports/{report_id}"),
+    ("get", "/api/plans/{plan_id}/references"),
+    ("get", "/api/tasks/{task_id}/cascade"),
+    ("get", "/api/targets/{target_id}/indicators"),
+    ("get", "/api/indicators"),
     ("post", "/api/reports/{report_id}/review"),
     ("post", "/api/reports/{report_id}/withdraw"),
 }

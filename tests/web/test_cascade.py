@@ -191,3 +191,74 @@ def test_the_roll_up_costs_the_same_queries_for_two_children_or_six(
     carry(national, coordinator, registry, more[:4])
     with django_assert_max_num_queries(len(few)):
         assert client.get(url).context["rollup"].count == 6
+
+
+# -- regressions ----------------------------------------------------------------------------
+
+
+def duplicate_plan(number: str, issuer: str, lead: str = "Sở Khoa học và Công nghệ"
+                   ) -> dict[str, Any]:
+    """A plan of `issuer` whose one task `lead` leads, printed alike in every such plan."""
+    plan = province_plan()
+    plan["source"] = f"{number}.txt"
+    plan["plan"].update(number=number, issuer=issuer, title=f"Kế hoạch {number}")
+    plan["tasks"] = [{
+        "code": "1", "name": "Xây dựng kho dữ liệu dùng chung của tỉnh, kết nối với cơ sở "
+        "dữ liệu quốc gia về dân cư", "detail": None, "result": None, "deadline": "Quý IV",
+        "due": {"kind": "quarter", "on": "2025-12-31"},
+        "lead": [lead], "partners": []}]
+    return plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("second_issuer", ["Ủy ban nhân dân tỉnh Nghệ An", "UBND  tỉnh NGHỆ AN"])
+def test_duplicates_are_proposed_in_plans_of_one_issuer_however_it_is_printed(
+        second_issuer: str, coordinator: Any) -> None:
+    """"UBND tỉnh Nghệ An" and "Ủy ban nhân dân tỉnh Nghệ An" are one people's committee:
+    the same work given twice to its Sở in their two plans is proposed (it was not: the
+    issuers were compared as printed)."""
+    from theodoi.tracking.services.links import propose_duplicates
+
+    registry = load_registry()
+    first = publish_plan(import_plan(duplicate_plan("40/KH-UBND", "UBND tỉnh Nghệ An"),
+                                     user=coordinator), user=coordinator, registry=registry)
+    second = publish_plan(import_plan(duplicate_plan("41/KH-UBND", second_issuer),
+                                      user=coordinator), user=coordinator, registry=registry)
+    other = publish_plan(import_plan(duplicate_plan("12/KH-UBND", "UBND thành phố Cần Thơ"),
+                                     user=coordinator), user=coordinator, registry=registry)
+    assert propose_duplicates(second, user=coordinator, registry=registry) == 1
+    [link] = TaskLink.objects.filter(kind=TaskLink.Kind.DUPLICATE)
+    assert {link.task.plan_id, link.parent.plan_id} == {first.pk, second.pk}
+    assert other.pk not in {link.task.plan_id, link.parent.plan_id}  # another province
+
+
+@pytest.mark.django_db
+def test_an_issuer_the_registry_does_not_know_is_matched_by_its_normalised_text(
+        coordinator: Any) -> None:
+    from theodoi.tracking.services.links import propose_duplicates, same_issuer_texts
+
+    registry = load_registry()
+    # The lead is named in full: a Sở of an issuer nobody knows would be read as no agency.
+    plans = [publish_plan(import_plan(duplicate_plan(n, issuer, "Bộ Công an"),
+                                      user=coordinator),
+                          user=coordinator, registry=registry)
+             for n, issuer in (("1/KH-X", "Ban Chỉ đạo Không Có Thật"),
+                               ("2/KH-X", "BAN CHỈ ĐẠO  không có thật"))]
+    assert same_issuer_texts(plans[1], registry) == sorted(p.issuer for p in plans)
+    assert propose_duplicates(plans[1], user=coordinator, registry=registry) == 1
+
+
+@pytest.mark.django_db
+def test_the_provinces_not_carrying_a_task_start_with_a_capital_letter(
+        cascade: tuple[Any, Any], coordinator: Any, client: Any) -> None:
+    """The registry names provinces as a sentence does ("tỉnh Nghệ An"); the list on the task
+    page starts each item with it, so "Tỉnh Nghệ An" (it printed "tỉnh Nghệ An")."""
+    national, local = cascade
+    link = TaskLink.objects.create(task=local.tasks.get(code="1"),
+                                   parent=national.tasks.get(code="1"))
+    decide_link(link, user=coordinator, confirm=True)
+    client.force_login(coordinator)
+    html = client.get(reverse("web:task", args=[link.parent_id])).content.decode()
+    listed = html[html.index("Chưa cụ thể hóa"):]
+    listed = listed[:listed.index("</p>")]
+    assert ">Tỉnh Nghệ An</a>" in listed and "tỉnh Nghệ An" not in listed

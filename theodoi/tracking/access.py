@@ -10,6 +10,8 @@ object, `PermissionDenied` when the user may not see it or act on it. The rules:
   a group lead, or partner): an agency's evidence may hold internal documents; takes
   back (withdraws) a report its agency sent while it waits for review;
 - leader: reads every published plan and every report, changes nothing;
+- the values imported from national systems (DTI, EMC): every role above reads them (the
+  plan pages show them beside the targets); importing and mapping them is a coordinator's;
 - anyone else (no role, inactive, anonymous): nothing.
 """
 
@@ -24,6 +26,7 @@ from django.http import Http404
 
 from theodoi.tracking.models import (
     Assignment,
+    IndicatorValue,
     Plan,
     ProgressReport,
     Role,
@@ -130,6 +133,14 @@ def visible_plans(user: Any) -> QuerySet[Plan]:
 def visible_tasks(user: Any) -> QuerySet[Task]:
     """The tasks `user` may read (removed ones included: pages filter them)."""
     return Task.objects.filter(plan__in=visible_plans(user))
+
+
+def visible_indicator_values(user: Any) -> QuerySet[IndicatorValue]:
+    """The indicator values `user` may read: the national systems' published figures, for
+    every role that reads plans."""
+    if role_of(user) in (Role.COORDINATOR, Role.REPORTER, Role.LEADER):
+        return IndicatorValue.objects.all()
+    return IndicatorValue.objects.none()
 
 
 def visible_assignments(user: Any) -> QuerySet[Assignment]:

@@ -37,7 +37,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from theodoi.registry.text import fold
@@ -836,7 +836,7 @@ class IndicatorReading:
 def readings_for(targets: Iterable[Target], as_of: date | None = None,
                  ) -> dict[int, list[IndicatorReading]]:
     """For each target (by id), its mapped indicators' latest period on `as_of`, each
-    agency's latest imported value (queries bounded by the mapped indicators)."""
+    agency's latest imported value (two queries, whatever the number of indicators)."""
     ids = [t.pk for t in targets]
     mappings = list(IndicatorMapping.objects.filter(target_id__in=ids)
                     .select_related("indicator").order_by("target_id", "indicator__name"))
@@ -846,25 +846,25 @@ def readings_for(targets: Iterable[Target], as_of: date | None = None,
         indicator_id__in={m.indicator_id for m in mappings})
     if as_of is not None:
         values = values.filter(on__lte=as_of)
-    last = dict(values.order_by().values("indicator_id").annotate(last=Max("on"))
-                .values_list("indicator_id", "last"))
+    # Each indicator's last day on `as_of`, in the same query as its rows of that day.
+    last = values.filter(indicator_id=OuterRef("indicator_id")).order_by("-on").values("on")[:1]
+    rows = (values.filter(on=Subquery(last)).select_related("agency")
+            .order_by("indicator_id", "agency_id", "period", "imported_at", "id"))
+    latest: dict[int, dict[tuple[int | None, str], IndicatorValue]] = {}
+    for value in rows:
+        latest.setdefault(value.indicator_id, {})[(value.agency_id, value.period)] = value
     readings: dict[int, IndicatorReading] = {}
-    for indicator_id, on in last.items():
-        rows = (values.filter(indicator_id=indicator_id, on=on)
-                .select_related("agency").order_by("agency_id", "period", "imported_at", "id"))
-        latest: dict[tuple[int | None, str], IndicatorValue] = {}
-        for value in rows:
-            latest[(value.agency_id, value.period)] = value
-        chosen = sorted(latest.values(), key=lambda v: (v.agency_id is not None,
-                                                        v.rank or 10_000, -v.value))
-        period = chosen[0].period if chosen else ""
-        readings[indicator_id] = IndicatorReading(None, period, on, chosen)  # type: ignore[arg-type]
+    for indicator_id, found in latest.items():
+        chosen = sorted(found.values(), key=lambda v: (v.agency_id is not None,
+                                                       v.rank or 10_000, -v.value))
+        readings[indicator_id] = IndicatorReading(
+            None, chosen[0].period, chosen[0].on, chosen)  # type: ignore[arg-type]
     out: dict[int, list[IndicatorReading]] = {}
     for mapping in mappings:
-        found = readings.get(mapping.indicator_id)
-        if found is None:
+        reading = readings.get(mapping.indicator_id)
+        if reading is None:
             out.setdefault(mapping.target_id, [])
             continue
         out.setdefault(mapping.target_id, []).append(IndicatorReading(
-            mapping.indicator, found.period, found.on, found.values))
+            mapping.indicator, reading.period, reading.on, reading.values))
     return out

@@ -4,6 +4,8 @@ view of a task through every plan that carries it, with its progress rolled up."
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +18,7 @@ from theodoi.tracking import access
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Assignment, Plan, Task, TaskLink, today
 from theodoi.tracking.services.plans import parent_plans
+from theodoi.tracking.services.registry import default_registry
 from theodoi.tracking.similarity import Corpus
 
 # A proposal below this cosine is noise (measured on the corpus's NQ 03 / ministry plans:
@@ -88,6 +91,7 @@ class Carried:
 
     task: Task
     plan: Plan
+    link: TaskLink | None = None  # the confirmed link (who decided it, when)
 
 
 def carried_by(task: Task) -> list[Carried]:
@@ -95,7 +99,7 @@ def carried_by(task: Task) -> list[Carried]:
     links = (TaskLink.objects.filter(parent=task, state=TaskLink.State.CONFIRMED,
                                      kind=IMPLEMENTS)
              .select_related("task__plan").order_by("-task__plan__date", "task__plan_id"))
-    return [Carried(link.task, link.task.plan) for link in links]
+    return [Carried(link.task, link.task.plan, link) for link in links]
 
 
 def issuer_provinces(plan: Plan, registry: Any) -> set[str]:
@@ -207,15 +211,51 @@ def _lead_agencies(task_ids: list[int]) -> dict[int, set[int]]:
     return out
 
 
+# Spellings of one issuer that the registry may not know (a unit it lacks): "UBND" is how
+# plans abbreviate "Ủy ban nhân dân", and "Uỷ" the older placement of the tone mark.
+_ISSUER_SPELLINGS = ((re.compile(r"\bubnd\b"), "ủy ban nhân dân"), (re.compile("uỷ"), "ủy"))
+
+
+def issuer_key(text: str) -> str:
+    """A plan's issuer text for comparing: NFC, lower case, spaces collapsed, "UBND" spelt out."""
+    key = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    for pattern, spelt in _ISSUER_SPELLINGS:
+        key = pattern.sub(spelt, key)
+    return key
+
+
+def same_issuer_texts(plan: Plan, registry: Any) -> list[str]:
+    """The issuer texts of stored plans naming the body that issued `plan`: those the
+    registry resolves to the same agency on `plan`'s date ("UBND tỉnh X" and "Ủy ban nhân
+    dân tỉnh X"), else those equal once normalised (`issuer_key`). Reads the distinct texts
+    only, never the plans."""
+    on = plan.reference_date()
+    own = registry.resolve(plan.issuer, on=on)
+    own_id = own.entity.id if own is not None and not own.is_group else None
+    own_key = issuer_key(plan.issuer)
+    texts = set(Plan.objects.exclude(issuer="").order_by().values_list("issuer", flat=True)
+                .distinct())
+    out = []
+    for text in texts:
+        found = registry.resolve(text, on=on) if own_id is not None else None
+        if (found is not None and not found.is_group and found.entity.id == own_id) or (
+                issuer_key(text) == own_key):
+            out.append(text)
+    return sorted(out) or [plan.issuer]
+
+
 @transaction.atomic
-def propose_duplicates(plan: Plan, *, user: Any) -> int:
+def propose_duplicates(plan: Plan, *, user: Any, registry: Any = None) -> int:
     """Propose, for every counted task of `plan`, the tasks of the same plan or of another
-    plan of its issuer that one of its lead agencies also leads, with texts this alike
-    (`DUPLICATE_FROM`); pairs already proposed or decided are kept. Returns how many are
-    new."""
+    plan of its issuer (as the registry reads the issuer, `same_issuer_texts`) that one of
+    its lead agencies also leads, with texts this alike (`DUPLICATE_FROM`); pairs already
+    proposed or decided are kept. Returns how many are new."""
     access.ensure_coordinator(user)
-    plans = Plan.objects.filter(issuer=plan.issuer) if plan.issuer else Plan.objects.filter(
-        pk=plan.pk)
+    if plan.issuer:
+        plans = Plan.objects.filter(issuer__in=same_issuer_texts(
+            plan, registry or default_registry()))
+    else:
+        plans = Plan.objects.filter(pk=plan.pk)
     candidates = list(Task.objects.counted().filter(plan__in=plans).only(
         "pk", "plan_id", "name", "detail", "result"))
     own = [t for t in candidates if t.plan_id == plan.pk]

@@ -357,6 +357,158 @@ class TargetPage(Schema):
     items: list[TargetOut]
 
 
+# -- the cascade: tasks implementing tasks, plans implementing plans -------------------------
+
+
+class LinkedTaskOut(Schema):
+    id: int
+    code: str
+    name: str
+    plan: int
+    plan_number: str
+    plan_issuer: str = Field(description="The plan's issuer, as printed.")
+    status: TaskStatus | None = Field(description="The task's status on as_of.")
+    progress: Progress | None
+    percent: int | None = Field(description="How far it is, 0-100 (done counts 100).")
+    link: int | None = Field(description="The link's id.")
+    decided_at: datetime | None = Field(description="When a coordinator confirmed the link.")
+
+
+class StatusCountOut(Schema):
+    status: TaskStatus
+    count: int
+
+
+class RollupGroupOut(Schema):
+    kind: Literal["ministry", "province"] = Field(
+        description="province: the child plans issued in one province (its name today); "
+        "ministry: the children of central plans, by the ministry leading them.")
+    name: str = Field(description="The province or ministry, as a heading starts with it.")
+    count: int
+    done: int
+    percent: int = Field(description="The children's mean progress, 0-100.")
+
+
+class RollupOut(Schema):
+    count: int = Field(description="Confirmed children.")
+    done: int = Field(description="Children done (or done late).")
+    percent: int = Field(description="Their mean progress: done counts 100, no report 0.")
+    by_status: list[StatusCountOut]
+    groups: list[RollupGroupOut]
+
+
+class NotCarriedOut(AgencyOut):
+    heading_name: str = Field(
+        description='The name as a list item starts with it ("Tỉnh Nghệ An").')
+
+
+class CascadeOut(Schema):
+    task: int
+    as_of: date
+    implements: list[LinkedTaskOut] = Field(
+        description="The tasks of parent plans this task implements (confirmed links).")
+    children: list[LinkedTaskOut] = Field(
+        description="The confirmed tasks of lower plans implementing it, most recent plan "
+        "first, with their state on as_of.")
+    rollup: RollupOut | None = Field(description="Its progress read from its children "
+                                     "(null when no confirmed child).")
+    not_carried: list[NotCarriedOut] = Field(
+        description="The provinces given a part of it whose plans carry it in no confirmed "
+        "task (chưa cụ thể hóa); empty when no plan implements its plan.")
+
+
+class PlanReferenceOut(Schema):
+    kind: str = Field(description='The document kind as printed ("Quyết định").')
+    number: str = Field(description='Its number as printed ("57-NQ/TW").')
+    implements: bool = Field(description="Whether the title says the plan implements it "
+                             "(after thực hiện, triển khai), not only cites it.")
+    plan: PlanOut | None = Field(description="That document in theodoi, when imported and "
+                                 "readable by the caller.")
+
+
+class PlanReferencesOut(Schema):
+    plan: int
+    references: list[PlanReferenceOut] = Field(
+        description="The documents the plan's title names, in order.")
+    count: int = Field(description="Plans implementing this one (paged below).")
+    page: int
+    page_size: int
+    implemented_by: list[PlanOut] = Field(
+        description="The readable plans whose titles say they implement this one, newest "
+        "first.")
+
+
+# -- indicators from national systems ------------------------------------------------------
+
+
+class IndicatorFilters(Schema):
+    indicator: str | None = Field(None, description='Only this indicator code (as the system '
+                                  'names it, such as "dti-tong").')
+    system: str | None = Field(None, description='Only values of this system ("DTI", "EMC").')
+    agency: str | None = Field(
+        None, description='Only this agency\'s values: its id or its registry id (such as '
+        'tinh-nghe-an); "national" for the whole country\'s.')
+    period: str | None = Field(None, description='Only this period key ("2024", "2024-Q3", '
+                               '"2024-06", "2024-06-30").')
+
+
+class IndicatorOut(Schema):
+    id: int
+    system: str
+    code: str
+    name: str
+    unit: str
+
+
+class IndicatorSourceOut(Schema):
+    system: str = Field(description="The national system the value came from.")
+    file: str = Field(description="The exported file it was read from.")
+    row: int = Field(description="Its row in that file.")
+    imported_on: date = Field(description="The day it was imported.")
+
+
+class IndicatorValueOut(Schema):
+    id: int
+    indicator: IndicatorOut
+    agency: AgencyOut | None = Field(description="null: the whole country.")
+    agency_name: str = Field(description="The agency as the file printed it.")
+    period: str = Field(description='The period key ("2024-Q3").')
+    period_label: str = Field(description='The period as people write it ("Quý III/2024").')
+    on: date = Field(description="The period's last day.")
+    value: float
+    rank: int | None
+    unit: str
+    source: IndicatorSourceOut
+    imported_at: datetime
+
+
+class IndicatorPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[IndicatorValueOut] = Field(
+        description="By indicator, period and agency; a corrected figure is a later row.")
+
+
+class TargetIndicatorOut(Schema):
+    indicator: IndicatorOut
+    period: str | None = Field(description="Its latest period on as_of (null: no value yet).")
+    period_label: str | None = Field(description="The same, as people write it.")
+    on: date | None
+    value: float | None = Field(description="The country's value when the file gave one, "
+                                "else the mean of the agencies'.")
+    values: list[IndicatorValueOut] = Field(
+        description="That period's values, the latest import of each agency, the country's "
+        "first.")
+
+
+class TargetIndicatorsOut(Schema):
+    target: int
+    as_of: date
+    items: list[TargetIndicatorOut] = Field(
+        description="The indicators a coordinator mapped to the target, by name.")
+
+
 # -- writes -----------------------------------------------------------------------------------
 
 

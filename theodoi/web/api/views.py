@@ -8,29 +8,40 @@ count and page in the database (`theodoi.tracking.queries`), whatever the number
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, UploadedFile
 from ninja.responses import Status
 
+from theodoi.glossary import period_label
+from theodoi.registry.titles import heading_name
 from theodoi.tracking import access, queries, services
 from theodoi.tracking.models import (
     Agency,
     Assignment,
     DeadlineChange,
+    Indicator,
+    IndicatorMapping,
+    IndicatorValue,
     Plan,
     ProgressReport,
     Target,
     TargetValue,
     Task,
+    TaskLink,
     today,
 )
+from theodoi.tracking.services import indicators as indicator_services
+from theodoi.tracking.services import links as link_services
+from theodoi.tracking.services import plans as plan_services
+from theodoi.web import preview
 from theodoi.web.api import schemas as s
 from theodoi.web.api.auth import caller
 
@@ -40,10 +51,11 @@ assignments = Router(tags=["assignments"])
 statuses = Router(tags=["statuses"])
 targets = Router(tags=["targets"])
 reports = Router(tags=["reports"])
+indicators = Router(tags=["indicators"])
 
 ROUTERS = {
     "plans": plans, "tasks": tasks, "assignments": assignments, "statuses": statuses,
-    "targets": targets, "reports": reports,
+    "targets": targets, "reports": reports, "indicators": indicators,
 }
 
 READ_ERRORS = {401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
@@ -235,6 +247,58 @@ def target_data(target: Target, as_of: date, *, detail: bool = False) -> dict:
     return data
 
 
+DAY_KEY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def period_text(key: str) -> str:
+    """A period key as people write it ("2026-Q3" -> "Quý III/2026", the glossary's words;
+    a day "2024-06-30" -> "30/06/2024")."""
+    day = DAY_KEY.fullmatch(key)
+    if day:
+        return f"{day[3]}/{day[2]}/{day[1]}"
+    return period_label(key)
+
+
+def linked_task_data(task: Task, link: TaskLink | None) -> dict:
+    """A task at the other end of a cascade link, with its state (`put_state` first)."""
+    return {
+        "id": task.pk, "code": task.code, "name": task.name, "plan": task.plan_id,
+        "plan_number": task.plan.number, "plan_issuer": task.plan.issuer,
+        "status": task.state_status, "progress": task.state_progress,
+        "percent": link_services.child_percent(task) if task.state_status else None,
+        "link": link.pk if link else None,
+        "decided_at": local(link.decided_at) if link else None,
+    }
+
+
+def rollup_data(rollup: link_services.Rollup | None) -> dict | None:
+    if rollup is None:
+        return None
+    return {
+        "count": rollup.count, "done": rollup.done, "percent": rollup.percent,
+        "by_status": [{"status": status, "count": n} for status, n in rollup.by_status],
+        "groups": [{"kind": g.kind, "name": heading_name(g.name), "count": g.count,
+                    "done": g.done, "percent": g.percent} for g in rollup.groups],
+    }
+
+
+def indicator_data(indicator: Indicator) -> dict:
+    return {"id": indicator.pk, "system": indicator.system, "code": indicator.code,
+            "name": indicator.name, "unit": indicator.unit}
+
+
+def indicator_value_data(value: IndicatorValue, indicator: Indicator | None = None) -> dict:
+    return {
+        "id": value.pk, "indicator": indicator_data(indicator or value.indicator),
+        "agency": agency_data(value.agency), "agency_name": value.agency_name,
+        "period": value.period, "period_label": period_text(value.period), "on": value.on,
+        "value": float(value.value), "rank": value.rank, "unit": value.unit,
+        "source": {"system": value.source_system, "file": value.source_file,
+                   "row": value.row, "imported_on": value.imported_on},
+        "imported_at": local(value.imported_at),
+    }
+
+
 def fetch_report(report_id: int) -> ProgressReport:
     """A report with what `report_data` reads (after access was checked)."""
     return (
@@ -278,6 +342,33 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict:
             for t in plan.targets.all()
         ],
         "files": [f.name for f in plan.files.all()],
+    }
+
+
+@plans.get("/{plan_id}/references", response={200: s.PlanReferencesOut, **READ_ERRORS},
+           summary="Plans a plan implements, plans implementing it")
+def get_plan_references(request: HttpRequest, plan_id: int, page: Query[s.PageQuery]) -> dict:
+    """The documents a plan's title names (what it implements or cites), each with the plan
+    in theodoi that has its number when the caller may read it, and the readable plans
+    whose titles say they implement this one (paged, newest first)."""
+    user = caller(request)
+    plan = access.access_plan(user, plan_id)
+    visible = access.visible_plans(user)
+    refs = plan_services.parent_plans(plan)
+    found = {p.pk: p for p in with_task_count(visible.filter(
+        pk__in=[f.pk for _ref, f in refs if f is not None]))}
+    children = with_task_count(visible.filter(
+        pk__in=plan_services.child_plans(plan).values("pk"))).order_by("-date", "-id")
+    items, meta = page_of(children, page)
+    return {
+        "plan": plan.pk,
+        "references": [
+            {"kind": ref.kind, "number": ref.number, "implements": ref.implements,
+             "plan": plan_data(found[f.pk]) if f is not None and f.pk in found else None}
+            for ref, f in refs
+        ],
+        **meta,
+        "implemented_by": [plan_data(p) for p in items],
     }
 
 
@@ -337,6 +428,39 @@ def get_task(request: HttpRequest, task_id: int, when: Query[s.AsOfQuery]) -> di
         "assignments": [assignment_data(a, history=True, reports=history)
                         for a in task.assignments.all()],
         "deadline_changes": [deadline_change_data(c) for c in task.deadline_changes.all()],
+    }
+
+
+@tasks.get("/{task_id}/cascade", response={200: s.CascadeOut, **READ_ERRORS},
+           summary="A task through the plans that carry it")
+def get_task_cascade(request: HttpRequest, task_id: int, when: Query[s.AsOfQuery]) -> dict:
+    """The tasks of parent plans this task implements, the confirmed tasks of lower plans
+    implementing it with their state on `as_of`, its progress rolled up from them (by
+    ministry and province), and the provinces given a part of it that have not carried
+    it (chưa cụ thể hóa), as the task's page shows them. Tasks of plans the caller may
+    not read are left out."""
+    as_of = when.as_of or today()
+    queries.fresh()
+    user = caller(request)
+    task = access.access_task(user, task_id)
+    registry = preview.registry()
+    parents = [link for link in TaskLink.objects.filter(
+        task=task, state=TaskLink.State.CONFIRMED, kind=TaskLink.Kind.IMPLEMENTS,
+    ).select_related("parent__plan").order_by("parent__plan_id", "parent__order")
+        if access.can_read(user, link.parent.plan)]
+    carried = [c for c in link_services.carried_by(task) if access.can_read(user, c.plan)]
+    queries.put_state([link.parent for link in parents] + [c.task for c in carried], as_of)
+    # As the page: the provinces are listed once some plan implements this one.
+    missing = (link_services.not_carried(task, carried, registry)
+               if carried or plan_services.child_plans(task.plan).exists() else [])
+    return {
+        "task": task.pk,
+        "as_of": as_of,
+        "implements": [linked_task_data(link.parent, link) for link in parents],
+        "children": [linked_task_data(c.task, c.link) for c in carried],
+        "rollup": rollup_data(link_services.rollup(carried, registry) if carried else None),
+        "not_carried": [{**agency_data(a), "heading_name": heading_name(a.name)}
+                        for a in missing],
     }
 
 
@@ -518,6 +642,65 @@ def get_target(request: HttpRequest, target_id: int, when: Query[s.AsOfQuery]) -
     target = access.access_target(caller(request), target_id)
     prefetch_related_objects([target], TARGET_VALUES)
     return target_data(target, as_of, detail=True)
+
+
+@targets.get("/{target_id}/indicators", response={200: s.TargetIndicatorsOut, **READ_ERRORS},
+             summary="What national systems measured for a target")
+def get_target_indicators(request: HttpRequest, target_id: int,
+                          when: Query[s.AsOfQuery]) -> dict:
+    """The indicators of national systems a coordinator mapped to the target, each with its
+    latest period on `as_of` and that period's values (the latest import of each agency,
+    with the system, file and day it came from), as the plan page prints them."""
+    as_of = when.as_of or today()
+    target = access.access_target(caller(request), target_id)
+    mapped = [m.indicator for m in IndicatorMapping.objects.filter(target=target)
+              .select_related("indicator").order_by("indicator__name", "indicator_id")]
+    readings = {r.indicator.pk: r for r in
+                indicator_services.readings_for([target], as_of).get(target.pk, [])}
+    items = []
+    for indicator in mapped:
+        reading = readings.get(indicator.pk)
+        items.append({
+            "indicator": indicator_data(indicator),
+            "period": reading.period if reading else None,
+            "period_label": period_text(reading.period) if reading else None,
+            "on": reading.on if reading else None,
+            "value": number(reading.value) if reading else None,
+            "values": [indicator_value_data(v, indicator) for v in reading.values]
+            if reading else [],
+        })
+    return {"target": target.pk, "as_of": as_of, "items": items}
+
+
+# -- indicators -------------------------------------------------------------------------------
+
+
+@indicators.get("", response={200: s.IndicatorPage, **LIST_ERRORS},
+                summary="List indicator values")
+def list_indicator_values(
+    request: HttpRequest, filters: Query[s.IndicatorFilters], page: Query[s.PageQuery]
+) -> dict:
+    """The values imported from national systems (DTI, EMC), each with the system, file and
+    day it came from, filtered by indicator code, system, agency and period; filtered,
+    counted and paged in the database. Every import is listed: a corrected figure is a
+    later row of the same indicator, agency and period."""
+    rows = access.visible_indicator_values(caller(request))
+    if filters.indicator:
+        rows = rows.filter(indicator__code=filters.indicator.strip())
+    if filters.system:
+        rows = rows.filter(indicator__system__iexact=filters.system.strip())
+    if filters.agency:
+        if filters.agency.strip() == "national":
+            rows = rows.filter(agency__isnull=True)
+        else:
+            rows = rows.filter(agency_filter(filters.agency))
+    if filters.period:
+        rows = rows.filter(period=filters.period.strip())
+    rows = rows.select_related("indicator", "agency").order_by(
+        "indicator__system", "indicator__code", "on", "period",
+        F("agency__name").asc(nulls_first=True), "imported_at", "id")
+    items, meta = page_of(rows, page)
+    return {**meta, "items": [indicator_value_data(v) for v in items]}
 
 
 # -- reports ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from theodoi.tracking import access
 from theodoi.tracking.models import TaskLink
 from theodoi.tracking.services import links as link_services
 from theodoi.tracking.services.plans import parent_plans
+from theodoi.web import preview
 from theodoi.web.views.common import role_required
 
 PAGE_SIZE = 50
@@ -78,7 +79,8 @@ def plan_duplicates(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def propose_duplicates(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.access_plan(request.user, plan_id)
-    made = link_services.propose_duplicates(plan, user=request.user)
+    made = link_services.propose_duplicates(plan, user=request.user,
+                                             registry=preview.registry())
     if made:
         messages.success(request, _("Đã đề xuất %(n)s cặp nhiệm vụ trùng lặp để xác nhận.")
                          % {"n": made})
