@@ -182,3 +182,22 @@ def test_a_cascade_reads_as_often_for_many_children_as_for_few(
         assert len(client.get(path).json()["children"]) == 6
     with django_assert_num_queries(len(few_refs)):
         assert client.get(refs).json()["count"] == 6
+
+
+@pytest.mark.parametrize("role", ["coordinator", "leader"])
+def test_the_task_page_leaves_out_a_draft_child_as_the_api_does(
+        role: str, cascade: dict[str, Any], client: Any, request: Any) -> None:
+    """Regression: the task page listed (and rolled up) the tasks of a draft plan below for
+    a leader, who may not read drafts; the API left them out. Both read
+    `services.links.cascade_of` now."""
+    from django.urls import reverse
+
+    client.force_login(request.getfixturevalue(role))
+    page = client.get(reverse("web:task", args=[cascade["parent"].pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "12/KH-UBND" in html
+    assert ("40/KH-UBND" in html) is (role == "coordinator")
+    assert {c.task for c in page.context["carried"]} == (
+        {cascade["child"], cascade["draft_child"]} if role == "coordinator"
+        else {cascade["child"]})
+    assert page.context["rollup"].count == len(page.context["carried"])

@@ -295,3 +295,34 @@ def duplicates_of(task: Task) -> list[Task]:
     ids = duplicate_ids(task.pk)
     return list(Task.objects.filter(pk__in=ids).select_related("plan").order_by("plan_id",
                                                                                 "order"))
+
+
+@dataclass
+class Cascade:
+    """A task's place in the cascade as one reader may see it: the parent tasks it
+    implements, the confirmed tasks below carrying it (with their state on the date), its
+    progress rolled up from them, and the provinces asked that have not carried it."""
+
+    implements: list[TaskLink]
+    carried: list[Carried]
+    not_carried: list[Any]
+    rollup: Rollup | None
+
+
+def cascade_of(task: Task, user: Any, on: Any, registry: Any) -> Cascade:
+    """The cascade of `task` for `user` on the date `on`: tasks of plans `user` may not read
+    (a draft plan below, for a leader or a reporter) are left out, of the lists and of the
+    roll-up alike. The page and the API both show this."""
+    from theodoi.tracking import queries
+    from theodoi.tracking.services.plans import child_plans
+
+    parents = [link for link in TaskLink.objects.filter(
+        task=task, state=TaskLink.State.CONFIRMED, kind=IMPLEMENTS,
+    ).select_related("parent__plan").order_by("parent__plan_id", "parent__order")
+        if access.can_read(user, link.parent.plan)]
+    carried = [c for c in carried_by(task) if access.can_read(user, c.plan)]
+    queries.put_state([link.parent for link in parents] + [c.task for c in carried], on)
+    # The provinces are listed once some plan implements this one.
+    missing = (not_carried(task, carried, registry)
+               if carried or child_plans(task.plan).exists() else [])
+    return Cascade(parents, carried, missing, rollup(carried, registry) if carried else None)

@@ -443,24 +443,15 @@ def get_task_cascade(request: HttpRequest, task_id: int, when: Query[s.AsOfQuery
     queries.fresh()
     user = caller(request)
     task = access.access_task(user, task_id)
-    registry = preview.registry()
-    parents = [link for link in TaskLink.objects.filter(
-        task=task, state=TaskLink.State.CONFIRMED, kind=TaskLink.Kind.IMPLEMENTS,
-    ).select_related("parent__plan").order_by("parent__plan_id", "parent__order")
-        if access.can_read(user, link.parent.plan)]
-    carried = [c for c in link_services.carried_by(task) if access.can_read(user, c.plan)]
-    queries.put_state([link.parent for link in parents] + [c.task for c in carried], as_of)
-    # As the page: the provinces are listed once some plan implements this one.
-    missing = (link_services.not_carried(task, carried, registry)
-               if carried or plan_services.child_plans(task.plan).exists() else [])
+    cascade = link_services.cascade_of(task, user, as_of, preview.registry())
     return {
         "task": task.pk,
         "as_of": as_of,
-        "implements": [linked_task_data(link.parent, link) for link in parents],
-        "children": [linked_task_data(c.task, c.link) for c in carried],
-        "rollup": rollup_data(link_services.rollup(carried, registry) if carried else None),
+        "implements": [linked_task_data(link.parent, link) for link in cascade.implements],
+        "children": [linked_task_data(c.task, c.link) for c in cascade.carried],
+        "rollup": rollup_data(cascade.rollup),
         "not_carried": [{**agency_data(a), "heading_name": heading_name(a.name)}
-                        for a in missing],
+                        for a in cascade.not_carried],
     }
 
 

@@ -27,7 +27,6 @@ from theodoi.tracking.models import (
     ProgressReport,
     Section,
     Task,
-    TaskLink,
     today,
 )
 from theodoi.tracking.services import links as link_services
@@ -247,21 +246,14 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             item["hidden"] = len(item["reports"])
             item["reports"] = []
     contributions = [r for p in partners for r in p["reports"]]
-    carried = link_services.carried_by(task)
-    queries.put_state([c.task for c in carried], as_of)
-    implements = list(TaskLink.objects.filter(task=task, state=TaskLink.State.CONFIRMED,
-                                              kind=TaskLink.Kind.IMPLEMENTS)
-                      .select_related("parent__plan"))
-    missing = (link_services.not_carried(task, carried, preview.registry())
-               if carried or plan_services.child_plans(task.plan).exists() else [])
-    rollup = link_services.rollup(carried, preview.registry()) if carried else None
+    cascade = link_services.cascade_of(task, user, as_of, preview.registry())
     duplicates = link_services.duplicates_of(task)
     withdrawable = access.withdrawable(user, [
         r for item in leads + parts for r in item["reports"]
         if item["can_report"] and r.is_pending])
     return render(request, "web/task_detail.html", {
-        "carried": carried, "implements": implements, "not_carried": missing,
-        "rollup": rollup, "duplicates": duplicates,
+        "carried": cascade.carried, "implements": cascade.implements,
+        "not_carried": cascade.not_carried, "rollup": cascade.rollup, "duplicates": duplicates,
         "task": task,
         "source": sources.source_view(task),
         "plan": task.plan,
