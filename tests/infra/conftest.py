@@ -153,15 +153,13 @@ def broker_worker(settings: Any) -> Iterator[Any]:
         import threading
 
         settings.JOBS_EMBEDDED = False
-        app.conf.broker_url = url
-        app.conf.task_default_queue = TEST_QUEUE
-        app._after_fork()  # forget connections and producers of the previous broker
+        use_queue(app, url, TEST_QUEUE)
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=3)
         worker = app.WorkController(
             app=app, hostname=hostname, pool="solo", concurrency=1, loglevel="WARNING",
             without_heartbeat=True, without_mingle=True, without_gossip=True,
-            queues=[TEST_QUEUE], ready_callback=None)
+            ready_callback=None)
         thread = threading.Thread(target=worker.start, daemon=True)
         thread.start()
         threads.append(thread)
@@ -172,6 +170,15 @@ def broker_worker(settings: Any) -> Iterator[Any]:
     for thread in threads:
         thread.join(30)
     state.should_terminate = None
-    app.conf.broker_url = before
-    app.conf.task_default_queue = queue_before
-    app._after_fork()
+    use_queue(app, before, queue_before)
+
+
+def use_queue(app: Any, broker_url: str, queue: str) -> None:
+    """Send to and consume from `queue` on `broker_url` from now on (Celery caches the
+    queues it declared: they are declared again). Regression: after a broker test the
+    queues stayed that test's, and the embedded worker that a later test of the process
+    started read only them; its jobs waited in the default queue forever."""
+    app.conf.broker_url = broker_url
+    app.conf.task_default_queue = queue
+    del app.amqp.queues, app.amqp.default_queue
+    app._after_fork()  # forget connections and producers of the previous broker

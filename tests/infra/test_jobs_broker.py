@@ -117,3 +117,19 @@ def test_an_unreachable_broker_fails_the_import_in_vietnamese_and_keeps_nothing(
     assert job.stored == []
     page = client.get(response["Location"])
     assert housekeeping.UNQUEUED in page.content.decode()
+
+
+def test_after_a_broker_test_the_default_queue_is_read_again() -> None:
+    """Regression (xdist ran a broker test before a browser import in one process): the
+    embedded worker started later consumed the broker test's queue, not the default one."""
+    from django.conf import settings
+
+    from tests.infra.conftest import TEST_QUEUE, use_queue
+    from theodoi.jobs.celery import app
+
+    before, default = app.conf.broker_url, settings.CELERY_TASK_DEFAULT_QUEUE
+    use_queue(app, before, TEST_QUEUE)
+    assert list(app.amqp.queues.consume_from) == [TEST_QUEUE]
+    use_queue(app, before, default)
+    assert list(app.amqp.queues.consume_from) == [default]
+    assert app.amqp.router.route({}, "theodoi.jobs.tasks.read_upload")["queue"].name == default
