@@ -85,41 +85,44 @@ def generate(tasks: int, seed: int, today: date, say: Any = print) -> dict[str, 
     return out
 
 
-def _rebuild_part(plan_ids: list[int], on: str, deadline: float) -> dict[str, Any]:
-    """One worker's share of the rebuild, plan by plan until `deadline` (time.time())."""
+def _worker_setup() -> None:
+    """A rebuild worker process: Django set up once, on a connection of its own."""
     import django
-    from django.db import IntegrityError, OperationalError, connection
+    from django.db import connection
 
     django.setup()
     connection.close()
+
+
+def _rebuild_plan(job: tuple[int, str, float]) -> tuple[int, float, str]:
+    """One plan judged by a worker unless the budget is spent (`deadline`, time.time()):
+    (plan, seconds, "" when judged, else why not)."""
+    from django.db import IntegrityError, OperationalError
+
     from theodoi.tracking.services import statuses
 
+    plan_id, on, deadline = job
+    if time.time() > deadline:
+        return plan_id, 0.0, "budget"
     start = time.perf_counter()
-    done: list[int] = []
-    failed: list[str] = []
-    day = date.fromisoformat(on)
-    for plan_id in plan_ids:
-        if time.time() > deadline:
-            break
-        for attempt in range(5):
-            try:
-                # The agencies are counted once after every worker is done.
-                statuses.rebuild(on=day, plan_ids=[plan_id], agencies=False)
-                done.append(plan_id)
-                break
-            except (IntegrityError, OperationalError) as exc:
-                # Two plans sharing an agency recount it at once: try again.
-                if attempt == 4:
-                    failed.append(f"{plan_id}: {exc}")
-                time.sleep(0.2 * (attempt + 1))
-    return {"done": done, "seconds": time.perf_counter() - start, "failed": failed}
+    for attempt in range(5):
+        try:
+            # The agencies are counted once after every worker is done.
+            statuses.rebuild(on=date.fromisoformat(on), plan_ids=[plan_id], agencies=False)
+            return plan_id, time.perf_counter() - start, ""
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == 4:
+                return plan_id, time.perf_counter() - start, str(exc)
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> dict[str, Any]:
     """`statuses.rebuild()` over every plan: in this process, or per plan in `workers`
-    processes; with a `budget` (seconds), the plans judged by then, and the whole rebuild's
-    time estimated from their share of the assignments (a low estimate: small plans go
-    first, and a plan's cost grows faster than its rows)."""
+    processes taking the next plan as each finishes, biggest plans first (the last ones
+    to finish are then small, so both workers stay busy to the end); with a `budget`
+    (seconds), the plans judged by then, and the whole rebuild's time estimated from their
+    share of the assignments."""
     import multiprocessing
 
     from django.db import connection, transaction
@@ -129,10 +132,9 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
     from theodoi.tracking.services import statuses
 
     start = time.perf_counter()
-    # Smallest plans first, dealt in turn to the workers: a budget's sample then holds many
-    # plans, and no worker is still inside one huge plan long after the budget.
-    plans = list(Plan.objects.filter(status="published").annotate(n=Count("assignments"))
-                 .order_by("n", "id").values_list("id", flat=True))
+    sizes = dict(Plan.objects.filter(status="published").annotate(n=Count("assignments"))
+                 .values_list("id", "n"))
+    plans = sorted(sizes, key=lambda pid: (-sizes[pid], pid))
     if workers <= 1 and not budget:
         statuses.rebuild(on=today)
         seconds = time.perf_counter() - start
@@ -141,27 +143,32 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
         return {"rebuild": seconds, "workers": 1, "plans judged": len(plans),
                 "plans": len(plans)}
     workers = max(1, workers)
-    shares: list[list[int]] = [plans[i::workers] for i in range(workers)]
     deadline = time.time() + budget if budget else float("inf")
     connection.close()
     done: list[int] = []
     failed: list[str] = []
+    busy = [0.0]
     # A plan still being judged a minute after the budget is given up (rolled back).
     grace = 60.0
-    pool = multiprocessing.get_context("spawn").Pool(workers)
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_setup)
     try:
-        pending = [pool.apply_async(_rebuild_part, (share, today.isoformat(), deadline))
-                   for share in shares]
-        for result in pending:
+        results = pool.imap_unordered(
+            _rebuild_plan, [(pid, today.isoformat(), deadline) for pid in plans], chunksize=1)
+        for _ in plans:
             try:
-                part = result.get(timeout=None if not budget
-                                  else max(1.0, deadline + grace - time.time()))
+                plan_id, seconds, why = results.next(
+                    timeout=None if not budget else max(1.0, deadline + grace - time.time()))
             except multiprocessing.TimeoutError:
-                say("  worker: stopped inside a plan after the budget (rolled back)")
-                continue
-            say(f"  worker: {len(part['done'])} plans in {part['seconds']:.1f} s")
-            done += part["done"]
-            failed += part["failed"]
+                say("  a worker stopped inside a plan after the budget (rolled back)")
+                break
+            busy[0] += seconds
+            if not why:
+                done.append(plan_id)
+            elif why != "budget":
+                failed.append(f"{plan_id}: {why}")
+            if len(done) % 25 == 0 and not why:
+                say(f"  ... {len(done)}/{len(plans)} plans, "
+                    f"{time.perf_counter() - start:.0f} s")
     finally:
         pool.terminate()
         pool.join()
@@ -173,12 +180,17 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
     analyze(say)
     seconds = time.perf_counter() - start
     total = Assignment.objects.count()
-    share = Assignment.objects.filter(plan_id__in=done).count() / total if total else 1.0
+    judged_rows = sum(sizes[pid] for pid in done)
+    share = judged_rows / total if total else 1.0
     out = {"rebuild": seconds, "workers": workers, "plans judged": len(done),
            "plans": len(plans), "assignments judged share": share, "recount agencies": recount,
+           "judging": judged, "worker busy seconds": busy[0],
+           "assignments per second": judged_rows / judged if judged else 0.0,
            "failed": failed}
     say(f"  statuses.rebuild per plan ({workers} worker(s)): {len(done)}/{len(plans)} plans, "
-        f"{share:.1%} of the assignments, in {judged:.1f} s (+ {recount:.1f} s recount)")
+        f"{share:.1%} of the assignments, in {judged:.1f} s "
+        f"({out['assignments per second']:.0f} assignments/s; workers busy "
+        f"{busy[0] / (workers * judged):.0%}) (+ {recount:.1f} s recount)")
     if share < 1.0 and share > 0:
         out["rebuild estimated"] = judged / share + recount
         say(f"  whole rebuild estimated at {out['rebuild estimated']:.0f} s")
