@@ -94,27 +94,46 @@ def _worker_setup() -> None:
     connection.close()
 
 
-def _rebuild_plan(job: tuple[int, str, float]) -> tuple[int, float, str]:
+def _server_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (0 when the server is not
+    on this machine): with the Python process's own, a figure the machine's load hardly
+    changes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rebuild_plan(job: tuple[int, str, float]) -> tuple[int, float, str, float, float]:
     """One plan judged by a worker unless the budget is spent (`deadline`, time.time()):
-    (plan, seconds, "" when judged, else why not)."""
+    (plan, seconds, "" when judged else why not, Python CPU seconds, PostgreSQL CPU
+    seconds)."""
     from django.db import IntegrityError, OperationalError
 
     from theodoi.tracking.services import statuses
 
     plan_id, on, deadline = job
     if time.time() > deadline:
-        return plan_id, 0.0, "budget"
-    start = time.perf_counter()
+        return plan_id, 0.0, "budget", 0.0, 0.0
+    start, cpu, server = time.perf_counter(), time.process_time(), _server_cpu()
+    why = ""
     for attempt in range(5):
         try:
             # The agencies are counted once after every worker is done.
             statuses.rebuild(on=date.fromisoformat(on), plan_ids=[plan_id], agencies=False)
-            return plan_id, time.perf_counter() - start, ""
+            why = ""
+            break
         except (IntegrityError, OperationalError) as exc:
-            if attempt == 4:
-                return plan_id, time.perf_counter() - start, str(exc)
+            why = str(exc)
             time.sleep(0.2 * (attempt + 1))
-    raise AssertionError("unreachable")
+    return (plan_id, time.perf_counter() - start, why, time.process_time() - cpu,
+            _server_cpu() - server)
 
 
 def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> dict[str, Any]:
@@ -147,7 +166,7 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
     connection.close()
     done: list[int] = []
     failed: list[str] = []
-    busy = [0.0]
+    busy = [0.0, 0.0, 0.0]  # wall, Python CPU, PostgreSQL CPU seconds inside plans
     # A plan still being judged a minute after the budget is given up (rolled back).
     grace = 60.0
     pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_setup)
@@ -156,12 +175,14 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
             _rebuild_plan, [(pid, today.isoformat(), deadline) for pid in plans], chunksize=1)
         for _ in plans:
             try:
-                plan_id, seconds, why = results.next(
+                plan_id, seconds, why, cpu, server = results.next(
                     timeout=None if not budget else max(1.0, deadline + grace - time.time()))
             except multiprocessing.TimeoutError:
                 say("  a worker stopped inside a plan after the budget (rolled back)")
                 break
             busy[0] += seconds
+            busy[1] += cpu
+            busy[2] += server
             if not why:
                 done.append(plan_id)
             elif why != "budget":
@@ -185,12 +206,14 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
     out = {"rebuild": seconds, "workers": workers, "plans judged": len(done),
            "plans": len(plans), "assignments judged share": share, "recount agencies": recount,
            "judging": judged, "worker busy seconds": busy[0],
+           "python cpu seconds": busy[1], "postgresql cpu seconds": busy[2],
            "assignments per second": judged_rows / judged if judged else 0.0,
            "failed": failed}
     say(f"  statuses.rebuild per plan ({workers} worker(s)): {len(done)}/{len(plans)} plans, "
         f"{share:.1%} of the assignments, in {judged:.1f} s "
         f"({out['assignments per second']:.0f} assignments/s; workers busy "
-        f"{busy[0] / (workers * judged):.0%}) (+ {recount:.1f} s recount)")
+        f"{busy[0] / (workers * judged):.0%}; CPU {busy[1]:.0f} s Python + {busy[2]:.0f} s "
+        f"PostgreSQL) (+ {recount:.1f} s recount)")
     if share < 1.0 and share > 0:
         out["rebuild estimated"] = judged / share + recount
         say(f"  whole rebuild estimated at {out['rebuild estimated']:.0f} s")

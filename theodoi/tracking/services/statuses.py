@@ -823,6 +823,8 @@ class Rebuild:
                 status, created.astimezone(zone).date(), review,
                 None if reviewed is None else reviewed.astimezone(zone).date(), period,
                 percent))
+            if review == "withdrawn":  # taken back: as if never sent (as `_facts_and_marks`)
+                continue
             _last, pending, _ = marks.get(aid, (None, 0, False))
             marks[aid] = (created, pending + (review == "pending"), review == "returned")
         rules = {t["id"]: deadline_of(t) for t in tasks}
