@@ -136,25 +136,30 @@ def _rebuild_plan(job: tuple[int, str, float]) -> tuple[int, float, str, float, 
             _server_cpu() - server)
 
 
-def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> dict[str, Any]:
+def rebuild(workers: int, today: date, budget: float = 0, say: Any = print, *,
+            resume: bool = False) -> dict[str, Any]:
     """`statuses.rebuild()` over every plan: in this process, or per plan in `workers`
     processes taking the next plan as each finishes, biggest plans first (the last ones
     to finish are then small, so both workers stay busy to the end); with a `budget`
     (seconds), the plans judged by then, and the whole rebuild's time estimated from their
-    share of the assignments."""
+    share of the assignments. `resume`: only the plans with a task not yet judged on
+    `today` (what a run stopped by its budget left)."""
     import multiprocessing
 
     from django.db import connection, transaction
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
-    from theodoi.tracking.models import Agency, Assignment, Plan
+    from theodoi.tracking.models import Agency, Assignment, Plan, Task
     from theodoi.tracking.services import statuses
 
     start = time.perf_counter()
-    sizes = dict(Plan.objects.filter(status="published").annotate(n=Count("assignments"))
-                 .values_list("id", "n"))
+    published = Plan.objects.filter(status="published")
+    if resume:
+        published = published.filter(pk__in=Task.objects.filter(
+            Q(judged_on__isnull=True) | ~Q(judged_on=today)).values("plan_id"))
+    sizes = dict(published.annotate(n=Count("assignments")).values_list("id", "n"))
     plans = sorted(sizes, key=lambda pid: (-sizes[pid], pid))
-    if workers <= 1 and not budget:
+    if workers <= 1 and not budget and not resume:
         statuses.rebuild(on=today)
         seconds = time.perf_counter() - start
         say(f"  statuses.rebuild(): {seconds:.1f} s")
@@ -257,7 +262,7 @@ def table_counts() -> dict[str, int]:
 def cmd_rebuild(args: argparse.Namespace) -> int:
     setup_django()
     today = date.fromisoformat(args.today) if args.today else local_today()
-    out = rebuild(args.workers, today, args.rebuild_budget)
+    out = rebuild(args.workers, today, args.rebuild_budget, resume=args.resume)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2, default=str), encoding="utf-8")
     return 0
@@ -321,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     reb = sub.add_parser("rebuild", help="judge the loaded country again (statuses.rebuild)")
     reb.add_argument("--workers", type=int, default=2)
     reb.add_argument("--rebuild-budget", type=float, default=0)
+    reb.add_argument("--resume", action="store_true",
+                     help="only the plans with tasks not judged on --today yet")
     reb.add_argument("--today")
     reb.add_argument("--json")
     reb.set_defaults(func=cmd_rebuild)
