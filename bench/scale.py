@@ -85,55 +85,81 @@ def generate(tasks: int, seed: int, today: date, say: Any = print) -> dict[str, 
     return out
 
 
-def _rebuild_part(plan_ids: list[int], on: str, deadline: float) -> dict[str, Any]:
-    """One worker's share of the rebuild, plan by plan until `deadline` (time.time())."""
+def _worker_setup() -> None:
+    """A rebuild worker process: Django set up once, on a connection of its own."""
     import django
-    from django.db import IntegrityError, OperationalError, connection
+    from django.db import connection
 
     django.setup()
     connection.close()
+
+
+def _server_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (0 when the server is not
+    on this machine): with the Python process's own, a figure the machine's load hardly
+    changes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rebuild_plan(job: tuple[int, str, float]) -> tuple[int, float, str, float, float]:
+    """One plan judged by a worker unless the budget is spent (`deadline`, time.time()):
+    (plan, seconds, "" when judged else why not, Python CPU seconds, PostgreSQL CPU
+    seconds)."""
+    from django.db import IntegrityError, OperationalError
+
     from theodoi.tracking.services import statuses
 
-    start = time.perf_counter()
-    done: list[int] = []
-    failed: list[str] = []
-    day = date.fromisoformat(on)
-    for plan_id in plan_ids:
-        if time.time() > deadline:
+    plan_id, on, deadline = job
+    if time.time() > deadline:
+        return plan_id, 0.0, "budget", 0.0, 0.0
+    start, cpu, server = time.perf_counter(), time.process_time(), _server_cpu()
+    why = ""
+    for attempt in range(5):
+        try:
+            # The agencies are counted once after every worker is done.
+            statuses.rebuild(on=date.fromisoformat(on), plan_ids=[plan_id], agencies=False)
+            why = ""
             break
-        for attempt in range(5):
-            try:
-                # The agencies are counted once after every worker is done.
-                statuses.rebuild(on=day, plan_ids=[plan_id], agencies=False)
-                done.append(plan_id)
-                break
-            except (IntegrityError, OperationalError) as exc:
-                # Two plans sharing an agency recount it at once: try again.
-                if attempt == 4:
-                    failed.append(f"{plan_id}: {exc}")
-                time.sleep(0.2 * (attempt + 1))
-    return {"done": done, "seconds": time.perf_counter() - start, "failed": failed}
+        except (IntegrityError, OperationalError) as exc:
+            why = str(exc)
+            time.sleep(0.2 * (attempt + 1))
+    return (plan_id, time.perf_counter() - start, why, time.process_time() - cpu,
+            _server_cpu() - server)
 
 
-def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> dict[str, Any]:
+def rebuild(workers: int, today: date, budget: float = 0, say: Any = print, *,
+            resume: bool = False) -> dict[str, Any]:
     """`statuses.rebuild()` over every plan: in this process, or per plan in `workers`
-    processes; with a `budget` (seconds), the plans judged by then, and the whole rebuild's
-    time estimated from their share of the assignments (a low estimate: small plans go
-    first, and a plan's cost grows faster than its rows)."""
+    processes taking the next plan as each finishes, biggest plans first (the last ones
+    to finish are then small, so both workers stay busy to the end); with a `budget`
+    (seconds), the plans judged by then, and the whole rebuild's time estimated from their
+    share of the assignments. `resume`: only the plans with a task not yet judged on
+    `today` (what a run stopped by its budget left)."""
     import multiprocessing
 
     from django.db import connection, transaction
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
-    from theodoi.tracking.models import Agency, Assignment, Plan
+    from theodoi.tracking.models import Agency, Assignment, Plan, Task
     from theodoi.tracking.services import statuses
 
     start = time.perf_counter()
-    # Smallest plans first, dealt in turn to the workers: a budget's sample then holds many
-    # plans, and no worker is still inside one huge plan long after the budget.
-    plans = list(Plan.objects.filter(status="published").annotate(n=Count("assignments"))
-                 .order_by("n", "id").values_list("id", flat=True))
-    if workers <= 1 and not budget:
+    published = Plan.objects.filter(status="published")
+    if resume:
+        published = published.filter(pk__in=Task.objects.filter(
+            Q(judged_on__isnull=True) | ~Q(judged_on=today)).values("plan_id"))
+    sizes = dict(published.annotate(n=Count("assignments")).values_list("id", "n"))
+    plans = sorted(sizes, key=lambda pid: (-sizes[pid], pid))
+    if workers <= 1 and not budget and not resume:
         statuses.rebuild(on=today)
         seconds = time.perf_counter() - start
         say(f"  statuses.rebuild(): {seconds:.1f} s")
@@ -141,27 +167,34 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
         return {"rebuild": seconds, "workers": 1, "plans judged": len(plans),
                 "plans": len(plans)}
     workers = max(1, workers)
-    shares: list[list[int]] = [plans[i::workers] for i in range(workers)]
     deadline = time.time() + budget if budget else float("inf")
     connection.close()
     done: list[int] = []
     failed: list[str] = []
+    busy = [0.0, 0.0, 0.0]  # wall, Python CPU, PostgreSQL CPU seconds inside plans
     # A plan still being judged a minute after the budget is given up (rolled back).
     grace = 60.0
-    pool = multiprocessing.get_context("spawn").Pool(workers)
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_setup)
     try:
-        pending = [pool.apply_async(_rebuild_part, (share, today.isoformat(), deadline))
-                   for share in shares]
-        for result in pending:
+        results = pool.imap_unordered(
+            _rebuild_plan, [(pid, today.isoformat(), deadline) for pid in plans], chunksize=1)
+        for _ in plans:
             try:
-                part = result.get(timeout=None if not budget
-                                  else max(1.0, deadline + grace - time.time()))
+                plan_id, seconds, why, cpu, server = results.next(
+                    timeout=None if not budget else max(1.0, deadline + grace - time.time()))
             except multiprocessing.TimeoutError:
-                say("  worker: stopped inside a plan after the budget (rolled back)")
-                continue
-            say(f"  worker: {len(part['done'])} plans in {part['seconds']:.1f} s")
-            done += part["done"]
-            failed += part["failed"]
+                say("  a worker stopped inside a plan after the budget (rolled back)")
+                break
+            busy[0] += seconds
+            busy[1] += cpu
+            busy[2] += server
+            if not why:
+                done.append(plan_id)
+            elif why != "budget":
+                failed.append(f"{plan_id}: {why}")
+            if len(done) % 25 == 0 and not why:
+                say(f"  ... {len(done)}/{len(plans)} plans, "
+                    f"{time.perf_counter() - start:.0f} s")
     finally:
         pool.terminate()
         pool.join()
@@ -173,12 +206,19 @@ def rebuild(workers: int, today: date, budget: float = 0, say: Any = print) -> d
     analyze(say)
     seconds = time.perf_counter() - start
     total = Assignment.objects.count()
-    share = Assignment.objects.filter(plan_id__in=done).count() / total if total else 1.0
+    judged_rows = sum(sizes[pid] for pid in done)
+    share = judged_rows / total if total else 1.0
     out = {"rebuild": seconds, "workers": workers, "plans judged": len(done),
            "plans": len(plans), "assignments judged share": share, "recount agencies": recount,
+           "judging": judged, "worker busy seconds": busy[0],
+           "python cpu seconds": busy[1], "postgresql cpu seconds": busy[2],
+           "assignments per second": judged_rows / judged if judged else 0.0,
            "failed": failed}
     say(f"  statuses.rebuild per plan ({workers} worker(s)): {len(done)}/{len(plans)} plans, "
-        f"{share:.1%} of the assignments, in {judged:.1f} s (+ {recount:.1f} s recount)")
+        f"{share:.1%} of the assignments, in {judged:.1f} s "
+        f"({out['assignments per second']:.0f} assignments/s; workers busy "
+        f"{busy[0] / (workers * judged):.0%}; CPU {busy[1]:.0f} s Python + {busy[2]:.0f} s "
+        f"PostgreSQL) (+ {recount:.1f} s recount)")
     if share < 1.0 and share > 0:
         out["rebuild estimated"] = judged / share + recount
         say(f"  whole rebuild estimated at {out['rebuild estimated']:.0f} s")
@@ -222,7 +262,7 @@ def table_counts() -> dict[str, int]:
 def cmd_rebuild(args: argparse.Namespace) -> int:
     setup_django()
     today = date.fromisoformat(args.today) if args.today else local_today()
-    out = rebuild(args.workers, today, args.rebuild_budget)
+    out = rebuild(args.workers, today, args.rebuild_budget, resume=args.resume)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2, default=str), encoding="utf-8")
     return 0
@@ -286,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     reb = sub.add_parser("rebuild", help="judge the loaded country again (statuses.rebuild)")
     reb.add_argument("--workers", type=int, default=2)
     reb.add_argument("--rebuild-budget", type=float, default=0)
+    reb.add_argument("--resume", action="store_true",
+                     help="only the plans with tasks not judged on --today yet")
     reb.add_argument("--today")
     reb.add_argument("--json")
     reb.set_defaults(func=cmd_rebuild)

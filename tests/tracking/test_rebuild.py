@@ -25,6 +25,7 @@ from theodoi.tracking.services import (
     set_task_date,
     statuses,
     submit_report,
+    withdraw_report,
 )
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,23 @@ def test_rebuild_gives_what_the_writes_gave(written):
     with at(2025, 3, 3):
         assert statuses.rebuild() == 2
         assert statuses.check() == []
+
+    assert snapshot(judged_on=False) == before
+
+
+def test_rebuild_leaves_a_withdrawn_report_out_of_the_rows_marks(written, reporter_a):
+    # The lists' marks (last report, returned?) count a withdrawn report as never sent, as
+    # the per-write refresh does: the rebuild counted it as the latest report.
+    published_plan, _other = written
+    with at(2025, 3, 3):
+        row = part(published_plan, "I.2", "bo-a")
+        withdraw_report(submit_report(row, reporter_a, status="in_progress", percent=40),
+                        reporter_a)
+    before = snapshot(judged_on=False)
+    assert Assignment.objects.get(pk=row.pk).last_report_at is not None
+
+    with at(2025, 3, 3):
+        statuses.rebuild()
 
     assert snapshot(judged_on=False) == before
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import calendar
 import functools
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -459,6 +461,57 @@ def combine_states(states: Sequence[State]) -> State:
     return State(status, progress, percent, min(dues) if dues else None, done_on)
 
 
+class StateTally:
+    """Several parts' states kept as counts, so that `state()` is `combine_states()` of them
+    without going over every part: a task's roll-up over the days moves a few of its ~60
+    parts' states on each change day (tests/tracking/test_status_fast.py compares the two).
+
+    The status and progress rules depend only on which values occur, the mean percent on
+    sums, the deciding and done dates on the dates held."""
+
+    def __init__(self) -> None:
+        self.parts = 0
+        self.statuses: dict[str, int] = defaultdict(int)
+        self.progresses: dict[str, int] = defaultdict(int)
+        self.percent_sum = 0
+        self.percent_known = 0
+        self.dues: dict[date, int] = defaultdict(int)
+        self.done_days: dict[date, int] = defaultdict(int)
+        self.done_known = 0
+
+    def add(self, state: State, times: int = 1) -> None:
+        """Count `state` `times` more times (fewer when negative)."""
+        self.parts += times
+        self.statuses[state.status] += times
+        self.progresses[state.progress] += times
+        value = 100 if state.status in CLOSED else state.percent
+        if value is not None:
+            self.percent_sum += value * times
+            self.percent_known += times
+        if state.due is not None:
+            self.dues[state.due] += times
+        if state.done_on is not None:
+            self.done_days[state.done_on] += times
+            self.done_known += times
+
+    def state(self) -> State:
+        """`combine_states()` of the states counted."""
+        if self.parts <= 0:
+            return State(NOT_STARTED)
+        status = combine(s for s, n in self.statuses.items() if n > 0)
+        if status in CLOSED:
+            progress = PROGRESS_DONE
+        else:
+            progress = combine_progress(p for p, n in self.progresses.items() if n > 0)
+        percent = (round(self.percent_sum / self.percent_known) if self.percent_known
+                   else None)
+        due = min((d for d, n in self.dues.items() if n > 0), default=None)
+        done_on = None
+        if status in CLOSED and self.done_known == self.parts:
+            done_on = max(d for d, n in self.done_days.items() if n > 0)
+        return State(status, progress, percent, due, done_on)
+
+
 # -- timelines: the state on every day, as a list of changes ----------------------------
 
 EPOCH = date(1900, 1, 1)
@@ -500,8 +553,9 @@ def timeline(
     """(first day, state) for each change of state from `since` to `until`: the first entry
     is the state on `since`; each later one holds until the next."""
     out: list[tuple[date, State]] = []
+    prepared = _prepare(deadline, reports)
     for day in change_points(deadline, reports, since, until, due_soon_days):
-        state = judge(deadline, reports, day, due_soon_days).state
+        state = _state_on(deadline, prepared, day, due_soon_days)
         if not out or out[-1][1] != state:
             out.append((day, state))
     return out
@@ -513,10 +567,170 @@ def next_change(
 ) -> date | None:
     """The first day after `as_of` on which the state changes if nothing new is written
     (None when it never does within the horizon)."""
-    now = judge(deadline, reports, as_of, due_soon_days).state
+    prepared = _prepare(deadline, reports)
+    now = _state_on(deadline, prepared, as_of, due_soon_days)
     until = as_of + timedelta(days=horizon_days)
     for day in change_points(deadline, reports, as_of + timedelta(days=1), until,
                              due_soon_days):
-        if judge(deadline, reports, day, due_soon_days).state != now:
+        if _state_on(deadline, prepared, day, due_soon_days) != now:
             return day
     return None
+
+
+# -- the state alone (what timelines and rebuilds ask for, on every change day) -----------
+#
+# The same rules as `judge()` (tests/tracking/test_status_fast.py compares them on random
+# deadlines and reports), without what only the pages need: no `Occurrence` or `Judgement`
+# objects, the reports put in order and grouped by period once per row instead of once per
+# day, and for recurring and ongoing tasks only the period that decides judged (the first
+# missed, the last completed) instead of every period since the start.
+
+
+def state_on(
+    deadline: Deadline, reports: Sequence[ReportFact], as_of: date, due_soon_days: int = 14,
+) -> State:
+    """`judge(deadline, reports, as_of, due_soon_days).state`, faster."""
+    return _state_on(deadline, _prepare(deadline, reports), as_of, due_soon_days)
+
+
+def _on(report: ReportFact) -> date:
+    return report.on
+
+
+def _prepare(deadline: Deadline, reports: Sequence[ReportFact]) -> Any:
+    """The reports in the order `judge_occurrence` reads them (by day written, stable), grouped
+    by the period they answer for recurring and ongoing tasks."""
+    ordered = sorted(reports, key=_on)
+    if deadline.kind in PERIODIC_KINDS:
+        return _by_period(ordered, deadline.period or "year")
+    return ordered
+
+
+# What `_occ` returns: status, progress, percent, done day, and the latest report counted.
+_Occ = tuple[str, str, "int | None", "date | None", "ReportFact | None"]
+_NOTHING: tuple[ReportFact, ...] = ()
+
+
+def _occ(reports: Sequence[ReportFact], due: date | None, as_of: date, days: int) -> _Occ:
+    """`judge_occurrence(reports, due, as_of, days)` as a tuple, for reports in order."""
+    latest = None
+    percent = None
+    for r in reports:
+        if r.on > as_of:
+            break  # in order: the rest were written later
+        review = r.review
+        if r.status == REPORT_DONE and (
+            review == REVIEW_NOT_REQUIRED
+            or (review == REVIEW_ACCEPTED and r.reviewed_on is not None
+                and r.reviewed_on <= as_of)
+        ):
+            # The first accepted "done" closes it, whatever came before.
+            late = due is not None and r.on > due
+            return (DONE_LATE if late else DONE, PROGRESS_DONE, 100, r.on, r)
+        if review in (REVIEW_RETURNED, REVIEW_WITHDRAWN) and (
+            r.reviewed_on is not None and r.reviewed_on <= as_of
+        ):
+            continue  # set aside
+        latest = r
+        if r.percent is not None:
+            percent = r.percent
+    started = latest is not None and latest.shows_work()
+    if due is not None and as_of > due:
+        status = OVERDUE
+    elif due is not None and (due - as_of).days <= days:
+        status = DUE_SOON
+    else:
+        status = IN_PROGRESS if started else NOT_STARTED
+    if (latest is not None and latest.status == REPORT_DONE
+            and latest.review != REVIEW_NOT_REQUIRED):
+        # Not accepted by `as_of` (it would have closed) and not set aside: it waits.
+        progress = PROGRESS_AWAITING_REVIEW
+    elif started:
+        progress = PROGRESS_IN_PROGRESS
+    else:
+        progress = PROGRESS_NOT_STARTED
+    return (status, progress, percent, None, latest)
+
+
+def _state(status: str, due: date | None, occ: _Occ) -> State:
+    """`_judgement(status, due, ..., deciding).state` of the deciding occurrence `occ`."""
+    if status in CLOSED:
+        progress = PROGRESS_DONE
+    else:
+        progress = occ[1]
+        if progress == PROGRESS_DONE:
+            progress = PROGRESS_IN_PROGRESS
+    return State(status, progress, occ[2], due, occ[3])
+
+
+def _state_on(deadline: Deadline, prepared: Any, as_of: date, days: int) -> State:
+    kind = deadline.kind
+    if kind == "recurring":
+        return _recurring_state(deadline, prepared, as_of, days)
+    if kind == "ongoing":
+        return _ongoing_state(deadline, prepared, as_of)
+    due = deadline.set_on or deadline.on
+    if kind in WAITING_KINDS and due is None:
+        occ = _occ(prepared, None, as_of, days)
+        return _state(occ[0] if occ[0] in CLOSED else AWAITING_DATE, None, occ)
+    if kind not in DATED_KINDS and kind not in WAITING_KINDS:
+        due = None  # "none" or a kind this engine does not know: no date to miss
+    occ = _occ(prepared, due, as_of, days)
+    return _state(occ[0], due, occ)
+
+
+def _recurring_state(
+    deadline: Deadline, groups: dict[str, list[ReportFact]], as_of: date, days: int
+) -> State:
+    every = deadline.period or "year"
+    start = deadline.start or period_bounds(as_of, every)[0]
+    end = min(as_of, deadline.on) if deadline.on else as_of
+    if start > end:  # no occurrence yet
+        return State(NOT_STARTED, due=period_bounds(deadline.start or as_of, every)[1])
+    late = False
+    day = start
+    while True:
+        _first, last = period_bounds(day, every)
+        group = groups.get(period_key(day, every), _NOTHING) if groups else _NOTHING
+        if last < as_of and not group:
+            # Nothing reported for a period already over: the first one missed decides.
+            return State(OVERDUE, PROGRESS_NOT_STARTED, None, last, None)
+        occ = _occ(group, last, as_of, days)
+        if last >= as_of:
+            return _state(occ[0], last, occ)  # the current period (always the last)
+        if occ[0] not in CLOSED:
+            return _state(OVERDUE, last, occ)
+        late = late or occ[0] == DONE_LATE
+        day = last + timedelta(days=1)
+        if day > end:
+            # The recurrence has ended and every occurrence was closed.
+            return _state(DONE_LATE if late else DONE, last, occ)
+
+
+def _ongoing_state(deadline: Deadline, groups: dict[str, list[ReportFact]], as_of: date
+                   ) -> State:
+    every = deadline.period or "year"
+    start = deadline.start or period_bounds(as_of, every)[0]
+    end = min(as_of, deadline.on) if deadline.on else as_of
+    if start > end:
+        return State(NOT_STARTED)
+    # Every period but the one holding `end` is over by `as_of`; that one may be too.
+    first, last = period_bounds(end, every)
+    day = end
+    if last >= as_of:
+        if start >= first:  # the current period is the only one: nothing completed yet
+            occ = _occ(groups.get(period_key(end, every), _NOTHING), last, as_of, 0)
+            latest = occ[4]
+            started = latest is not None and latest.shows_work()
+            return _state(IN_PROGRESS if started else NOT_STARTED, last, occ)
+        day = first - timedelta(days=1)
+        last = period_bounds(day, every)[1]
+    occ = _occ(groups.get(period_key(day, every), _NOTHING), last, as_of, 0)
+    latest = occ[4]
+    if occ[0] in CLOSED:
+        status = DONE
+    elif latest is not None and latest.shows_work():
+        status = IN_PROGRESS
+    else:
+        status = OVERDUE
+    return _state(status, last, occ)

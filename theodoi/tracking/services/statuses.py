@@ -255,7 +255,7 @@ def _judge_rows(
     rule: Deadline, facts: Sequence[ReportFact], since: date, on: date, days: int
 ) -> tuple[State, list[Span], date | None]:
     spans = _spans(engine.timeline(rule, facts, since, on, days))
-    now = spans[-1].state if spans else engine.judge(rule, facts, on, days).state
+    now = spans[-1].state if spans else engine.state_on(rule, facts, on, days)
     return now, spans, engine.next_change(rule, facts, on, days)
 
 
@@ -266,24 +266,38 @@ def combine_parts(
     answering parts (their current states and their spans, each list in day order)."""
     now = engine.combine_states([State(p["status"], p["progress"], p["percent"],
                                        p["deciding_due"], p["done_on"]) for p in leads])
-    lists = [spans_of.get(p["id"], ()) for p in leads]
-    points = sorted({since} | {s.valid_from for spans in lists for s in spans
-                               if s.valid_from >= since})
-    # One pointer per part moving forward with the days (a group lead has ~60 parts and
-    # hundreds of change days: a rescan of every part's spans per day was quadratic).
-    held = [-1] * len(lists)
+    # The parts' states held on each change day kept as a tally, moved by each part's own
+    # changes (a group lead has ~60 parts and hundreds of change days: combining 60 states
+    # per day was most of a rebuild's roll-up). Parts judged alike share one span list
+    # (a rebuild's judgements are shared): walked once, counted as many times.
+    weights: dict[int, int] = defaultdict(int)
+    lists: dict[int, Sequence[Span]] = {}
+    for p in leads:
+        spans = spans_of.get(p["id"], ())
+        lists[id(spans)] = spans
+        weights[id(spans)] += 1
     unknown = State(engine.NOT_STARTED)
-    out: list[Span] = []
-    for day in points:
-        states = []
-        for i, spans in enumerate(lists):
-            j = held[i]
-            while j + 1 < len(spans) and spans[j + 1].valid_from <= day:
-                j += 1
-            held[i] = j
-            states.append(spans[j].state if j >= 0 else unknown)
-        state = engine.combine_states(states)
-        if not out or not _same(out[-1].state, state):
+    tally = engine.StateTally()
+    moves: dict[date, list[tuple[State, State, int]]] = defaultdict(list)
+    for key, spans in lists.items():
+        weight = weights[key]
+        held = unknown  # the part's state on `since`, then before each of its changes
+        for span in spans:
+            if span.valid_from > since:
+                break
+            held = span.state
+        tally.add(held, weight)
+        for span in spans:
+            if span.valid_from > since:
+                moves[span.valid_from].append((held, span.state, weight))
+                held = span.state
+    out: list[Span] = [Span(since, tally.state())]
+    for day in sorted(moves):
+        for old, new, weight in moves[day]:
+            tally.add(old, -weight)
+            tally.add(new, weight)
+        state = tally.state()
+        if not _same(out[-1].state, state):
             out.append(Span(day, state))
     if out:
         out[-1] = Span(out[-1].valid_from, now)
@@ -779,6 +793,28 @@ TASK_STATE = ("status", "progress", "percent", "deciding_due", "done_on", "next_
 SPAN_FIELDS = ("valid_from", "valid_to", "status", "progress", "percent")
 
 
+class _Judged:
+    """One judgement of a rebuild, with what its rows write: the spans as the history table
+    gives them back to a task's roll-up (no due, no done day), and the history rows' values
+    (valid from, valid to, status, progress, percent)."""
+
+    __slots__ = ("next_change", "now", "part_spans", "rows", "spans")
+
+    def __init__(self, now: State, spans: list[Span], next_change: date | None):
+        self.now = now
+        self.spans = spans
+        self.next_change = next_change
+        self.part_spans = [Span(s.valid_from, State(s.state.status, s.state.progress,
+                                                    s.state.percent)) for s in spans]
+        ends = [s.valid_from for s in spans[1:]] + [None]
+        self.rows = [(s.valid_from, end, s.state.status, s.state.progress, s.state.percent)
+                     for s, end in zip(spans, ends, strict=True)]
+
+
+# Judgements shared by every Rebuild of one process (keyed by day and window too).
+_JUDGED: dict[tuple, _Judged] = {}
+
+
 class Rebuild:
     """Every row of whole plans judged from the start: what `refresh_plan()` does, with
     each row read once (tasks, then their assignments and reports by task chunk), one
@@ -793,7 +829,6 @@ class Rebuild:
         self.on = on
         self.days = _days()
         self.agencies: set[int] = set()
-        self.judged: dict[tuple, tuple[State, list[Span], date | None]] = {}
         self.assignments_judged = 0
 
     def plan(self, plan_id: int) -> None:
@@ -825,10 +860,15 @@ class Rebuild:
                    .order_by("assignment_id", "created_at", "id")
                    .values_list("assignment_id", "status", "created_at", "review_state",
                                 "reviewed_at", "period", "percent"))
+        # `timezone.localdate()` looks the current zone up on every call (5M reports).
+        zone = timezone.get_current_timezone()
         for aid, status, created, review, reviewed, period, percent in reports:
-            facts[aid].append(ReportFact(status=status, on=_local(created), review=review,
-                                         reviewed_on=_local(reviewed), period=period,
-                                         percent=percent))
+            facts[aid].append(ReportFact(
+                status, created.astimezone(zone).date(), review,
+                None if reviewed is None else reviewed.astimezone(zone).date(), period,
+                percent))
+            if review == "withdrawn":  # taken back: as if never sent (as `_facts_and_marks`)
+                continue
             _last, pending, _ = marks.get(aid, (None, 0, False))
             marks[aid] = (created, pending + (review == "pending"), review == "returned")
         rules = {t["id"]: deadline_of(t) for t in tasks}
@@ -841,21 +881,17 @@ class Rebuild:
                 parts[row["task_id"]].append(row)
             if not _owes(row, task):
                 continue  # as refresh: its state is kept, its history (deleted) stays empty
-            now, spans, nxt = self._judge(rules[row["task_id"]], facts.get(row["id"], ()))
+            found = self._judge(rules[row["task_id"]], facts.get(row["id"], ()))
+            now, nxt = found.now, found.next_change
             last, pending, returned = marks.get(row["id"], (None, 0, False))
             row.update(status=now.status, progress=now.progress, percent=now.percent,
                        deciding_due=now.due, done_on=now.done_on, next_change_on=nxt)
             written.append([row["id"], now.status, now.progress, now.percent, now.due,
                             now.done_on, nxt, self.on, last, pending, returned,
                             task["plan_id"]])
-            # The parts' spans as the history table gives them back (no due, no done day).
-            spans_of[row["id"]] = [Span(s.valid_from, State(s.state.status, s.state.progress,
-                                                            s.state.percent)) for s in spans]
-            for i, span in enumerate(spans):
-                history.append((row["id"], row["agency_id"], task["plan_id"], row["role"],
-                                span.valid_from,
-                                spans[i + 1].valid_from if i + 1 < len(spans) else None,
-                                span.state.status, span.state.progress, span.state.percent))
+            spans_of[row["id"]] = found.part_spans
+            head = (row["id"], row["agency_id"], task["plan_id"], row["role"])
+            history.extend(head + span for span in found.rows)
             self.agencies.add(row["agency_id"])
         self.assignments_judged += len(written)
         _write(m.Assignment, ASSIGNMENT_STATE, written)
@@ -868,7 +904,8 @@ class Rebuild:
             if leads:
                 now, spans, nxt = combine_parts(leads, spans_of, EPOCH)
             else:
-                now, spans, nxt = self._judge(rules[task["id"]], ())
+                found = self._judge(rules[task["id"]], ())
+                now, spans, nxt = found.now, found.spans, found.next_change
             done = sum(1 for p in leads if p["status"] in engine.CLOSED)
             updates[task["id"]] = [task["id"], now.status, now.progress, now.percent, now.due,
                                    now.done_on, nxt, self.on, len(leads), done]
@@ -879,16 +916,17 @@ class Rebuild:
                         spans[i + 1].valid_from if i + 1 < len(spans) else None,
                         span.state.status, span.state.progress, span.state.percent))
 
-    def _judge(self, rule: Deadline, facts: Sequence[ReportFact]
-               ) -> tuple[State, list[Span], date | None]:
+    def _judge(self, rule: Deadline, facts: Sequence[ReportFact]) -> _Judged:
         # The engine is a pure function: the parts of a group lead with the same reports
-        # (most often none) share one judgement.
-        key = (rule, tuple(facts))
-        found = self.judged.get(key)
+        # (most often none), and the rows of every plan sharing a deadline (one process
+        # rebuilds many plans), share one judgement.
+        key = (self.on, self.days, rule, tuple(facts))
+        found = _JUDGED.get(key)
         if found is None:
-            if len(self.judged) > 50_000:
-                self.judged.clear()
-            found = self.judged[key] = _judge_rows(rule, facts, EPOCH, self.on, self.days)
+            if len(_JUDGED) > 200_000:
+                _JUDGED.clear()
+            found = _JUDGED[key] = _Judged(*_judge_rows(rule, facts, EPOCH, self.on,
+                                                        self.days))
         return found
 
     def _headings(self, tasks: Sequence[dict[str, Any]], updates: dict[int, list[Any]]
