@@ -230,6 +230,17 @@ API_EXPECTED: dict[str, Builder] = {
                                       COORDINATOR, {"decision": "accept"}, json_body=True)],
     "withdraw_report": lambda w: [Probe("POST", f"/api/reports/{w.report_a.pk}/withdraw",
                                         frozenset({"reporter_a"}), {}, json_body=True)],
+    # The cascade and the references follow the plan's own rule (a draft: coordinators).
+    "get_task_cascade": lambda w: [get(f"/api/tasks/{w.task.pk}/cascade", READERS),
+                                   get(f"/api/tasks/{w.draft_task.pk}/cascade", COORDINATOR,
+                                       "a draft's task")],
+    "get_plan_references": lambda w: [get(f"/api/plans/{w.plan.pk}/references", READERS),
+                                      get(f"/api/plans/{w.draft.pk}/references", COORDINATOR,
+                                          "a draft")],
+    # Indicator values are the national systems' published figures: every reading role.
+    "list_indicator_values": lambda w: [rows("/api/indicators", READERS)],
+    "get_target_indicators": lambda w: [get(f"/api/targets/{w.target.pk}/indicators",
+                                            READERS)],
 }
 
 
@@ -309,7 +320,7 @@ def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any, re
     from theodoi.outputs.ical import feed_for
     from theodoi.tracking.models import EvidenceFile, PlanFile, TaskLink
     from theodoi.tracking.services import submit_report
-    from theodoi.tracking.services.indicators import start_import
+    from theodoi.tracking.services.indicators import confirm_import, start_import
     from theodoi.web.models import PlanImport
 
     a = assignment_of(published_plan, agency_a, "II.2")
@@ -332,6 +343,9 @@ def world(published_plan: Any, draft_plan: Any, agency_a: Any, agency_b: Any, re
         pdf.save()
         plan.tasks.filter(order=0).update(source_file=pdf, source={
             "file": pdf.name, "page": 3, "bbox": [42.5, 247.4, 799.4, 454.9]})
+    # Values held (another file, confirmed): what the API's list of them shows.
+    confirm_import(coordinator, start_import(coordinator, "Đơn vị,Năm,Chỉ số,Giá trị\n"
+                                             "Cả nước,2025,DTI,0.75\n".encode(), "dti25.csv")[0])
     return World(
         plan=published_plan, draft=draft_plan,
         task=published_plan.tasks.order_by("order").first(),
