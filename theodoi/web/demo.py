@@ -57,8 +57,10 @@ class Below:
 # The national level: NQ 03/NQ-CP, the Government's programme for NQ 57-NQ/TW (140 tasks),
 # read from its hand-checked plan-json (tests/data/corpus/*/gold.json), so loading is quick.
 NATIONAL = "nq-03-cp-2025-full"
-# Below it, what the corpus holds that carries it. No ministry's own plan for NQ 03 is in the
-# corpus: the central level is the Prime Minister's Đề án 2597, whose tasks Bộ Xây dựng leads.
+# Below it, what the corpus holds that carries it. The ministry level is Bộ Văn hóa, Thể thao
+# và Du lịch's letter 6225 handing out its share of NQ 71/NQ-CP (NQ 03's programme as updated)
+# with a task appendix; no ministry's own Kế hoạch for NQ 03 was found in public repositories.
+# The Prime Minister's Đề án 2597 is central too: Bộ Xây dựng leads its tasks.
 BELOW = (
     Below("qd-ubnd-hcm-2820-2025", "Nghị quyết", "03/NQ-CP",
           "Căn cứ Nghị quyết số 03/NQ-CP ngày 09 tháng 01 năm 2025 của Chính phủ Ban hành "
@@ -69,6 +71,10 @@ BELOW = (
     Below("qd-ttg-2597-2025", "Nghị quyết", "03/NQ-CP",
           "Căn cứ Nghị quyết số 57-NQ/TW ngày 22 tháng 12 năm 2024 của Bộ Chính trị; "
           "Đề án do Bộ Xây dựng chủ trì, thực hiện chương trình của Nghị quyết 03/NQ-CP"),
+    Below("cv-bvhttdl-6225-2025", "Nghị quyết", "03/NQ-CP",
+          "Thủ tướng Chính phủ đã ban hành Chỉ thị số 33/CT-TTg ngày 06/11/2025 về đẩy mạnh việc "
+          "thực hiện đúng tiến độ, hiệu quả các nhiệm vụ được giao tại Nghị quyết số "
+          "71/NQ-CP ngày 01/4/2025 của Chính phủ"),
 )
 # Proposals at least this alike are confirmed by the demo's coordinator (the best one per
 # task); the others stay proposed, for the review page to show.
