@@ -37,7 +37,15 @@ def main(write: bool) -> int:
             meta_path = folder / "meta.json"
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             meta.pop("floor", None)
-            meta["floors"] = {k: math.floor(v * 100) / 100 for k, v in sorted(scores.items())}
+            # A source marked `unread` stays an expected failure until it is taken off by
+            # hand (test_corpus holds it to the aim); the others get their measured floor.
+            unread = meta.get("unread", {})
+            floors = {k: math.floor(v * 100) / 100 for k, v in sorted(scores.items())
+                      if k not in unread}
+            if floors:
+                meta["floors"] = floors
+            else:
+                meta.pop("floors", None)
             meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
                                  encoding="utf-8")
     print(f"{len(by_folder)} documents in {CORPUS}")

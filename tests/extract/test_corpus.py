@@ -33,15 +33,29 @@ def corpus_cases() -> list[tuple[Path, Path]]:
     return cases
 
 
+def scored_cases() -> list:
+    """The corpus cases; a source the reader does not read yet (meta.json `unread`: its name
+    and why) is held to the aim as a strict expected failure, so that reading it one day
+    fails the run until it gets a floor, rather than passing a floor of 0 that cannot fail."""
+    params = []
+    for folder, source in corpus_cases():
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        why = meta.get("unread", {}).get(source.name)
+        marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
+        params.append(pytest.param(folder, source, marks=marks,
+                                   id=f"{folder.name}-{source.name}"))
+    return params
+
+
 def floor_of(folder: Path, source: Path) -> float:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    if source.name in meta.get("unread", {}):
+        return AIM
     floors = meta.get("floors", {})
     return float(floors.get(source.name, meta.get("floor", AIM)))
 
 
-@pytest.mark.parametrize(
-    ("folder", "source"), corpus_cases(), ids=lambda p: p.name
-)
+@pytest.mark.parametrize(("folder", "source"), scored_cases())
 def test_corpus_document_scores_at_least_its_floor(folder: Path, source: Path) -> None:
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
     try:
