@@ -56,7 +56,7 @@ test: $(STAMP) lint services
 
 test-postgres: $(STAMP)
 	DATABASE_URL="$${THEODOI_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" \
-		$(BIN)/pytest $(XDIST) tests/tracking tests/web tests/api tests/outputs \
+		$(BIN)/pytest $(XDIST) tests/tracking tests/web tests/api tests/outputs tests/bench \
 		tests/infra/test_replica.py tests/infra/test_jobs_broker.py $(PYTEST_ARGS)
 # (tests/infra/test_jobs_embedded.py: the in-process worker is the embedded SQLite default;
 # after the page tests of this run its thread outlives their databases, so it runs in the

@@ -633,7 +633,7 @@ class Generator:
                 fields["due_on"], fields["due_from"], fields["due_every"], fields["due_text"],
                 fields["due_steps"], fields["lead"], fields["partners"], None, search, None,
                 has_children, 0, 0, "not_started", "not_started", None, None, None, None,
-                None,
+                None, False, {},
             )))
             self.counts.tasks += 1
             self.counts.headings += has_children
@@ -787,6 +787,7 @@ TASK_COLUMNS = (
     "due_kind", "due_on", "due_from", "due_every", "due_text", "due_steps", "lead", "partners",
     "set_on", "search", "removed_at", "has_children", "lead_parts", "lead_parts_done",
     "status", "progress", "percent", "deciding_due", "done_on", "next_change_on", "judged_on",
+    "duplicated", "source",  # Django's defaults are not the table's: COPY names every column
 )
 ASSIGNMENT_COLUMNS = (
     "id", "task_id", "plan_id", "agency_id", "role", "printed_name", "group_name", "flag",
