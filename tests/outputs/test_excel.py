@@ -327,3 +327,27 @@ def test_a_workbook_exported_with_the_old_headers_still_imports(reported_plan, r
     result = import_progress(old.getvalue(), reporter_b)
     assert result.ok, [str(e) for e in result.errors]
     assert [r.status for r in result.reports] == ["not_started"]
+
+
+def test_every_row_has_the_styles_of_its_column(reported_plan):
+    """Regression for the faster styling (a column's cells copy its first data cell's
+    style): the last row is bordered, wrapped, yellow where a person fills in, its code and
+    period are text and its due date a date; and the quote prefix of a formula-like cell
+    on a later row is its own, not lost to the copy."""
+    from theodoi.outputs.excel import COLUMNS
+    from theodoi.tracking.models import Task
+
+    Task.objects.filter(plan=reported_plan, code="I.1").update(name="=1+1")
+    ws = load_workbook(BytesIO(exported(reported_plan)))["I"]
+    cols = header_index(ws)
+    last = ws.max_row
+    for column in COLUMNS:
+        cell = ws.cell(row=last, column=cols[column.key])
+        assert cell.border.left.style == "thin" and cell.alignment.wrap_text
+        assert (cell.fill.fgColor.rgb == "00FFF2CC") is column.fill_in, column.key
+    assert ws.cell(row=last, column=cols["code"]).number_format == "@"
+    assert ws.cell(row=last, column=cols["period"]).number_format == "@"
+    assert ws.cell(row=last, column=cols["due"]).number_format == "DD/MM/YYYY"
+    partner_row = ws.cell(row=3, column=cols["name"])  # I.1 again, for its partner
+    assert (partner_row.value, partner_row.quotePrefix) == ("=1+1", True)
+    assert not ws.cell(row=last, column=cols["name"]).quotePrefix
