@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from theodoi.tracking.models import (
     Indicator,
@@ -65,7 +66,9 @@ def test_every_value_is_listed_with_its_source(role: str, api: Any, dti: dict[st
             row["period_label"], row["value"], row["rank"]) == (
         "dti-tong", "tinh-b", "2024", "Năm 2024", 0.6, 10)
     assert (row["source"]["system"], row["source"]["row"]) == ("DTI", 3)
-    assert row["source"]["imported_on"] == dti["second"].created_at.date().isoformat()
+    # The day in Vietnam (regression: the UTC date failed from 17:00 UTC, 00:00 in Hà Nội).
+    assert row["source"]["imported_on"] == timezone.localdate(
+        dti["second"].created_at).isoformat()
 
 
 def test_a_quarter_and_a_day_are_labelled_as_people_write_them(

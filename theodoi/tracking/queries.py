@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from theodoi.tracking import status as engine
@@ -173,6 +173,18 @@ def task_counts(
     for row in rows:
         section = (row["section__code"] or "").split(".", 1)[0]
         out[(row["plan_id"], section)].add(row["state_status"], row["state_progress"], row["n"])
+    return out
+
+
+def stored_task_counts(plans: QuerySet[Plan], section: str | None = None) -> Counts:
+    """Today's counted tasks of `plans` (of one top-level section when given), summed in
+    the database from the stored counts."""
+    rows = PlanStatusCount.objects.filter(plan__in=plans, count__gt=0)
+    if section:
+        rows = rows.filter(section=section.strip().rstrip("."))
+    out = Counts()
+    for row in rows.values("status", "progress").annotate(n=Sum("count")).order_by():
+        out.add(row["status"], row["progress"], row["n"])
     return out
 
 

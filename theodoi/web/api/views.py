@@ -67,11 +67,14 @@ WRITE_ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorO
 # -- reading helpers ----------------------------------------------------------------------
 
 
-def page_of(rows: QuerySet | Sequence[Any], query: s.PageQuery) -> tuple[list[Any], dict]:
-    """One page of `rows` and the paging fields of the answer (count, page, page_size)."""
+def page_of(rows: QuerySet | Sequence[Any], query: s.PageQuery,
+            count: int | None = None) -> tuple[list[Any], dict]:
+    """One page of `rows` and the paging fields of the answer (count, page, page_size);
+    `count`: the number of rows when the caller already knows it (no COUNT query)."""
     size = min(query.page_size or settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
     start = (query.page - 1) * size
-    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
+    if count is None:
+        count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     items = list(rows[start:start + size]) if start < count else []
     return items, {"count": count, "page": query.page, "page_size": size}
 
@@ -585,10 +588,18 @@ def list_statuses(
         rows = rows.filter(state_status__isnull=False).select_related("plan").order_by(
             "plan_id", "order")
         grouped = rows.values("state_status", "state_progress").annotate(n=Count("id"))
-    totals = queries.Counts()
-    for row in grouped.order_by():
-        totals.add(row["state_status"], row["state_progress"], row["n"])
-    items, meta = page_of(rows, page)
+    known = None
+    if not filters.agency and queries.is_today(as_of) and (
+            not filters.section or "." not in filters.section.strip().rstrip(".")):
+        # Today's counts of whole plans or top-level sections are stored (PlanStatusCount,
+        # kept by every write): summed instead of grouping every task row (268 ms at 200k).
+        totals = queries.stored_task_counts(plans, filters.section)
+        known = sum(totals.by_status().values())
+    else:
+        totals = queries.Counts()
+        for row in grouped.order_by():
+            totals.add(row["state_status"], row["state_progress"], row["n"])
+    items, meta = page_of(rows, page, known)
     if filters.agency:
         listed = [(a.task, a, a.state_status, a.state_progress) for a in items]
     else:
