@@ -279,18 +279,8 @@ def judge_occurrence(
     counted = [r for r in seen if not r.set_aside(as_of)]
     latest = counted[-1] if counted else None
     started = latest is not None and latest.shows_work()
-    if due is not None and as_of > due:
-        status = OVERDUE
-    elif due is not None and (due - as_of).days <= due_soon_days:
-        status = DUE_SOON
-    else:
-        status = IN_PROGRESS if started else NOT_STARTED
-    if latest is not None and latest.awaits_review(as_of):
-        progress = PROGRESS_AWAITING_REVIEW
-    elif started:
-        progress = PROGRESS_IN_PROGRESS
-    else:
-        progress = PROGRESS_NOT_STARTED
+    status, progress = _open_state(due, as_of, due_soon_days, started,
+                                   latest is not None and latest.awaits_review(as_of))
     percent = next((r.percent for r in reversed(counted) if r.percent is not None), None)
     return Occurrence(status, due, period, start, None, latest, progress, percent)
 
@@ -635,21 +625,25 @@ def _occ(reports: Sequence[ReportFact], due: date | None, as_of: date, days: int
         if r.percent is not None:
             percent = r.percent
     started = latest is not None and latest.shows_work()
+    # A "done" not accepted by `as_of` (it would have closed) and not set aside: it waits.
+    awaiting = (latest is not None and latest.status == REPORT_DONE
+                and latest.review != REVIEW_NOT_REQUIRED)
+    status, progress = _open_state(due, as_of, days, started, awaiting)
+    return (status, progress, percent, None, latest)
+
+
+def _open_state(due: date | None, as_of: date, soon: int, started: bool,
+                awaiting: bool) -> tuple[str, str]:
+    """(status, progress) of something owed that no report has closed by `as_of`."""
     if due is not None and as_of > due:
         status = OVERDUE
-    elif due is not None and (due - as_of).days <= days:
+    elif due is not None and (due - as_of).days <= soon:
         status = DUE_SOON
     else:
         status = IN_PROGRESS if started else NOT_STARTED
-    if (latest is not None and latest.status == REPORT_DONE
-            and latest.review != REVIEW_NOT_REQUIRED):
-        # Not accepted by `as_of` (it would have closed) and not set aside: it waits.
-        progress = PROGRESS_AWAITING_REVIEW
-    elif started:
-        progress = PROGRESS_IN_PROGRESS
-    else:
-        progress = PROGRESS_NOT_STARTED
-    return (status, progress, percent, None, latest)
+    if awaiting:
+        return status, PROGRESS_AWAITING_REVIEW
+    return status, PROGRESS_IN_PROGRESS if started else PROGRESS_NOT_STARTED
 
 
 def _state(status: str, due: date | None, occ: _Occ) -> State:
