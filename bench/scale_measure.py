@@ -40,13 +40,37 @@ HOSTS = "127.0.0.1,localhost,testserver"
 # -- the fixtures an operation needs ---------------------------------------------------
 
 
+def submitters(token_name: str) -> list[dict[str, Any]]:
+    """Reporters of the 16 agencies with the most assignments, each with a new API token
+    (`token_name`) and its 200 latest active lead rows: who posts reports under load."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from theodoi.tracking.models import Agency, Assignment
+    from theodoi.web.api.models import ApiToken
+
+    users = get_user_model()
+    out = []
+    for agency in Agency.objects.annotate(n=Count("assignments")).order_by("-n", "id")[:16]:
+        user = users.objects.filter(profile__agency=agency).order_by("id").first()
+        if user is None:
+            continue
+        _, key = ApiToken.objects.issue(user, name=token_name)
+        ids = list(Assignment.objects.filter(
+            agency=agency, is_active=True, role="lead", task__removed_at__isnull=True,
+        ).order_by("-id").values_list("id", flat=True)[:200])
+        if ids:
+            out.append({"key": key, "assignments": ids})
+    return out
+
+
 def context() -> dict[str, Any]:
     """Ids of the rows the operations read: the biggest plan, a province and a ministry
     with the most assignments, the reporter of the busiest agency, API tokens."""
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
-    from theodoi.tracking.models import Agency, Assignment, Plan, Task
+    from theodoi.tracking.models import Agency, Plan, Task
     from theodoi.web.api.models import ApiToken
 
     def busiest(kind: str) -> Agency:
@@ -68,24 +92,14 @@ def context() -> dict[str, Any]:
     reporter = users.objects.filter(profile__agency=own).order_by("id").first()
     _, coordinator_key = ApiToken.objects.issue(coordinator, name="bench")
     # Reporters of the agencies with the most lead rows submit reports under load.
-    submitters = []
-    for agency in (Agency.objects.annotate(n=Count("assignments")).order_by("-n", "id")[:16]):
-        user = users.objects.filter(profile__agency=agency).order_by("id").first()
-        if user is None:
-            continue
-        _, key = ApiToken.objects.issue(user, name="bench-submit")
-        ids = list(Assignment.objects.filter(
-            agency=agency, is_active=True, role="lead", task__removed_at__isnull=True,
-        ).order_by("-id").values_list("id", flat=True)[:200])
-        if ids:
-            submitters.append({"key": key, "assignments": ids})
+    submitting = submitters("bench-submit")
     return {
         "national_plan": national.pk, "province": province.pk, "ministry": ministry.pk,
         "own": own.pk, "own_registry_id": own.registry_id, "own_assignments": own.n,
         "province_registry_id": province.registry_id, "province_plan": province_plan.pk,
         "task": task.pk, "coordinator": coordinator.pk,
         "reporter": reporter.pk if reporter else coordinator.pk,
-        "coordinator_key": coordinator_key, "submitters": submitters,
+        "coordinator_key": coordinator_key, "submitters": submitting,
     }
 
 

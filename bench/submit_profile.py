@@ -31,27 +31,10 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def submitters() -> list[dict[str, Any]]:
-    """Reporters of the agencies with the most assignments, each with a new API token and
-    its 200 latest active lead rows (as `bench.scale_measure.context`)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Count
+    """The reporters, tokens and lead rows the wrk load of `bench.scale_measure` posts with."""
+    from bench.scale_measure import submitters as load_submitters
 
-    from theodoi.tracking.models import Agency, Assignment
-    from theodoi.web.api.models import ApiToken
-
-    users = get_user_model()
-    out = []
-    for agency in Agency.objects.annotate(n=Count("assignments")).order_by("-n", "id")[:16]:
-        user = users.objects.filter(profile__agency=agency).order_by("id").first()
-        if user is None:
-            continue
-        _, key = ApiToken.objects.issue(user, name="bench-submit-profile")
-        ids = list(Assignment.objects.filter(
-            agency=agency, is_active=True, role="lead", task__removed_at__isnull=True,
-        ).order_by("-id").values_list("id", flat=True)[:200])
-        if ids:
-            out.append({"key": key, "assignments": ids})
-    return out
+    return load_submitters("bench-submit-profile")
 
 
 def backend_cpu(pid: int) -> float:
