@@ -378,6 +378,21 @@ def parse_period(value: Any) -> tuple[str, date]:
     raise ValueError(text)
 
 
+def _rank_in(preview: Preview, row: Sequence[Any], col: dict[str, int], headers: list[str],
+             index: int) -> tuple[int | None, bool]:
+    """The row's rank (None without a rank column), and False when the cell is not a whole
+    number (the problem is listed)."""
+    if "rank" not in col:
+        return None, True
+    try:
+        return _rank(_at(row, col["rank"])), True
+    except ValueError:
+        preview.problems.append(RowProblem(index, headers[col["rank"]],
+                                           _cell(_at(row, col["rank"])),
+                                           "xếp hạng phải là số nguyên"))
+        return None, False
+
+
 def _rank(value: Any) -> int | None:
     text = _cell(value)
     if not text:
@@ -575,14 +590,7 @@ def _wide_row(preview: Preview, header: Header, headers: list[str], row: Sequenc
     agency = _agency(preview, agencies, name, when[1], index, agency_header)
     if agency is None:
         return
-    rank = None
-    if "rank" in col:
-        try:
-            rank = _rank(_at(row, col["rank"]))
-        except ValueError:
-            preview.problems.append(RowProblem(index, headers[col["rank"]],
-                                               _cell(_at(row, col["rank"])),
-                                               "xếp hạng phải là số nguyên"))
+    rank, _ = _rank_in(preview, row, col, headers, index)
     found: list[ValueRow] = []
     for i, text in header.indicators.items():
         raw = _at(row, i)
@@ -631,15 +639,9 @@ def _long_row(preview: Preview, header: Header, headers: list[str], row: Sequenc
                                            f"«{_cell(raw)}» không phải số" if _cell(raw)
                                            else "thiếu giá trị"))
         return
-    rank = None
-    if "rank" in col:
-        try:
-            rank = _rank(_at(row, col["rank"]))
-        except ValueError:
-            preview.problems.append(RowProblem(index, headers[col["rank"]],
-                                               _cell(_at(row, col["rank"])),
-                                               "xếp hạng phải là số nguyên"))
-            return
+    rank, ranked = _rank_in(preview, row, col, headers, index)
+    if not ranked:
+        return
     agency = _agency(preview, agencies, name, when[1], index, agency_header)
     if agency is None:
         return
