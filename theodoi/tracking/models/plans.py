@@ -264,7 +264,7 @@ class Task(StoredState):
             models.Index(fields=["done_on"], name="tracking_task_done_on"),
             # Lists count the current tasks of the plans shown (`/api/tasks`, search): from
             # this narrow index alone (an index-only scan) instead of reading every wide row
-            # (85 -> 20 ms at 200k tasks; BENCHMARKS.md).
+            # (`/api/tasks` at 200k tasks 111 -> 39 ms p50; BENCHMARKS.md).
             models.Index(fields=["plan"], condition=models.Q(removed_at__isnull=True),
                          name="tracking_task_current_plan"),
         )
