@@ -125,7 +125,7 @@ def submit_report(
     # Lock the task, then the row: reports on one task are judged one after the other, so
     # that its stored state and the counts never miss one. The task's row and the row read
     # under the lock are handed to the refresh below, which does not read them again.
-    if same_as is None and _cached_task_duplicated(assignment):
+    if same_as is None and _marked_duplicate(assignment, ask=False):
         # Its copies lock the duplicates' tasks too: the whole group first, in id order, so
         # that two reports on two duplicates at once queue instead of deadlocking.
         lock_duplicate_group(assignment.task_id)
@@ -217,10 +217,12 @@ def submit_report(
     return report
 
 
-def _cached_task_duplicated(assignment: Assignment) -> bool:
-    """The task's duplicate mark as the caller read it (no query when it did not)."""
-    field = Assignment._meta.get_field("task")
-    return field.is_cached(assignment) and assignment.task.duplicated
+def _marked_duplicate(assignment: Assignment, *, ask: bool) -> bool:
+    """The task's duplicate mark as the caller read it; when it did not read the task, asked
+    of the database if `ask`, else taken as unmarked."""
+    if Assignment._meta.get_field("task").is_cached(assignment):
+        return assignment.task.duplicated
+    return ask and Task.objects.filter(pk=assignment.task_id, duplicated=True).exists()
 
 
 def lock_duplicate_group(task_id: int) -> None:
@@ -285,9 +287,7 @@ def review_report(
     """Accept a pending report, or return it to the agency with the reason it must see."""
     access.ensure_coordinator(user)
     task_id = report.assignment.task_id
-    held = report.assignment
-    if (held.task.duplicated if Assignment._meta.get_field("task").is_cached(held)
-            else Task.objects.filter(pk=task_id, duplicated=True).exists()):
+    if _marked_duplicate(report.assignment, ask=True):
         # Its pending copies are reviewed with it: their tasks are locked first, in id
         # order (lock_duplicate_group), as a report's copies lock them.
         lock_duplicate_group(task_id)
