@@ -147,3 +147,15 @@ def test_without_a_subject_line_the_portal_s_title_line_gives_the_letter_s_subje
         "Hòa Bình ban hành Văn bản này chưa cập nhật nội dung Tiếng Anh",
     ])
     assert meta.title == "Đẩy mạnh chuyển đổi số"
+
+
+def test_a_section_code_after_the_header_is_not_taken_for_a_header_cell() -> None:
+    # Cells between "|" lines, rows not marked: a section row "II" | "NHIỆM VỤ ..." right
+    # after the header (a table printed from its second section on) stays a section row.
+    cells = ["**TT**", "**Tên nhiệm vụ**", "**Cơ quan chủ trì**", "**Cơ quan phối hợp**",
+             "**Thời hạn hoàn thành**", "II", "NHIỆM VỤ CHUNG", "1", "Số hóa hồ sơ đất đai",
+             "Sở Nông nghiệp và Môi trường", "Sở Khoa học và Công nghệ", "Tháng 12/2025"]
+    text = "KẾ HOẠCH\n\n" + "".join(f"{cell}\n|\n" for cell in cells)
+    assert len(text_to_document(text).tables()[0].rows[0]) == 5
+    task = build_plan(text_to_document(text)).tasks[-1]
+    assert (task.name, task.lead) == ("Số hóa hồ sơ đất đai", ["Sở Nông nghiệp và Môi trường"])

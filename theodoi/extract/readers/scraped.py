@@ -175,6 +175,13 @@ _UNNAMED_HEADER = re.compile(r"^[^\d.:;]{2,60}$")
 MAX_UNNAMED = 2  # unnamed header cells in a row before a cell naming a field again
 
 
+def _is_unnamed_header(text: str | None) -> bool:
+    """Whether a cell may be a header cell naming no field: short words, not a row's code."""
+    flat = " ".join((text or "").split())
+    return (bool(_UNNAMED_HEADER.match(flat)) and not _CODE.match(flat)
+            and field_of_header_cell(text) is None)
+
+
 def header_width(texts: Sequence[str | None]) -> int:
     """How many cells from the code cell (`texts[0]`) on are the header row's.
 
@@ -188,8 +195,7 @@ def header_width(texts: Sequence[str | None]) -> int:
             continue
         unnamed = 0
         while (unnamed < MAX_UNNAMED and width + unnamed < len(texts)
-               and _UNNAMED_HEADER.match(" ".join((texts[width + unnamed] or "").split()))
-               and field_of_header_cell(texts[width + unnamed]) is None):
+               and _is_unnamed_header(texts[width + unnamed])):
             unnamed += 1
         following = texts[width + unnamed] if width + unnamed < len(texts) else None
         if not unnamed or field_of_header_cell(following) in (None, CODE):
