@@ -89,3 +89,20 @@ def test_two_names_with_no_separator_between_them_stay_one_item_as_printed() -> 
 )
 def test_truong_begins_an_agency_only_before_its_proper_name(cell, items) -> None:
     assert split_agencies(cell) == items
+
+
+@pytest.mark.parametrize(
+    ("cell", "items"),
+    [
+        # The abbreviation of a thing handled (thủ tục hành chính) wrapped to its own line
+        # finishes the group's name.
+        ("Các đơn vị có thủ tục được giao thực hiện\nTTHC",
+         ["Các đơn vị có thủ tục được giao thực hiện TTHC"]),
+        # An agency's abbreviation on its own line is an agency of its own.
+        ("Sở Tài chính\nVNPT", ["Sở Tài chính", "VNPT"]),
+        ("Bộ Tư pháp\nTTXVN", ["Bộ Tư pháp", "TTXVN"]),
+    ],
+)
+def test_an_abbreviation_alone_on_a_line_starts_an_agency_only_when_it_names_one(
+        cell, items) -> None:
+    assert split_agencies(cell) == items

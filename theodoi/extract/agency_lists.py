@@ -39,7 +39,12 @@ _HEAD_RE = re.compile(
     + r"|(?:" + "|".join(_NAMED_HEADS) + r")\s+(?=[A-ZĐÀ-Ỹ])"
 )
 _LOWER_GROUP_RE = re.compile(r"các(?=\s)")
-_ABBREV_RE = re.compile(r"[A-ZĐ][A-ZĐ&]{1,}(?=\s*(?:[,;.]|$))")
+# Abbreviations of things an agency handles, never of an agency ("thủ tục hành chính",
+# "cơ sở dữ liệu", "dịch vụ công"): a cell line holding one goes on with the name above
+# ("Các đơn vị có" / "TTHC").
+_THING_ABBREVS = ("TTHC", "CSDL", "CSDLQG", "CNTT", "DVC", "DVCTT", "HTTT", "CCHC", "KTXH")
+_ABBREV_RE = re.compile(
+    r"(?!(?:" + "|".join(_THING_ABBREVS) + r")\b)[A-ZĐ][A-ZĐ&]{1,}(?=\s*(?:[,;.]|$))")
 
 
 def starts_agency(text: str) -> bool:

@@ -17,8 +17,14 @@ _DATE_WORDS = re.compile(
     r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE
 )
 _DATE_SLASH = re.compile(r"ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
+# The appendix line names the document it goes with: a decision, a plan, or a letter or an
+# instruction whose task table stands in an appendix after the signature.
 _ATTACHED = re.compile(
-    r"\((?:Ban hành )?[Kk]èm theo (?:Quyết định|Kế hoạch|Chương trình|Nghị quyết)[^)]*\)", re.S)
+    r"\((?:Ban hành )?[Kk]èm theo (?:Quyết định|Kế hoạch|Chương trình|Nghị quyết|Công văn"
+    r"|Chỉ thị|Thông báo|Hướng dẫn)[^)]*\)", re.S)
+# The recipients' list closes the document's own text; a "Place, ngày ..." line after it
+# (a portal's notice under the page) is not the document's date.
+_RECIPIENTS = re.compile(r"^\W*Nơi nhận\b", re.M)
 _OFFICE = re.compile(
     r"^(?:Bộ trưởng|Chủ tịch|Thủ tướng(?: Chính phủ)?|Giám đốc|Cục trưởng|Tổng Giám đốc|"
     r"Chủ nhiệm|Thống đốc|Tổng Kiểm toán|Trưởng ban|Viện trưởng)\s+"
@@ -44,10 +50,9 @@ def read_metadata(paragraphs: Sequence[str]) -> PlanMeta:
         if found:
             meta.number = found.group(1)
             break
-    # "Bắc Ninh, ngày 20" and "tháng 11 năm 2025" may stand on lines (cells) of their own.
-    place_date = re.search(r"[A-ZĐ][^\n,]{1,30},\s*ngày", text)
-    dated = " ".join(text[place_date.start():place_date.end() + 40].split()) if place_date else ""
-    for source in (attached_text, dated):
+    recipients = _RECIPIENTS.search(text)
+    own_text = text[:recipients.start()] if recipients else text
+    for source in (attached_text, _place_date(own_text)):
         found_date = _find_date(source)
         if found_date:
             meta.date = found_date.isoformat()
@@ -61,6 +66,12 @@ def read_metadata(paragraphs: Sequence[str]) -> PlanMeta:
     meta.title = _title(paragraphs, flat)
     meta.signer = _signer(paragraphs)
     fill_from_box(meta, text)
+    if meta.date is None and recipients:
+        # No date of its own before the recipients, nor a portal's box: one printed later.
+        found_date = _find_date(_place_date(text[recipients.start():]))
+        meta.date = found_date.isoformat() if found_date else None
+    if meta.title is None:
+        meta.title = _subject_title(paragraphs, meta.number)
     meta.year = _year(meta, attached_text) or _most_named_year(flat)
     return meta
 
@@ -75,6 +86,45 @@ _BOX = re.compile(
     r"Ngày hiệu lực|Ngày hết hiệu lực|Tình trạng(?: hiệu lực)?|Lĩnh vực|Áp dụng)\s*:|$)",
     re.M,
 )
+
+
+def _place_date(text: str) -> str:
+    """The words of the first "Place, ngày ..." line of `text`, or ""."""
+    # "Bắc Ninh, ngày 20" and "tháng 11 năm 2025" may stand on lines (cells) of their own.
+    found = re.search(r"[A-ZĐ][^\n,]{1,30},\s*ngày", text)
+    return " ".join(text[found.start():found.end() + 40].split()) if found else ""
+
+
+_KIND_WORDS = ("Công văn", "Chỉ thị", "Quyết định", "Kế hoạch", "Chương trình", "Nghị quyết",
+               "Thông báo", "Hướng dẫn")
+_CAPITAL = "[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ]"
+_SUBJECT_LINE = re.compile(r"^\W*V/[Vv]\s*:?\s*(?P<subject>\S.*)$")
+
+
+def _subject_title(paragraphs: Sequence[str], number: str | None) -> str | None:
+    """A letter's title: its subject ("V/v ..." under the number), or the subject a legal
+    portal's title line gives ("Công văn 12/UBND-VX năm 2025 tăng cường ... do Ủy ban nhân
+    dân tỉnh X ban hành"), first letter capitalised; None when neither is printed."""
+    for paragraph in paragraphs:
+        found = _SUBJECT_LINE.match(" ".join(paragraph.split()))
+        if found:
+            subject = found.group("subject").strip(" .*_")
+            return subject[:1].upper() + subject[1:] if subject else None
+    if not number:
+        return None
+    portal = re.compile(
+        rf"^(?P<kind>{'|'.join(_KIND_WORDS)})\s+{re.escape(number)}"
+        r"(?:\s+năm\s+\d{4}|\s+ngày\s+\d{1,2}/\d{1,2}/\d{4})?\s+(?P<subject>\S.+?)"
+        # The page may run its next line on ("... ban hành ## Văn bản liên quan").
+        rf"\s+do\s+{_CAPITAL}\S*(?:\s+\S+){{0,12}}?\s+ban hành\b")
+    for paragraph in paragraphs:
+        found = portal.match(" ".join(paragraph.split()))
+        if found:
+            subject = found.group("subject")
+            if found.group("kind") == "Công văn":
+                return subject[:1].upper() + subject[1:]
+            return f"{found.group('kind')} {subject}"
+    return None
 
 
 def fill_from_box(meta: PlanMeta, text: str) -> None:

@@ -326,7 +326,31 @@ def _numbered_items(paragraphs: Sequence[str]) -> tuple[list[_Item], list[tuple[
             if not items[-1].bulleted:
                 items[-1].lead_in.append(text)
     kept = [item for item in items if (item.in_section or item.labelled) and not item.closing]
-    return kept, titles
+    return _without_document_lists(kept), titles
+
+
+# An item that opens with a document's title and number ("Quyết định số 12/QĐ-UBND ngày
+# ...", "Kế hoạch số 3/KH-BCĐ ..."): an entry of a list of documents, not something to do.
+_CITED_DOCUMENT = re.compile(
+    r"^(?:Quyết định|Kế hoạch|Công văn|Chỉ thị|Nghị quyết|Nghị định|Thông tư|Thông báo"
+    r"|Chương trình|Đề án|Hướng dẫn|Công điện|Văn bản|Luật|Báo cáo|Tờ trình)\s+số\s+\d",
+)
+
+
+def _without_document_lists(items: list[_Item]) -> list[_Item]:
+    """The items, less every list whose entries are all cited documents (with their sub-items).
+
+    A letter lists the documents issued before it ("I. QUYẾT ĐỊNH", "1. Quyết định số ...");
+    a task is written as something to do ("Triển khai Kế hoạch số ..."), never as a title.
+    """
+    siblings: dict[str, list[_Item]] = {}
+    for item in items:
+        siblings.setdefault(item.code.rpartition(".")[0], []).append(item)
+    cited = [parent for parent, group in siblings.items()
+             if all(_CITED_DOCUMENT.match(item.text) and not item.labelled for item in group)]
+    dropped = {item.code for parent in cited for item in siblings[parent]}
+    return [item for item in items
+            if not any(item.code == code or item.code.startswith(code + ".") for code in dropped)]
 
 
 def _split_at_labels(paragraphs: Sequence[str]) -> list[str]:

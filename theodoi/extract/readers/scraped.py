@@ -162,14 +162,46 @@ def _header_start(cells: list[list[str]]) -> tuple[int, int] | None:
     for index, lines in enumerate(cells):
         if not lines or field_of_header_cell(_cell(lines[-1:])) != CODE:
             continue
-        width = 1
-        while (index + width < len(cells) and cells[index + width]
-               and field_of_header_cell(_cell(cells[index + width])) is not None):
-            width += 1
+        width = header_width([_cell(c) if c else None for c in cells[index:]])
         header = " ".join(_cell(c) or "" for c in cells[index:index + width])
         if is_header_text(header):
             return index, len(lines) - 1
     return None
+
+
+# A header cell naming no plan field ("Người đứng đầu chịu trách nhiệm", "Nguồn kinh phí"):
+# short words, no figure, no sentence's end.
+_UNNAMED_HEADER = re.compile(r"^[^\d.:;]{2,60}$")
+MAX_UNNAMED = 2  # unnamed header cells in a row before a cell naming a field again
+
+
+def _is_unnamed_header(text: str | None) -> bool:
+    """Whether a cell may be a header cell naming no field: short words, not a row's code."""
+    flat = " ".join((text or "").split())
+    return (bool(_UNNAMED_HEADER.match(flat)) and not _CODE.match(flat)
+            and field_of_header_cell(text) is None)
+
+
+def header_width(texts: Sequence[str | None]) -> int:
+    """How many cells from the code cell (`texts[0]`) on are the header row's.
+
+    The header goes on while its cells name fields; a column naming none (the head who
+    answers for a task, beside the lead agency) is in it when a field follows it.
+    """
+    width = 1
+    while width < len(texts):
+        if field_of_header_cell(texts[width]) is not None:
+            width += 1
+            continue
+        unnamed = 0
+        while (unnamed < MAX_UNNAMED and width + unnamed < len(texts)
+               and _is_unnamed_header(texts[width + unnamed])):
+            unnamed += 1
+        following = texts[width + unnamed] if width + unnamed < len(texts) else None
+        if not unnamed or field_of_header_cell(following) in (None, CODE):
+            break
+        width += unnamed
+    return width
 
 
 def cells_to_blocks(cells: list[list[str]]) -> list[Paragraph | Table]:
@@ -217,9 +249,7 @@ def cells_to_task_table(cells: list[list[str]]) -> tuple[Table, int]:
     recipients or the signature block).
     """
     texts = [_cell(lines) for lines in cells]
-    width = 1
-    while width < len(texts) and field_of_header_cell(texts[width]) is not None:
-        width += 1
+    width = header_width(texts)
     marked = _rows_marked(texts, width)
     if marked:
         width = texts.index(None, width)  # the header row: every cell up to its end mark
