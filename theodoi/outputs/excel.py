@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.utils import timezone
 
 from theodoi import glossary
 from theodoi.outputs.digest import periods_owed
@@ -43,7 +43,10 @@ from theodoi.registry.titles import heading_name
 from theodoi.tracking import access, queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import Agency, Assignment, Plan, ProgressReport, Task
+from theodoi.tracking.models.assignments import REPORT_FACT_FIELDS, report_fact
+from theodoi.tracking.models.base import due_soon_days
 from theodoi.tracking.services import PERIOD_PATTERNS, submit_report
+from theodoi.tracking.status import ReportFact
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INFO_SHEET = "Hướng dẫn"
@@ -140,75 +143,98 @@ def sheet_title(code: str, taken: set[str]) -> str:
     return title
 
 
-def _assignment_row(task: Task, assignment: Assignment, as_of: date) -> dict[str, Any]:
-    period = ""
-    every = task.deadline_rule().period
-    if every:
-        missed = periods_owed(task, assignment.judge(as_of), as_of)
-        period = missed[0] if missed else engine.period_key(as_of, every)
-    status = getattr(assignment, "state_status", None) or assignment.status
-    latest = None
-    reports = [r for r in assignment.report_list()
-               if r.as_fact().visible(as_of) and not r.as_fact().set_aside(as_of)]
-    if reports:
-        last = reports[-1]
-        latest = f"{vn_date(last.as_fact().on)}: {REPORT_STATUS_LABELS.get(last.status, '')}"
-        if last.percent is not None:
-            latest += f" ({last.percent}%)"
-        if last.period:
-            latest += f", kỳ {period_label(last.period)}"
-    return {
-        "assignment": assignment.pk,
-        "code": task.code,
-        "name": task.name,
-        "result": task.result,
-        "deadline": task.deadline,
-        "due": task.effective_due(),
-        "agency": heading_name(assignment.agency.name if assignment.agency
-                               else assignment.printed_name),
-        "role": ROLE_LABELS.get(assignment.role, assignment.role),
-        "status": status_label(status),
-        "latest": latest or "",
-        "period": period_label(period),
-    }
+# What the sheet reads of a task (`only`): its cells and what its deadline rule needs.
+TASK_FIELDS = ("id", "plan_id", "section_id", "order", "code", "name", "result", "deadline",
+               "has_children", "due_kind", "due_on", "due_from", "due_every", "set_on")
+
+
+def _latest(facts: list[ReportFact], as_of: date) -> str:
+    """ "25/04/2024: Đã hoàn thành (100%), kỳ Tháng 4/2024": the newest report written by
+    `as_of` and still standing ("" when none)."""
+    standing = [f for f in facts if f.visible(as_of) and not f.set_aside(as_of)]
+    if not standing:
+        return ""
+    last = standing[-1]
+    text = f"{vn_date(last.on)}: {REPORT_STATUS_LABELS.get(last.status, '')}"
+    if last.percent is not None:
+        text += f" ({last.percent}%)"
+    if last.period:
+        text += f", kỳ {period_label(last.period)}"
+    return text
 
 
 def build_sheet(plan: Plan, as_of: date, agency: Agency | None = None) -> TaskSheet:
     """The task sheet of `plan` on `as_of`: every active assignment with an agency (only
-    `agency`'s when given), grouped by section."""
+    `agency`'s when given), grouped by section.
+
+    Three reads whatever the plan's size: its tasks, their assignments and the assignments'
+    reports, the last two as plain tuples (a model instance per report was most of the time
+    of a 12,000-row sheet).
+    """
     queries.fresh()
-    owing = queries.with_state(
-        Assignment.objects.filter(is_active=True, agency__isnull=False), as_of
-    ).select_related("agency").prefetch_related("reports")
-    tasks = list(Task.objects.filter(plan=plan).current().select_related("plan", "section")
-                 .prefetch_related(Prefetch("assignments", queryset=owing)).order_by("order"))
+    tasks = list(Task.objects.filter(plan=plan).current().only(*TASK_FIELDS).order_by("order"))
     headings = heading_codes(tasks)
+    rows_of: dict[int, list[tuple]] = {t.pk: [] for t in tasks if t.code not in headings}
+    owing = Assignment.objects.filter(is_active=True, agency__isnull=False, task__plan=plan,
+                                      task__removed_at__isnull=True)
+    if agency is not None:
+        owing = owing.filter(agency=agency)
+    # The order of `Task.active_assignments`: the model's (task, role, id), leads first.
+    for values in queries.with_state(owing, as_of).order_by("task_id", "role", "id").values_list(
+            "id", "task_id", "role", "agency__name", "state_status", "status"):
+        if values[1] in rows_of:
+            rows_of[values[1]].append(values)
+    facts: dict[int, list[ReportFact]] = {}
+    tz = timezone.get_current_timezone()
+    # Oldest first, as `Assignment.report_list`.
+    for assignment_id, *fields in (ProgressReport.objects.filter(assignment__in=owing)
+                                   .order_by("assignment_id", "created_at", "id")
+                                   .values_list("assignment_id", *REPORT_FACT_FIELDS)):
+        facts.setdefault(assignment_id, []).append(report_fact(*fields, tz=tz))
     taken: set[str] = set()
     parts: dict[int | None, SheetPart] = {}
     for section in plan.sections.all():
-        label = str(section)
-        parts[section.pk] = SheetPart(sheet_title(section.code, taken), label)
+        parts[section.pk] = SheetPart(sheet_title(section.code, taken), str(section))
+    days = due_soon_days()
+    names: dict[str, str] = {}
     for task in tasks:
-        if task.code in headings:
+        found = rows_of.get(task.pk)
+        if not found:
             continue
-        for assignment in task.active_assignments():
-            if assignment.agency is None:
-                continue
-            if agency is not None and assignment.agency_id != agency.pk:
-                continue
-            part = parts.get(task.section_id)
-            if part is None:
-                part = parts[task.section_id] = SheetPart(sheet_title("", taken), "Chung")
-            part.rows.append(_assignment_row(task, assignment, as_of))
+        task.plan = plan  # the rule of a recurring task starts from the plan's date
+        rule = task.deadline_rule()
+        every = rule.period
+        part = parts.get(task.section_id)
+        if part is None:
+            part = parts[task.section_id] = SheetPart(sheet_title("", taken), "Chung")
+        for pk, _task_id, role, agency_name, state_status, status in sorted(
+                found, key=lambda v: v[2] != Assignment.LEAD):
+            reports = facts.get(pk, [])
+            period = ""
+            if every:
+                missed = periods_owed(task, engine.judge(rule, reports, as_of, days), as_of)
+                period = missed[0] if missed else engine.period_key(as_of, every)
+            if agency_name not in names:
+                names[agency_name] = heading_name(agency_name)
+            part.rows.append({
+                "assignment": pk,
+                "code": task.code,
+                "name": task.name,
+                "result": task.result,
+                "deadline": task.deadline,
+                "due": rule.due_on,
+                "agency": names[agency_name],
+                "role": ROLE_LABELS.get(role, role),
+                "status": status_label(state_status or status),
+                "latest": _latest(reports, as_of),
+                "period": period_label(period),
+            })
     return TaskSheet(plan, as_of, agency, [p for p in parts.values() if p.rows])
 
 
-def _info_sheet(book: Any, sheet: TaskSheet) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    ws = book.create_sheet(INFO_SHEET, 0)
+def _info_rows(sheet: TaskSheet) -> list[tuple[str, Any]]:
     plan = sheet.plan
-    rows = [
+    return [
         ("Kế hoạch", plan.title),
         ("Số quyết định", plan.number),
         ("Ngày quyết định", vn_date(plan.date)),
@@ -227,99 +253,116 @@ def _info_sheet(book: Any, sheet: TaskSheet) -> None:
                "liệt kê lỗi theo trang, dòng, cột và không ghi nhận dòng nào cho đến khi "
                "toàn bộ tệp hợp lệ."),
     ]
-    for row in rows:
-        ws.append(row)
-    _as_text(ws)
-    ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 100
-    for cell in ws["A"]:
-        cell.font = Font(bold=True)
-    for cell in ws["B"]:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 # What spreadsheet programs read as the start of a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _as_text(ws: Any) -> None:
-    """Mark every cell of `ws` whose text could start a formula as plain text.
+class _Styles:
+    """The workbook's few cell styles, each made once: a written cell takes one of them
+    as it is (setting style objects on every cell made openpyxl hash them per cell, 13 s
+    for 12,000 rows)."""
 
-    openpyxl writes a string starting with "=" as a formula; the string type keeps it data,
-    and the quote prefix keeps Excel from turning it into a formula when the cell is edited.
-    """
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"
-                cell.quotePrefix = True
+    def __init__(self, ws: Any) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin", color="A6A6A6")
+        border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        top = Alignment(wrap_text=True, vertical="top")
+        self._ws = ws
+        self.header = self._make(font=Font(bold=True),
+                                 fill=PatternFill("solid", fgColor="D9E1F2"),
+                                 alignment=Alignment(wrap_text=True, vertical="center",
+                                                     horizontal="center"),
+                                 border=border)
+        self.label = self._make(font=Font(bold=True))
+        self.note = self._make(alignment=top)
+        input_fill = PatternFill("solid", fgColor="FFF2CC")
+        self.columns = []
+        for column in COLUMNS:
+            style: dict[str, Any] = {"border": border, "alignment": top}
+            if column.fill_in:
+                style["fill"] = input_fill
+            if column.key == "due":
+                style["number_format"] = "DD/MM/YYYY"
+            if column.key in ("period", "code"):
+                style["number_format"] = "@"  # "2024-05" stays text, not a date
+            self.columns.append(self._make(**style))
+
+    def _make(self, **attrs: Any) -> tuple[Any, Any]:
+        """(style, the same with the quote prefix): style arrays of the workbook's tables."""
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self._ws)
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        plain = copy(cell._style)
+        cell.quotePrefix = True
+        return plain, copy(cell._style)
+
+    def cell(self, value: Any, style: tuple[Any, Any]) -> Any:
+        """A written cell of `value` in `style`; text that could start a formula stays text.
+
+        openpyxl writes a string starting with "=" as a formula; the string type keeps it
+        data, and the quote prefix keeps Excel from turning it into a formula when the cell
+        is edited.
+        """
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self._ws)
+        formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+        # The style first: a date value adds a number format to a style that has none.
+        cell._style = style[formula_like]
+        cell.value = value
+        if formula_like:
+            cell.data_type = "s"
+        return cell
 
 
 @renderer("tasks", "xlsx", XLSX, "Danh sách nhiệm vụ và phân công (Excel)")
 def tasks_xlsx(sheet: TaskSheet) -> bytes:
+    """The task sheet as a workbook, streamed row by row (openpyxl's write-only mode: no
+    cell objects kept, a sheet's XML written as its rows come)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    book = Workbook()
-    book.remove(book.active)
-    _info_sheet(book, sheet)
-    thin = Side(style="thin", color="A6A6A6")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header_fill = PatternFill("solid", fgColor="D9E1F2")
-    input_fill = PatternFill("solid", fgColor="FFF2CC")
+    book = Workbook(write_only=True)
+    info = book.create_sheet(INFO_SHEET)
+    styles = _Styles(info)
+    info.column_dimensions["A"].width = 26
+    info.column_dimensions["B"].width = 100
+    for label, value in _info_rows(sheet):
+        info.append([styles.cell(label, styles.label), styles.cell(value, styles.note)])
     statuses = ",".join(REPORT_STATUS_LABELS.values())
-    last = get_column_letter(len(COLUMNS))
+    letters = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
     for part in sheet.parts:
         ws = book.create_sheet(part.title)
-        ws.append([c.header for c in COLUMNS])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-            cell.border = border
-        ws.row_dimensions[1].height = 32
-        for row in part.rows:
-            ws.append([row.get(c.key, "") for c in COLUMNS])
-        top = Alignment(wrap_text=True, vertical="top")
-        for index, column in enumerate(COLUMNS, start=1):
-            letter = get_column_letter(index)
-            ws.column_dimensions[letter].width = column.width
-            cells = ws[letter][1:]
-            if not cells:
-                continue
-            first = cells[0]
-            first.border = border
-            first.alignment = top
-            if column.fill_in:
-                first.fill = input_fill
-            if column.key == "due":
-                first.number_format = "DD/MM/YYYY"
-            if column.key in ("period", "code"):
-                first.number_format = "@"  # "2024-05" stays text, not a date
-            # The column's other cells take the first one's style as it is stored (its
-            # indexes into the workbook's style tables): setting each style object on every
-            # cell made openpyxl hash them millions of times (13 s for 12,000 rows).
-            for cell in cells[1:]:
-                cell._style = copy(first._style)
-        _as_text(ws)  # after the copies: a cell's own quote prefix is part of its style
-        end = ws.max_row
+        end = len(part.rows) + 1
+        # The sheet's head (column widths, frozen panes, row height) is written with its
+        # first row, its tail (filter, drop-downs) when it closes.
+        for column in COLUMNS:
+            ws.column_dimensions[letters[column.key]].width = column.width
         ws.freeze_panes = "C2"
-        ws.auto_filter.ref = f"A1:{last}{end}"
-        if end > 1:
-            col = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
-            choice = DataValidation(type="list", formula1=f'"{statuses}"', allow_blank=True,
-                                    showErrorMessage=True, errorTitle="Tiến độ",
-                                    error="Chọn một giá trị trong danh sách.")
-            choice.add(f"{col['report_status']}2:{col['report_status']}{end}")
-            share = DataValidation(type="whole", operator="between", formula1="0",
-                                   formula2="100", allow_blank=True, showErrorMessage=True,
-                                   errorTitle="Tỷ lệ hoàn thành",
-                                   error="Nhập số nguyên từ 0 đến 100.")
-            share.add(f"{col['percent']}2:{col['percent']}{end}")
-            ws.add_data_validation(choice)
-            ws.add_data_validation(share)
+        ws.row_dimensions[1].height = 32
+        ws.auto_filter.ref = f"A1:{letters[COLUMNS[-1].key]}{end}"
+        choice = DataValidation(type="list", formula1=f'"{statuses}"', allow_blank=True,
+                                showErrorMessage=True, errorTitle="Tiến độ",
+                                error="Chọn một giá trị trong danh sách.")
+        choice.add(f"{letters['report_status']}2:{letters['report_status']}{end}")
+        share = DataValidation(type="whole", operator="between", formula1="0",
+                               formula2="100", allow_blank=True, showErrorMessage=True,
+                               errorTitle="Tỷ lệ hoàn thành",
+                               error="Nhập số nguyên từ 0 đến 100.")
+        share.add(f"{letters['percent']}2:{letters['percent']}{end}")
+        ws.data_validations.append(choice)
+        ws.data_validations.append(share)
+        ws.append([styles.cell(c.header, styles.header) for c in COLUMNS])
+        cell = styles.cell
+        for row in part.rows:
+            ws.append([cell(row.get(c.key, ""), style)
+                       for c, style in zip(COLUMNS, styles.columns, strict=True)])
     book.properties.title = f"Nhiệm vụ {sheet.plan}"
     book.properties.creator = "theodoi"
     out = BytesIO()
