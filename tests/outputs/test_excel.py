@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pytest
 import time_machine
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from tests.outputs.conftest import AS_OF, assignment, at
 from theodoi.outputs.excel import BY_KEY, INFO_SHEET, build_sheet, import_progress, sheet_title
@@ -18,6 +20,14 @@ pytestmark = pytest.mark.django_db
 
 def exported(plan, agency=None) -> bytes:
     return render("tasks", "xlsx", build_sheet(plan, AS_OF, agency)).content
+
+
+def ooxml_text(value: object) -> object:
+    """A cell's text as Excel shows it: a control character is stored escaped ("\\r" as
+    "_x000D_", the file format's rule, which XlsxWriter follows); openpyxl leaves it so."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), value)
 
 
 def header_index(ws) -> dict[str, int]:
@@ -111,10 +121,10 @@ def test_excel_formula_injection_cells_are_written_as_text(reported_plan, hostil
     cols = header_index(ws)
     for column in ("name", "result"):
         cell = ws.cell(row=2, column=cols[column])
-        assert (cell.value, cell.data_type) == (hostile, "s")
+        assert (ooxml_text(cell.value), cell.data_type) == (hostile, "s")
         assert cell.quotePrefix
     title = book[INFO_SHEET]["B1"]
-    assert (title.value, title.data_type) == (hostile, "s")
+    assert (ooxml_text(title.value), title.data_type) == (hostile, "s")
 
 
 def test_sheet_names_follow_excel_rules():
@@ -344,10 +354,85 @@ def test_every_row_has_the_styles_of_its_column(reported_plan):
     for column in COLUMNS:
         cell = ws.cell(row=last, column=cols[column.key])
         assert cell.border.left.style == "thin" and cell.alignment.wrap_text
-        assert (cell.fill.fgColor.rgb == "00FFF2CC") is column.fill_in, column.key
+        # (the colour's first byte, alpha, is 00 or FF by the writer; Excel ignores it)
+        assert (cell.fill.fgColor.rgb[-6:] == "FFF2CC") is column.fill_in, column.key
     assert ws.cell(row=last, column=cols["code"]).number_format == "@"
     assert ws.cell(row=last, column=cols["period"]).number_format == "@"
     assert ws.cell(row=last, column=cols["due"]).number_format == "DD/MM/YYYY"
     partner_row = ws.cell(row=3, column=cols["name"])  # I.1 again, for its partner
     assert (partner_row.value, partner_row.quotePrefix) == ("=1+1", True)
     assert not ws.cell(row=last, column=cols["name"]).quotePrefix
+
+
+def test_the_written_workbook_reads_back_as_it_was_built(reported_plan):
+    """The workbook as the importer streams it (read-only) holds every built row, each
+    cell of its type: ids are numbers, due dates dates, codes and periods text."""
+    from datetime import date, datetime
+
+    sheet = build_sheet(reported_plan, AS_OF)
+    book = load_workbook(BytesIO(render("tasks", "xlsx", sheet).content), read_only=True)
+    assert book.sheetnames == [INFO_SHEET, *(p.title for p in sheet.parts)]
+    keys = list(BY_KEY)
+    for part in sheet.parts:
+        read = list(book[part.title].iter_rows(values_only=True))
+        assert list(read[0]) == [c.header for c in BY_KEY.values()]
+        assert len(read) == len(part.rows) + 1
+        for built, values in zip(part.rows, read[1:], strict=True):
+            got = dict(zip(keys, values, strict=True))
+            for key in keys:
+                want = built.get(key) or None  # "" is written as an empty cell
+                if isinstance(want, date):
+                    assert isinstance(got[key], datetime) and got[key].date() == want
+                else:
+                    assert got[key] == want, (part.title, key)
+            assert isinstance(got["assignment"], int)
+    book.close()
+
+
+def test_the_header_row_and_the_instructions_keep_their_look(reported_plan):
+    """The header row: bold, shaded blue, centred, wrapped, bordered, 32 points high; the
+    instructions' labels bold and their texts wrapped; the drop-down and the 0-100 rule
+    on the rows below the header."""
+    book = load_workbook(BytesIO(exported(reported_plan)))
+    ws = book["I"]
+    for cell in ws[1]:
+        assert cell.font.b and cell.fill.fill_type == "solid"
+        assert cell.fill.fgColor.rgb[-6:] == "D9E1F2"
+        assert (cell.alignment.horizontal, cell.alignment.vertical) == ("center", "center")
+        assert cell.alignment.wrap_text and cell.border.bottom.style == "thin"
+    assert round(ws.row_dimensions[1].height) == 32
+    assert ws.column_dimensions["C"].width >= 48  # the task's name: the widest text
+    end = ws.max_row
+    rules = {d.type: d for d in ws.data_validations.dataValidation}
+    status, share = (get_column_letter(list(BY_KEY).index(key) + 1)
+                     for key in ("report_status", "percent"))
+    assert str(rules["list"].sqref) == f"{status}2:{status}{end}"
+    assert str(rules["whole"].sqref) == f"{share}2:{share}{end}"
+    assert rules["list"].formula1 == ('"Chưa bắt đầu,Đang thực hiện,Đã hoàn thành,'
+                                      'Không thể thực hiện"')
+    assert (rules["whole"].formula1, rules["whole"].formula2) == ("0", "100")
+    assert rules["list"].showErrorMessage and rules["whole"].showErrorMessage
+    info = book[INFO_SHEET]
+    assert info["A1"].font.b and info["B10"].alignment.wrap_text
+    assert book.properties.creator == "theodoi"
+
+
+def test_a_task_name_with_a_control_character_exports(reported_plan):
+    """Regression: a vertical tab (a line break of some Word files) in a task's name made
+    openpyxl refuse the cell and the export fail; the file format escapes it."""
+    from theodoi.tracking.models import Task
+
+    Task.objects.filter(plan=reported_plan, code="I.1").update(name="Dòng một\x0bdòng hai")
+    ws = load_workbook(BytesIO(exported(reported_plan)))["I"]
+    cell = ws.cell(row=2, column=header_index(ws)["name"])
+    assert ooxml_text(cell.value) == "Dòng một\x0bdòng hai"
+
+
+def test_sheet_names_differing_only_in_case_are_made_unique():
+    """Excel compares sheet names ignoring case (XlsxWriter refuses a workbook that has
+    both "a" and "A"); a name cut at 31 characters drops an apostrophe left at its end."""
+    taken: set[str] = set()
+    assert sheet_title("A", taken) == "A"
+    assert sheet_title("a", taken) == "a (2)"
+    assert sheet_title("hướng dẫn", taken) == "hướng dẫn (2)"  # the instructions' sheet
+    assert sheet_title("X" * 30 + "'Y", taken) == "X" * 30

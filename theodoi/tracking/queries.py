@@ -92,9 +92,16 @@ def counted_tasks(plans: QuerySet[Plan] | Iterable[int] | None = None) -> QueryS
 def counted_parts(plans: QuerySet[Plan] | Iterable[int] | None = None) -> QuerySet[Assignment]:
     """The agencies' parts every count counts (of `plans` when given)."""
     qs = Assignment.objects.counted()
-    if plans is not None:
-        qs = qs.filter(plan__in=plans) if isinstance(plans, QuerySet) else qs.filter(
-            plan_id__in=list(plans))
+    if isinstance(plans, QuerySet):
+        qs = qs.filter(plan__in=plans)
+    elif plans is not None:
+        ids = list(plans)
+        # The task's plan too (the same plan): `counted()` joins the tasks, which had no
+        # condition of their own. With the plan's, PostgreSQL reads the plan's tasks by
+        # index (200k tasks, a province's plan: 808 buffers instead of 48,000 through the
+        # tasks' primary key), and stale statistics (after a bulk load) no longer make it
+        # hash every task (a 250 MB scan: 0.7 s of that province's report).
+        qs = qs.filter(plan_id__in=ids, task__plan_id__in=ids)
     return qs
 
 
