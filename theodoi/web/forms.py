@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from theodoi import glossary
 from theodoi.tracking import access, evidence
 from theodoi.tracking import status as engine
-from theodoi.tracking.models import Agency, Assignment, Plan, Target
+from theodoi.tracking.models import Assignment, Plan, Target
+from theodoi.web.agency_picker import AgencyField
 from theodoi.web.labels import PROGRESS_LABELS, REPORT_STATUS_LABELS, STATUS_LABELS
 
 UPLOAD_LIMIT_FILES = 10
@@ -218,8 +219,8 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"]
     plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.none(),
                                   required=False, empty_label=_("Tất cả"))
-    agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none(),
-                                    required=False, empty_label=_("Tất cả"))
+    # Typed, not chosen from every agency of the country (agency_picker).
+    agency = AgencyField(label=_("Cơ quan"))
     role = forms.ChoiceField(label=_("Vai trò"), required=False,
                              choices=[("", _("Chủ trì hoặc phối hợp")),
                                       ("lead", _("Chủ trì")), ("partner", _("Phối hợp"))])
@@ -244,6 +245,3 @@ class SearchForm(forms.Form):
         self.fields["plan"].queryset = plans
         self.fields["plan"].label_from_instance = lambda p: (
             f"{p.number} — {p.title}"[:110] if p.number else (p.title or str(p))[:110])
-        # Every agency the registry mirrored (a few thousand rows), not a join over every
-        # assignment of the country.
-        self.fields["agency"].queryset = Agency.objects.all()

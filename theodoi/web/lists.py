@@ -12,7 +12,9 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.registry.text import fold
@@ -275,6 +277,28 @@ def search_tasks(user: Any, data: dict[str, Any], as_of: date) -> QuerySet[Task]
     if data.get("due_to"):
         qs = qs.filter(deciding_due__lte=data["due_to"])
     return qs
+
+
+# The search counts its matches up to this many: past it the page says "more than 1,000"
+# and pages the first 1,000 (20 pages), which is all anyone reads before narrowing the
+# search; the export still writes every match. Counting every match of a common word reads
+# each matching row again (rechecking the trigram index's candidates): at 206k tasks that
+# was the page's most expensive query (BENCHMARKS.md).
+SEARCH_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """A Paginator that counts at most `cap` rows (one `LIMIT cap + 1` count, without the
+    ordering, which would sort every match); `capped` says there are more."""
+
+    cap = SEARCH_COUNT_CAP
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by()[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
 
 
 def query_without(request: Any, *names: str) -> str:
