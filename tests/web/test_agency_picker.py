@@ -136,3 +136,13 @@ def test_past_the_cap_the_count_says_more_and_the_export_has_every_row(
     assert sheet.status_code == 200
     body = b"".join(sheet.streaming_content) if sheet.streaming else sheet.content
     assert b"I.2" in body and b"III.A.1" in body
+
+
+def test_the_box_and_its_errors_speak_english_too(as_leader: Any, published_plan: Any,
+                                                  communes: list[Any]) -> None:
+    as_leader.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = html.unescape(search(as_leader, agency="Bộ Không Có").content.decode())
+    assert "No agency “Bộ Không Có” found" in page
+    assert 'placeholder="Type an agency\'s name"' in page
+    page = html.unescape(search(as_leader, agency="xa tan phu").content.decode())
+    assert "Several agencies match “xa tan phu”" in page
