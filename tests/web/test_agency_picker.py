@@ -126,7 +126,7 @@ def test_a_new_agency_is_found_without_a_restart(as_leader: Any, agency_b: Any) 
 
 def test_past_the_cap_the_count_says_more_and_the_export_has_every_row(
         as_leader: Any, published_plan: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lists.CappedPaginator, "cap", 1)
+    monkeypatch.setattr(lists.SearchRows, "cap", 1)
     response = search(as_leader, q="chuyen doi so")  # I.2 and III.A.1
     assert response.context["capped"] and response.context["count"] == 1
     assert "Hơn 1 nhiệm vụ" in response.content.decode()
@@ -146,3 +146,38 @@ def test_the_box_and_its_errors_speak_english_too(as_leader: Any, published_plan
     assert 'placeholder="Type an agency\'s name"' in page
     page = html.unescape(search(as_leader, agency="xa tan phu").content.decode())
     assert "Several agencies match “xa tan phu”" in page
+
+
+def test_past_the_cap_the_pages_walk_the_plans_in_the_search_order(
+        as_leader: Any, published_plan: Any, coordinator: Any, small_plan_json: Any,
+        fake_registry: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import copy
+    from datetime import date
+
+    from theodoi.tracking.services import import_plan, publish_plan
+
+    for n, day in ((2, date(2023, 1, 5)), (3, date(2025, 2, 1))):
+        other = copy.deepcopy(small_plan_json)
+        other["plan"]["number"] = f"{n}/QĐ-TEST"
+        other["plan"]["date"] = day.isoformat()
+        publish_plan(import_plan(other, user=coordinator), user=coordinator, on=day,
+                     registry=fake_registry)
+
+    def listed(params: dict[str, str]) -> list[tuple[str, str]]:
+        response = search(as_leader, **params)
+        return [(row.task.plan.number, row.task.code)
+                for row in response.context["page"].object_list]
+
+    query = {"q": "chuyen doi so"}
+    exact = listed(query)  # 6 matches: under the cap, sorted from the index's candidates
+    assert len(exact) == 6 and [n for n, _c in exact][::2] == [
+        "2/QĐ-TEST", "1/QĐ-TEST", "3/QĐ-TEST"]
+    # Past the cap (5 counted: 3 pages of 2) the walk reads the plans in the same order,
+    # a plan then two, or a plan then the rest from the index.
+    monkeypatch.setattr(lists.SearchRows, "cap", 5)
+    monkeypatch.setattr(lists.SearchRows, "first_plans", 1)
+    monkeypatch.setattr("theodoi.web.views.pages.PAGE_SIZE", 2)
+    for share in (1, 4):
+        monkeypatch.setattr(lists.SearchRows, "walked_share", share)
+        walked = [row for page in ("1", "2", "3") for row in listed({**query, "page": page})]
+        assert walked == exact[:5], share

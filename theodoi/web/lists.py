@@ -12,9 +12,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.registry.text import fold
@@ -283,22 +281,69 @@ def search_tasks(user: Any, data: dict[str, Any], as_of: date) -> QuerySet[Task]
 # and pages the first 1,000 (20 pages), which is all anyone reads before narrowing the
 # search; the export still writes every match. Counting every match of a common word reads
 # each matching row again (rechecking the trigram index's candidates): at 206k tasks that
-# was the page's most expensive query (BENCHMARKS.md).
+# was as costly as the page itself (BENCHMARKS.md).
 SEARCH_COUNT_CAP = 1000
 
 
-class CappedPaginator(Paginator):
-    """A Paginator that counts at most `cap` rows (one `LIMIT cap + 1` count, without the
-    ordering, which would sort every match); `capped` says there are more."""
+class SearchRows:
+    """The search's tasks as the Paginator reads them (the search's order: plan date, plan,
+    row), counted up to `cap`, a page read as the ids of its rows then those rows.
+
+    - The count is one `LIMIT cap + 1` count without the ordering (which would sort every
+      match); `capped` says there are more.
+    - At most `cap` matches, the ids come from the trigram index's candidates, sorted: a
+      bounded sort of narrow rows (sorting every match's full row, plan and section cost
+      more than finding them).
+    - Past the cap a word is common (giám sát: 4% of the tasks, 8k of 206k): rechecking
+      every candidate of the index costs the page ~10k rows. The plans are walked instead,
+      in the search's order, a few plans at a time (4, then 8, 16 ...), until the page is
+      full: a page of a common word reads a couple of plans. The walk stops at a quarter
+      of the plans (a word common in the count but not where the walk began) and the rest
+      is read from the index as above."""
 
     cap = SEARCH_COUNT_CAP
-    capped = False
+    first_plans = 4  # plans read by the walk's first step; each step reads twice as many
+    walked_share = 4  # the walk stops after 1/walked_share of the plans
 
-    @cached_property
+    def __init__(self, tasks: QuerySet[Task], plans: QuerySet[Plan]):
+        self.tasks = tasks
+        self.plans = plans  # those the tasks may belong to (the walk reads them in order)
+        self.capped = False
+        self._count: int | None = None
+
     def count(self) -> int:
-        found = self.object_list.order_by()[: self.cap + 1].count()
-        self.capped = found > self.cap
-        return min(found, self.cap)
+        if self._count is None:
+            found = self.tasks.order_by()[: self.cap + 1].count()
+            self.capped = found > self.cap
+            self._count = min(found, self.cap)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Task]:
+        start, stop = key.start or 0, key.stop
+        ids = self._ids(stop)[start:stop] if stop is not None else \
+            list(self.tasks.values_list("pk", flat=True)[start:])
+        found = {t.pk: t for t in self.tasks.order_by().filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+    def _ids(self, stop: int) -> list[int]:
+        """The ids of the first `stop` tasks in the search's order."""
+        ids = self.tasks.values_list("pk", flat=True)
+        self.count()
+        if not self.capped:
+            return list(ids[:stop])
+        plans = list(self.plans.order_by("date", "id").values_list("pk", flat=True))
+        out: list[int] = []
+        walked = max(self.first_plans, len(plans) // self.walked_share)
+        done, size = 0, self.first_plans
+        while done < walked and len(out) < stop:
+            out += ids.filter(plan_id__in=plans[done:min(done + size, walked)])[: stop - len(out)]
+            done, size = min(done + size, walked), size * 2
+        if len(out) < stop and done < len(plans):
+            out += ids.filter(plan_id__in=plans[done:])[: stop - len(out)]
+        return out
 
 
 def query_without(request: Any, *names: str) -> str:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012
 """A trigram index on the tasks' folded text (PostgreSQL only): the search's `LIKE '%word%'`
 read every task of the country (a sequential scan, ~1 s at 206k tasks) and is answered from
 the index instead. SQLite has no such index and keeps scanning (its databases are small).

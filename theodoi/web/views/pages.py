@@ -495,12 +495,14 @@ def search(request: HttpRequest) -> HttpResponse:
     if fmt:
         return exports.respond(exports.Export(
             "tim-kiem-nhiem-vu", str(_("Nhiệm vụ")), exports.SEARCH_COLUMNS, qs), fmt)
-    paginator = lists.CappedPaginator(qs, PAGE_SIZE)
+    rows = lists.SearchRows(qs, snapshot.published_plans(
+        request.user, form.cleaned_data.get("plan") if searched else None))
+    paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = snapshot.task_rows(page.object_list)
     return render(request, "web/search.html", {
         "form": form, "page": page, "searched": searched,
-        "count": paginator.count if searched else 0, "capped": paginator.capped,
+        "count": paginator.count if searched else 0, "capped": rows.capped,
         "params": lists.query_without(request, "page", "export"),
         "exports": exports.links(request),
     })
