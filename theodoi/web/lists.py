@@ -305,11 +305,18 @@ class SearchRows:
     first_plans = 4  # plans read by the walk's first step; each step reads twice as many
     walked_share = 4  # the walk stops after 1/walked_share of the plans
 
-    def __init__(self, tasks: QuerySet[Task], plans: QuerySet[Plan]):
+    def __init__(self, tasks: QuerySet[Task], plans: QuerySet[Plan], rows: QuerySet[Task]):
         self.tasks = tasks
         self.plans = plans  # those the tasks may belong to (the walk reads them in order)
+        # The page's rows are read by id from this unfiltered queryset: the search's own
+        # conditions again would scan the trigram index a second time.
+        self.rows = rows
         self.capped = False
         self._count: int | None = None
+
+    @classmethod
+    def nothing(cls) -> SearchRows:
+        return cls(Task.objects.none(), Plan.objects.none(), Task.objects.none())
 
     def count(self) -> int:
         if self._count is None:
@@ -325,7 +332,7 @@ class SearchRows:
         start, stop = key.start or 0, key.stop
         ids = self._ids(stop)[start:stop] if stop is not None else \
             list(self.tasks.values_list("pk", flat=True)[start:])
-        found = {t.pk: t for t in self.tasks.order_by().filter(pk__in=ids)}
+        found = {t.pk: t for t in self.rows.order_by().filter(pk__in=ids)}
         return [found[pk] for pk in ids if pk in found]
 
     def _ids(self, stop: int) -> list[int]:
@@ -344,6 +351,14 @@ class SearchRows:
         if len(out) < stop and done < len(plans):
             out += ids.filter(plan_id__in=plans[done:])[: stop - len(out)]
         return out
+
+
+def search_rows(user: Any, data: dict[str, Any], as_of: date) -> SearchRows:
+    """The search's tasks (`search_tasks`) as its pages and its export read them."""
+    rows = queries.with_state(Task.objects.select_related("plan", "section").defer("search"),
+                              as_of)
+    return SearchRows(search_tasks(user, data, as_of),
+                      snapshot.published_plans(user, data.get("plan")), rows)
 
 
 def query_without(request: Any, *names: str) -> str:

@@ -486,17 +486,15 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, user=request.user)
     as_of = asof.as_of(request)
     searched = False
-    qs = Task.objects.none()
+    rows = lists.SearchRows.nothing()
     if form.is_bound and form.is_valid():
         queries.fresh()
         searched = True
-        qs = lists.search_tasks(request.user, form.cleaned_data, as_of)
+        rows = lists.search_rows(request.user, form.cleaned_data, as_of)
     fmt = exports.requested(request)
     if fmt:
         return exports.respond(exports.Export(
-            "tim-kiem-nhiem-vu", str(_("Nhiệm vụ")), exports.SEARCH_COLUMNS, qs), fmt)
-    rows = lists.SearchRows(qs, snapshot.published_plans(
-        request.user, form.cleaned_data.get("plan") if searched else None))
+            "tim-kiem-nhiem-vu", str(_("Nhiệm vụ")), exports.SEARCH_COLUMNS, rows.tasks), fmt)
     paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = snapshot.task_rows(page.object_list)
