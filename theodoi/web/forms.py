@@ -7,6 +7,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +41,24 @@ def date_widget() -> forms.DateInput:
     """A date typed as documents print it (30/04/2025); the browser's date picker would show
     the browser's format instead."""
     return forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}, format="%d/%m/%Y")
+
+
+class PlainSelect(forms.Select):
+    """A `<select>` written in one pass: Django renders a template per option, 15 ms for the
+    search form's 245 plans, a third of the page's Python."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
+               renderer: Any = None) -> str:
+        wanted = {str(v) for v in self.format_value(value)}
+        final = {**self.build_attrs(self.attrs, attrs), "name": name}
+        rows, chosen = [], False
+        for option, label in self.choices:
+            option = "" if option is None else str(option)
+            selected = not chosen and option in wanted
+            chosen |= selected
+            rows.append((option, mark_safe(" selected") if selected else "", label))
+        options = format_html_join("", '<option value="{}"{}>{}</option>', rows)
+        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -218,7 +239,7 @@ class SearchForm(forms.Form):
             raise forms.ValidationError(problem)
         return self.cleaned_data["q"]
     plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.none(),
-                                  required=False, empty_label=_("Tất cả"))
+                                  required=False, empty_label=_("Tất cả"), widget=PlainSelect)
     # Typed, not chosen from every agency of the country (agency_picker).
     agency = AgencyField(label=_("Cơ quan"))
     role = forms.ChoiceField(label=_("Vai trò"), required=False,
