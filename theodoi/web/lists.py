@@ -286,20 +286,19 @@ SEARCH_COUNT_CAP = 1000
 
 
 class SearchRows:
-    """The search's tasks as the Paginator reads them (the search's order: plan date, plan,
-    row), counted up to `cap`, a page read as the ids of its rows then those rows.
+    """The search's tasks as the Paginator reads them, in the search's order (plan date,
+    plan, row), counted up to `cap`; a page reads only its own rows.
 
-    - The count is one `LIMIT cap + 1` count without the ordering (which would sort every
-      match); `capped` says there are more.
-    - At most `cap` matches, the ids come from the trigram index's candidates, sorted: a
-      bounded sort of narrow rows (sorting every match's full row, plan and section cost
-      more than finding them).
-    - Past the cap a word is common (giám sát: 4% of the tasks, 8k of 206k): rechecking
-      every candidate of the index costs the page ~10k rows. The plans are walked instead,
-      in the search's order, a few plans at a time (4, then 8, 16 ...), until the page is
-      full: a page of a common word reads a couple of plans. The walk stops at a quarter
-      of the plans (a word common in the count but not where the walk began) and the rest
-      is read from the index as above."""
+    - The count reads the ids of at most `cap + 1` matches, unordered (a sort would read
+      every match first): a common word stops early, a rare one reads its few matches.
+    - At most `cap` matches, they are sorted here (by their plan's place and their row,
+      read with their ids) and the page reads its 50 rows by id: neither the trigram
+      index's candidates nor the matches' wide rows are read a second time.
+    - Past the cap a word is common (giám sát: 4% of the tasks, 8k of 206k) and sorting
+      every match would read them all. The plans are walked instead, in the search's
+      order, a few at a time (4, then 8, 16 ...), until the page is full: a page of a common
+      word reads a plan or two. The walk stops at a quarter of the plans (a word common in
+      the count but not where the walk began); the rest is read sorted, as one query."""
 
     cap = SEARCH_COUNT_CAP
     first_plans = 4  # plans read by the walk's first step; each step reads twice as many
@@ -312,38 +311,44 @@ class SearchRows:
         # conditions again would scan the trigram index a second time.
         self.rows = rows
         self.capped = False
-        self._count: int | None = None
+        self._matches: list[tuple[int, int, int]] | None = None  # (id, plan, row order)
 
     @classmethod
     def nothing(cls) -> SearchRows:
         return cls(Task.objects.none(), Plan.objects.none(), Task.objects.none())
 
     def count(self) -> int:
-        if self._count is None:
-            found = self.tasks.order_by()[: self.cap + 1].count()
-            self.capped = found > self.cap
-            self._count = min(found, self.cap)
-        return self._count
+        if self._matches is None:
+            self._matches = list(
+                self.tasks.order_by().values_list("pk", "plan_id", "order")[: self.cap + 1])
+            self.capped = len(self._matches) > self.cap
+        return min(len(self._matches), self.cap)
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, key: slice) -> list[Task]:
-        start, stop = key.start or 0, key.stop
-        ids = self._ids(stop)[start:stop] if stop is not None else \
-            list(self.tasks.values_list("pk", flat=True)[start:])
-        found = {t.pk: t for t in self.rows.order_by().filter(pk__in=ids)}
+        start, stop = key.start or 0, min(key.stop or self.cap, self.cap)
+        self.count()
+        if self.capped:
+            ids = self._walk(stop)[start:stop]
+        else:
+            place = {pk: n for n, pk in enumerate(self._plan_order())}
+            ordered = sorted(self._matches or (), key=lambda m: (place.get(m[1], -1), m[2]))
+            ids = [pk for pk, _plan, _order in ordered[start:stop]]
+        found = {t.pk: t for t in self.rows.filter(pk__in=ids)}
         return [found[pk] for pk in ids if pk in found]
 
-    def _ids(self, stop: int) -> list[int]:
-        """The ids of the first `stop` tasks in the search's order."""
+    def _plan_order(self) -> list[int]:
+        """The plans' ids in the search's order (the database's, NULL dates included)."""
+        return list(self.plans.order_by("date", "id").values_list("pk", flat=True))
+
+    def _walk(self, stop: int) -> list[int]:
+        """The ids of the first `stop` tasks in the search's order, plan after plan."""
         ids = self.tasks.values_list("pk", flat=True)
-        self.count()
-        if not self.capped:
-            return list(ids[:stop])
-        plans = list(self.plans.order_by("date", "id").values_list("pk", flat=True))
-        out: list[int] = []
+        plans = self._plan_order()
         walked = max(self.first_plans, len(plans) // self.walked_share)
+        out: list[int] = []
         done, size = 0, self.first_plans
         while done < walked and len(out) < stop:
             out += ids.filter(plan_id__in=plans[done:min(done + size, walked)])[: stop - len(out)]
