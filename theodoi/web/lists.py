@@ -7,12 +7,12 @@ downloaded sheet is exactly the list on screen, whatever filters the URL carries
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.registry.text import fold
@@ -243,12 +243,14 @@ def _kind_filter(kind: str) -> Q:
     return undated & (waiting if kind == "waiting" else ~waiting)
 
 
-def search_tasks(user: Any, data: dict[str, Any], as_of: date) -> QuerySet[Task]:
+def search_tasks(user: Any, data: dict[str, Any], as_of: date, indexed: bool = True,
+                 tasks: QuerySet[Task] | None = None) -> QuerySet[Task]:
     """Tasks by words (without diacritics too), plan, agency, role, section, status,
-    progress, kind of deadline and due dates."""
-    qs = snapshot.tracked_tasks(user, data.get("plan"), as_of)
+    progress, kind of deadline and due dates (`indexed`: see `TaskQuerySet.search`), among
+    `tasks` (with their state on `as_of`) when given, else the tracked tasks `user` reads."""
+    qs = tasks if tasks is not None else snapshot.tracked_tasks(user, data.get("plan"), as_of)
     if data.get("q"):
-        qs = qs.search(data["q"])
+        qs = qs.search(data["q"], indexed=indexed)
     if data.get("section"):
         qs = qs.filter(section_filter(data["section"]))
     if data.get("agency"):
@@ -304,9 +306,15 @@ class SearchRows:
     first_plans = 4  # plans read by the walk's first step; each step reads twice as many
     walked_share = 4  # the walk stops after 1/walked_share of the plans
 
-    def __init__(self, tasks: QuerySet[Task], plans: QuerySet[Plan], rows: QuerySet[Task]):
+    def __init__(self, tasks: QuerySet[Task], plans: QuerySet[Plan], rows: QuerySet[Task],
+                 walked: Callable[[list[int]], QuerySet[Task]] | None = None):
         self.tasks = tasks
         self.plans = plans  # those the tasks may belong to (the walk reads them in order)
+        # The same tasks within some of those plans, for the walk: read without joining the
+        # plans (the walk knows them) and their words compared without the trigram index
+        # (the walk's few plans are a few thousand rows, the index's candidates of a common
+        # word 100k; and the planner, misjudging the words, joined each row to every plan).
+        self.walked = walked or (lambda plans: tasks.filter(plan_id__in=plans))
         # The page's rows are read by id from this unfiltered queryset: the search's own
         # conditions again would scan the trigram index a second time.
         self.rows = rows
@@ -345,16 +353,19 @@ class SearchRows:
 
     def _walk(self, stop: int) -> list[int]:
         """The ids of the first `stop` tasks in the search's order, plan after plan."""
-        ids = self.tasks.values_list("pk", flat=True)
         plans = self._plan_order()
         walked = max(self.first_plans, len(plans) // self.walked_share)
         out: list[int] = []
         done, size = 0, self.first_plans
         while done < walked and len(out) < stop:
-            out += ids.filter(plan_id__in=plans[done:min(done + size, walked)])[: stop - len(out)]
-            done, size = min(done + size, walked), size * 2
+            chunk = plans[done:min(done + size, walked)]
+            place = Case(*(When(plan_id=pk, then=Value(n)) for n, pk in enumerate(chunk)))
+            out += (self.walked(chunk).order_by(place, "order")
+                    .values_list("pk", flat=True)[: stop - len(out)])
+            done, size = done + len(chunk), size * 2
         if len(out) < stop and done < len(plans):
-            out += ids.filter(plan_id__in=plans[done:])[: stop - len(out)]
+            rest = self.tasks.values_list("pk", flat=True)  # many plans: the index helps
+            out += rest.filter(plan_id__in=plans[done:])[: stop - len(out)]
         return out
 
 
@@ -363,7 +374,10 @@ def search_rows(user: Any, data: dict[str, Any], as_of: date) -> SearchRows:
     rows = queries.with_state(Task.objects.select_related("plan", "section").defer("search"),
                               as_of)
     return SearchRows(search_tasks(user, data, as_of),
-                      snapshot.published_plans(user, data.get("plan")), rows)
+                      snapshot.published_plans(user, data.get("plan")), rows,
+                      walked=lambda plans: search_tasks(
+                          user, data, as_of, indexed=False, tasks=queries.with_state(
+                              Task.objects.counted().filter(plan_id__in=plans), as_of)))
 
 
 def query_without(request: Any, *names: str) -> str:
