@@ -62,6 +62,9 @@ def test_an_unknown_name_is_a_vietnamese_error_not_a_crash(
     assert not response.context["searched"]
     assert "Không tìm thấy cơ quan" in html.unescape(
         search(as_leader, agency="999999").content.decode())
+    # An id past any integer column, a very long name: the same error, not a 500.
+    for text in ("9" * 40, "x" * 5000):
+        assert search(as_leader, agency=text).context["form"].errors["agency"]
 
 
 def test_a_shared_name_asks_which_one_and_its_label_reads_back_to_one(
