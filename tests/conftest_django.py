@@ -49,6 +49,7 @@ class FakeEntity:
 class FakeResolution:
     entity: FakeEntity
     is_group: bool = False
+    successors_on: tuple[FakeEntity, ...] = ()
 
 
 class FakeRegistry:

@@ -30,8 +30,7 @@ def test_a_leader_asks_in_vietnamese_and_gets_the_list_with_its_filters(
     assert "được hiểu là" in page.locator(".messages").inner_text()
     # The filters are those of the search form: shown, and changeable there.
     assert page.locator("select[name=status]").input_value() == "overdue"
-    chosen = page.locator("select[name=agency] option:checked").inner_text()
-    assert chosen == "Bộ Công an"
+    assert page.locator("#id_agency").input_value() == "Bộ Công an"
     shot(page, "ask-02-search-with-filters")
     page.goto(page.base + "/ask/?q=" + "Tỉnh nào chưa báo cáo quý II năm 2024?")
     assert page.locator("table.list tbody tr").count() >= 1
@@ -56,3 +55,21 @@ def test_a_coordinator_opens_the_public_page_and_anyone_reads_it(
     assert public.locator("table.list").nth(1).locator("tbody tr").count() >= 5
     public.screenshot(path=str(SHOTS / "public-plan-phone.png"), full_page=True)
     visitor.close()
+
+
+def test_the_agency_box_suggests_a_few_names_as_one_types(
+        web: Any, published_plan: Any, leader: Any) -> None:  # noqa: F811
+    page = web
+    log_in(page, "leader")
+    page.goto(page.base + "/search/")
+    page.locator("#id_agency").press_sequentially("tinh b", delay=30)
+    page.locator("#agency-suggestions option").first.wait_for(state="attached")
+    options = page.locator("#agency-suggestions option")
+    assert options.evaluate_all("os => os.map(o => o.value)") == ["Ủy ban nhân dân tỉnh B"]
+    shot(page, "search-agency-suggestions")
+    # What a pick leaves in the box is a name the server reads back to the agency.
+    page.fill("input[name=agency]", options.first.get_attribute("value"))
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**agency=**")
+    assert page.locator("table.list tbody tr").count() == 3
+    assert page.locator("#id_agency").input_value() == "Ủy ban nhân dân tỉnh B"

@@ -140,6 +140,7 @@ EXPECTED: dict[str, Builder] = {
                                          note="nothing chosen: back with a message")],
     "web:agencies": lambda w: [get("/agencies/", READERS)],
     "web:agency": lambda w: [get(f"/agencies/{w.agency_a.pk}/", READERS)],
+    "web:agency-names": lambda w: [get("/agencies/names/?q=bo", READERS)],
     "web:timeline": lambda w: [get("/timeline/", READERS)],
     "web:search": lambda w: [get("/search/?q=ke+hoach", READERS)],
     "web:ask": lambda w: [get("/ask/?q=nhiem+vu+qua+han", READERS)],

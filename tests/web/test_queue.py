@@ -69,6 +69,12 @@ def test_the_queue_filters_by_plan_agency_and_age(
     assert ids_on(as_coordinator.get(QUEUE, {"age": 14}).content.decode()) == []
     by_plan = as_coordinator.get(QUEUE, {"plan": published_plan.pk, "agency": agency_a.pk})
     assert ids_on(by_plan.content.decode()) == [waiting["old"].pk, waiting["a_part"].pk]
+    # The agency typed by name (the box lists no agency: agency_picker), or unknown.
+    by_name = as_coordinator.get(QUEUE, {"agency": "uy ban nhan dan tinh b"}).content.decode()
+    assert ids_on(by_name) == [waiting["b"].pk]
+    assert '<select name="agency"' not in by_name
+    assert "Không tìm thấy cơ quan" in as_coordinator.get(
+        QUEUE, {"agency": "Bộ Không Có"}).content.decode()
 
 
 def test_the_queue_pages_in_sql(as_coordinator: Any, waiting: dict[str, ProgressReport],

@@ -104,3 +104,13 @@ def test_every_chip_of_the_timeline_links_to_exactly_the_tasks_it_counts(
         for href, number in chips:
             listed = as_leader.get(href.replace("&amp;", "&")).context["count"]
             assert listed == int(number), href
+
+
+def test_the_plan_list_marks_the_chosen_plan_and_escapes_its_title(
+        as_leader: Any, published_plan: Any) -> None:
+    published_plan.title = "Kế hoạch <b>thử</b> & số"
+    published_plan.save(update_fields=["title"])
+    page = as_leader.get(reverse("web:search"), {"plan": published_plan.pk}).content.decode()
+    assert f'<option value="{published_plan.pk}" selected>' in page
+    assert "&lt;b&gt;thử&lt;/b&gt; &amp; số" in page and "<b>thử</b>" not in page
+    assert '<option value="" selected>' in as_leader.get(reverse("web:search")).content.decode()

@@ -7,13 +7,17 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from theodoi import glossary
 from theodoi.tracking import access, evidence
 from theodoi.tracking import status as engine
-from theodoi.tracking.models import Agency, Assignment, Plan, Target
+from theodoi.tracking.models import Assignment, Plan, Target
+from theodoi.web.agency_picker import AgencyField
 from theodoi.web.labels import PROGRESS_LABELS, REPORT_STATUS_LABELS, STATUS_LABELS
 
 UPLOAD_LIMIT_FILES = 10
@@ -37,6 +41,24 @@ def date_widget() -> forms.DateInput:
     """A date typed as documents print it (30/04/2025); the browser's date picker would show
     the browser's format instead."""
     return forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}, format="%d/%m/%Y")
+
+
+class PlainSelect(forms.Select):
+    """A `<select>` written in one pass: Django renders a template per option, 15 ms for the
+    search form's 245 plans, a third of the page's Python."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
+               renderer: Any = None) -> str:
+        wanted = {str(v) for v in self.format_value(value)}
+        final = {**self.build_attrs(self.attrs, attrs), "name": name}
+        rows, chosen = [], False
+        for option, label in self.choices:
+            option = "" if option is None else str(option)
+            selected = not chosen and option in wanted
+            chosen |= selected
+            rows.append((option, mark_safe(" selected") if selected else "", label))
+        options = format_html_join("", '<option value="{}"{}>{}</option>', rows)
+        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -217,9 +239,9 @@ class SearchForm(forms.Form):
             raise forms.ValidationError(problem)
         return self.cleaned_data["q"]
     plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.none(),
-                                  required=False, empty_label=_("Tất cả"))
-    agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Agency.objects.none(),
-                                    required=False, empty_label=_("Tất cả"))
+                                  required=False, empty_label=_("Tất cả"), widget=PlainSelect)
+    # Typed, not chosen from every agency of the country (agency_picker).
+    agency = AgencyField(label=_("Cơ quan"))
     role = forms.ChoiceField(label=_("Vai trò"), required=False,
                              choices=[("", _("Chủ trì hoặc phối hợp")),
                                       ("lead", _("Chủ trì")), ("partner", _("Phối hợp"))])
@@ -244,6 +266,3 @@ class SearchForm(forms.Form):
         self.fields["plan"].queryset = plans
         self.fields["plan"].label_from_instance = lambda p: (
             f"{p.number} — {p.title}"[:110] if p.number else (p.title or str(p))[:110])
-        # Every agency the registry mirrored (a few thousand rows), not a join over every
-        # assignment of the country.
-        self.fields["agency"].queryset = Agency.objects.all()

@@ -7,12 +7,12 @@ downloaded sheet is exactly the list on screen, whatever filters the URL carries
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.registry.text import fold
@@ -243,12 +243,14 @@ def _kind_filter(kind: str) -> Q:
     return undated & (waiting if kind == "waiting" else ~waiting)
 
 
-def search_tasks(user: Any, data: dict[str, Any], as_of: date) -> QuerySet[Task]:
+def search_tasks(user: Any, data: dict[str, Any], as_of: date, indexed: bool = True,
+                 tasks: QuerySet[Task] | None = None) -> QuerySet[Task]:
     """Tasks by words (without diacritics too), plan, agency, role, section, status,
-    progress, kind of deadline and due dates."""
-    qs = snapshot.tracked_tasks(user, data.get("plan"), as_of)
+    progress, kind of deadline and due dates (`indexed`: see `TaskQuerySet.search`), among
+    `tasks` (with their state on `as_of`) when given, else the tracked tasks `user` reads."""
+    qs = tasks if tasks is not None else snapshot.tracked_tasks(user, data.get("plan"), as_of)
     if data.get("q"):
-        qs = qs.search(data["q"])
+        qs = qs.search(data["q"], indexed=indexed)
     if data.get("section"):
         qs = qs.filter(section_filter(data["section"]))
     if data.get("agency"):
@@ -275,6 +277,107 @@ def search_tasks(user: Any, data: dict[str, Any], as_of: date) -> QuerySet[Task]
     if data.get("due_to"):
         qs = qs.filter(deciding_due__lte=data["due_to"])
     return qs
+
+
+# The search counts its matches up to this many: past it the page says "more than 1,000"
+# and pages the first 1,000 (20 pages), which is all anyone reads before narrowing the
+# search; the export still writes every match. Counting every match of a common word reads
+# each matching row again (rechecking the trigram index's candidates): at 206k tasks that
+# was as costly as the page itself (BENCHMARKS.md).
+SEARCH_COUNT_CAP = 1000
+
+
+class SearchRows:
+    """The search's tasks as the Paginator reads them, in the search's order (plan date,
+    plan, row), counted up to `cap`; a page reads only its own rows.
+
+    - The count reads the ids of at most `cap + 1` matches, unordered (a sort would read
+      every match first): a common word stops early, a rare one reads its few matches.
+    - At most `cap` matches, they are sorted here (by their plan's place and their row,
+      read with their ids) and the page reads its 50 rows by id: neither the trigram
+      index's candidates nor the matches' wide rows are read a second time.
+    - Past the cap a word is common (giám sát: 4% of the tasks, 8k of 206k) and sorting
+      every match would read them all. The plans are walked instead, in the search's
+      order, a few at a time (4, then 8, 16 ...), until the page is full: a page of a common
+      word reads a plan or two. The walk stops at a quarter of the plans (a word common in
+      the count but not where the walk began); the rest is read sorted, as one query."""
+
+    cap = SEARCH_COUNT_CAP
+    first_plans = 4  # plans read by the walk's first step; each step reads twice as many
+    walked_share = 4  # the walk stops after 1/walked_share of the plans
+
+    def __init__(self, tasks: QuerySet[Task], plans: QuerySet[Plan], rows: QuerySet[Task],
+                 walked: Callable[[list[int]], QuerySet[Task]] | None = None):
+        self.tasks = tasks
+        self.plans = plans  # those the tasks may belong to (the walk reads them in order)
+        # The same tasks within some of those plans, for the walk: read without joining the
+        # plans (the walk knows them) and their words compared without the trigram index
+        # (the walk's few plans are a few thousand rows, the index's candidates of a common
+        # word 100k; and the planner, misjudging the words, joined each row to every plan).
+        self.walked = walked or (lambda plans: tasks.filter(plan_id__in=plans))
+        # The page's rows are read by id from this unfiltered queryset: the search's own
+        # conditions again would scan the trigram index a second time.
+        self.rows = rows
+        self.capped = False
+        self._matches: list[tuple[int, int, int]] | None = None  # (id, plan, row order)
+
+    @classmethod
+    def nothing(cls) -> SearchRows:
+        return cls(Task.objects.none(), Plan.objects.none(), Task.objects.none())
+
+    def count(self) -> int:
+        if self._matches is None:
+            self._matches = list(
+                self.tasks.order_by().values_list("pk", "plan_id", "order")[: self.cap + 1])
+            self.capped = len(self._matches) > self.cap
+        return min(len(self._matches), self.cap)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Task]:
+        start, stop = key.start or 0, min(key.stop or self.cap, self.cap)
+        self.count()
+        if self.capped:
+            ids = self._walk(stop)[start:stop]
+        else:
+            place = {pk: n for n, pk in enumerate(self._plan_order())}
+            ordered = sorted(self._matches or (), key=lambda m: (place.get(m[1], -1), m[2]))
+            ids = [pk for pk, _plan, _order in ordered[start:stop]]
+        found = {t.pk: t for t in self.rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+    def _plan_order(self) -> list[int]:
+        """The plans' ids in the search's order (the database's, NULL dates included)."""
+        return list(self.plans.order_by("date", "id").values_list("pk", flat=True))
+
+    def _walk(self, stop: int) -> list[int]:
+        """The ids of the first `stop` tasks in the search's order, plan after plan."""
+        plans = self._plan_order()
+        walked = max(self.first_plans, len(plans) // self.walked_share)
+        out: list[int] = []
+        done, size = 0, self.first_plans
+        while done < walked and len(out) < stop:
+            chunk = plans[done:min(done + size, walked)]
+            place = Case(*(When(plan_id=pk, then=Value(n)) for n, pk in enumerate(chunk)))
+            out += (self.walked(chunk).order_by(place, "order")
+                    .values_list("pk", flat=True)[: stop - len(out)])
+            done, size = done + len(chunk), size * 2
+        if len(out) < stop and done < len(plans):
+            rest = self.tasks.values_list("pk", flat=True)  # many plans: the index helps
+            out += rest.filter(plan_id__in=plans[done:])[: stop - len(out)]
+        return out
+
+
+def search_rows(user: Any, data: dict[str, Any], as_of: date) -> SearchRows:
+    """The search's tasks (`search_tasks`) as its pages and its export read them."""
+    rows = queries.with_state(Task.objects.select_related("plan", "section").defer("search"),
+                              as_of)
+    return SearchRows(search_tasks(user, data, as_of),
+                      snapshot.published_plans(user, data.get("plan")), rows,
+                      walked=lambda plans: search_tasks(
+                          user, data, as_of, indexed=False, tasks=queries.with_state(
+                              Task.objects.counted().filter(plan_id__in=plans), as_of)))
 
 
 def query_without(request: Any, *names: str) -> str:

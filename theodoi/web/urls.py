@@ -62,6 +62,7 @@ urlpatterns = [
     path("reports/<int:report_id>/withdraw/", reports.withdraw, name="withdraw"),
     path("agencies/", pages.agency_list, name="agencies"),
     path("agencies/<int:agency_id>/", pages.agency_detail, name="agency"),
+    path("agencies/names/", pages.agency_names, name="agency-names"),
     path("timeline/", pages.timeline, name="timeline"),
     path("search/", pages.search, name="search"),
     path("ask/", ask.ask, name="ask"),

@@ -26,3 +26,40 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// An agency box (<input data-suggest="URL" list="ID">) offers the few agencies whose name
+// holds what was typed: the page ships no list of every agency, and without this script
+// the typed name is read on the server alone.
+(function () {
+  var timer = null;
+  var asked = "";
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("input[data-suggest]")) {
+      return;
+    }
+    var list = document.getElementById(box.getAttribute("list"));
+    var text = box.value.trim();
+    if (!list || text.length < 2 || text === asked) {
+      return;
+    }
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      asked = text;
+      fetch(box.dataset.suggest + "?q=" + encodeURIComponent(text), {
+        credentials: "same-origin", headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        return response.ok ? response.json() : { results: [] };
+      }).then(function (data) {
+        if (box.value.trim() !== text) {
+          return;  // typed on since: a newer answer is coming
+        }
+        list.replaceChildren.apply(list, data.results.map(function (row) {
+          var option = document.createElement("option");
+          option.value = row.label;
+          return option;
+        }));
+      }).catch(function () { /* no suggestions: the typed name still works */ });
+    }, 200);
+  });
+})();

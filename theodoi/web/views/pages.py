@@ -9,7 +9,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.db.models.functions import TruncMonth, TruncQuarter
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,16 @@ from theodoi.tracking.models import (
 )
 from theodoi.tracking.services import links as link_services
 from theodoi.tracking.services import plans as plan_services
-from theodoi.web import asof, exports, lists, preview, province_grid, snapshot, sources
+from theodoi.web import (
+    agency_picker,
+    asof,
+    exports,
+    lists,
+    preview,
+    province_grid,
+    snapshot,
+    sources,
+)
 from theodoi.web.forms import ChooseAgenciesForm, ReviewForm, SearchForm, TaskDateForm
 from theodoi.web.labels import STATUS_LABELS, STATUS_ORDER
 from theodoi.web.templatetags.web_tags import period_label
@@ -477,24 +486,33 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, user=request.user)
     as_of = asof.as_of(request)
     searched = False
-    qs = Task.objects.none()
+    rows = lists.SearchRows.nothing()
     if form.is_bound and form.is_valid():
         queries.fresh()
         searched = True
-        qs = lists.search_tasks(request.user, form.cleaned_data, as_of)
+        rows = lists.search_rows(request.user, form.cleaned_data, as_of)
     fmt = exports.requested(request)
     if fmt:
         return exports.respond(exports.Export(
-            "tim-kiem-nhiem-vu", str(_("Nhiệm vụ")), exports.SEARCH_COLUMNS, qs), fmt)
-    paginator = Paginator(qs, PAGE_SIZE)
+            "tim-kiem-nhiem-vu", str(_("Nhiệm vụ")), exports.SEARCH_COLUMNS, rows.tasks), fmt)
+    paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = snapshot.task_rows(page.object_list)
     return render(request, "web/search.html", {
         "form": form, "page": page, "searched": searched,
-        "count": paginator.count if searched else 0,
+        "count": paginator.count if searched else 0, "capped": rows.capped,
         "params": lists.query_without(request, "page", "export"),
         "exports": exports.links(request),
     })
+
+
+@role_required
+def agency_names(request: HttpRequest) -> JsonResponse:
+    """The few agencies whose name holds the words typed (`?q=`), for the agency boxes'
+    suggestions: at most `agency_picker.SUGGESTIONS`, never the whole registry."""
+    text = request.GET.get("q", "")[:200]
+    found = agency_picker.matches(text) if len(text.strip()) >= 2 else []
+    return JsonResponse({"results": [{"id": e.pk, "label": e.label} for e in found]})
 
 
 @role_required

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from theodoi.tracking import access, services
-from theodoi.tracking.models import Agency, Plan, ProgressReport, today
+from theodoi.tracking.models import Plan, ProgressReport, today
+from theodoi.web.agency_picker import AgencyField
 from theodoi.web.views.common import role_required
 from theodoi.web.views.pages import PAGE_SIZE
 
@@ -28,8 +29,9 @@ AGES = (1, 3, 7, 14, 30)
 class QueueFilter(forms.Form):
     plan = forms.ModelChoiceField(queryset=Plan.objects.none(), required=False,
                                   label=gettext_lazy("Kế hoạch"))
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False,
-                                    label=gettext_lazy("Cơ quan"))
+    # Typed (agency_picker): the agencies with a report waiting were most of the country's
+    # (3,534 options at the 20k-task benchmark).
+    agency = AgencyField(label=gettext_lazy("Cơ quan"))
     age = forms.TypedChoiceField(
         coerce=int, required=False, empty_value=0, label=gettext_lazy("Chờ duyệt"),
         choices=[("", gettext_lazy("bao lâu cũng được"))]
@@ -39,9 +41,6 @@ class QueueFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = access.visible_plans(user).filter(
             status=Plan.Status.PUBLISHED).order_by("-date", "-id")
-        # Only agencies with something waiting: a national list would be thousands long.
-        self.fields["agency"].queryset = Agency.objects.filter(
-            pk__in=pending(user).values("assignment__agency_id")).order_by("name")
 
 
 class QueueAction(forms.Form):
