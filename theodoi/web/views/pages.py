@@ -188,25 +188,44 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     })
 
 
-def _task_with_history(task: Task) -> Task:
+def _parts_written_out(parts: list[Assignment], chosen: str, own: int | None) -> set[int]:
+    """The ids of a group lead's parts whose report histories the task page writes out:
+    every one of a small group; of a large one, the part asked for (`?part=`) and the
+    user's agency's own (181 parts with 440 reports were most of the busiest task's page
+    at 200k, in a closed box)."""
+    if len(parts) <= PARTS_INLINE:
+        return {a.pk for a in parts}
+    return {a.pk for a in parts if str(a.pk) == chosen or (own is not None
+                                                            and a.agency_id == own)}
+
+
+def _task_with_history(task: Task, chosen: str, own: int | None) -> tuple[Task, set[int]]:
+    """`task` with its assignments and their reports (with authors, evidence and citations
+    only where written out: of the parts not written out the page shows the latest
+    report's status), and the ids of the parts written out."""
     from django.db.models import prefetch_related_objects
 
-    reports = ProgressReport.objects.select_related(
-        "author", "reviewed_by", "target").prefetch_related("files", "cites")
     prefetch_related_objects([task], Prefetch(
-        "assignments",
-        queryset=Assignment.objects.select_related("agency").prefetch_related(
-            Prefetch("reports", queryset=reports)),
-    ))
-    return task
+        "assignments", queryset=Assignment.objects.select_related("agency")))
+    assignments = list(task.assignments.all())
+    written = _parts_written_out([a for a in assignments if a.is_part], chosen, own)
+    full = [a for a in assignments if not a.is_part or a.pk in written]
+    light = [a for a in assignments if a.is_part and a.pk not in written]
+    prefetch_related_objects(full, Prefetch("reports", queryset=ProgressReport.objects
+                                            .select_related("author", "reviewed_by", "target")
+                                            .prefetch_related("files", "cites")))
+    prefetch_related_objects(light, "reports")
+    return task, written
 
 
 @role_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _task_with_history(access.access_task(request.user, task_id))
+    user = request.user
+    chosen = request.GET.get("part", "")
+    own = getattr(getattr(user, "profile", None), "agency_id", None)
+    task, written = _task_with_history(access.access_task(user, task_id), chosen, own)
     as_of = asof.as_of(request)
     queries.fresh()
-    user = request.user
     rows = sorted(task.assignments.all(), key=lambda a: (a.role != Assignment.LEAD,
                                                          bool(a.group_name), a.pk))
     queries.put_state(rows, as_of)
@@ -237,15 +256,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             leads.append(item)
         else:
             partners.append(item)
-    # A group lead's parts are listed one row each; their report histories are written out
-    # only for a small group, the user's own part and the part asked for (`?part=`): 181
-    # parts with 440 reports were most of the busiest task's page at 200k, in a closed box.
-    chosen = request.GET.get("part", "")
-    own = getattr(getattr(user, "profile", None), "agency_id", None)
     for item in parts:
-        a = item["assignment"]
-        item["inline"] = (len(parts) <= PARTS_INLINE or str(a.pk) == chosen
-                          or (own is not None and a.agency_id == own))
+        item["inline"] = item["assignment"].pk in written
     is_coordinator = access.is_coordinator(user)
     changes = [c for c in task.deadline_changes.select_related("changed_by")
                if timezone.localdate(c.changed_at) <= as_of]
