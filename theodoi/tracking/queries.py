@@ -25,7 +25,6 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import TruncMonth
 
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import (
@@ -301,19 +300,28 @@ def due_and_done_by_month(
     month of its deciding due date (as known today) and done in the month of its closing
     report, up to `as_of`; months run from the first of either to `MONTHS_AHEAD` months
     after `as_of` (to the last due month when sooner), with no month skipped."""
-    # COUNT(*) and the predicates of the indexes `tracking_task_due_month` and
-    # `tracking_task_done_month`: counted from them alone, without reading the tasks.
-    counted = counted_tasks(plans).exclude(due_kind__in=sorted(engine.PERIODIC_KINDS))
-    due_rows = (counted.filter(deciding_due__isnull=False)
-                .annotate(month=TruncMonth("deciding_due")).values("month")
+    # The counting rule of `counted_tasks` with the published plans' ids read first (no
+    # join per task), COUNT(*) by day and the predicates of the indexes
+    # `tracking_task_due_month` and `tracking_task_done_month`: counted from them alone,
+    # without reading the tasks, and summed into months here (DATE_TRUNC on each of 110k
+    # rows cost more than the scan at 200k; there are a few hundred distinct days).
+    chosen = plans.values("pk") if isinstance(plans, QuerySet) else list(plans)
+    ids = list(Plan.objects.filter(pk__in=chosen, status=Plan.Status.PUBLISHED)
+               .values_list("pk", flat=True))
+    counted = (Task.objects.counted().filter(plan_id__in=ids)
+               .exclude(due_kind__in=sorted(engine.PERIODIC_KINDS)))
+    due_rows = (counted.filter(deciding_due__isnull=False).values_list("deciding_due")
                 .annotate(n=Count("*")).order_by())
     done_rows = (with_state(counted, as_of)
                  .filter(state_status__in=sorted(engine.CLOSED), done_on__isnull=False,
                          done_on__lte=as_of)
-                 .annotate(month=TruncMonth("done_on")).values("month")
-                 .annotate(n=Count("*")).order_by())
-    due = {r["month"].strftime("%Y-%m"): r["n"] for r in due_rows if r["month"]}
-    done = {r["month"].strftime("%Y-%m"): r["n"] for r in done_rows if r["month"]}
+                 .values_list("done_on").annotate(n=Count("*")).order_by())
+    due: dict[str, int] = defaultdict(int)
+    for day, n in due_rows:
+        due[day.strftime("%Y-%m")] += n
+    done: dict[str, int] = defaultdict(int)
+    for day, n in done_rows:
+        done[day.strftime("%Y-%m")] += n
     if not due and not done:
         return []
     year, month = as_of.year, as_of.month + MONTHS_AHEAD
