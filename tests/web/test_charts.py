@@ -13,7 +13,7 @@ from django.urls import reverse
 from tests.web.test_as_of import finished_in_june  # noqa: F401 - the shared fixture
 from theodoi.tracking import queries
 from theodoi.tracking import status as engine
-from theodoi.tracking.models import Agency
+from theodoi.tracking.models import Agency, AgencyStatusCount, Plan, today
 from theodoi.tracking.queries import Counts
 from theodoi.web import province_grid, snapshot
 
@@ -88,19 +88,75 @@ def test_ministries_and_provinces_are_ranked_apart_with_their_units_rolled_up() 
                                        parent=province)
     office = Agency.objects.create(registry_id="vp-so-z", name="Văn phòng Sở Z",
                                    kind="unit", parent=department)
-    parts = {
-        (unit.pk, "lead"): Counts({(engine.DONE, engine.PROGRESS_DONE): 3}),
-        (department.pk, "lead"): Counts({(engine.OVERDUE, engine.PROGRESS_NOT_STARTED): 2}),
-        (office.pk, "lead"): Counts({(engine.DONE, engine.PROGRESS_DONE): 2}),
-        (province.pk, "partner"): Counts({(engine.IN_PROGRESS, engine.PROGRESS_IN_PROGRESS): 1}),
-    }
-    levels = snapshot.level_ranking(date(2026, 1, 1), counts=parts)
+    orphan = Agency.objects.create(registry_id="to-x", name="Tổ X", kind="unit")
+    # Today's stored counts (what the national overview reads), progress split as stored.
+    for agency, role, status, progress, n in (
+        (unit, "lead", engine.DONE, engine.PROGRESS_DONE, 3),
+        (department, "lead", engine.OVERDUE, engine.PROGRESS_NOT_STARTED, 1),
+        (department, "lead", engine.OVERDUE, engine.PROGRESS_IN_PROGRESS, 1),
+        (office, "lead", engine.DONE, engine.PROGRESS_DONE, 2),
+        (province, "partner", engine.IN_PROGRESS, engine.PROGRESS_IN_PROGRESS, 1),
+        (orphan, "lead", engine.OVERDUE, engine.PROGRESS_NOT_STARTED, 4),
+    ):
+        AgencyStatusCount.objects.create(agency=agency, role=role, status=status,
+                                         progress=progress, count=n)
+    levels = snapshot.level_ranking(today())
     [central] = levels[snapshot.CENTRAL_LEVEL]
     [local] = levels[snapshot.PROVINCE_LEVEL]
     assert central.agency == ministry and central.counts[engine.DONE] == 3
     assert local.agency == province
     assert (local.counts[engine.OVERDUE], local.counts[engine.DONE]) == (2, 2)
     assert local.rate_percent == 50 and local.partner_total == 1
+
+
+@pytest.mark.django_db
+def test_the_roll_up_reads_a_row_per_ministry_or_province_not_per_unit(
+        django_assert_num_queries: Any) -> None:
+    province = Agency.objects.create(registry_id="tinh-z", name="Tỉnh Z", kind="province")
+    for i in range(30):
+        unit = Agency.objects.create(registry_id=f"xa-{i}", name=f"Xã {i}", kind="commune",
+                                     parent=province)
+        AgencyStatusCount.objects.create(agency=unit, role="lead", status=engine.OVERDUE,
+                                         progress=engine.PROGRESS_NOT_STARTED, count=1)
+    counts = queries.rolled_up_part_counts(today(), ("province",))
+    assert list(counts) == [(province.pk, "lead")]
+    assert counts[(province.pk, "lead")].status(engine.OVERDUE) == 30
+    with django_assert_num_queries(2):  # the counts summed, and the ranked agencies
+        snapshot.level_ranking(today())
+
+
+def test_the_national_overview_keeps_the_sections_of_the_newest_whole_plans() -> None:
+    def plan(pk: int, day: int) -> Plan:
+        return Plan(pk=pk, number=f"{pk}/KH", date=date(2026, 1, day))
+
+    def rows(p: Plan, n: int) -> list[snapshot.SectionRow]:
+        return [snapshot.SectionRow(p, f"S{i}", "", {}) for i in range(n)]
+
+    old, middle, new = plan(1, 1), plan(2, 2), plan(3, 3)
+    every = rows(old, 3) + rows(middle, 3) + rows(new, 2)
+    kept = snapshot.newest_sections(every, limit=5)
+    # The newest plans that fit whole, in the page's order (oldest first); not a part of
+    # the oldest.
+    assert [(r.plan.pk, r.code) for r in kept] == [
+        (2, "S0"), (2, "S1"), (2, "S2"), (3, "S0"), (3, "S1")]
+    # A plan alone larger than the bound is cut at it.
+    assert len(snapshot.newest_sections(rows(new, 40), limit=24)) == 24
+    assert snapshot.newest_sections([], limit=5) == []
+
+
+@pytest.mark.django_db
+def test_the_national_overview_lists_at_most_the_bound_of_sections_and_links_to_all_plans(
+        as_leader: Any, published_plan: Any, monkeypatch: Any) -> None:
+    page = as_leader.get(reverse("web:overview"))
+    assert len(page.context["view"].sections) == 3
+    monkeypatch.setattr(snapshot, "OVERVIEW_SECTIONS", 2)
+    page = as_leader.get(reverse("web:overview"))
+    assert len(page.context["view"].sections) == 2
+    html = page.content.decode()
+    assert f'href="{reverse("web:plans")}"' in html
+    # One plan's overview lists every section of the plan.
+    page = as_leader.get(reverse("web:overview") + f"?plan={published_plan.pk}")
+    assert len(page.context["view"].sections) == 3
 
 
 def test_the_grid_holds_the_34_provinces_of_the_registry_each_in_its_own_place() -> None:

@@ -197,3 +197,28 @@ def test_an_agency_withdraws_its_pending_report_from_the_task_page(
     assert report.review_state == "withdrawn"
     assert withdraw_url not in page  # once withdrawn, no button again
     assert done.context["progress"] == "not_started"
+
+
+def test_a_large_group_lists_its_parts_and_writes_out_only_the_history_asked_for(
+        client: Any, published_plan: Any, reporter_a: Any, leader: Any, monkeypatch: Any
+) -> None:
+    from theodoi.web.views import pages
+
+    part = assignment_of(published_plan, reporter_a.profile.agency, "I.2")
+    assert part.is_part
+    client.force_login(reporter_a)
+    client.post(reverse("web:report", args=[part.pk]),
+                {"status": "in_progress", "percent": "40", "text": "Phần việc của Bộ A"})
+    url = reverse("web:task", args=[part.task_id])
+    monkeypatch.setattr(pages, "PARTS_INLINE", 1)  # the group has 3 parts
+    # The reporter sees its own part's reports.
+    assert "Phần việc của Bộ A" in client.get(url).content.decode()
+    # A leader sees every part on one row with its latest report, whose link opens that
+    # part's reports; the histories of the others are not written out.
+    client.force_login(leader)
+    page = client.get(url).content.decode()
+    assert "Phần việc của Bộ A" not in page
+    assert f'href="{url}?part={part.pk}#report-' in page
+    assert "Phần việc của Bộ A" in client.get(url + f"?part={part.pk}").content.decode()
+    monkeypatch.setattr(pages, "PARTS_INLINE", 8)  # a small group: every history
+    assert "Phần việc của Bộ A" in client.get(url).content.decode()

@@ -281,41 +281,22 @@ PROVINCE_LEVEL = "province"
 CENTRAL_KINDS = ("ministry", "ministry_level", "government_agency", "other_body")
 
 
-def level_ranking(
-    as_of: date, plans: QuerySet[Plan] | None = None, counts: PartCounts | None = None
-) -> dict[str, list[AgencyRow]]:
+def level_ranking(as_of: date, plans: QuerySet[Plan] | None = None
+                  ) -> dict[str, list[AgencyRow]]:
     """Ministries and provinces ranked apart, each with what its own units answer for
     rolled up into it (a ministry's departments; a province's departments and communes):
-    a leader compares Bộ with Bộ and tỉnh with tỉnh, not a Sở with a Bộ."""
-    if counts is None:
-        counts = queries.part_counts(as_of, plans=plans)
-    # The registry's tree as plain tuples (a few thousand), not thousands of ids sent in an
-    # IN list and made into models (1 s of the national overview at 20k under load).
-    tree = dict((pk, (kind, parent)) for pk, kind, parent in
-                Agency.objects.values_list("pk", "kind", "parent_id"))
-    roots = (*CENTRAL_KINDS, PROVINCE_LEVEL)
-
-    def root_of(aid: int) -> int | None:
-        seen = 0
-        while tree[aid][0] not in roots and seen < 5:
-            parent = tree[aid][1]
-            if parent is None or parent not in tree:
-                return None
-            aid, seen = parent, seen + 1
-        return aid if tree[aid][0] in roots else None
-
-    lead: dict[int, Counts] = {}
-    partner: dict[int, Counts] = {}
-    for (aid, role), found in counts.items():
-        top = root_of(aid) if aid in tree else None
-        if top is None:
-            continue
-        into = lead if role == Assignment.LEAD else partner
-        into.setdefault(top, Counts()).merge(found)
-    agencies = Agency.objects.in_bulk(set(lead) | set(partner))
+    a leader compares Bộ with Bộ and tỉnh with tỉnh, not a Sở with a Bộ. Rolled up and
+    summed in the database (`queries.rolled_up_part_counts`): the page reads a row per
+    ministry or province and status, not every agency's counts (3,956 agencies and
+    20k count rows at 20k tasks were most of the overview's Python)."""
+    counts = queries.rolled_up_part_counts(as_of, (*CENTRAL_KINDS, PROVINCE_LEVEL),
+                                           plans=plans)
+    ids = {aid for aid, _role in counts}
+    agencies = Agency.objects.in_bulk(ids)
     out: dict[str, list[AgencyRow]] = {CENTRAL_LEVEL: [], PROVINCE_LEVEL: []}
-    for pk in set(lead) | set(partner):
-        mine, theirs = lead.get(pk, Counts()), partner.get(pk, Counts())
+    for pk in ids:
+        mine = counts.get((pk, Assignment.LEAD), Counts())
+        theirs = counts.get((pk, Assignment.PARTNER), Counts())
         level = PROVINCE_LEVEL if agencies[pk].kind == PROVINCE_LEVEL else CENTRAL_LEVEL
         out[level].append(AgencyRow(agencies[pk], status_counts(mine), mine.on_time_rate,
                                     status_counts(theirs)))
@@ -337,6 +318,7 @@ def targets_with_values(plans: QuerySet[Plan]) -> QuerySet[Target]:
 
 OVERVIEW_TARGETS = 12
 OVERVIEW_PLANS = 12
+OVERVIEW_SECTIONS = 24  # section rows of the national overview (one plan's shows them all)
 
 
 def recent_plans(plans: QuerySet[Plan]) -> QuerySet[Plan]:
@@ -344,6 +326,27 @@ def recent_plans(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     its own page; thousands of plan sections are not an overview)."""
     ids = list(plans.order_by("-date", "-id").values_list("pk", flat=True)[:OVERVIEW_PLANS])
     return Plan.objects.filter(pk__in=ids)
+
+
+def newest_sections(rows: list[SectionRow], limit: int = OVERVIEW_SECTIONS
+                    ) -> list[SectionRow]:
+    """The sections of the newest plans that fit in `limit` rows, whole plans only (the
+    newest one cut at `limit` when it alone has more), in `rows`' order: the national
+    overview lists a bounded number of rows however large the plans; each plan's page
+    and /plans/ hold the rest."""
+    by_plan: dict[int, list[SectionRow]] = {}
+    for row in rows:
+        by_plan.setdefault(row.plan.pk, []).append(row)
+    newest = sorted(by_plan.values(), key=lambda group: (group[0].plan.date or date.min,
+                                                         group[0].plan.pk), reverse=True)
+    kept: set[int] = set()
+    shown = 0
+    for group in newest:
+        if kept and shown + len(group) > limit:
+            break
+        kept.add(group[0].plan.pk)
+        shown += len(group)
+    return [r for r in rows if r.plan.pk in kept][:limit]
 
 
 def shown_targets(plans: QuerySet[Plan], plan: Plan | None) -> list[Target]:
@@ -376,12 +379,13 @@ class Overview:
     as_of: date
     totals: Counts
     sections: list[SectionRow]
-    parts: PartCounts
     targets: list[TargetRow]
     months: list[tuple[str, int, int, int, int]]
     levels: dict[str, list[AgencyRow]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     progress: dict[str, int] = field(default_factory=dict)
+    # The plans counted when one plan's overview (None nationally: the stored counts).
+    scope: QuerySet[Plan] | None = None
 
     @property
     def total(self) -> int:
@@ -389,9 +393,10 @@ class Overview:
 
     @cached_property
     def ranking(self) -> list[AgencyRow]:
-        """Every agency ranked (the page shows `levels`: ranking all 4,000 agencies on each
-        overview cost 3.8 of its 8.5 s under the profiler at 20k, for nothing shown)."""
-        return agency_ranking(self.as_of, counts=self.parts)
+        """Every agency ranked, read when asked (the page shows `levels`: ranking all 4,000
+        agencies on each overview cost 3.8 of its 8.5 s under the profiler at 20k, for
+        nothing shown)."""
+        return agency_ranking(self.as_of, plans=self.scope)
 
     @property
     def done_percent(self) -> int:
@@ -408,17 +413,18 @@ def overview(user: Any, as_of: date, plan: Plan | None = None) -> Overview:
     queries.fresh()
     plans = published_plans(user, plan)
     totals = queries.total_counts(plans, as_of)
-    parts = queries.part_counts(as_of, plans=plans if plan is not None else None)
+    scope = plans if plan is not None else None
     return Overview(
         as_of=as_of,
         totals=totals,
-        sections=section_rows(plans if plan is not None else recent_plans(plans), as_of),
-        parts=parts,
+        sections=section_rows(plans, as_of) if plan is not None else newest_sections(
+            section_rows(recent_plans(plans), as_of), OVERVIEW_SECTIONS),
         targets=target_rows(shown_targets(plans, plan), as_of),
         months=queries.due_and_done_by_month(plans, as_of),
-        levels=level_ranking(as_of, counts=parts),
+        levels=level_ranking(as_of, plans=scope),
         counts=status_counts(totals),
         progress=progress_counts(totals),
+        scope=scope,
     )
 
 

@@ -55,6 +55,7 @@ def _plan_filter(request: HttpRequest) -> Plan | None:
 PAGE_SIZE = 50
 RANKING_ROWS = 10  # of ministries and of provinces on the overview; the rest on /agencies/
 SECTION_CHART_ROWS = 24  # sections drawn as a chart (the table lists every one)
+PARTS_INLINE = 8  # a group's parts whose report histories the task page writes out
 
 
 @role_required
@@ -196,25 +197,44 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     })
 
 
-def _task_with_history(task: Task) -> Task:
+def _parts_written_out(parts: list[Assignment], chosen: str, own: int | None) -> set[int]:
+    """The ids of a group lead's parts whose report histories the task page writes out:
+    every one of a small group; of a large one, the part asked for (`?part=`) and the
+    user's agency's own (181 parts with 440 reports were most of the busiest task's page
+    at 200k, in a closed box)."""
+    if len(parts) <= PARTS_INLINE:
+        return {a.pk for a in parts}
+    return {a.pk for a in parts if str(a.pk) == chosen or (own is not None
+                                                            and a.agency_id == own)}
+
+
+def _task_with_history(task: Task, chosen: str, own: int | None) -> tuple[Task, set[int]]:
+    """`task` with its assignments and their reports (with authors, evidence and citations
+    only where written out: of the parts not written out the page shows the latest
+    report's status), and the ids of the parts written out."""
     from django.db.models import prefetch_related_objects
 
-    reports = ProgressReport.objects.select_related(
-        "author", "reviewed_by", "target").prefetch_related("files", "cites")
     prefetch_related_objects([task], Prefetch(
-        "assignments",
-        queryset=Assignment.objects.select_related("agency").prefetch_related(
-            Prefetch("reports", queryset=reports)),
-    ))
-    return task
+        "assignments", queryset=Assignment.objects.select_related("agency")))
+    assignments = list(task.assignments.all())
+    written = _parts_written_out([a for a in assignments if a.is_part], chosen, own)
+    full = [a for a in assignments if not a.is_part or a.pk in written]
+    light = [a for a in assignments if a.is_part and a.pk not in written]
+    prefetch_related_objects(full, Prefetch("reports", queryset=ProgressReport.objects
+                                            .select_related("author", "reviewed_by", "target")
+                                            .prefetch_related("files", "cites")))
+    prefetch_related_objects(light, "reports")
+    return task, written
 
 
 @role_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _task_with_history(access.access_task(request.user, task_id))
+    user = request.user
+    chosen = request.GET.get("part", "")
+    own = getattr(getattr(user, "profile", None), "agency_id", None)
+    task, written = _task_with_history(access.access_task(user, task_id), chosen, own)
     as_of = asof.as_of(request)
     queries.fresh()
-    user = request.user
     rows = sorted(task.assignments.all(), key=lambda a: (a.role != Assignment.LEAD,
                                                          bool(a.group_name), a.pk))
     queries.put_state(rows, as_of)
@@ -245,6 +265,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             leads.append(item)
         else:
             partners.append(item)
+    for item in parts:
+        item["inline"] = item["assignment"].pk in written
     is_coordinator = access.is_coordinator(user)
     changes = [c for c in task.deadline_changes.select_related("changed_by")
                if timezone.localdate(c.changed_at) <= as_of]
@@ -271,6 +293,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "assignments": leads + parts + partners + groups,
         "leads": leads, "parts": parts, "partners": partners, "groups": groups,
         "parts_done": parts_done, "contributions": contributions if show_reports else [],
+        "parts_inline": len(parts) <= PARTS_INLINE, "part_chosen": chosen,
         "show_reports": show_reports,
         "hidden_reports": hidden,
         "changes": changes,
@@ -423,22 +446,25 @@ def timeline(request: HttpRequest) -> HttpResponse:
     extra = ("periodic", "waiting", "none")
     # One URL built for the whole grid: a timeline has hundreds of chips.
     links = (reverse("web:search"), asof.query(request))
+    labels = _status_labels()
     table = [
         {"plan": plans_by_id[key[0]], "code": key[1], "title": titles.get(key, ""),
-         "cells": [_cell(grid[key].get(c), links, key, c, by) for c in ordered],
-         "extra": [_cell(grid[key].get(c), links, key, c) for c in extra]}
+         "cells": [_cell(grid[key].get(c), links, key, c, by, labels=labels) for c in ordered],
+         "extra": [_cell(grid[key].get(c), links, key, c, labels=labels) for c in extra]}
         for key in sorted(grid, key=lambda k: (plans_by_id[k[0]].date or date.min, k))
     ]
     current = as_of.strftime("%Y-%m") if by == "month" else _quarter(as_of)
     return render(request, "web/timeline.html", {
         "plan": plan, "by": by, "columns": ordered, "table": table, "current": current,
-        "plans": access.visible_plans(request.user).filter(status=Plan.Status.PUBLISHED),
+        # The plan chooser needs a plan's number or title only (not every column).
+        "plans": access.visible_plans(request.user).filter(status=Plan.Status.PUBLISHED)
+        .only("pk", "number", "title"),
         "page": page, "params": lists.query_without(request, "page"),
     })
 
 
 def _cell(counts: dict[str, int] | None, links: tuple[str, str], key: tuple[int, str],
-          column: str = "", by: str = "") -> dict[str, Any]:
+          column: str = "", by: str = "", *, labels: dict[str, str]) -> dict[str, Any]:
     """A timeline cell: counts by status, each with the link to exactly the tasks it counts
     (plan, section, status, and the due dates of the column)."""
     counts = counts or {}
@@ -458,9 +484,17 @@ def _cell(counts: dict[str, int] | None, links: tuple[str, str], key: tuple[int,
     if as_of_query:
         params.append(as_of_query)
     params.append(f"kind={'dated' if first is not None else column}")
-    chips = [(s, counts[s], f"{base}?status={s}&{'&'.join(params)}")
+    query = "&".join(params)
+    # The chip's title made here, not by a filter per chip in the template: a page of the
+    # grid has up to 25 plans x 15 columns x 7 statuses of them.
+    chips = [(s, counts[s], f"{base}?status={s}&{query}", f"{labels[s]}: {counts[s]}")
              for s in STATUS_ORDER if counts.get(s)]
     return {"total": sum(counts.values()), "first": first, "last": last, "chips": chips}
+
+
+def _status_labels() -> dict[str, str]:
+    """Each status's label in the request's language."""
+    return {s: str(STATUS_LABELS[s]) for s in STATUS_ORDER}
 
 
 def _every_period(columns: list[str], by: str) -> list[str]:
