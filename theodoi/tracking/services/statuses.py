@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.apps import apps as live_apps
@@ -361,6 +362,13 @@ def _active_part_spans_of_one(history_model: Any, task_id: int, since: date) -> 
         "assignment_id", "valid_from", "status", "progress", "percent")
 
 
+def _heading_among(task_model: Any, plan_id: int, *codes: str) -> Any:
+    """A current heading row of the plan among `codes` (at most one row)."""
+    return task_model.objects.filter(
+        plan_id=plan_id, removed_at__isnull=True, code__in=codes, has_children=True,
+    ).order_by().values_list("pk")[:1]
+
+
 def _later_parts_of_one(assignment_model: Any, task_id: int, on: date,
                         assignment_id: int) -> Any:
     return _later_parts(assignment_model, [task_id], on, [assignment_id])
@@ -588,7 +596,9 @@ class Refresh:
             qs = self.m.Task.objects.filter(plan_id=plan_id, removed_at__isnull=True)
             if codes_above is not None:
                 wanted = codes_above[plan_id]
-                if not qs.filter(code__in=wanted, has_children=True).exists():
+                # A heading among them? (a few codes: the read compiled once per count)
+                if not compiled.rows(_heading_among, plan_id, *sorted(wanted),
+                                     statics=(self.m.Task,)):
                     continue
                 # The headings above and the rows under them (by code prefix).
                 prefix = Q()
@@ -631,17 +641,24 @@ class Refresh:
                                                          "progress"), self.agency_deltas)
 
 
-def _update_rows(model: Any, objs: Sequence[Any], fields: Sequence[str]) -> None:
-    """Write `fields` of each row with one prepared UPDATE run for all of them (Django's
-    bulk_update builds a CASE per field and row: most of a rebuild's time)."""
-    if not objs:
-        return
+@lru_cache(maxsize=64)
+def _update_sql(model: Any, fields: tuple[str, ...], vendor: str) -> tuple[str, list[Any]]:
+    """The UPDATE of `fields` by id, and the fields (each refresh writes the same few)."""
     meta = model._meta
     quote = connection.ops.quote_name
     columns = [meta.get_field(f) for f in fields]
     sql = (f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608
            + ", ".join(f"{quote(c.column)} = %s" for c in columns)
            + f" WHERE {quote(meta.pk.column)} = %s")
+    return sql, columns
+
+
+def _update_rows(model: Any, objs: Sequence[Any], fields: Sequence[str]) -> None:
+    """Write `fields` of each row with one prepared UPDATE run for all of them (Django's
+    bulk_update builds a CASE per field and row: most of a rebuild's time)."""
+    if not objs:
+        return
+    sql, columns = _update_sql(model, tuple(fields), connection.vendor)
     rows = [
         [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk]
         for obj in objs
