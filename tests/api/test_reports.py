@@ -314,3 +314,28 @@ def test_a_pending_report_is_withdrawn_and_stays_in_the_history(api, published_p
     again = client.post_json(f"/api/reports/{sent['id']}/withdraw", {})
     assert again.status_code == 400
     assert "đang chờ duyệt" in again.json()["detail"]
+
+
+def test_a_report_on_a_missing_assignment_is_404(api, published_plan):
+    response = api("coordinator").post("/api/assignments/999999/reports", {"status": "done"})
+    assert response.status_code == 404
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_report_through_the_api_is_audited_as_one_written_on_the_page(
+        api, published_plan, reporter_a):
+    """The row read under the service's locks names the report in its audit entry as the
+    page's read of it does (task code, role, agency)."""
+    from auditlog.models import LogEntry
+
+    row = assignment(published_plan, "I.2", "bo-a")
+    response = api("reporter_a").post(reports_path(row), {"status": "in_progress",
+                                                          "percent": "30", "text": "Đang làm"})
+    assert response.status_code == 201, response.content
+    report = ProgressReport.objects.get(pk=response.json()["id"])
+    entry = LogEntry.objects.get_for_object(report).get(action=LogEntry.Action.CREATE)
+    assert entry.object_repr == str(ProgressReport.objects.select_related(
+        "assignment__task", "assignment__agency").get(pk=report.pk))
+    assert entry.actor == reporter_a
+    assert entry.changes_dict["assignment"] == [None, row.pk]
+    assert entry.changes_dict["percent"] == [None, 30]

@@ -16,14 +16,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from theodoi.notices import services as notices
-from theodoi.tracking import access
+from theodoi.tracking import access, compiled
 from theodoi.tracking import status as engine
 from theodoi.tracking.evidence import validate_evidence
 from theodoi.tracking.models import (
+    Agency,
     Assignment,
     EvidenceFile,
     ProgressReport,
@@ -95,9 +96,64 @@ def _changes(assignment: Assignment, period: str, status: str, percent: int | No
     return status != last_status or (percent is not None and percent != last_percent)
 
 
+def _columns(model: Any) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _task_of(assignment_model: Any, assignment_id: int) -> Any:
+    return assignment_model.objects.filter(pk=assignment_id).order_by().values_list(
+        "task_id", "task__duplicated")
+
+
+def _locked_in_full(assignment_model: Any, assignment_id: int) -> Any:
+    rows = assignment_model.objects.filter(pk=assignment_id).order_by()
+    if connection.features.has_select_for_update:
+        rows = rows.select_for_update(of=("self",))
+    return rows.values(*_columns(assignment_model),
+                       *(f"agency__{n}" for n in _columns(Agency)))
+
+
+# The fields of a task that `statuses.lock_task` reads (the rest of `TASK_ROW` is its plan's).
+TASK_FIELDS = [n for n in statuses.TASK_ROW if "__" not in n]
+
+
+def _partial(model: Any, values: dict[str, Any]) -> Any:
+    """An instance of `model` holding `values` (by attname), its other fields deferred (read
+    if ever asked for): `from_db` takes the values in the model's field order."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[n] for n in names])
+
+
+def _lock_by_id(assignment_id: int) -> tuple[Assignment, dict[str, Any], dict[str, Any]]:
+    """The assignment `assignment_id`, its task's row and its own read under their locks
+    (task first), the assignment made with its agency and task (the fields the report's
+    write and its audit entry read) from those rows: three compiled reads, where an ORM read
+    of the row before the locks and two under them took three times the Python."""
+    head = compiled.rows(_task_of, assignment_id, statics=(Assignment,))
+    if not head:
+        raise Assignment.DoesNotExist(f"no assignment {assignment_id}")
+    task_id, duplicated = head[0]
+    if duplicated:
+        lock_duplicate_group(task_id)  # as submit_report does for a duplicate's row
+    task_row = statuses.lock_task(task_id)
+    found = compiled.rows(_locked_in_full, assignment_id, statics=(Assignment,))
+    if task_row is None or not found:
+        raise Assignment.DoesNotExist(f"no assignment {assignment_id}")
+    row = found[0]
+    names = _columns(Assignment)
+    assignment = Assignment.from_db(DEFAULT_DB_ALIAS, names, [row[n] for n in names])
+    assignment.task = _partial(Task, {**{n: task_row[n] for n in TASK_FIELDS},
+                                      "duplicated": duplicated})
+    if assignment.agency_id is not None:
+        names = _columns(Agency)
+        assignment.agency = Agency.from_db(DEFAULT_DB_ALIAS, names,
+                                           [row[f"agency__{n}"] for n in names])
+    return assignment, task_row, row
+
+
 @transaction.atomic
 def submit_report(
-    assignment: Assignment,
+    assignment: Assignment | int,
     user: Any,
     *,
     status: str,
@@ -121,28 +177,35 @@ def submit_report(
     and percent as the last one standing) is refused: it would only add a row.
     A report is recorded too on the tasks confirmed as duplicates (`answer_duplicates`);
     `same_as` is that copy's original.
+
+    `assignment` may be given by its id (the API): it is then read only under the locks,
+    and `Assignment.DoesNotExist` says there is none; who may report is judged the same.
     """
     # Lock the task, then the row: reports on one task are judged one after the other, so
     # that its stored state and the counts never miss one. The task's row and the row read
     # under the lock are handed to the refresh below, which does not read them again.
-    if same_as is None and _marked_duplicate(assignment, ask=False):
-        # Its copies lock the duplicates' tasks too: the whole group first, in id order, so
-        # that two reports on two duplicates at once queue instead of deadlocking.
-        lock_duplicate_group(assignment.task_id)
-    task_row = statuses.lock_task(assignment.task_id)
-    # The row again under its lock (the caller's copy may be a moment old), judged by what
-    # was read under the locks. The task and agency that the report's audit entry names are
-    # the caller's when it read them (the pages and the API do), else read here with the row.
-    field = Assignment._meta.get_field
-    if field("task").is_cached(assignment) and (
-            assignment.agency_id is None or field("agency").is_cached(assignment)):
-        held = statuses.lock_assignment(assignment.pk)
+    if isinstance(assignment, int):
+        assignment, task_row, held = _lock_by_id(assignment)
     else:
-        assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
-            "task", "agency").get(pk=assignment.pk)
-        held = statuses.assignment_row(assignment)
-    if task_row is None or held is None:
-        raise Assignment.DoesNotExist(f"no assignment {assignment.pk}")
+        if same_as is None and _marked_duplicate(assignment, ask=False):
+            # Its copies lock the duplicates' tasks too: the whole group first, in id order,
+            # so that two reports on two duplicates at once queue instead of deadlocking.
+            lock_duplicate_group(assignment.task_id)
+        task_row = statuses.lock_task(assignment.task_id)
+        # The row again under its lock (the caller's copy may be a moment old), judged by
+        # what was read under the locks. The task and agency that the report's audit entry
+        # names are the caller's when it read them (the pages do), else read here with the
+        # row.
+        field = Assignment._meta.get_field
+        if field("task").is_cached(assignment) and (
+                assignment.agency_id is None or field("agency").is_cached(assignment)):
+            held = statuses.lock_assignment(assignment.pk)
+        else:
+            assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
+                "task", "agency").get(pk=assignment.pk)
+            held = statuses.assignment_row(assignment)
+        if task_row is None or held is None:
+            raise Assignment.DoesNotExist(f"no assignment {assignment.pk}")
     access.ensure_can_report_on_rows(user, held, task_row)
     if status not in ProgressReport.Status.values:
         raise ValidationError({"status": [f"Tình trạng báo cáo không hợp lệ: «{status}»."]})

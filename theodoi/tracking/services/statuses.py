@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.apps import apps as live_apps
@@ -28,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from theodoi.tracking import compiled
 from theodoi.tracking import status as engine
 from theodoi.tracking.status import EPOCH, Deadline, ReportFact, State
 
@@ -79,15 +81,19 @@ TASK_ROW = (*TASK_VALUES, "status", "progress", "percent", "deciding_due", "done
             "judged_on")
 
 
+def _locked_task(task_model: Any, task_id: int) -> Any:
+    rows = task_model.objects.filter(pk=task_id).order_by()
+    if connection.features.has_select_for_update:
+        rows = rows.select_for_update(of=("self",))
+    return rows.values(*TASK_ROW)
+
+
 def lock_task(task_id: int, m: Models | None = None) -> dict[str, Any] | None:
     """Lock a task's row (FOR UPDATE of it alone: every writer of its rows locks it first)
     and read it as a refresh reads it (None: no such task). A report's write hands the row
     to `refresh_assignments(..., task_rows=[row])`, which then need not read it again."""
     m = m or Models()
-    rows = m.Task.objects.filter(pk=task_id).order_by()
-    if connection.features.has_select_for_update:
-        rows = rows.select_for_update(of=("self",))
-    return next(iter(rows.values(*TASK_ROW)), None)
+    return next(iter(compiled.rows(_locked_task, task_id, statics=(m.Task,))), None)
 
 
 def reference_date(row: dict[str, Any]) -> date:
@@ -108,6 +114,17 @@ def deadline_of(row: dict[str, Any]) -> Deadline:
                     every=row["due_every"] or None, set_on=row["set_on"])
 
 
+def _reports_of(report_model: Any, assignment_ids: Sequence[int]) -> Any:
+    return report_model.objects.filter(assignment_id__in=assignment_ids).order_by(
+        "assignment_id", "created_at", "id"
+    ).values_list("assignment_id", "status", "created_at", "review_state", "reviewed_at",
+                  "period", "percent")
+
+
+def _reports_of_one(report_model: Any, assignment_id: int) -> Any:
+    return _reports_of(report_model, [assignment_id])
+
+
 def _facts_and_marks(
     m: Models, assignment_ids: Sequence[int]
 ) -> tuple[dict[int, list[ReportFact]], dict[int, tuple]]:
@@ -117,10 +134,10 @@ def _facts_and_marks(
     facts: dict[int, list[ReportFact]] = defaultdict(list)
     marks: dict[int, tuple] = {}
     for chunk in _chunks(list(assignment_ids)):
-        rows = m.ProgressReport.objects.filter(assignment_id__in=chunk).order_by(
-            "assignment_id", "created_at", "id"
-        ).values_list("assignment_id", "status", "created_at", "review_state", "reviewed_at",
-                      "period", "percent")
+        if len(chunk) == 1:  # a report's write: the read compiled once
+            rows = compiled.rows(_reports_of_one, chunk[0], statics=(m.ProgressReport,))
+        else:
+            rows = _reports_of(m.ProgressReport, chunk)
         for aid, status, created, review, reviewed, period, percent in rows:
             facts[aid].append(ReportFact(status=status, on=_local(created), review=review,
                                          reviewed_on=_local(reviewed), period=period,
@@ -164,6 +181,18 @@ def _write_history(
                          extra)
 
 
+def _held_spans(history_model: Any, owner_field: str, owners: Sequence[int],
+                since: date) -> Any:
+    """The spans of `owners` still held on `since` or after."""
+    return history_model.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=since), **{f"{owner_field}__in": owners}
+    ).order_by().values_list("id", owner_field, "valid_from", "status", "progress", "percent")
+
+
+def _held_spans_of_one(history_model: Any, owner_field: str, owner: int, since: date) -> Any:
+    return _held_spans(history_model, owner_field, [owner], since)
+
+
 def _write_spans(
     history_model: Any, owner_field: str, new: dict[int, list[Span]], since: date,
     extra: dict[int, dict[str, Any]],
@@ -171,25 +200,27 @@ def _write_spans(
     chunk = list(new)
     # The spans still held on `since` or after: the one covering the day before is kept
     # (and closed), the later ones are replaced; one read, and a delete only when needed.
-    held = list(history_model.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=since), **{f"{owner_field}__in": chunk}))
-    later = [row.pk for row in held if row.valid_from >= since]
+    if len(chunk) == 1:  # a report's write: the read compiled once
+        held = compiled.rows(_held_spans_of_one, chunk[0], since,
+                             statics=(history_model, owner_field))
+    else:
+        held = list(_held_spans(history_model, owner_field, chunk, since))
+    later = [pk for pk, _owner, start, *_state in held if start >= since]
     if later:
-        history_model.objects.filter(pk__in=later).delete()
-    covering = {getattr(row, owner_field): row for row in held if row.valid_from < since}
+        _delete_rows(history_model, later)
+    covering = {owner: (pk, State(*state))
+                for pk, owner, start, *state in held if start < since}
     create, close = [], []
     for owner in chunk:
         spans = new[owner]
         before = covering.get(owner)
-        if before is not None and spans and _same(
-            State(before.status, before.progress, before.percent), spans[0].state
-        ):
+        if before is not None and spans and _same(before[1], spans[0].state):
             spans = spans[1:]
-            before.valid_to = spans[0].valid_from if spans else None
-            close.append(before)
+            close.append(history_model(pk=before[0],
+                                       valid_to=spans[0].valid_from if spans else None))
         elif before is not None:
-            before.valid_to = spans[0].valid_from if spans else since
-            close.append(before)
+            close.append(history_model(pk=before[0],
+                                       valid_to=spans[0].valid_from if spans else since))
         for i, span in enumerate(spans):
             create.append(history_model(
                 **{owner_field: owner}, **extra[owner],
@@ -199,7 +230,7 @@ def _write_spans(
                 percent=span.state.percent,
             ))
     _update_rows(history_model, close, ["valid_to"])
-    history_model.objects.bulk_create(create, batch_size=1000)
+    _insert_rows(history_model, create)
 
 
 def _since(since: date, judged_on: date | None) -> date:
@@ -220,14 +251,19 @@ ASSIGNMENT_VALUES = (
 )
 
 
+def _locked_assignment(assignment_model: Any, assignment_id: int) -> Any:
+    rows = assignment_model.objects.filter(pk=assignment_id).order_by()
+    if connection.features.has_select_for_update:
+        rows = rows.select_for_update()
+    return rows.values(*ASSIGNMENT_VALUES)
+
+
 def lock_assignment(assignment_id: int, m: Models | None = None) -> dict[str, Any] | None:
     """Lock an assignment's row (its task's lock is taken first) and read it as a refresh
     reads it (None: no such row)."""
     m = m or Models()
-    rows = m.Assignment.objects.filter(pk=assignment_id).order_by()
-    if connection.features.has_select_for_update:
-        rows = rows.select_for_update()
-    return next(iter(rows.values(*ASSIGNMENT_VALUES)), None)
+    return next(iter(compiled.rows(_locked_assignment, assignment_id,
+                                   statics=(m.Assignment,))), None)
 
 
 def assignment_row(assignment: Any) -> dict[str, Any]:
@@ -303,6 +339,45 @@ def combine_parts(
         out[-1] = Span(out[-1].valid_from, now)
     nexts = [p["next_change_on"] for p in leads if p["next_change_on"] is not None]
     return now, out, min(nexts) if nexts else None
+
+
+PART_VALUES = ("id", "task_id", "role", "agency_id", "status", "progress", "percent",
+               "deciding_due", "done_on", "next_change_on")
+
+
+def _active_parts(assignment_model: Any, task_ids: Sequence[int]) -> Any:
+    return assignment_model.objects.filter(task_id__in=task_ids, is_active=True).values(
+        *PART_VALUES)
+
+
+def _active_parts_of_one(assignment_model: Any, task_id: int) -> Any:
+    return _active_parts(assignment_model, [task_id])
+
+
+def _active_part_spans_of_one(history_model: Any, task_id: int, since: date) -> Any:
+    return history_model.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=since), assignment__task_id=task_id,
+        assignment__is_active=True,
+    ).order_by("assignment_id", "valid_from").values_list(
+        "assignment_id", "valid_from", "status", "progress", "percent")
+
+
+def _heading_among(task_model: Any, plan_id: int, *codes: str) -> Any:
+    """A current heading row of the plan among `codes` (at most one row)."""
+    return task_model.objects.filter(
+        plan_id=plan_id, removed_at__isnull=True, code__in=codes, has_children=True,
+    ).order_by().values_list("pk")[:1]
+
+
+def _later_parts_of_one(assignment_model: Any, task_id: int, on: date,
+                        assignment_id: int) -> Any:
+    return _later_parts(assignment_model, [task_id], on, [assignment_id])
+
+
+def _later_parts(assignment_model: Any, task_ids: Iterable[int], on: date,
+                 ids: Sequence[int]) -> Any:
+    return assignment_model.objects.filter(task_id__in=task_ids, judged_on__gt=on).exclude(
+        pk__in=ids).order_by().values_list("pk", flat=False)
 
 
 class Refresh:
@@ -417,7 +492,7 @@ class Refresh:
             parts = self._lead_parts(chunk)
             earliest = min([_since(since, t["judged_on"]) for t in tasks.values()] or [since])
             spans_of = self._part_spans([p["id"] for ps in parts.values() for p in ps],
-                                        earliest)
+                                        earliest, chunk)
             history: dict[int, tuple[date, list[Span]]] = {}
             extra: dict[int, dict[str, Any]] = {}
             updates = []
@@ -461,10 +536,10 @@ class Refresh:
 
     def _lead_parts(self, task_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
         """Each task's answering rows (leads; named partners when it names no lead)."""
-        rows = self.m.Assignment.objects.filter(
-            task_id__in=task_ids, is_active=True
-        ).values("id", "task_id", "role", "agency_id", "status", "progress", "percent",
-                 "deciding_due", "done_on", "next_change_on")
+        if len(task_ids) == 1:  # a report's write: the read compiled once
+            rows = compiled.rows(_active_parts_of_one, task_ids[0], statics=(self.m.Assignment,))
+        else:
+            rows = _active_parts(self.m.Assignment, task_ids)
         by_task: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
             by_task[row["task_id"]].append(row)
@@ -475,8 +550,20 @@ class Refresh:
             out[task_id] = [r for r in chosen if r["agency_id"] is not None]
         return out
 
-    def _part_spans(self, ids: Sequence[int], since: date) -> dict[int, list[Span]]:
+    def _part_spans(self, ids: Sequence[int], since: date,
+                    task_ids: Sequence[int] = ()) -> dict[int, list[Span]]:
+        """The spans of the parts `ids` held on `since` or after (of the tasks `task_ids`)."""
         out: dict[int, list[Span]] = defaultdict(list)
+        if len(task_ids) == 1:
+            # A report's write: the spans of the task's active rows, read by the task in a
+            # query compiled once (a group lead's ~60 part ids would make a new IN list).
+            wanted = set(ids)
+            for aid, start, status, progress, percent in compiled.rows(
+                    _active_part_spans_of_one, task_ids[0], since,
+                    statics=(self.m.AssignmentHistory,)):
+                if aid in wanted:
+                    out[aid].append(Span(max(start, since), State(status, progress, percent)))
+            return out
         for chunk in _chunks(list(ids)):
             rows = self.m.AssignmentHistory.objects.filter(
                 Q(valid_to__isnull=True) | Q(valid_to__gt=since), assignment_id__in=chunk,
@@ -509,7 +596,9 @@ class Refresh:
             qs = self.m.Task.objects.filter(plan_id=plan_id, removed_at__isnull=True)
             if codes_above is not None:
                 wanted = codes_above[plan_id]
-                if not qs.filter(code__in=wanted, has_children=True).exists():
+                # A heading among them? (a few codes: the read compiled once per count)
+                if not compiled.rows(_heading_among, plan_id, *sorted(wanted),
+                                     statics=(self.m.Task,)):
                     continue
                 # The headings above and the rows under them (by code prefix).
                 prefix = Q()
@@ -552,17 +641,24 @@ class Refresh:
                                                          "progress"), self.agency_deltas)
 
 
-def _update_rows(model: Any, objs: Sequence[Any], fields: Sequence[str]) -> None:
-    """Write `fields` of each row with one prepared UPDATE run for all of them (Django's
-    bulk_update builds a CASE per field and row: most of a rebuild's time)."""
-    if not objs:
-        return
+@lru_cache(maxsize=64)
+def _update_sql(model: Any, fields: tuple[str, ...], vendor: str) -> tuple[str, list[Any]]:
+    """The UPDATE of `fields` by id, and the fields (each refresh writes the same few)."""
     meta = model._meta
     quote = connection.ops.quote_name
     columns = [meta.get_field(f) for f in fields]
     sql = (f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608
            + ", ".join(f"{quote(c.column)} = %s" for c in columns)
            + f" WHERE {quote(meta.pk.column)} = %s")
+    return sql, columns
+
+
+def _update_rows(model: Any, objs: Sequence[Any], fields: Sequence[str]) -> None:
+    """Write `fields` of each row with one prepared UPDATE run for all of them (Django's
+    bulk_update builds a CASE per field and row: most of a rebuild's time)."""
+    if not objs:
+        return
+    sql, columns = _update_sql(model, tuple(fields), connection.vendor)
     rows = [
         [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk]
         for obj in objs
@@ -570,6 +666,38 @@ def _update_rows(model: Any, objs: Sequence[Any], fields: Sequence[str]) -> None
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, 1000):
             cursor.executemany(sql, chunk)
+
+
+def _insert_rows(model: Any, objs: Sequence[Any]) -> None:
+    """Insert the rows, a hundred or so per INSERT (bulk_create reads the ids back and
+    spends ~0.5 ms of Python on a single row; nothing needs a history row's id)."""
+    if not objs:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    head = (f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(c.column) for c in columns)}) VALUES ")
+    row = f"({', '.join(['%s'] * len(columns))})"
+    values = [[c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns]
+              for obj in objs]
+    with connection.cursor() as cursor:
+        # Rows per statement under SQLite's oldest limit of 999 parameters.
+        for chunk in _chunks(values, max(1, 999 // len(columns))):
+            cursor.execute(head + ", ".join([row] * len(chunk)),
+                           [v for one in chunk for v in one])
+
+
+def _delete_rows(model: Any, pks: Sequence[Any]) -> None:
+    """Delete rows by id (rows nothing refers to: no cascade to collect)."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    with connection.cursor() as cursor:
+        for chunk in _chunks(list(pks), 500):
+            cursor.execute(
+                f"DELETE FROM {quote(meta.db_table)} "  # noqa: S608
+                f"WHERE {quote(meta.pk.column)} IN ({', '.join(['%s'] * len(chunk))})",
+                list(chunk))
 
 
 def _root(code: str | None) -> str:
@@ -679,8 +807,11 @@ def refresh_assignments(
     task_ids = work.assignments(ids, since)
     # Parts of the same tasks judged on a later day than `on` (a write dated in the past:
     # imported history, the demo) are judged again on `on`, so the roll-up reads one day.
-    later = list(m.Assignment.objects.filter(task_id__in=task_ids, judged_on__gt=on).exclude(
-        pk__in=ids).order_by().values_list("pk", flat=True))
+    if len(task_ids) == 1 and len(ids) == 1:  # a report's write: the read compiled once
+        later = [pk for pk, in compiled.rows(_later_parts_of_one, next(iter(task_ids)), on,
+                                             ids[0], statics=(m.Assignment,))]
+    else:
+        later = [pk for pk, in _later_parts(m.Assignment, task_ids, on, ids)]
     if later:
         work.assignments(later, since)
     # A task is judged again only when one of its parts moved (or when it is asked for).

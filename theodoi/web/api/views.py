@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, UploadedFile
 from ninja.responses import Status
@@ -522,9 +522,17 @@ def create_report(
     send a new one, with `corrects`, to correct one.
     """
     user = caller(request)
-    assignment = access.access_assignment_for_report(user, assignment_id)
-    target = access.access_target(user, data.target) if data.target is not None else None
-    corrects = access.access_report(user, data.corrects) if data.corrects is not None else None
+    target = corrects = None
+    if data.target is None and data.corrects is None:
+        # The service reads the row under its locks and judges who may report there (404,
+        # 403 as below): no read of it before.
+        assignment: Assignment | int = assignment_id
+    else:
+        # The row is judged first, so that a refusal of it comes before any of the others.
+        assignment = access.access_assignment_for_report(user, assignment_id)
+        target = access.access_target(user, data.target) if data.target is not None else None
+        corrects = (access.access_report(user, data.corrects) if data.corrects is not None
+                    else None)
     # Evidence, emptiness and every other rule are checked once, by the service (as for the
     # pages); its refusal is a 400 with the Vietnamese lines.
     try:
@@ -541,10 +549,12 @@ def create_report(
             target_value=data.target_value,
             corrects=corrects,
         )
+    except Assignment.DoesNotExist as exc:
+        raise Http404(f"no Assignment {assignment_id!r}") from exc
     except OSError:
         # A full disk (or a storage that refuses the file): the transaction rolled back, so
         # nothing was written; the client is told to send it again.
-        logger.exception("evidence could not be stored", extra={"assignment": assignment.pk})
+        logger.exception("evidence could not be stored", extra={"assignment": assignment_id})
         return Status(507, {"detail": "Máy chủ không lưu được tệp minh chứng (hết chỗ lưu trữ); "
                                       "báo cáo chưa được ghi, hãy gửi lại sau."})
     if files or report.target_value is not None:
