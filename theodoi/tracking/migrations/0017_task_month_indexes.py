@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracking', '0015_task_current_plan_index'),
+        ('tracking', '0016_task_search_trigram'),
     ]
 
     operations = [
