@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -61,3 +61,13 @@ def test_a_read_that_is_not_values_or_that_transforms_its_value_is_refused(db: A
     with pytest.raises(ValueError, match="does not reach the SQL unchanged"):
         compiled.rows(_starting, "I.", statics=(Task,))
 
+
+
+def test_a_datetime_or_a_boolean_argument_is_refused_not_mistaken_for_a_date_or_an_id(
+        db: Any) -> None:
+    # Regression: datetime is a subclass of date and bool of int; either would have been
+    # given a stand-in of the wrong kind and run with a value adapted the wrong way.
+    with pytest.raises(TypeError, match="datetimes"):
+        compiled.rows(_due_from, 1, datetime(2026, 1, 1, tzinfo=UTC), statics=(Task,))
+    with pytest.raises(TypeError, match="booleans"):
+        compiled.rows(_codes, True, "I.1", statics=(Task,))

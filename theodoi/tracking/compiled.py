@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -56,6 +56,12 @@ def _stand_in(kind: type, i: int) -> Any:
 
 
 def _kind(value: Any) -> type:
+    # A datetime is a date to isinstance(), but the ORM adapts it as a datetime (time zone,
+    # SQLite's text form): it would reach the SQL as something else than its stand-in did.
+    if isinstance(value, datetime):
+        raise TypeError(f"a compiled query takes no datetimes: {value!r}")
+    if isinstance(value, bool):
+        raise TypeError(f"a compiled query takes no booleans: {value!r}")
     if isinstance(value, date):
         return date
     if isinstance(value, str):
