@@ -470,7 +470,9 @@ def agency_parts(user: Any, agency: Agency, as_of: date, role: str | None = None
 
 def must_report_filter() -> Q:
     """Parts owing something now: returned, due soon or overdue (and not closed)."""
-    return (Q(state_status__in=[engine.DUE_SOON, engine.OVERDUE]) | Q(is_returned=True)) & ~Q(
+    # Today's list is read by due date from the index of exactly these rows
+    # (`tracking_asg_must_report`); its count is stored (`queries.must_report_count`).
+    return (Q(state_status__in=list(queries.MUST_REPORT)) | Q(is_returned=True)) & ~Q(
         state_status__in=engine.CLOSED)
 
 
