@@ -93,7 +93,7 @@ def agency_id_of(value: str) -> int | None:
     value = value.strip()
     if value.isdigit():
         return int(value)
-    return Agency.objects.filter(registry_id=value).values_list("pk", flat=True).first()
+    return Agency.objects.filter(registry_id=value).order_by().values_list("pk", flat=True).first()
 
 
 def section_filter(code: str, prefix: str = "") -> Q:
