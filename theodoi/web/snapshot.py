@@ -464,8 +464,10 @@ def agency_parts(user: Any, agency: Agency, as_of: date, role: str | None = None
     if role:
         qs = qs.filter(role=role)
     qs = queries.with_state(qs, as_of).filter(state_status__isnull=False)
+    # The row's own plan is its task's (`statuses.check()` says so): with the due date it
+    # is read in the order of the agency's indexes.
     return qs.select_related("agency", "task", "task__plan", "task__section").defer(
-        "task__search").order_by("deciding_due", "task__plan_id", "task__order", "pk")
+        "task__search").order_by("deciding_due", "plan_id", "task__order", "pk")
 
 
 def must_report_filter() -> Q:

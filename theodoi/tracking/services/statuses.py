@@ -25,7 +25,7 @@ from typing import Any
 from django.apps import apps as live_apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from theodoi.tracking import status as engine
@@ -1075,6 +1075,10 @@ def check(on: date | None = None) -> list[str]:
     active = Assignment.objects.active().filter(agency__isnull=False).count()
     if active != sum(agency_counted.values()):
         problems.append("active rows of current tasks that are not counted parts")
+    # The agency lists order by the row's own plan (an index's order): its task's.
+    if Assignment.objects.exclude(plan_id=F("task__plan_id")).exists() or (
+            Assignment.objects.filter(plan__isnull=True).exists()):
+        problems.append("assignments whose plan is not their task's")
     return problems
 
 
