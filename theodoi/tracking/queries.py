@@ -188,17 +188,21 @@ def stored_task_counts(plans: QuerySet[Plan], section: str | None = None) -> Cou
     return out
 
 
-def current_task_count(plans: QuerySet[Plan], status: str | None = None) -> int:
-    """How many current tasks `plans` have (of today's `status` when given), heading rows
-    included, as `/api/tasks` lists them: the counted tasks from the stored counts, the
-    heading rows from their own index (`tracking_task_current_heading`), and the rows of
-    plans not published (never counted) by their plans: no COUNT over every task."""
-    published = plans.filter(status=Plan.Status.PUBLISHED)
+def current_task_count(plans: QuerySet[Plan] | None, status: str | None = None) -> int:
+    """How many current tasks `plans` have (None: every plan; of today's `status` when
+    given), heading rows included, as `/api/tasks` lists them: the counted tasks from the
+    stored counts, the heading rows from their own index (`tracking_task_current_heading`),
+    and the rows of plans not published (never counted) by their plans: no COUNT over
+    every task."""
+    every = Plan.objects.all()
+    published = (plans if plans is not None else every).filter(status=Plan.Status.PUBLISHED)
     stored = PlanStatusCount.objects.filter(plan__in=published, count__gt=0)
-    headings = Task.objects.filter(plan__in=plans, has_children=True, removed_at__isnull=True)
+    headings = Task.objects.filter(has_children=True, removed_at__isnull=True)
+    if plans is not None:  # every plan: the index alone, without a join
+        headings = headings.filter(plan__in=plans)
     unpublished = Task.objects.filter(
-        plan__in=plans.exclude(status=Plan.Status.PUBLISHED), has_children=False,
-        removed_at__isnull=True)
+        plan__in=(plans if plans is not None else every).exclude(
+            status=Plan.Status.PUBLISHED), has_children=False, removed_at__isnull=True)
     if status:
         stored = stored.filter(status=status)
         headings = headings.filter(status=status)
