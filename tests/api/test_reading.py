@@ -16,7 +16,12 @@ import time_machine
 from django.utils import timezone
 
 from theodoi.tracking.models import Agency, Assignment, Task
-from theodoi.tracking.services import review_report, submit_report
+from theodoi.tracking.services import (
+    import_plan,
+    publish_plan,
+    review_report,
+    submit_report,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -296,6 +301,79 @@ def test_a_status_filter_pages_the_matching_rows(api, published_plan):
     data = client.get("/api/tasks", {"status": "due_soon", "as_of": "2024-04-20",
                                      "page_size": 1, "page": 2}).json()
     assert (data["count"], codes_of(data)) == (2, ["I.2"])
+
+
+HEADINGS = {
+    "format": "plan-json/1", "source": "headings.txt",
+    "plan": {"number": "9/QĐ", "date": "2024-04-19", "year": 2024, "title": "T",
+             "issuer": "", "signer": ""},
+    "targets": [],
+    "tasks": [
+        {"code": "I.2", "name": "Kiểm tra, giám sát", "detail": None, "result": None,
+         "deadline": None, "due": {"kind": "none"}, "lead": ["Bộ A"], "partners": []},
+        {"code": "I.2.1", "name": "Xây dựng kế hoạch", "detail": None, "result": None,
+         "deadline": "Quý II", "due": {"kind": "quarter", "on": "2024-06-30"},
+         "lead": ["Bộ A"], "partners": ["UBND tỉnh B"]},
+        {"code": "I.3", "name": "Báo cáo", "detail": None, "result": None,
+         "deadline": "Theo Kế hoạch", "due": {"kind": "per_plan"}, "lead": ["Bộ A"],
+         "partners": []},
+    ],
+}
+
+
+def every_row(client, path: str, params: dict) -> tuple[int, list[dict]]:
+    """A list's count and every row of it, read page by page."""
+    rows, page = [], 1
+    while True:
+        data = client.get(path, {**params, "page": page, "page_size": 2}).json()
+        rows += data["items"]
+        if not data["items"]:
+            return data["count"], rows
+        page += 1
+
+
+def test_a_task_list_counts_the_rows_it_lists_headings_and_drafts_included(
+        api, published_plan, coordinator, fake_registry, small_plan_json):
+    # The counted tasks are summed from the stored counts; the heading rows and the rows
+    # of a draft (which the stored counts leave out) are counted apart.
+    publish_plan(import_plan(HEADINGS, user=coordinator), user=coordinator,
+                 registry=fake_registry)
+    small_plan_json["plan"]["number"] = "2/QĐ-NHÁP"
+    import_plan(small_plan_json, user=coordinator)
+    for role, total in (("coordinator", 13), ("leader", 8)):
+        client = api(role)
+        for params in ({}, {"status": "overdue"}, {"status": "not_started"},
+                       {"status": "awaiting_date"}, {"status": "in_progress"},
+                       {"plan": published_plan.pk}, {"plan": published_plan.pk,
+                                                     "status": "overdue"},
+                       {"status": "overdue", "as_of": "2024-05-10"}):
+            count, rows = every_row(client, "/api/tasks", params)
+            assert count == len(rows), (role, params)
+        assert every_row(client, "/api/tasks", {})[0] == total
+
+
+def test_an_agencys_assignments_are_counted_and_read_in_the_lists_order(
+        api, published_plan, coordinator, fake_registry, small_plan_json, reporter_a):
+    small_plan_json["plan"]["number"] = "3/QĐ-KHÁC"
+    publish_plan(import_plan(small_plan_json, user=coordinator), user=coordinator,
+                 registry=fake_registry)
+    submit_report(assignment(published_plan, "II.2", "bo-a"), reporter_a, status="in_progress")
+    agency = Agency.objects.get(registry_id="bo-a")
+    client = api("reporter_b")
+    for value in ("bo-a", str(agency.pk)):
+        for params in ({}, {"role": "lead"}, {"role": "partner"}, {"status": "overdue"},
+                       {"role": "lead", "status": "awaiting_date"}, {"as_of": "2024-05-10"},
+                       {"as_of": "2024-05-10", "status": "overdue"}):
+            count, rows = every_row(client, "/api/assignments", {"agency": value, **params})
+            assert count == len(rows), params
+            assert [r["id"] for r in rows] == list(
+                Assignment.objects.active().filter(agency=agency, pk__in=[r["id"] for r in rows])
+                .order_by("plan_id", "task_id", "role", "id").values_list("pk", flat=True))
+            assert {r["agency"]["id"] for r in rows} <= {agency.pk}
+        assert every_row(client, "/api/assignments", {"agency": value})[0] == (
+            Assignment.objects.active().filter(agency=agency).count())
+    assert every_row(client, "/api/assignments", {"agency": "khong-co"}) == (0, [])
+    assert every_row(api("outsider"), "/api/assignments", {"agency": "bo-a"}) == (0, [])
 
 
 @pytest.mark.parametrize("params", [{"page": 0}, {"page_size": 0}, {"as_of": "30/04/2024"},

@@ -64,7 +64,7 @@ def snapshot(*, judged_on: bool) -> dict[str, Any]:
         "plan counts": sorted(PlanStatusCount.objects.filter(count__gt=0).values_list(
             "plan_id", "section", "status", "progress", "count")),
         "agency counts": sorted(AgencyStatusCount.objects.filter(count__gt=0).values_list(
-            "agency_id", "role", "status", "progress", "count")),
+            "agency_id", "role", "status", "progress", "returned", "count")),
     }
 
 

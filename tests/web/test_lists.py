@@ -15,6 +15,8 @@ from django.urls import reverse
 
 from tests.web.test_queries import plan_json
 from theodoi.tracking import services
+from theodoi.tracking.models import Assignment, today
+from theodoi.web import lists, snapshot
 
 
 def plan_codes(client: Any, plan: Any, query: str = "") -> list[str]:
@@ -110,6 +112,39 @@ def test_the_agency_page_filters_by_role_status_plan_and_period(
     response = as_leader.get(reverse("web:agency", args=[agency_b.pk]) + f"?plan={other.pk}")
     assert {r.task.plan_id for r in response.context["rows"]} == {other.pk}
     assert response.context["page"].paginator.count == 2
+
+
+def test_the_agency_page_counts_what_it_must_report_and_its_lists_as_their_rows_give(
+        as_leader: Any, leader: Any, published_plan: Any, agency_b: Any, coordinator: Any,
+        reporter_b: Any, small_plan_json: Any, fake_registry: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Today's counts are the stored ones (the returned parts apart), an earlier day's the
+    # history's: each is the number of rows its list gives, pages beyond the first too.
+    monkeypatch.setattr("theodoi.web.views.pages.PAGE_SIZE", 2)
+    small_plan_json["plan"]["number"] = "3/QĐ-KHÁC"
+    services.publish_plan(services.import_plan(small_plan_json, user=coordinator),
+                          user=coordinator, on=date(2024, 5, 1), registry=fake_registry)
+    row = Assignment.objects.filter(agency=agency_b, role="lead", task__code="III.A.1").first()
+    report = services.submit_report(row, reporter_b, status="in_progress", percent=10)
+    services.review_report(report, coordinator, accept=False, reason="Thiếu số liệu")
+    url = reverse("web:agency", args=[agency_b.pk])
+    for query, data in (("", {}), ("status=overdue", {"status": "overdue"}),
+                        ("role=lead&status=overdue", {"role": "lead", "status": "overdue"}),
+                        ("as_of=2024-05-10", {}),
+                        ("as_of=2024-05-10&status=overdue", {"status": "overdue"})):
+        as_of = date(2024, 5, 10) if "as_of" in query else today()
+        context = as_leader.get(url + "?" + query).context
+        owing = snapshot.agency_parts(leader, agency_b, as_of, Assignment.LEAD).filter(
+            snapshot.must_report_filter())
+        assert context["must_report_count"] == owing.count(), query
+        assert len(context["must_report"]) == min(2, owing.count()), query
+        for role, page in (("lead", context["page"]), ("partner", context["partner_page"])):
+            if page is None:
+                assert data.get("role") not in (None, role), query
+                continue
+            rows = lists.agency_parts(leader, agency_b, data, as_of, role)
+            assert page.paginator.count == rows.count(), (query, role)
+    assert as_leader.get(url).context["must_report_count"] == 4  # I.2, III.A.1 twice
 
 
 def search_agency(client: Any, agency: Any, query: str) -> tuple[list[str], list[str]]:

@@ -204,6 +204,41 @@ def stored_task_counts(plans: QuerySet[Plan], section: str | None = None) -> Cou
     return out
 
 
+def current_task_count(plans: QuerySet[Plan] | None, status: str | None = None) -> int:
+    """How many current tasks `plans` have (None: every plan; of today's `status` when
+    given), heading rows included, as `/api/tasks` lists them: the counted tasks from the
+    stored counts, the heading rows from their own index (`tracking_task_current_heading`),
+    and the rows of plans not published (never counted) by their plans: no COUNT over
+    every task."""
+    every = Plan.objects.all()
+    published = (plans if plans is not None else every).filter(status=Plan.Status.PUBLISHED)
+    stored = PlanStatusCount.objects.filter(plan__in=published, count__gt=0)
+    headings = Task.objects.filter(has_children=True, removed_at__isnull=True)
+    if plans is not None:  # every plan: the index alone, without a join
+        headings = headings.filter(plan__in=plans)
+    unpublished = Task.objects.filter(
+        plan__in=(plans if plans is not None else every).exclude(
+            status=Plan.Status.PUBLISHED), has_children=False, removed_at__isnull=True)
+    if status:
+        stored = stored.filter(status=status)
+        headings = headings.filter(status=status)
+        unpublished = unpublished.filter(status=status)
+    counted = stored.aggregate(n=Sum("count"))["n"] or 0
+    return counted + headings.count() + unpublished.count()
+
+
+def stored_part_count(agency_id: int, role: str | None = None, status: str | None = None
+                      ) -> int:
+    """Today's number of the agency's counted parts (of `role`, of `status`), summed from
+    the stored counts."""
+    rows = AgencyStatusCount.objects.filter(agency_id=agency_id, count__gt=0)
+    if role:
+        rows = rows.filter(role=role)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.aggregate(n=Sum("count"))["n"] or 0
+
+
 def total_counts(plans: QuerySet[Plan] | Iterable[int], as_of: date) -> Counts:
     """Counted tasks of `plans` on `as_of`, all together: summed in the database (one row
     per status and progress, however many plans there are)."""
@@ -282,6 +317,19 @@ def rolled_up_part_counts(
     for row in rows:
         out[(row["root"], row["role"])].add(row[status], None, row["n"])
     return out
+
+
+MUST_REPORT = (engine.DUE_SOON, engine.OVERDUE)  # open and due: the agency owes a report
+
+
+def must_report_count(agency_id: int, role: str) -> int:
+    """Today's number of the agency's counted parts (of `role`) that owe something now:
+    due soon or overdue, or returned and still open (`snapshot.must_report_filter`), summed
+    from the stored counts (the returned parts are counted apart)."""
+    owing = Q(status__in=MUST_REPORT) | (Q(returned=True) & ~Q(status__in=engine.CLOSED))
+    found = AgencyStatusCount.objects.filter(owing, agency_id=agency_id, role=role).aggregate(
+        n=Sum("count"))["n"]
+    return found or 0
 
 
 def month_range(first: str, last: str) -> list[str]:

@@ -470,13 +470,17 @@ def agency_parts(user: Any, agency: Agency, as_of: date, role: str | None = None
     if role:
         qs = qs.filter(role=role)
     qs = queries.with_state(qs, as_of).filter(state_status__isnull=False)
+    # The row's own plan is its task's (`statuses.check()` says so): with the due date it
+    # is read in the order of the agency's indexes.
     return qs.select_related("agency", "task", "task__plan", "task__section").defer(
-        "task__search").order_by("deciding_due", "task__plan_id", "task__order", "pk")
+        "task__search").order_by("deciding_due", "plan_id", "task__order", "pk")
 
 
 def must_report_filter() -> Q:
     """Parts owing something now: returned, due soon or overdue (and not closed)."""
-    return (Q(state_status__in=[engine.DUE_SOON, engine.OVERDUE]) | Q(is_returned=True)) & ~Q(
+    # Today's list is read by due date from the index of exactly these rows
+    # (`tracking_asg_must_report`); its count is stored (`queries.must_report_count`).
+    return (Q(state_status__in=list(queries.MUST_REPORT)) | Q(is_returned=True)) & ~Q(
         state_status__in=engine.CLOSED)
 
 

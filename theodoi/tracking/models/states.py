@@ -93,20 +93,25 @@ class PlanStatusCount(models.Model):
 
 
 class AgencyStatusCount(models.Model):
-    """Today's number of an agency's counted parts in one (role, status, progress)."""
+    """Today's number of an agency's counted parts in one (role, status, progress), apart
+    for the parts whose latest report was returned (`returned`): what an agency must report
+    now (due soon, overdue, or returned and open) is counted from these rows too."""
 
     agency = models.ForeignKey("tracking.Agency", on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=10)
     status = models.CharField(max_length=20)
     progress = models.CharField(max_length=20)
+    returned = models.BooleanField(default=False)
     count = models.IntegerField(default=0)
 
     class Meta:
         constraints = (
             models.UniqueConstraint(
-                fields=["agency", "role", "status", "progress"], name="tracking_agencycount_key"
+                fields=["agency", "role", "status", "progress", "returned"],
+                name="tracking_agencycount_key",
             ),
         )
 
     def __str__(self) -> str:
-        return f"{self.agency_id} {self.role} {self.status}/{self.progress}: {self.count}"
+        mark = " returned" if self.returned else ""
+        return f"{self.agency_id} {self.role} {self.status}/{self.progress}{mark}: {self.count}"

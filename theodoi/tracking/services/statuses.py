@@ -26,7 +26,7 @@ from typing import Any
 from django.apps import apps as live_apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from theodoi.tracking import compiled
@@ -247,7 +247,7 @@ def _since(since: date, judged_on: date | None) -> date:
 
 ASSIGNMENT_VALUES = (
     "id", "task_id", "plan_id", "agency_id", "role", "is_active", "status", "progress",
-    "percent", "deciding_due", "done_on", "next_change_on", "judged_on",
+    "percent", "deciding_due", "done_on", "next_change_on", "judged_on", "is_returned",
 )
 
 
@@ -431,11 +431,17 @@ class Refresh:
                 now, spans, nxt = _judge_rows(deadline_of(task), facts.get(row["id"], ()),
                                               row_since, self.on, self.days)
                 last, pending, returned = marks.get(row["id"], (None, 0, False))
+                was_returned = bool(row.get("is_returned"))
                 unchanged = (row["judged_on"] == self.on and _same(before, now)
                              and (before.due, before.done_on) == (now.due, now.done_on))
                 if unchanged and not self.recount:
                     # Judged today already and nothing moved (a report that keeps the
-                    # state): only what the lists show of its reports is written.
+                    # state): only what the lists show of its reports is written, and
+                    # the count moves from returned to not (or back) when that mark does.
+                    if returned != was_returned and self._counted(task):
+                        key = (row["agency_id"], row["role"], now.status, now.progress)
+                        self.agency_deltas[(*key, was_returned)] -= 1
+                        self.agency_deltas[(*key, returned)] += 1
                     updates.append(self.m.Assignment(
                         pk=row["id"], status=now.status, progress=now.progress,
                         percent=now.percent, deciding_due=now.due, done_on=now.done_on,
@@ -455,8 +461,9 @@ class Refresh:
                 ))
                 if self._counted(task) and not self.recount:
                     key = (row["agency_id"], row["role"])
-                    self.agency_deltas[(*key, before.status, before.progress)] -= 1
-                    self.agency_deltas[(*key, now.status, now.progress)] += 1
+                    self.agency_deltas[(*key, before.status, before.progress,
+                                        was_returned)] -= 1
+                    self.agency_deltas[(*key, now.status, now.progress, returned)] += 1
                 self.touched_agencies.add(row["agency_id"])
             _update_rows(self.m.Assignment, updates, [
                 "status", "progress", "percent", "deciding_due", "done_on", "next_change_on",
@@ -638,7 +645,8 @@ class Refresh:
         _apply(self.m.PlanStatusCount._meta.db_table, ("plan_id", "section", "status",
                                                        "progress"), self.plan_deltas)
         _apply(self.m.AgencyStatusCount._meta.db_table, ("agency_id", "role", "status",
-                                                         "progress"), self.agency_deltas)
+                                                         "progress", "returned"),
+               self.agency_deltas)
 
 
 @lru_cache(maxsize=64)
@@ -750,6 +758,9 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
     m = m or Models()
     ids = sorted(set(agency_ids))
     agency_model = m.AgencyStatusCount._meta.get_field("agency").related_model
+    # The migrations before the returned parts were counted apart (0016) run this too.
+    apart = any(f.name == "returned" for f in m.AgencyStatusCount._meta.get_fields())
+    keys = ("agency_id", "role", "status", "progress", *(("is_returned",) if apart else ()))
     for chunk in _chunks(ids, 500):
         if connection.features.has_select_for_update:
             # Two writers counting one agency again (two plans judged at once) queue here
@@ -760,10 +771,11 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
         rows = (m.Assignment.objects.filter(
             agency_id__in=chunk, is_active=True, task__removed_at__isnull=True,
             task__has_children=False, task__plan__status=PUBLISHED,
-        ).values("agency_id", "role", "status", "progress").annotate(n=Count("id")))
+        ).values(*keys).annotate(n=Count("id")).order_by())
         m.AgencyStatusCount.objects.bulk_create([
             m.AgencyStatusCount(agency_id=r["agency_id"], role=r["role"], status=r["status"],
-                                progress=r["progress"], count=r["n"])
+                                progress=r["progress"], count=r["n"],
+                                **({"returned": r["is_returned"]} if apart else {}))
             for r in rows
         ], batch_size=1000)
 
@@ -1178,16 +1190,26 @@ def check(on: date | None = None) -> list[str]:
     if stored != counted:
         problems.append("plan counts differ from the tasks' stored states")
     agency_stored = {
-        (r["agency_id"], r["role"], r["status"], r["progress"]): r["count"]
+        (r["agency_id"], r["role"], r["status"], r["progress"], r["returned"]): r["count"]
         for r in m.AgencyStatusCount.objects.values() if r["count"]
     }
     agency_counted = {
-        (r["agency_id"], r["role"], r["status"], r["progress"]): r["n"]
-        for r in Assignment.objects.counted().values("agency_id", "role", "status", "progress")
-        .annotate(n=Count("id"))
+        (r["agency_id"], r["role"], r["status"], r["progress"], r["is_returned"]): r["n"]
+        for r in Assignment.objects.counted().values("agency_id", "role", "status", "progress",
+                                                     "is_returned")
+        .annotate(n=Count("id")).order_by()
     }
     if agency_stored != agency_counted:
         problems.append("agency counts differ from the assignments' stored states")
+    # The API counts an agency's active rows of current tasks from these counts: those
+    # rows are its counted parts (publication and corrections retire the rows of headings).
+    active = Assignment.objects.active().filter(agency__isnull=False).count()
+    if active != sum(agency_counted.values()):
+        problems.append("active rows of current tasks that are not counted parts")
+    # The agency lists order by the row's own plan (an index's order): its task's.
+    if Assignment.objects.exclude(plan_id=F("task__plan_id")).exists() or (
+            Assignment.objects.filter(plan__isnull=True).exists()):
+        problems.append("assignments whose plan is not their task's")
     return problems
 
 

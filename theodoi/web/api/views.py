@@ -87,6 +87,15 @@ def agency_filter(value: str, prefix: str = "") -> Q:
     return Q(**{f"{prefix}agency__registry_id": value})
 
 
+def agency_id_of(value: str) -> int | None:
+    """The id of the agency `value` (its id or its registry id; None when no agency has
+    it): a list filtered by the id reads an agency's rows in an index's order."""
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    return Agency.objects.filter(registry_id=value).order_by().values_list("pk", flat=True).first()
+
+
 def section_filter(code: str, prefix: str = "") -> Q:
     """Rows of the section `code` and of its sub-sections ("III" takes "III.A")."""
     code = code.strip().rstrip(".")
@@ -400,7 +409,18 @@ def list_tasks(
     rows = queries.with_state(rows.select_related("plan", "section").defer("search"), as_of)
     if filters.status:
         rows = rows.filter(state_status=filters.status)
-    items, meta = page_of(rows.order_by("plan_id", "order"), page)
+    known = None
+    if not (filters.agency or filters.section or filters.search) and (
+            not filters.status or queries.is_today(as_of)):
+        # Whole plans (today's status): counted from the stored counts and the heading
+        # rows' index, not by counting every matching task (131 ms at 200k tasks).
+        plans: QuerySet[Plan] | None = access.visible_plans(caller(request))
+        if filters.plan is not None:
+            plans = plans.filter(pk=filters.plan)
+        elif access.is_coordinator(caller(request)):
+            plans = None  # every plan (`visible_plans`): counted without a join
+        known = queries.current_task_count(plans, filters.status)
+    items, meta = page_of(rows.order_by("plan_id", "order"), page, known)
     return {"as_of": as_of, **meta, "items": [task_data(t) for t in items]}
 
 
@@ -471,8 +491,13 @@ def list_assignments(
     as_of = filters.as_of or today()
     queries.fresh()
     rows = access.visible_assignments(caller(request)).active()
+    agency_id = None
     if filters.agency:
-        rows = rows.filter(agency_filter(filters.agency))
+        # By the agency's id, so that its rows are read in the list's order from the
+        # (agency, plan, task) index and a page stops after its rows (267 ms at 200k tasks
+        # when joined by registry id: every row of the province read and sorted).
+        agency_id = agency_id_of(filters.agency)
+        rows = rows.filter(agency_id=agency_id) if agency_id is not None else rows.none()
     if filters.plan is not None:
         rows = rows.filter(plan_id=filters.plan)
     if filters.task is not None:
@@ -483,7 +508,16 @@ def list_assignments(
         rows.select_related("task", "task__plan", "agency").defer("task__search"), as_of)
     if filters.status:
         rows = rows.filter(state_status=filters.status)
-    items, meta = page_of(rows.order_by("plan_id", "task_id", "role", "id"), page)
+    known = None
+    if agency_id is not None and filters.plan is None and filters.task is None and (
+            not filters.status or queries.is_today(as_of)) and access.role_of(
+            caller(request)) is not None:
+        # An agency's active rows of current tasks are its counted parts (publication and
+        # corrections retire the rows of headings and removed tasks; `statuses.check()`
+        # says so): their number is stored, whatever the day (the rows do not depend on
+        # it), today's status too.
+        known = queries.stored_part_count(agency_id, filters.role, filters.status)
+    items, meta = page_of(rows.order_by("plan_id", "task_id", "role", "id"), page, known)
     return {"as_of": as_of, **meta, "items": [assignment_data(a) for a in items]}
 
 

@@ -342,23 +342,30 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     partner = counts.get((agency.pk, Assignment.PARTNER), queries.Counts())
     owing = snapshot.agency_parts(user, agency, as_of, Assignment.LEAD).filter(
         snapshot.must_report_filter())
-    # Unfiltered (or by role alone), each list's length is already counted (the count
-    # tables): no COUNT(*).
-    narrowed = any(k != "role" for k in data)
+    # Unfiltered, or by role and status alone, each list's length is already counted (the
+    # count tables today, the history's counts of an earlier day): no COUNT(*).
+    narrowed = any(k not in ("role", "status") for k in data)
     shown = {role: data.get("role") in (None, role)
              for role in (Assignment.LEAD, Assignment.PARTNER)}
     pages = {}
-    for role, known, number in ((Assignment.LEAD, lead.total, "page"),
-                                (Assignment.PARTNER, partner.total, "ppage")):
+    for role, counted, number in ((Assignment.LEAD, lead, "page"),
+                                  (Assignment.PARTNER, partner, "ppage")):
         rows = lists.agency_parts(user, agency, data, as_of, role)
         if not shown[role]:
             pages[role] = None
         elif narrowed:
             pages[role] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(number))
         else:
+            known = counted.status(data["status"]) if data.get("status") else counted.total
             pages[role] = _page(rows, known, request.GET.get(number))
     lead_page, partner_page = pages[Assignment.LEAD], pages[Assignment.PARTNER]
     must_report = snapshot.assignment_rows(owing[:PAGE_SIZE], as_of)
+    if len(must_report) < PAGE_SIZE:
+        must_report_count = len(must_report)
+    elif queries.is_today(as_of):  # stored with the counts (returned parts apart)
+        must_report_count = queries.must_report_count(agency.pk, Assignment.LEAD)
+    else:
+        must_report_count = owing.count()
     rate = lead.on_time_rate
     return render(request, "web/agency_detail.html", {
         "agency": agency,
@@ -369,8 +376,7 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
         "partner_page": partner_page,
         "form": form, "filtering": bool(data), "exports": exports.links(request),
         "must_report": must_report,
-        "must_report_count": owing.count() if len(must_report) == PAGE_SIZE else len(
-            must_report),
+        "must_report_count": must_report_count,
         "returned": [r for r in must_report if r.returned is not None],
         "counts": snapshot.status_counts(lead),
         "progress": snapshot.progress_counts(lead),
