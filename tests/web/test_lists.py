@@ -317,3 +317,24 @@ def test_the_national_timeline_has_one_row_per_plan_paged_and_a_plan_its_section
     total = sum(c["total"] for row in table if row["plan"] == other
                 for c in row["cells"] + row["extra"])
     assert total == sum(c["total"] for row in sections for c in row["cells"] + row["extra"])
+
+
+def test_the_plan_page_offers_the_agencies_leading_its_counted_tasks(
+        as_leader: Any, published_plan: Any) -> None:
+    url = reverse("web:plan", args=[published_plan.pk])
+
+    def offered() -> set[int]:
+        return {a.pk for a in as_leader.get(url).context["form"].fields["lead"].queryset}
+
+    def leading() -> set[int]:
+        return {a.agency_id for a in Assignment.objects.filter(
+            task__plan=published_plan, role=Assignment.LEAD, is_active=True,
+            agency__isnull=False).select_related("task")
+            if a.task.removed_at is None and not a.task.has_children}
+
+    assert offered() == leading() and offered()
+    # A task removed by a re-import no longer offers its lead (unless it leads another).
+    task = published_plan.tasks.filter(assignments__role=Assignment.LEAD,
+                                       assignments__agency__isnull=False).first()
+    type(task).objects.filter(pk=task.pk).update(removed_at=task.plan.published_at)
+    assert offered() == leading()

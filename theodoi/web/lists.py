@@ -84,8 +84,16 @@ class PlanTaskFilter(forms.Form):
         super().__init__(*args, **kwargs)
         # The agencies leading a task of this plan: a short list, one query.
         self.fields["lead"].queryset = Agency.objects.filter(
-            pk__in=Assignment.objects.counted().filter(plan=plan, role=Assignment.LEAD)
-            .values("agency_id")).order_by("name")
+            pk__in=plan_leads(plan).values("agency_id")).order_by("name")
+
+
+def plan_leads(plan: Plan) -> QuerySet[Assignment]:
+    """The plan's counted lead parts. The task's plan too (the same plan): `counted()`
+    joins the tasks, which had no condition of their own, and PostgreSQL hashed every
+    task of every plan to keep the biggest plan's (200k tasks: a 42,000-buffer scan, 0.5 s
+    of its page); with the plan's, it reads the plan's tasks by index (667 buffers)."""
+    return Assignment.objects.counted().filter(plan=plan, task__plan=plan,
+                                               role=Assignment.LEAD)
 
 
 def plan_tasks(plan: Plan, data: dict[str, Any], as_of: date) -> QuerySet[Task]:
@@ -100,8 +108,7 @@ def plan_tasks(plan: Plan, data: dict[str, Any], as_of: date) -> QuerySet[Task]:
     if data.get("progress"):
         qs = qs.filter(state_progress=data["progress"])
     if data.get("lead"):
-        qs = qs.filter(pk__in=Assignment.objects.counted().filter(
-            plan=plan, role=Assignment.LEAD, agency=data["lead"]).values("task_id"))
+        qs = qs.filter(pk__in=plan_leads(plan).filter(agency=data["lead"]).values("task_id"))
     return qs.order_by("order")
 
 

