@@ -193,3 +193,52 @@ def test_a_big_plan_prints_capped_lists_and_says_where_the_rest_is(reported_plan
     assert "Ban hành Nghị định về cơ chế thử nghiệm" not in text.replace("\n", " ")
     words = " ".join(docx_text(render("report", "docx", report).content).split())
     assert "3 nhiệm vụ còn lại (trong tổng số 5) có trong Phụ lục" in words
+
+
+def test_the_agency_table_prints_at_most_its_cap_and_totals_every_agency(reported_plan):
+    """A plan with AGENCY_ROWS + 5 lead agencies: both forms print AGENCY_ROWS of them (the
+    ones leading the most first), a note naming the 5 others and where they are, and a
+    totals row over all of them."""
+    from dataclasses import replace
+
+    from theodoi.outputs.report import AGENCY_ROWS, AgencyRow
+
+    many = AGENCY_ROWS + 5
+    agencies = []
+    for n in range(many):
+        row = AgencyRow(name=f"Sở thử nghiệm {n:02d}", partner=1)
+        row.by_status.update({engine.OVERDUE: 1, engine.DONE: 1 + (n == 0)})
+        agencies.append(row)
+    report = replace(build_report(reported_plan, AS_OF), agencies=agencies)
+    assert len(report.agencies_shown) == AGENCY_ROWS and report.agencies_left == 5
+    totals = report.agency_totals
+    assert (totals.total, totals.done, totals.overdue, totals.partner) == (
+        2 * many + 1, many + 1, many, many)
+    note = "Nhiệm vụ của 5 cơ quan còn lại có trong Phụ lục"
+    total_line = f"Tổng cộng {2 * many + 1} {many + 1} {many} 0 {many}"
+    text = " ".join(pdf_text(render("report", "pdf", report).content).split())
+    assert f"Sở thử nghiệm {AGENCY_ROWS - 1:02d}" in text
+    assert f"Sở thử nghiệm {AGENCY_ROWS:02d}" not in text
+    assert note in text and f"tất cả {many} cơ quan" in text
+    assert total_line in text
+    document = Document(BytesIO(render("report", "docx", report).content))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Cơ quan")
+    names = [r.cells[0].text for r in table.rows[1:]]
+    assert names[:AGENCY_ROWS] == [a.name for a in agencies[:AGENCY_ROWS]]
+    assert names[AGENCY_ROWS] == "Tổng cộng" and note in names[AGENCY_ROWS + 1]
+    assert len(names) == AGENCY_ROWS + 2
+    assert [c.text for c in table.rows[AGENCY_ROWS + 1].cells][1:6] == [
+        str(2 * many + 1), str(many + 1), str(many), "0", str(many)]
+
+
+def test_the_agency_totals_are_the_sums_of_the_real_counts(reported_plan, monkeypatch):
+    from theodoi.outputs import report as module
+
+    monkeypatch.setattr(module, "AGENCY_ROWS", 1)
+    report = build_report(reported_plan, AS_OF)
+    assert [a.name for a in report.agencies_shown] == ["Bộ A"]
+    totals = report.agency_totals
+    assert (totals.total, totals.done, totals.overdue, totals.due_soon, totals.partner) == (
+        7, 1, 3, 1, 2)
+    words = " ".join(docx_text(render("report", "docx", report).content).split())
+    assert "Nhiệm vụ của 2 cơ quan còn lại có trong Phụ lục" in words

@@ -195,6 +195,25 @@ class PlanReport:
         return self.totals.total - self.tasks_shown
 
     @property
+    def agencies_shown(self) -> list[AgencyRow]:
+        """The agencies the by-agency table prints: the first `AGENCY_ROWS`, in its order."""
+        return self.agencies[:AGENCY_ROWS]
+
+    @property
+    def agencies_left(self) -> int:
+        """Agencies the by-agency table leaves to the Excel annex."""
+        return len(self.agencies) - len(self.agencies_shown)
+
+    @property
+    def agency_totals(self) -> AgencyRow:
+        """The by-agency table's totals row: the sums over every agency, printed or not."""
+        row = AgencyRow(name="Tổng cộng")
+        for agency in self.agencies:
+            row.by_status.update(agency.by_status)
+            row.partner += agency.partner
+        return row
+
+    @property
     def filename_stem(self) -> str:
         return f"bao-cao-ke-hoach-{self.plan.pk}-{self.as_of.isoformat()}"
 
@@ -237,6 +256,10 @@ def latest_report(task: Task, as_of: date) -> LatestReport | None:
 # PDF costs in proportion to the rows printed (a 5,000-task plan was 26 s of WeasyPrint).
 LIST_ROWS = 20
 DETAIL_ROWS = 40
+# The by-agency table likewise prints the agencies leading the most tasks, at most this
+# many (a province plan has ~150: two thirds of the PDF's cells), then a note and a totals
+# row over every agency; each agency's rows are in the Excel annex.
+AGENCY_ROWS = 30
 
 
 def _report_tasks(plan: Plan, as_of: date) -> QuerySet[Task]:
@@ -432,6 +455,22 @@ def annex_note(report: PlanReport) -> str:
             f"nhiệm vụ và phân công của kế hoạch.")
 
 
+def agencies_note(report: PlanReport) -> str:
+    """What the by-agency table leaves out and where it is ("" when it prints every agency)."""
+    if report.agencies_left <= 0:
+        return ""
+    return (f"Bảng trên gồm {len(report.agencies_shown)} cơ quan chủ trì nhiều nhiệm vụ nhất; "
+            f"dòng Tổng cộng tính trên tất cả {len(report.agencies)} cơ quan. Nhiệm vụ của "
+            f"{report.agencies_left} cơ quan còn lại có trong Phụ lục kèm theo báo cáo: tệp "
+            f"Excel danh sách nhiệm vụ và phân công của kế hoạch (cột Cơ quan).")
+
+
+def _agency_cells(row: AgencyRow, **flags: bool) -> dict[str, object]:
+    return {"name": row.name, "total": row.total, "done": row.done, "overdue": row.overdue,
+            "due_soon": row.due_soon, "partner": row.partner, "percent": row.percent,
+            "is_total": False, "is_note": False, **flags}
+
+
 def report_context(report: PlanReport) -> dict:
     """The fields both the Word template and the HTML template of the report use."""
     plan = report.plan
@@ -452,7 +491,16 @@ def report_context(report: PlanReport) -> dict:
         "on_time_rate": percent(report.totals.on_time_rate, 1) or "chưa có nhiệm vụ đến hạn",
         "totals": [(status_label(s), n) for s, n in report.totals.ordered()],
         "sections": report.sections,
-        "agencies": report.agencies,
+        "agency_rows": [_agency_cells(a) for a in report.agencies_shown],
+        "agency_total": _agency_cells(report.agency_totals, is_total=True),
+        "agencies_left": report.agencies_left,
+        "agencies_note": agencies_note(report),
+        # The Word template has one agency table: the totals row, then the note, close it.
+        "agencies": [_agency_cells(a) for a in report.agencies_shown] + (
+            [_agency_cells(report.agency_totals, is_total=True)] if report.agencies else [])
+        + ([{"name": agencies_note(report), "total": "", "done": "", "overdue": "",
+             "due_soon": "", "partner": "", "percent": "", "is_total": False,
+             "is_note": True}] if report.agencies_left > 0 else []),
         "targets": [target_cells(t) for t in report.targets],
         "recipients": [],
         "signer_lines": report.issuer.signer_lines(),
