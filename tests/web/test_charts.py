@@ -3,6 +3,7 @@ by name, ministries and provinces ranked apart, the 34 provinces at a glance."""
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import date
 from typing import Any
@@ -54,6 +55,49 @@ def test_the_chart_looks_ahead_only_months_ahead(published_plan: Any) -> None:
     assert months == [("2024-04", 1, 0, 1, 0)]
     months = queries.due_and_done_by_month([published_plan.pk], date(2024, 3, 15))
     assert [m for m, *_ in months] == ["2024-04", "2024-05", "2024-06"]
+
+
+@pytest.mark.django_db
+def test_the_chart_counts_the_chosen_published_plans_whether_named_or_left_out(
+        published_plan: Any, small_plan_json: dict[str, Any], coordinator: Any,
+        fake_registry: Any) -> None:
+    from theodoi.tracking.services import import_plan, publish_plan
+
+    # Most plans chosen: the query names the plans left out (a draft, another published
+    # one) instead of the chosen ones; their tasks must stay out all the same.
+    def another(number: str) -> Plan:
+        return import_plan({**copy.deepcopy(small_plan_json), "number": number},
+                           user=coordinator)
+
+    more = [publish_plan(another(f"{n}/KH"), user=coordinator, on=date(2024, 5, 1),
+                         registry=fake_registry) for n in (2, 3, 4)]
+    another("5/KH")  # a draft: never counted
+    one = queries.due_and_done_by_month([published_plan.pk], date(2023, 10, 15))
+    assert one == [("2024-04", 1, 0, 1, 0)]
+    # Three of five chosen: the two left out (the fourth, the draft) named.
+    three = queries.due_and_done_by_month([published_plan.pk, more[0].pk, more[1].pk],
+                                          date(2023, 10, 15))
+    assert three == [("2024-04", 3, 0, 3, 0)]
+    every = queries.due_and_done_by_month(Plan.objects.all(), date(2023, 10, 15))
+    assert every == [("2024-04", 4, 0, 4, 0)]
+    assert queries.due_and_done_by_month([], date(2023, 10, 15)) == []
+
+
+@pytest.mark.django_db
+def test_a_unit_is_rolled_up_at_most_ancestor_steps_up() -> None:
+    province = Agency.objects.create(registry_id="tinh-z", name="Tỉnh Z", kind="province")
+    parent, chain = province, []
+    for depth in range(1, queries.ANCESTOR_STEPS + 2):
+        parent = Agency.objects.create(registry_id=f"u-{depth}", name=f"U {depth}",
+                                       kind="unit", parent=parent)
+        chain.append(parent)
+        AgencyStatusCount.objects.create(agency=parent, role="lead", status=engine.OVERDUE,
+                                         progress=engine.PROGRESS_NOT_STARTED, count=depth)
+    counts = queries.rolled_up_part_counts(today(), ("province",))
+    # Units 1..5 steps below the province count in it; the one 6 steps below does not.
+    assert list(counts) == [(province.pk, "lead")]
+    assert counts[(province.pk, "lead")].status(engine.OVERDUE) == sum(
+        range(1, queries.ANCESTOR_STEPS + 1))
 
 
 def _row(name: str, **counts: int) -> snapshot.AgencyRow:

@@ -71,8 +71,13 @@ def as_of(request: HttpRequest) -> date:
 
 
 def is_past(request: HttpRequest) -> bool:
-    """Whether the page is seen from a date other than today."""
-    return as_of(request) != today()
+    """Whether the page is seen from a date other than today (asked once per request:
+    every link of a page asks, 120 on the overview, and the time zone's today is not
+    free)."""
+    cached = getattr(request, "_web_is_past", None)
+    if cached is None:
+        cached = request._web_is_past = as_of(request) != today()
+    return cached
 
 
 def query(request: HttpRequest) -> str:

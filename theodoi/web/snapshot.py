@@ -186,10 +186,9 @@ def section_rows(plans: QuerySet[Plan], as_of: date) -> list[SectionRow]:
     """Counts for each plan's top-level sections (I, II, III ...), titles as printed."""
     by_section = queries.task_counts(plans, as_of, by="section")
     plan_ids = {plan_id for plan_id, _ in by_section}
-    titles = {(s.plan_id, s.code): s.title for s in Section.objects.filter(
-        plan_id__in=plan_ids, parent__isnull=True)}
-    order = {(s.plan_id, s.code): s.order for s in Section.objects.filter(
-        plan_id__in=plan_ids, parent__isnull=True)}
+    tops = list(Section.objects.filter(plan_id__in=plan_ids, parent__isnull=True))
+    titles = {(s.plan_id, s.code): s.title for s in tops}
+    order = {(s.plan_id, s.code): s.order for s in tops}
     by_id = {p.pk: p for p in Plan.objects.filter(pk__in=plan_ids)}
     rows = [
         SectionRow(by_id[plan_id], code, titles.get((plan_id, code), ""),
@@ -289,10 +288,10 @@ def level_ranking(as_of: date, plans: QuerySet[Plan] | None = None
     summed in the database (`queries.rolled_up_part_counts`): the page reads a row per
     ministry or province and status, not every agency's counts (3,956 agencies and
     20k count rows at 20k tasks were most of the overview's Python)."""
+    agencies: dict[int, Agency] = {}
     counts = queries.rolled_up_part_counts(as_of, (*CENTRAL_KINDS, PROVINCE_LEVEL),
-                                           plans=plans)
+                                           plans=plans, roots=agencies)
     ids = {aid for aid, _role in counts}
-    agencies = Agency.objects.in_bulk(ids)
     out: dict[str, list[AgencyRow]] = {CENTRAL_LEVEL: [], PROVINCE_LEVEL: []}
     for pk in ids:
         mine = counts.get((pk, Assignment.LEAD), Counts())
