@@ -71,8 +71,12 @@ def as_of(request: HttpRequest) -> date:
 
 
 def is_past(request: HttpRequest) -> bool:
-    """Whether the page is seen from a date other than today."""
-    return as_of(request) != today()
+    """Whether the page is seen from a date other than today (asked once per request: each
+    link of a list asks it)."""
+    cached = getattr(request, "_web_is_past", None)
+    if cached is None:
+        cached = request._web_is_past = as_of(request) != today()
+    return cached
 
 
 def query(request: HttpRequest) -> str:
