@@ -50,7 +50,7 @@ class PlainSelect(forms.Select):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
                renderer: Any = None) -> str:
         wanted = {str(v) for v in self.format_value(value)}
-        final = {**self.build_attrs(self.attrs, attrs), "name": name}
+        final = self.build_attrs(self.attrs, attrs)
         rows, chosen = [], False
         for option, label in self.choices:
             option = "" if option is None else str(option)
@@ -58,7 +58,8 @@ class PlainSelect(forms.Select):
             chosen |= selected
             rows.append((option, mark_safe(" selected") if selected else "", label))
         options = format_html_join("", '<option value="{}"{}>{}</option>', rows)
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+        # The name first, as Django's own template writes it (flatatt sorts the others).
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
