@@ -201,12 +201,12 @@ def test_the_agency_table_prints_at_most_its_cap_and_totals_every_agency(reporte
     totals row over all of them."""
     from dataclasses import replace
 
-    from theodoi.outputs.report import AGENCY_ROWS, AgencyRow
+    from theodoi.outputs.report import AGENCY_ROWS, ReportAgencyRow
 
     many = AGENCY_ROWS + 5
     agencies = []
     for n in range(many):
-        row = AgencyRow(name=f"Sở thử nghiệm {n:02d}", partner=1)
+        row = ReportAgencyRow(name=f"Sở thử nghiệm {n:02d}", partner=1)
         row.by_status.update({engine.OVERDUE: 1, engine.DONE: 1 + (n == 0)})
         agencies.append(row)
     report = replace(build_report(reported_plan, AS_OF), agencies=agencies)

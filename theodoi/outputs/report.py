@@ -36,7 +36,7 @@ from theodoi.tracking.services.indicators import IndicatorReading, readings_for
 
 
 @dataclass
-class Counts:
+class ReportCounts:
     """How many tasks (or assignments) are in each status."""
 
     by_status: Counter = field(default_factory=Counter)
@@ -90,7 +90,7 @@ class Counts:
 
 
 @dataclass
-class SectionRow(Counts):
+class ReportSectionRow(ReportCounts):
     code: str = ""
     title: str = ""
 
@@ -102,7 +102,7 @@ class SectionRow(Counts):
 
 
 @dataclass
-class AgencyRow(Counts):
+class ReportAgencyRow(ReportCounts):
     name: str = ""
     partner: int = 0
 
@@ -174,9 +174,9 @@ class PlanReport:
 
     plan: Plan
     as_of: date
-    totals: Counts
-    sections: list[SectionRow]
-    agencies: list[AgencyRow]
+    totals: ReportCounts
+    sections: list[ReportSectionRow]
+    agencies: list[ReportAgencyRow]
     tasks: list[TaskRow]
     targets: list[TargetRow]
     issuer: Issuer = field(default_factory=Issuer)
@@ -195,7 +195,7 @@ class PlanReport:
         return self.totals.total - self.tasks_shown
 
     @property
-    def agencies_shown(self) -> list[AgencyRow]:
+    def agencies_shown(self) -> list[ReportAgencyRow]:
         """The agencies the by-agency table prints: the first `AGENCY_ROWS`, in its order."""
         return self.agencies[:AGENCY_ROWS]
 
@@ -205,9 +205,9 @@ class PlanReport:
         return len(self.agencies) - len(self.agencies_shown)
 
     @property
-    def agency_totals(self) -> AgencyRow:
+    def agency_totals(self) -> ReportAgencyRow:
         """The by-agency table's totals row: the sums over every agency, printed or not."""
-        row = AgencyRow(name="Tổng cộng")
+        row = ReportAgencyRow(name="Tổng cộng")
         for agency in self.agencies:
             row.by_status.update(agency.by_status)
             row.partner += agency.partner
@@ -298,13 +298,13 @@ def build_report(plan: Plan, as_of: date, *, issuer: Issuer | None = None) -> Pl
     queries.fresh()
     rows = _report_tasks(plan, as_of)
     counted = rows.filter(has_children=False)
-    totals = Counts()
-    sections: dict[int | None, SectionRow] = {}
+    totals = ReportCounts()
+    sections: dict[int | None, ReportSectionRow] = {}
     for section in plan.sections.all():
-        sections[section.pk] = SectionRow(code=section.code, title=section.title)
+        sections[section.pk] = ReportSectionRow(code=section.code, title=section.title)
     for found in counted.values("section_id", "report_status").annotate(n=Count("id")):
         totals.by_status[found["report_status"]] += found["n"]
-        sections.setdefault(found["section_id"], SectionRow()).by_status[
+        sections.setdefault(found["section_id"], ReportSectionRow()).by_status[
             found["report_status"]] += found["n"]
     # The detail: every row up to the DETAIL_ROWS-th counted task, headings included.
     last = list(counted.order_by("order").values_list("order", flat=True)
@@ -318,13 +318,13 @@ def build_report(plan: Plan, as_of: date, *, issuer: Issuer | None = None) -> Pl
     printed = {t.pk: t for t in [*detail, *urgent[engine.OVERDUE], *urgent[engine.DUE_SOON]]}
     _with_reports(t for t in printed.values() if not t.has_children)
     made = {pk: _task_row(t, as_of) for pk, t in printed.items()}
-    agencies: dict[int, AgencyRow] = {}
+    agencies: dict[int, ReportAgencyRow] = {}
     parts = queries.part_counts(as_of, plans=[plan.pk])
     names = dict(Agency.objects.filter(pk__in={aid for aid, _role in parts})
                  .values_list("pk", "name"))
     for (agency_id, role), counts in parts.items():
         row = agencies.setdefault(agency_id,
-                                  AgencyRow(name=heading_name(names.get(agency_id, ""))))
+                                  ReportAgencyRow(name=heading_name(names.get(agency_id, ""))))
         if role == "lead":
             for (status, _progress), n in counts.pairs.items():
                 row.by_status[status] += n
@@ -465,7 +465,7 @@ def agencies_note(report: PlanReport) -> str:
             f"Excel danh sách nhiệm vụ và phân công của kế hoạch (cột Cơ quan).")
 
 
-def _agency_cells(row: AgencyRow, **flags: bool) -> dict[str, object]:
+def _agency_cells(row: ReportAgencyRow, **flags: bool) -> dict[str, object]:
     return {"name": row.name, "total": row.total, "done": row.done, "overdue": row.overdue,
             "due_soon": row.due_soon, "partner": row.partner, "percent": row.percent,
             "is_total": False, "is_note": False, **flags}
