@@ -348,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     mea.add_argument("--no-http", action="store_true", help="skip gunicorn and wrk")
     mea.add_argument("--http-seconds", type=int, default=15)
     mea.add_argument("--gunicorn-workers", type=int, default=4)
+    mea.add_argument("--queries", type=int, default=0, metavar="N",
+                     help="also keep each operation's N slowest SQL queries (SQL and ms, of "
+                     "a warm request): the per-query figures BENCHMARKS.md quotes")
     mea.add_argument("--op", help=argparse.SUPPRESS)  # one operation, in a child process
     mea.set_defaults(func=cmd_measure)
     args = parser.parse_args(argv)

@@ -144,9 +144,11 @@ WARMUP = 2  # untimed requests after the cold one
 MIN_WARM = 5  # warm requests timed even past the budget (a cold request can be one-off work)
 
 
-def run_one(name: str, ctx: dict[str, Any], repeat: int, budget: float) -> dict[str, Any]:
+def run_one(name: str, ctx: dict[str, Any], repeat: int, budget: float,
+            slowest: int = 0) -> dict[str, Any]:
     """Time one operation with the test client: the cold first request apart, then up to
-    `repeat` warm ones within `budget` seconds; returns its figures."""
+    `repeat` warm ones within `budget` seconds; returns its figures (with the `slowest`
+    queries of the last warm-up request, their SQL and milliseconds, when asked)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -177,10 +179,15 @@ def run_one(name: str, ctx: dict[str, Any], repeat: int, budget: float) -> dict[
     # Read now: the log is emptied by the next request.
     query_count = len(queries.captured_queries)
     spent = cold
-    for _ in range(WARMUP):
-        start = time.perf_counter()
-        fetch()
-        spent += time.perf_counter() - start
+    with CaptureQueriesContext(connection) as warm_queries:
+        for _ in range(WARMUP):
+            warm_queries.initial_queries = len(connection.queries_log)  # the last one's only
+            start = time.perf_counter()
+            fetch()
+            spent += time.perf_counter() - start
+    slow_sql = sorted(({"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:300]}
+                       for q in warm_queries.captured_queries),
+                      key=lambda q: -q["ms"])[:slowest]
     times: list[float] = []
     # The web process's own CPU per request (its Python; SQL runs in PostgreSQL): on a
     # shared machine it moves far less with the load than the wall time does.
@@ -198,6 +205,7 @@ def run_one(name: str, ctx: dict[str, Any], repeat: int, budget: float) -> dict[
         "p99": percentile(times, 0.99), "cold": cold, "first": cold,
         "cpu_p50": percentile(cpu, 0.5) if cpu else None,
         "peak_mib": (peak - base) / 1024,
+        **({"slowest_sql": slow_sql} if slowest else {}),
     }
 
 
@@ -210,7 +218,8 @@ def child(name: str, args: argparse.Namespace, ctx: dict[str, Any]) -> dict[str,
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     command = [sys.executable, "-m", "bench.scale", "measure", "--op", name,
-               "--repeat", str(args.repeat), "--budget", str(args.budget)]
+               "--repeat", str(args.repeat), "--budget", str(args.budget),
+               "--queries", str(args.queries)]
     start = time.perf_counter()
     try:
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
@@ -447,7 +456,7 @@ def http_table(http: dict[str, Any]) -> str:
 def measure(args: argparse.Namespace) -> int:
     if args.op:
         ctx = json.loads(os.environ["BENCH_CONTEXT"])
-        print(json.dumps(run_one(args.op, ctx, args.repeat, args.budget)))
+        print(json.dumps(run_one(args.op, ctx, args.repeat, args.budget, args.queries)))
         return 0
     from bench.scale import table_counts
 

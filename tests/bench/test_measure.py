@@ -44,3 +44,23 @@ def test_percentiles_are_by_nearest_rank() -> None:
     assert scale_measure.percentile(values[:20], 0.95) == 19.0  # not the slowest of 20
     assert scale_measure.percentile(values[:5], 0.99) == 5.0
     assert scale_measure.percentile([2.0], 0.95) == 2.0
+
+
+def test_the_slowest_queries_of_a_warm_request_are_kept_only_when_asked(
+        monkeypatch: Any) -> None:
+    """`measure --queries N`: the per-query figures BENCHMARKS.md quotes come from the
+    project's own command (they came from scratch scripts before 2026-12-01 evening)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("bench-probe")
+    monkeypatch.setattr(scale_measure, "operations",
+                        lambda ctx: {"plans": ("/plans/", "coordinator")})
+    ctx = {"coordinator": user.pk}
+    plain = scale_measure.run_one("plans", ctx, repeat=3, budget=0)
+    assert "slowest_sql" not in plain
+    assert plain["queries"] >= 2  # the session and its user at least
+    kept = scale_measure.run_one("plans", ctx, repeat=3, budget=0, slowest=2)
+    slow = kept["slowest_sql"]
+    assert len(slow) == 2
+    assert slow[0]["ms"] >= slow[1]["ms"]
+    assert all(q["sql"].startswith("SELECT") for q in slow)
