@@ -73,7 +73,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.extract_speed
 
 # The national benchmark (BENCHMARKS.md, "National scale"): a synthetic country of 20k and
-# then 200k tasks in its own database (created when missing; never the tests' `test`).
+# then 200k tasks, each size in a database of its own, BENCH_DATABASE_URL with the size
+# appended (theodoi_bench_20000, theodoi_bench_200000: created when missing, never the tests'
+# `test`), so that both countries stay for comparing (the goal of 200k within 1.5x of 20k).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/theodoi_bench
 BENCH_SCALE_TASKS ?= 20000 200000
 # Seconds after which the rebuild stops and estimates the rest (0: judge the whole country;
@@ -82,10 +84,10 @@ BENCH_REBUILD_BUDGET ?= 0
 bench-scale: $(STAMP)
 	mkdir -p var
 	for n in $(BENCH_SCALE_TASKS); do \
-		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.scale generate --tasks $$n \
+		DATABASE_URL=$(BENCH_DATABASE_URL)_$$n $(BIN)/python -m bench.scale generate --tasks $$n \
 			--create-database --workers 2 --rebuild-budget $(BENCH_REBUILD_BUDGET) \
 			--json var/bench-scale-$$n-generate.json && \
-		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.scale measure \
+		DATABASE_URL=$(BENCH_DATABASE_URL)_$$n $(BIN)/python -m bench.scale measure \
 			--json var/bench-scale-$$n.json || exit 1; \
 	done
 
