@@ -8,13 +8,11 @@ II.1 ongoing (Bộ Cũ leads), II.2 per plan (Bộ A leads), III.A.1 second quar
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.utils import timezone
 
+from tests.moments import part_of as assignment
+from tests.moments import travel_on as at
 from theodoi.tracking.models import Agency, Assignment, Task
 from theodoi.tracking.services import (
     import_plan,
@@ -25,22 +23,10 @@ from theodoi.tracking.services import (
 
 pytestmark = pytest.mark.django_db
 
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(day: str) -> time_machine.travel:
-    """Travel to 10:00 local time on `day` (YYYY-MM-DD)."""
-    return time_machine.travel(datetime.fromisoformat(f"{day}T10:00").replace(tzinfo=HCM),
-                               tick=False)
-
 
 def codes(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [item.get("code") or item.get("task_code") for item in response.json()["items"]]
-
-
-def assignment(plan, code: str, agency: str) -> Assignment:
-    return Assignment.objects.get(task__plan=plan, task__code=code, agency__registry_id=agency)
 
 
 # -- plans ------------------------------------------------------------------------------------

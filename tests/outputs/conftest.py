@@ -13,30 +13,19 @@ Tỉnh B owes I.2 (due 30/04/2024), overdue, and III.A.1 (due 30/06/2024), due s
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from tests.conftest_django import *  # noqa: F403
+from tests.moments import local_time as at
+from tests.moments import part_of as assignment
 
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 AS_OF = date(2024, 6, 20)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-
-
-def at(y: int, m: int, d: int, hour: int = 10) -> datetime:
-    return datetime(y, m, d, hour, tzinfo=HCM)
-
-
-def assignment(plan: Any, code: str, registry_id: str) -> Any:
-    from theodoi.tracking.models import Assignment
-
-    return Assignment.objects.get(task__plan=plan, task__code=code,
-                                  agency__registry_id=registry_id)
 
 
 @pytest.fixture

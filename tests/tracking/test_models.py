@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from tests.moments import local_time as at
 from theodoi.registry.text import fold
 from theodoi.tracking.models import (
     AppendOnlyError,
@@ -25,13 +26,6 @@ from theodoi.tracking.models import (
     role_of,
     section_code,
 )
-
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(y: int, m: int, d: int, hour: int = 10) -> datetime:
-    return datetime(y, m, d, hour, tzinfo=HCM)
-
 
 # -- without a database -------------------------------------------------------------------
 

@@ -9,14 +9,13 @@ The small plan (tests/conftest_django.py), published on 1 May 2024: III.A.1 is d
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db.models import Count, Q
 
+from tests.moments import travel as at
 from theodoi.tracking import queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import AgencyStatusCount, Assignment
@@ -29,12 +28,6 @@ from theodoi.tracking.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(y: int, m: int, d: int) -> time_machine.travel:
-    return time_machine.travel(datetime(y, m, d, 10, tzinfo=HCM), tick=False)
 
 
 def recount(agency_id: int) -> int:

@@ -3,13 +3,13 @@ gave: the same stored states, history and counts (issue 11)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
+from tests.moments import part_of as part
+from tests.moments import travel as at
 from theodoi.tracking.models import (
     AgencyStatusCount,
     Assignment,
@@ -30,17 +30,7 @@ from theodoi.tracking.services import (
 
 pytestmark = pytest.mark.django_db
 
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = date(2025, 3, 3)
-
-
-def at(y: int, m: int, d: int) -> time_machine.travel:
-    return time_machine.travel(datetime(y, m, d, 10, tzinfo=HCM), tick=False)
-
-
-def part(plan: Any, code: str, registry_id: str) -> Assignment:
-    return Assignment.objects.get(task__plan=plan, task__code=code,
-                                  agency__registry_id=registry_id)
 
 
 STATE = ("status", "progress", "percent", "deciding_due", "done_on", "next_change_on")

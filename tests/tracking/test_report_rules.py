@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 import time_machine
@@ -12,11 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest_django import make_user
+from tests.moments import local_time as at
+from tests.moments import part_of as assignment_of
 from theodoi.tracking import evidence
 from theodoi.tracking.models import (
     AppendOnlyError,
-    Assignment,
-    Plan,
     ProgressReport,
     ReportWithdrawal,
     TargetValue,
@@ -29,15 +28,6 @@ from theodoi.tracking.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def at(y: int, m: int, d: int, hour: int = 10) -> datetime:
-    return datetime(y, m, d, hour, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-
-
-def assignment_of(plan: Plan, code: str, registry_id: str) -> Assignment:
-    return Assignment.objects.get(task__plan=plan, task__code=code,
-                                  agency__registry_id=registry_id)
 
 
 # -- what a report must say -----------------------------------------------------------------

@@ -3,14 +3,14 @@ partners contribute to the lead, a group of partners is listed once (issue 10)."
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from tests.conftest_django import make_user
+from tests.moments import part_of as part
+from tests.moments import travel as at
 from theodoi.tracking.models import (
     AgencyStatusCount,
     Assignment,
@@ -28,17 +28,6 @@ from theodoi.tracking.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(y: int, m: int, d: int) -> time_machine.travel:
-    return time_machine.travel(datetime(y, m, d, 10, tzinfo=HCM), tick=False)
-
-
-def part(plan, code: str, registry_id: str) -> Assignment:
-    return Assignment.objects.get(task__plan=plan, task__code=code,
-                                  agency__registry_id=registry_id)
 
 
 def test_a_partner_contributes_to_the_lead_and_is_never_the_tasks_status(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -13,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 
 from tests.conftest_django import SMALL_PLAN, FakeRegistry, gold
+from tests.moments import local_time as at
+from tests.moments import part_of as assignment_of
 from theodoi.tracking.models import (
     Assignment,
     DeadlineChange,
@@ -39,16 +40,6 @@ from theodoi.tracking.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(y: int, m: int, d: int, hour: int = 10) -> datetime:
-    return datetime(y, m, d, hour, tzinfo=HCM)
-
-
-def assignment_of(plan: Plan, code: str, registry_id: str) -> Assignment:
-    return Assignment.objects.get(task__plan=plan, task__code=code, agency__registry_id=registry_id)
 
 
 # -- import -------------------------------------------------------------------------------
