@@ -334,19 +334,23 @@ def session_cookie(user_id: int) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def ready(port: int, workers: int, wait: float = 120.0) -> None:
+def ready(port: int, workers: int, token: str, wait: float = 120.0) -> None:
     """Wait until the server answers HTTP (its workers import Django after the socket is
     bound: on a loaded machine the first run of wrk measured their start), then send each
-    worker a few requests."""
+    worker a few requests, with the bench's token (without one each request logged a
+    401 warning)."""
     import urllib.error
     import urllib.request
 
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/tasks",
+                                     headers={"Authorization": f"Bearer {token}"})
+
     def answer() -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/tasks", timeout=30):
+            with urllib.request.urlopen(request, timeout=30):  # noqa: S310 (http, built above)
                 pass
         except urllib.error.HTTPError:
-            return True  # 401 without a token: the application answered
+            return True  # an error page: the application answered
         except OSError:
             return False
         return True
@@ -381,7 +385,7 @@ def http_load(args: argparse.Namespace, ctx: dict[str, Any], say: Any,
                 break
             except OSError:
                 time.sleep(0.5)
-        ready(port, args.gunicorn_workers)
+        ready(port, args.gunicorn_workers, ctx["coordinator_key"])
         cookie = session_cookie(ctx["coordinator"])
         runs = [
             ("GET api tasks page 1", "/api/tasks?page=1", lua_get(ctx["coordinator_key"], None),
