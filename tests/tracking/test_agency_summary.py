@@ -294,3 +294,21 @@ def test_a_name_is_matched_folded_in_sql(ties: list[Agency], fake_registry: Any)
     assert Agency.objects.get(pk=agency.pk).folded_name == "so doi ten"
     assert names("so doi") == ["Sở Đổi Tên"]
     assert names("co quan e") == []
+
+
+def test_an_earlier_day_is_ranked_from_the_history_and_matched_by_folded_name(
+        plan: Any, reporter_b: Any, coordinator: Any) -> None:
+    with at(2024, 5, 10):
+        report = submit_report(part(plan, "III.A.1", "tinh-b"), reporter_b, status="done",
+                               percent=100, links=["https://example.vn/bao-cao"])
+        review_report(report, coordinator, accept=True)
+    with at(2024, 5, 20):
+        earlier = lists.AgencyRanking({"q": "uy ban nhan dan"}, date(2024, 5, 5))
+        assert earlier.ranked is None  # the history's counts, not the stored figures
+        [(rank, row)] = list(earlier)
+        assert (rank, row.agency.registry_id, row.rate) == (1, "tinh-b", 0.0)
+        now = lists.AgencyRanking({"q": "uy ban nhan dan"}, today())
+        [(rank, row)] = list(now)
+        assert (rank, row.agency.registry_id, row.rate) == (1, "tinh-b", 0.5)
+        assert [r.agency.pk for _n, r in lists.AgencyRanking({}, today())] == [
+            r.agency.pk for r in snapshot.agency_ranking(today())]
