@@ -312,3 +312,52 @@ def test_an_earlier_day_is_ranked_from_the_history_and_matched_by_folded_name(
         assert (rank, row.agency.registry_id, row.rate) == (1, "tinh-b", 0.5)
         assert [r.agency.pk for _n, r in lists.AgencyRanking({}, today())] == [
             r.agency.pk for r in snapshot.agency_ranking(today())]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviews_of_one_agency_at_once_both_move_its_figures(
+        coordinator: Any, reporter_b: Any, small_plan_json: Any, fake_registry: Any) -> None:
+    """Two writers of one agency moving different count rows (one part done on time, the
+    other done late) take no lock in common until the agency's summary row: the second
+    waits there for the first and adds its change to the first's (a sum read again from
+    the count rows would be read before the first commits, and lose it)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers: nothing runs at once")
+    with at(2024, 5, 10):
+        plan = publish_plan(import_plan(small_plan_json, user=coordinator), user=coordinator,
+                            on=date(2024, 5, 1), registry=fake_registry)
+        on_time = submit_report(part(plan, "III.A.1", "tinh-b"), reporter_b, status="done",
+                                percent=100, links=["https://example.vn/a"])
+        late = submit_report(part(plan, "I.2", "tinh-b"), reporter_b, status="done",
+                             percent=100, links=["https://example.vn/b"])
+    first_wrote = threading.Event()
+    errors: list[BaseException] = []
+
+    def review(report: Any, hold: bool) -> None:
+        try:
+            with at(2024, 5, 10), transaction.atomic():
+                review_report(report, coordinator, accept=True)
+                if hold:  # keep the first transaction open while the second writes
+                    first_wrote.set()
+                    threading.Event().wait(0.5)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+            first_wrote.set()
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=review, args=(on_time, True))
+    first.start()
+    first_wrote.wait(10)
+    second = threading.Thread(target=review, args=(late, False))
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert errors == []
+    agrees()
+    row = AgencySummary.objects.get(agency__registry_id="tinh-b")
+    assert (row.lead_total, row.on_time, row.closed, row.overdue) == (2, 1, 2, 0)
