@@ -784,7 +784,8 @@ def _apply_summary(m: Models, agency_deltas: dict[tuple, int]) -> None:
                 f"VALUES {', '.join([row] * len(chunk))} "
                 f"ON CONFLICT ({quote('agency_id')}) DO UPDATE SET {adds}",
                 [v for aid, figures in chunk for v in (aid, *figures)])
-        # Only a part leaving the counts (its task removed, its row retired) can empty one.
+        # Only a delta lowering a total can empty a row (parts leave the counts through
+        # `recount_agencies` today: a correction, a removal; this keeps the rule here too).
         fewer = [aid for aid, (lead, *_rest, partner) in changes if lead < 0 or partner < 0]
         for chunk in _chunks(fewer, 500):
             cursor.execute(
@@ -814,11 +815,7 @@ def _write_summaries(m: Models, agency_ids: Sequence[int] | None,
     (`recount_agencies`) or is alone (a migration)."""
     if m.AgencySummary is None:
         return
-    figures: dict[int, list[int]] = defaultdict(lambda: [0] * len(SUMMARY_FIELDS))
-    for aid, role, status, n in counts:
-        summed = figures[aid]
-        for i, one in enumerate(summary_figures(role, status)):
-            summed[i] += one * n
+    figures = _summed(counts)
     if agency_ids is None:
         m.AgencySummary.objects.all().delete()
     else:
@@ -826,8 +823,19 @@ def _write_summaries(m: Models, agency_ids: Sequence[int] | None,
             m.AgencySummary.objects.filter(agency_id__in=chunk).delete()
     m.AgencySummary.objects.bulk_create([
         m.AgencySummary(agency_id=aid, **dict(zip(SUMMARY_FIELDS, f, strict=True)))
-        for aid, f in sorted(figures.items()) if f[0] or f[-1]
+        for aid, f in sorted(figures.items())
     ], batch_size=1000)
+
+
+def _summed(counts: Iterable[tuple[int, str, str, int]]) -> dict[int, tuple[int, ...]]:
+    """Each agency's figures summed from count rows (agency, role, status, count), the
+    agencies with no part (every count 0) left out."""
+    figures: dict[int, list[int]] = defaultdict(lambda: [0] * len(SUMMARY_FIELDS))
+    for aid, role, status, n in counts:
+        summed = figures[aid]
+        for i, one in enumerate(summary_figures(role, status)):
+            summed[i] += one * n
+    return {aid: tuple(f) for aid, f in figures.items() if f[0] or f[-1]}
 
 
 def summary_problems(m: Models | None = None) -> list[str]:
@@ -835,13 +843,8 @@ def summary_problems(m: Models | None = None) -> list[str]:
     m = m or Models()
     stored = {r["agency_id"]: tuple(r[f] for f in SUMMARY_FIELDS)
               for r in m.AgencySummary.objects.values("agency_id", *SUMMARY_FIELDS)}
-    summed: dict[int, list[int]] = defaultdict(lambda: [0] * len(SUMMARY_FIELDS))
-    for aid, role, status, n in m.AgencyStatusCount.objects.filter(count__gt=0).values_list(
-            "agency_id", "role", "status", "count"):
-        figures = summed[aid]
-        for i, one in enumerate(summary_figures(role, status)):
-            figures[i] += one * n
-    expected = {aid: tuple(f) for aid, f in summed.items()}
+    expected = _summed(m.AgencyStatusCount.objects.filter(count__gt=0).values_list(
+        "agency_id", "role", "status", "count"))
     if stored == expected:
         return []
     wrong = sorted(aid for aid in stored.keys() | expected.keys()
