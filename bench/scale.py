@@ -236,7 +236,7 @@ def analyze(say: Any = print) -> None:
     with connection.cursor() as cursor:
         for table in ("tracking_task", "tracking_assignment", "tracking_taskhistory",
                       "tracking_assignmenthistory", "tracking_planstatuscount",
-                      "tracking_agencystatuscount"):
+                      "tracking_agencystatuscount", "tracking_agencysummary"):
             # VACUUM too: the rebuild rewrote every row, and until autovacuum comes by the
             # visibility map is empty, so no count can be answered from an index alone.
             cursor.execute(f'VACUUM (ANALYZE) "{table}"')

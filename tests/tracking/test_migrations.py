@@ -84,3 +84,49 @@ def test_existing_data_migrates_into_the_responsibility_model_and_stored_states(
     assert sum(PlanStatusCount.objects.filter(plan_id=plan.pk).values_list(
         "count", flat=True)) == 2
     assert statuses.check() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_counts_fill_the_agency_summaries_and_names_are_folded():
+    """A database before 0020: its agencies' count rows give their ranking figures (one row
+    per agency with a part), and their names are stored folded."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("tracking", "0019_count_returned_apart")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Agency = old.get_model("tracking", "Agency")
+    Count = old.get_model("tracking", "AgencyStatusCount")
+    a, b, idle = (Agency.objects.create(registry_id=r, name=n, kind="province") for r, n in (
+        ("a", "Ủy ban nhân dân tỉnh Đắk Lắk"), ("b", "Bộ Xây dựng"), ("c", "Sở Không Việc")))
+    for agency, role, status, returned, n in (
+            (a, "lead", "done", False, 3), (a, "lead", "done_late", False, 1),
+            (a, "lead", "overdue", False, 2), (a, "lead", "overdue", True, 1),
+            (a, "partner", "in_progress", False, 4), (b, "partner", "overdue", False, 2),
+            (idle, "lead", "overdue", False, 0)):
+        Count.objects.create(agency=agency, role=role, status=status, progress="not_started",
+                             returned=returned, count=n)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([("tracking", "0020_agency_summary")])
+    new = executor.loader.project_state([("tracking", "0020_agency_summary")]).apps
+    Summary = new.get_model("tracking", "AgencySummary")
+    rows = {r["agency_id"]: r for r in Summary.objects.values()}
+    assert set(rows) == {a.pk, b.pk}  # an agency whose counts are all 0 has no part
+    assert {k: rows[a.pk][k] for k in ("lead_total", "on_time", "closed", "overdue",
+                                       "partner_total")} == {
+        "lead_total": 7, "on_time": 3, "closed": 4, "overdue": 3, "partner_total": 4}
+    assert rows[a.pk]["rate_key"] == pytest.approx(3 / 7)
+    assert rows[a.pk]["done_share"] == pytest.approx(4 / 7)
+    assert (rows[b.pk]["lead_total"], rows[b.pk]["rate_key"], rows[b.pk]["done_share"]) == (
+        0, -1.0, 0.0)
+    folded = dict(new.get_model("tracking", "Agency").objects.values_list("pk", "folded_name"))
+    assert folded[a.pk] == "uy ban nhan dan tinh dak lak"
+    assert folded[b.pk] == "bo xay dung"
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

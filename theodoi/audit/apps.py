@@ -35,7 +35,8 @@ class AuditConfig(AppConfig):
                       "tracking.Assignment", "tracking.IndicatorMapping",
                       "tracking.UserProfile", "tracking.Agency"):
             auditlog.register(apps.get_model(label),
-                              exclude_fields=["search", "plan_json", *UNSEEN_FIELDS])
+                              exclude_fields=["search", "folded_name", "plan_json",
+                                              *UNSEEN_FIELDS])
         auditlog.register(get_user_model(), exclude_fields=["password", "last_login"])
         auditlog.register(Group)
         try:

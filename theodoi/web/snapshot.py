@@ -13,15 +13,14 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Case, F, FloatField, Prefetch, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Prefetch, Q, QuerySet
 
 from theodoi.registry.text import fold
 from theodoi.tracking import access, queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import (
     Agency,
-    AgencyStatusCount,
+    AgencySummary,
     Assignment,
     Plan,
     ProgressReport,
@@ -228,38 +227,23 @@ def agency_ranking(
     return out
 
 
-def ranked_counts(kinds: Iterable[str] | None = None, agency_ids: Iterable[int] | None = None
-                  ) -> QuerySet:
-    """Today's agencies (of `kinds`, among `agency_ids` when given) with a part, best first
-    by `rank_key`'s rules, ordered and paged in SQL from the stored counts: one row
-    (`agency_id`, lead and partner totals) per agency. Ties of every figure go by the name
-    in the database's order (`rank_key` folds diacritics)."""
-    lead = Q(role=Assignment.LEAD)
-
-    def lead_sum(condition: Q | None = None) -> Coalesce:
-        return Coalesce(Sum("count", filter=lead & condition if condition else lead), 0)
-
-    qs = AgencyStatusCount.objects.filter(count__gt=0)
+def ranked_counts(kinds: Iterable[str] | None = None, agency_ids: Iterable[int] | None = None,
+                  name_words: Iterable[str] = ()) -> QuerySet:
+    """Today's agencies (of `kinds`, among `agency_ids`, whose folded name holds every one of
+    `name_words`, when given) with a part, best first by `rank_key`'s rules: one row
+    (`agency_id`, lead and partner totals) per agency, read from the stored ranking figures
+    (`AgencySummary`) in the order of their index, a page stopping after its rows. Ties of
+    every figure go by the name in the database's order (`rank_key` folds diacritics)."""
+    qs = AgencySummary.objects.all()
     if kinds is not None:
         qs = qs.filter(agency__kind__in=list(kinds))
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=list(agency_ids))
-    closed = Q(status__in=[engine.DONE, engine.DONE_LATE])
-    qs = qs.values("agency_id", "agency__name").annotate(
-        lead_total=lead_sum(), on_time=lead_sum(Q(status=engine.DONE)),
-        closed=lead_sum(closed), overdue=lead_sum(Q(status=engine.OVERDUE)),
-        partner_total=Coalesce(Sum("count", filter=~lead), 0))
-    real = FloatField()
-    qs = qs.annotate(
-        rate=Case(When(Q(closed=0, overdue=0), then=Value(None, output_field=real)),
-                  default=Cast("on_time", real) / Cast(F("closed") + F("overdue"), real),
-                  output_field=real),
-        done_share=Case(When(lead_total=0, then=Value(0.0, output_field=real)),
-                        default=Cast("closed", real) / Cast("lead_total", real),
-                        output_field=real),
-    )
-    return qs.order_by(F("rate").desc(nulls_last=True), F("done_share").desc(), "overdue",
-                       F("lead_total").desc(), "agency__name", "agency_id")
+    for word in name_words:
+        qs = qs.filter(agency__folded_name__contains=word)
+    return qs.order_by("-rate_key", "-done_share", "overdue", "-lead_total", "agency__name",
+                       "agency_id").values(
+        "agency_id", "lead_total", "partner_total")
 
 
 def agency_rows_of(agency_ids: list[int], as_of: date) -> list[AgencyRow]:

@@ -59,6 +59,7 @@ from theodoi.tracking.models.plans import (
 )
 from theodoi.tracking.models.states import (
     AgencyStatusCount,
+    AgencySummary,
     AssignmentHistory,
     PlanStatusCount,
     TaskHistory,
@@ -71,6 +72,7 @@ __all__ = [
     "AddedUnit",
     "Agency",
     "AgencyStatusCount",
+    "AgencySummary",
     "AppendOnlyError",
     "AppendOnlyModel",
     "AppendOnlyQuerySet",

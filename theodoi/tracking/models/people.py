@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.registry.text import fold
+
 
 class Agency(models.Model):
     """An agency of the registry (`theodoi.registry`), mirrored here when first needed."""
@@ -20,6 +22,10 @@ class Agency(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    # The name folded (`registry.text.fold`: lower case, no diacritics), written with it: the
+    # agency list matches a name typed without diacritics in SQL (SQLite has no unaccent)
+    # instead of folding every agency's name per request.
+    folded_name = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:
         ordering = ("name",)
@@ -28,6 +34,13 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.folded_name = fold(self.name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "folded_name"}
+        super().save(*args, **kwargs)
 
 
 class Role(models.TextChoices):

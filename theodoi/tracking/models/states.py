@@ -1,5 +1,5 @@
 """What the pages count from: each task's and assignment's status over time, and today's
-counts by plan section and by agency.
+counts by plan section and by agency, and each agency's ranking figures.
 
 These rows are derived: `theodoi.tracking.services.statuses` writes them with every report,
 review and change, and `theodoi statuses rebuild` makes them again from the reports and
@@ -9,7 +9,9 @@ deadlines (the record). Nothing else writes them.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models.functions import Cast
+from django.db.models.lookups import Exact
 
 from theodoi.tracking.models.base import PROGRESS_CHOICES, STATUS_CHOICES
 
@@ -115,3 +117,52 @@ class AgencyStatusCount(models.Model):
     def __str__(self) -> str:
         mark = " returned" if self.returned else ""
         return f"{self.agency_id} {self.role} {self.status}/{self.progress}{mark}: {self.count}"
+
+
+_REAL = FloatField()
+
+
+class AgencySummary(models.Model):
+    """Today's ranking figures of one agency that has a counted part: its `AgencyStatusCount`
+    rows summed (lead parts in all, done on time, closed, overdue; partner parts), and the
+    two rank keys computed from them by the database. The agency list is read in the order
+    of `tracking_agencysum_rank` and stops after its page, and is counted here, instead of
+    summing every agency's count rows per request (issue 11: 50k rows at 200k tasks,
+    twice: the page and its count)."""
+
+    agency = models.OneToOneField("tracking.Agency", on_delete=models.CASCADE,
+                                  primary_key=True, related_name="+")
+    lead_total = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    partner_total = models.IntegerField(default=0)
+    # The on-time rate of what was due (`Counts.on_time_rate`), -1 when nothing was: ranked
+    # after every rate as the rate's None is (a plain descending key: SQLite has no NULLS
+    # LAST in an index). The expressions are the ones the ranking computed from the count
+    # rows before, so the floats, and the ties, are the same.
+    rate_key = models.GeneratedField(
+        # (closed + overdue = 0: both 0 in a stored row; PostgreSQL computes the column for
+        # a delta's row too, before it is added to the stored one: +1 closed, -1 overdue.)
+        expression=Case(When(Exact(F("closed") + F("overdue"), 0),
+                             then=Value(-1.0, output_field=_REAL)),
+                        default=Cast("on_time", _REAL) / Cast(F("closed") + F("overdue"), _REAL),
+                        output_field=_REAL),
+        output_field=_REAL, db_persist=True)
+    done_share = models.GeneratedField(
+        expression=Case(When(lead_total=0, then=Value(0.0, output_field=_REAL)),
+                        default=Cast("closed", _REAL) / Cast("lead_total", _REAL),
+                        output_field=_REAL),
+        output_field=_REAL, db_persist=True)
+
+    class Meta:
+        indexes = (
+            # The ranking's order up to the agency's name (each tie of every figure is
+            # sorted by name with the agency's row read: a few rows).
+            models.Index(fields=["-rate_key", "-done_share", "overdue", "-lead_total",
+                                 "agency"], name="tracking_agencysum_rank"),
+        )
+
+    def __str__(self) -> str:
+        return (f"{self.agency_id}: lead {self.lead_total} (on time {self.on_time}, closed "
+                f"{self.closed}, overdue {self.overdue}), partner {self.partner_total}")

@@ -2,7 +2,8 @@
 the report, review or change that moves it, kept over time, and counted.
 
 This module is the only writer of `StoredState` fields, `TaskHistory`, `AssignmentHistory`,
-`PlanStatusCount` and `AgencyStatusCount` (docs/tracking.md, "Stored states"):
+`PlanStatusCount`, `AgencyStatusCount` and `AgencySummary` (docs/tracking.md, "Stored
+states"):
 
 - `refresh_assignments(ids, since=day)` re-judges assignments from `since` (the day of the
   write: history before it is kept), then their tasks, their headings and the counts;
@@ -65,6 +66,12 @@ class Models:
         for name in ("Task", "Assignment", "ProgressReport", "TaskHistory",
                      "AssignmentHistory", "PlanStatusCount", "AgencyStatusCount", "Plan"):
             setattr(self, name, source.get_model("tracking", name))
+        # None in the migrations before 0020 made it (0004 and 0019 count agencies): 0020
+        # fills it from the counts they left.
+        try:
+            self.AgencySummary: Any = source.get_model("tracking", "AgencySummary")
+        except LookupError:
+            self.AgencySummary = None
 
 
 # -- reading what the engine needs ------------------------------------------------------
@@ -647,6 +654,7 @@ class Refresh:
         _apply(self.m.AgencyStatusCount._meta.db_table, ("agency_id", "role", "status",
                                                          "progress", "returned"),
                self.agency_deltas)
+        _apply_summary(self.m, self.agency_deltas)
 
 
 @lru_cache(maxsize=64)
@@ -733,6 +741,118 @@ def _apply(table: str, key_fields: tuple[str, ...], deltas: dict[tuple, int]) ->
             cursor.execute(sql, [v for key, delta in chunk for v in (*key, delta)])
 
 
+# An agency's ranking figures (`AgencySummary`) from its count rows: what each sums.
+SUMMARY_FIELDS = ("lead_total", "on_time", "closed", "overdue", "partner_total")
+
+
+def summary_figures(role: str, status: str) -> tuple[int, ...]:
+    """What one counted part of `role` in `status` adds to each of `SUMMARY_FIELDS`."""
+    lead = role == LEAD
+    return (int(lead), int(lead and status == engine.DONE),
+            int(lead and status in engine.CLOSED), int(lead and status == engine.OVERDUE),
+            int(not lead))
+
+
+def _apply_summary(m: Models, agency_deltas: dict[tuple, int]) -> None:
+    """Move the touched agencies' ranking figures by the count deltas just applied: added
+    (`INSERT … ON CONFLICT DO UPDATE`, rows locked in agency order), so that two writers of
+    one agency, each moving other count rows, both count (a sum read again from the count
+    rows could miss the other's uncommitted change); the rank keys follow (generated
+    columns). Nothing when no figure moves (a report that keeps the status: most of them);
+    an agency left with no part loses its row."""
+    if m.AgencySummary is None:
+        return
+    moved: dict[int, list[int]] = defaultdict(lambda: [0] * len(SUMMARY_FIELDS))
+    for (agency_id, role, status, _progress, _returned), delta in agency_deltas.items():
+        if delta:
+            figures = moved[agency_id]
+            for i, n in enumerate(summary_figures(role, status)):
+                figures[i] += n * delta
+    changes = sorted((aid, f) for aid, f in moved.items() if any(f))
+    if not changes:
+        return
+    quote = connection.ops.quote_name
+    table = quote(m.AgencySummary._meta.db_table)
+    columns = ", ".join(quote(f) for f in ("agency_id", *SUMMARY_FIELDS))
+    adds = ", ".join(f"{quote(f)} = {table}.{quote(f)} + excluded.{quote(f)}"
+                     for f in SUMMARY_FIELDS)
+    row = f"({', '.join(['%s'] * (1 + len(SUMMARY_FIELDS)))})"
+    with connection.cursor() as cursor:
+        for chunk in _chunks(changes, 500):
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608
+                f"VALUES {', '.join([row] * len(chunk))} "
+                f"ON CONFLICT ({quote('agency_id')}) DO UPDATE SET {adds}",
+                [v for aid, figures in chunk for v in (aid, *figures)])
+        # Only a delta lowering a total can empty a row (parts leave the counts through
+        # `recount_agencies` today: a correction, a removal; this keeps the rule here too).
+        fewer = [aid for aid, (lead, *_rest, partner) in changes if lead < 0 or partner < 0]
+        for chunk in _chunks(fewer, 500):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {quote('agency_id')} IN "  # noqa: S608
+                f"({', '.join(['%s'] * len(chunk))}) AND {quote('lead_total')} = 0 "
+                f"AND {quote('partner_total')} = 0", list(chunk))
+
+
+def summarise_agencies(agency_ids: Iterable[int] | None = None, m: Models | None = None
+                       ) -> None:
+    """Write these agencies' ranking figures (every agency's: None) again from their count
+    rows: what the migration that made the table runs (and a repair)."""
+    m = m or Models()
+    if m.AgencySummary is None:
+        return
+    rows = m.AgencyStatusCount.objects.filter(count__gt=0)
+    chosen = None if agency_ids is None else sorted(set(agency_ids))
+    if chosen is not None:
+        rows = rows.filter(agency_id__in=chosen)
+    _write_summaries(m, chosen, rows.values_list("agency_id", "role", "status", "count"))
+
+
+def _write_summaries(m: Models, agency_ids: Sequence[int] | None,
+                     counts: Iterable[tuple[int, str, str, int]]) -> None:
+    """Replace these agencies' (every agency's: None) ranking figures by the sums of
+    `counts` (agency, role, status, count): the caller holds the agencies' locks
+    (`recount_agencies`) or is alone (a migration)."""
+    if m.AgencySummary is None:
+        return
+    figures = _summed(counts)
+    if agency_ids is None:
+        m.AgencySummary.objects.all().delete()
+    else:
+        for chunk in _chunks(list(agency_ids), 500):
+            m.AgencySummary.objects.filter(agency_id__in=chunk).delete()
+    m.AgencySummary.objects.bulk_create([
+        m.AgencySummary(agency_id=aid, **dict(zip(SUMMARY_FIELDS, f, strict=True)))
+        for aid, f in sorted(figures.items())
+    ], batch_size=1000)
+
+
+def _summed(counts: Iterable[tuple[int, str, str, int]]) -> dict[int, tuple[int, ...]]:
+    """Each agency's figures summed from count rows (agency, role, status, count), the
+    agencies with no part (every count 0) left out."""
+    figures: dict[int, list[int]] = defaultdict(lambda: [0] * len(SUMMARY_FIELDS))
+    for aid, role, status, n in counts:
+        summed = figures[aid]
+        for i, one in enumerate(summary_figures(role, status)):
+            summed[i] += one * n
+    return {aid: tuple(f) for aid, f in figures.items() if f[0] or f[-1]}
+
+
+def summary_problems(m: Models | None = None) -> list[str]:
+    """How the stored ranking figures differ from a sum of the count rows (none expected)."""
+    m = m or Models()
+    stored = {r["agency_id"]: tuple(r[f] for f in SUMMARY_FIELDS)
+              for r in m.AgencySummary.objects.values("agency_id", *SUMMARY_FIELDS)}
+    expected = _summed(m.AgencyStatusCount.objects.filter(count__gt=0).values_list(
+        "agency_id", "role", "status", "count"))
+    if stored == expected:
+        return []
+    wrong = sorted(aid for aid in stored.keys() | expected.keys()
+                   if stored.get(aid) != expected.get(aid))
+    return [f"agency summaries differ from the agency counts ({len(wrong)} agencies, "
+            f"first {wrong[:5]})"]
+
+
 def recount_plans(plan_ids: Iterable[int], m: Models | None = None) -> None:
     """Count the tasks of these plans again (GROUP BY): after publishing or correcting."""
     m = m or Models()
@@ -754,7 +874,7 @@ def recount_plans(plan_ids: Iterable[int], m: Models | None = None) -> None:
 
 
 def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None:
-    """Count these agencies' parts again (GROUP BY)."""
+    """Count these agencies' parts again (GROUP BY), and their ranking figures."""
     m = m or Models()
     ids = sorted(set(agency_ids))
     agency_model = m.AgencyStatusCount._meta.get_field("agency").related_model
@@ -768,7 +888,7 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
             list(agency_model.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
                  .values_list("pk", flat=True))
         m.AgencyStatusCount.objects.filter(agency_id__in=chunk).delete()
-        rows = (m.Assignment.objects.filter(
+        rows = list(m.Assignment.objects.filter(
             agency_id__in=chunk, is_active=True, task__removed_at__isnull=True,
             task__has_children=False, task__plan__status=PUBLISHED,
         ).values(*keys).annotate(n=Count("id")).order_by())
@@ -778,6 +898,9 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
                                 **({"returned": r["is_returned"]} if apart else {}))
             for r in rows
         ], batch_size=1000)
+        # Their ranking figures from the same rows (under the same locks): not read again.
+        _write_summaries(m, chunk, ((r["agency_id"], r["role"], r["status"], r["n"])
+                                    for r in rows))
 
 
 # -- entry points -------------------------------------------------------------------------
@@ -1201,6 +1324,7 @@ def check(on: date | None = None) -> list[str]:
     }
     if agency_stored != agency_counted:
         problems.append("agency counts differ from the assignments' stored states")
+    problems += summary_problems(m)
     # The API counts an agency's active rows of current tasks from these counts: those
     # rows are its counted parts (publication and corrections retire the rows of headings).
     active = Assignment.objects.active().filter(agency__isnull=False).count()
