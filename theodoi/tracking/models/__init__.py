@@ -60,6 +60,7 @@ from theodoi.tracking.models.plans import (
 from theodoi.tracking.models.states import (
     AgencyStatusCount,
     AssignmentHistory,
+    PlanLeadCount,
     PlanStatusCount,
     TaskHistory,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "Plan",
     "PlanDocument",
     "PlanFile",
+    "PlanLeadCount",
     "PlanReference",
     "PlanStatusCount",
     "ProgressReport",
