@@ -3,6 +3,7 @@ number of queries for 5 rows or 50."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -15,7 +16,8 @@ from django.urls import reverse
 
 from tests.web.test_queries import plan_json
 from theodoi.tracking import services
-from theodoi.tracking.models import Assignment, today
+from theodoi.tracking.models import Agency, Assignment, today
+from theodoi.tracking.services import statuses
 from theodoi.web import lists, snapshot
 
 
@@ -320,7 +322,10 @@ def test_the_national_timeline_has_one_row_per_plan_paged_and_a_plan_its_section
 
 
 def test_the_plan_page_offers_the_agencies_leading_its_counted_tasks(
-        as_leader: Any, published_plan: Any) -> None:
+        as_leader: Any, published_plan: Any, coordinator: Any, small_plan_json: Any,
+        fake_registry: Any) -> None:
+    """The lead agencies offered are the stored counts' (PlanLeadCount), which follow the
+    writes that add, remove or rename a plan's parts: a correction, a name resolved."""
     url = reverse("web:plan", args=[published_plan.pk])
 
     def offered() -> set[int]:
@@ -333,8 +338,18 @@ def test_the_plan_page_offers_the_agencies_leading_its_counted_tasks(
             if a.task.removed_at is None and not a.task.has_children}
 
     assert offered() == leading() and offered()
-    # A task removed by a re-import no longer offers its lead (unless it leads another).
-    task = published_plan.tasks.filter(assignments__role=Assignment.LEAD,
-                                       assignments__agency__isnull=False).first()
-    type(task).objects.filter(pk=task.pk).update(removed_at=task.plan.published_at)
-    assert offered() == leading()
+    # A task removed by a correction no longer offers its lead (Bộ Cũ leads only II.1);
+    # a new task led by a name the registry does not know offers nobody yet.
+    old = Assignment.objects.get(task__plan=published_plan, task__code="II.1",
+                                 role=Assignment.LEAD).agency_id
+    corrected = json.loads(json.dumps(small_plan_json))
+    corrected["tasks"] = [t for t in corrected["tasks"] if t["code"] != "II.1"]
+    corrected["tasks"].append({"code": "III.A.2", "name": "Nhiệm vụ mới", "deadline": None,
+                               "due": {"kind": "none"}, "lead": ["Bộ Z"], "partners": []})
+    services.reimport_plan(published_plan, corrected, coordinator, registry=fake_registry)
+    assert old not in offered() and offered() == leading()
+    # The name resolved to an agency: it leads III.A.2, and is offered.
+    chosen = Agency.objects.create(registry_id="bo-z", name="Bộ Z", kind="ministry")
+    services.resolve_printed_name(published_plan, "Bộ Z", [chosen], user=coordinator)
+    assert chosen.pk in offered() and offered() == leading()
+    assert statuses.check() == []

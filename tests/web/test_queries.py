@@ -54,6 +54,7 @@ PAGES: dict[str, Callable[[Plan, Any], str]] = {
     "plan overview": lambda plan, agency: reverse("web:overview") + f"?plan={plan.pk}",
     "plans": lambda plan, agency: reverse("web:plans"),
     "plan": lambda plan, agency: reverse("web:plan", args=[plan.pk]),
+    "plan by lead": lambda plan, agency: reverse("web:plan", args=[plan.pk]) + f"?lead={agency.pk}",
     "agencies": lambda plan, agency: reverse("web:agencies"),
     "agency": lambda plan, agency: reverse("web:agency", args=[agency.pk]),
     "timeline": lambda plan, agency: reverse("web:timeline") + "?by=month",
@@ -104,3 +105,48 @@ def test_the_review_page_costs_the_same_for_5_and_50_draft_tasks(
     large = services.import_plan(plan_json(50, "50/D"), user=coordinator)
     with django_assert_max_num_queries(few):
         client.get(reverse("web:plan-review", args=[large.pk]))
+
+
+def without(plan: Plan, n: int, coordinator: Any, registry: Any) -> None:
+    """`plan` corrected: its last `n` tasks removed."""
+    tasks = plan_json(plan.tasks.count(), plan.number)
+    tasks["tasks"] = tasks["tasks"][:-n]
+    services.reimport_plan(plan, tasks, coordinator, registry=registry)
+
+
+def test_the_plan_page_lists_a_bounded_number_of_removed_tasks(
+        client: Any, coordinator: Any, reporter_a: Any, fake_registry: Any,
+        monkeypatch: Any, django_assert_max_num_queries: Any) -> None:
+    """Past REMOVED_ROWS the removed tasks are cut, and the page says how many there are;
+    the queries are as many for 3 removed tasks as for 30."""
+    from theodoi.web.views import pages
+
+    monkeypatch.setattr(pages, "REMOVED_ROWS", 2)
+    client.force_login(coordinator)
+    small = publish(10, "10/QĐ", coordinator, fake_registry, reporter_a)
+    without(small, 3, coordinator, fake_registry)
+    url = reverse("web:plan", args=[small.pk])
+    response = client.get(url)
+    assert [t.code for t in response.context["removed"]] == ["II.8", "III.9"]
+    assert response.context["removed_total"] == 3
+    assert "Hiển thị 2 nhiệm vụ đầu tiên trong số 3 nhiệm vụ đã bỏ." in response.content.decode()
+    few = queries(client, url)
+    large = publish(40, "40/QĐ", coordinator, fake_registry, reporter_a)
+    without(large, 30, coordinator, fake_registry)
+    with django_assert_max_num_queries(few):
+        response = client.get(reverse("web:plan", args=[large.pk]))
+    assert len(response.context["removed"]) == 2 and response.context["removed_total"] == 30
+
+
+def test_the_plan_page_offers_its_lead_agencies_without_reading_their_parts(
+        client: Any, coordinator: Any, reporter_a: Any, fake_registry: Any) -> None:
+    """The lead agencies offered are read from their stored counts (one row per agency),
+    not from every lead part of the plan (85k of the biggest plan at 200k tasks)."""
+    client.force_login(coordinator)
+    plan = publish(10, "10/QĐ", coordinator, fake_registry, reporter_a)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("web:plan", args=[plan.pk]))
+    assert reporter_a.profile.agency in response.context["form"].fields["lead"].queryset
+    parts = [q["sql"] for q in context.captured_queries
+             if '"tracking_assignment"' in q["sql"] and "'lead'" in q["sql"]]
+    assert parts == []

@@ -289,12 +289,15 @@ def level_ranking(as_of: date, plans: QuerySet[Plan] | None = None
 
 
 def targets_with_values(plans: QuerySet[Plan]) -> QuerySet[Target]:
-    """The plans' targets with every value and its report, in three queries."""
+    """The plans' targets with every value and its report, in three queries. The values
+    in the order they were given (what `Target.latest_values` reads): not in their targets'
+    and plans' order, which joined every target and plan of the country to sort them."""
     return (
         Target.objects.filter(plan__in=plans)
         .select_related("plan")
         .prefetch_related(
-            Prefetch("values", queryset=TargetValue.objects.select_related("report", "agency"))
+            Prefetch("values", queryset=TargetValue.objects.select_related("report", "agency")
+                     .order_by("created_at", "id"))
         )
     )
 

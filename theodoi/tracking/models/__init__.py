@@ -61,6 +61,7 @@ from theodoi.tracking.models.states import (
     AgencyStatusCount,
     AgencySummary,
     AssignmentHistory,
+    PlanLeadCount,
     PlanStatusCount,
     TaskHistory,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "Plan",
     "PlanDocument",
     "PlanFile",
+    "PlanLeadCount",
     "PlanReference",
     "PlanStatusCount",
     "ProgressReport",

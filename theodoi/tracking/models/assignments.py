@@ -126,6 +126,12 @@ class Assignment(StoredState):
             models.Index(fields=["agency", "role", "deciding_due", "plan"],
                          condition=Q(status__in=[engine.DUE_SOON, engine.OVERDUE])
                          | Q(is_returned=True), name="tracking_asg_must_report"),
+            # A plan's unresolved names (`unresolved()`), distinct and in order, with their
+            # tasks (to leave the removed ones out), from the index alone: not every
+            # row of the plan without an agency (most of them inactive or a group).
+            models.Index(fields=["plan", "printed_name", "task"],
+                         condition=Q(agency__isnull=True, is_active=True) & ~Q(flag="group"),
+                         name="tracking_asg_unresolved"),
         )
         constraints = (
             models.UniqueConstraint(

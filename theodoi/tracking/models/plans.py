@@ -295,6 +295,10 @@ class Task(StoredState):
             models.Index(fields=["status", "plan"],
                          condition=models.Q(has_children=True, removed_at__isnull=True),
                          name="tracking_task_current_heading"),
+            # A plan's removed tasks (its page lists them; its unresolved names leave their
+            # rows out): the few removed rows, not a filter over every task of the plan.
+            models.Index(fields=["plan", "order"], condition=models.Q(removed_at__isnull=False),
+                         name="tracking_task_removed_plan"),
         )
 
     def __str__(self) -> str:

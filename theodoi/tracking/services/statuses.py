@@ -2,8 +2,8 @@
 the report, review or change that moves it, kept over time, and counted.
 
 This module is the only writer of `StoredState` fields, `TaskHistory`, `AssignmentHistory`,
-`PlanStatusCount`, `AgencyStatusCount` and `AgencySummary` (docs/tracking.md, "Stored
-states"):
+`PlanStatusCount`, `PlanLeadCount`, `AgencyStatusCount` and `AgencySummary`
+(docs/tracking.md, "Stored states"):
 
 - `refresh_assignments(ids, since=day)` re-judges assignments from `since` (the day of the
   write: history before it is kept), then their tasks, their headings and the counts;
@@ -66,12 +66,17 @@ class Models:
         for name in ("Task", "Assignment", "ProgressReport", "TaskHistory",
                      "AssignmentHistory", "PlanStatusCount", "AgencyStatusCount", "Plan"):
             setattr(self, name, source.get_model("tracking", name))
-        # None in the migrations before 0020 made it (0004 and 0019 count agencies): 0020
-        # fills it from the counts they left.
+        # None in the migrations before 0020 and 0021 made them (0004 and 0019 count
+        # agencies): 0020 fills the summaries from the counts they left, 0021 the plans'
+        # lead counts.
         try:
             self.AgencySummary: Any = source.get_model("tracking", "AgencySummary")
         except LookupError:
             self.AgencySummary = None
+        try:
+            self.PlanLeadCount: Any = source.get_model("tracking", "PlanLeadCount")
+        except LookupError:
+            self.PlanLeadCount = None
 
 
 # -- reading what the engine needs ------------------------------------------------------
@@ -871,6 +876,28 @@ def recount_plans(plan_ids: Iterable[int], m: Models | None = None) -> None:
         m.PlanStatusCount(plan_id=p, section=s, status=st, progress=pr, count=n)
         for (p, s, st, pr), n in grouped.items()
     ], batch_size=1000)
+    if m.PlanLeadCount is not None:
+        recount_plan_leads(ids, m)
+
+
+def _counted_leads(m: Models) -> Any:
+    """The counted lead parts (`Assignment.objects.counted()` with the lead role)."""
+    return m.Assignment.objects.filter(
+        role=LEAD, is_active=True, agency__isnull=False, task__removed_at__isnull=True,
+        task__has_children=False, task__plan__status=PUBLISHED)
+
+
+def recount_plan_leads(plan_ids: Sequence[int], m: Models) -> None:
+    """Count the lead parts of each agency in these plans again (`PlanLeadCount`): what
+    every write that adds, removes or renames a plan's parts ends with (through
+    `recount_plans`); the statuses they move are not counted here."""
+    m.PlanLeadCount.objects.filter(plan_id__in=plan_ids).delete()
+    rows = (_counted_leads(m).filter(task__plan_id__in=plan_ids)
+            .values("task__plan_id", "agency_id").annotate(n=Count("id")).order_by())
+    m.PlanLeadCount.objects.bulk_create([
+        m.PlanLeadCount(plan_id=r["task__plan_id"], agency_id=r["agency_id"], count=r["n"])
+        for r in rows
+    ], batch_size=1000)
 
 
 def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None:
@@ -1312,6 +1339,13 @@ def check(on: date | None = None) -> list[str]:
                  row["progress"])] += row["n"]
     if stored != counted:
         problems.append("plan counts differ from the tasks' stored states")
+    lead_stored = {(r["plan_id"], r["agency_id"]): r["count"]
+                   for r in m.PlanLeadCount.objects.values() if r["count"]}
+    lead_counted = {(r["task__plan_id"], r["agency_id"]): r["n"]
+                    for r in _counted_leads(m).values("task__plan_id", "agency_id")
+                    .annotate(n=Count("id")).order_by()}
+    if lead_stored != lead_counted:
+        problems.append("plan lead counts differ from the plans' lead parts")
     agency_stored = {
         (r["agency_id"], r["role"], r["status"], r["progress"], r["returned"]): r["count"]
         for r in m.AgencyStatusCount.objects.values() if r["count"]

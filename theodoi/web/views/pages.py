@@ -56,6 +56,7 @@ PAGE_SIZE = 50
 RANKING_ROWS = 10  # of ministries and of provinces on the overview; the rest on /agencies/
 SECTION_CHART_ROWS = 24  # sections drawn as a chart (the table lists every one)
 PARTS_INLINE = 8  # a group's parts whose report histories the task page writes out
+REMOVED_ROWS = 50  # removed tasks the plan page lists (the count says how many in all)
 
 
 @role_required
@@ -155,15 +156,26 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             fmt)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's tasks under their section headings, in the printed order.
+    # Their titles from the rows' own sections (read with them): not every section of the
+    # plan.
     sections: dict[str, list[snapshot.TaskRow]] = defaultdict(list)
+    titles: dict[str, str] = {}
     for task in page.object_list:
-        sections[task.section.code if task.section_id else ""].append(snapshot.task_row(task))
-    titles = {s.code: s.title for s in plan.sections.all()}
+        code = task.section.code if task.section_id else ""
+        sections[code].append(snapshot.task_row(task))
+        if task.section_id:
+            titles[code] = task.section.title
     # The distinct names, deduplicated in the database (a handful of names printed on
     # hundreds of rows of the biggest plan), the removed tasks' rows left out by the plan's
     # few removed tasks instead of a join probing each row's task (200k tasks: 2,300
-    # buffers instead of 4,500, and no parallel workers).
+    # buffers instead of 4,500, and no parallel workers); both from their partial indexes
+    # (`tracking_asg_unresolved`, `tracking_task_removed_plan`: 15 buffers at 200k).
     removed = plan.tasks.filter(removed_at__isnull=False)
+    # The first REMOVED_ROWS removed tasks, in the plan's order (a correction may remove
+    # thousands), read by their own index; counted only when there are more.
+    removed_rows = list(removed.defer("search").order_by("order")[:REMOVED_ROWS + 1])
+    removed_total = (removed.count() if len(removed_rows) > REMOVED_ROWS
+                     else len(removed_rows))
     unresolved = sorted(
         Assignment.objects.unresolved().filter(plan=plan)
         .exclude(task__in=removed.values("pk"))
@@ -194,7 +206,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "files": plan.files.all(),
         "unresolved": unresolved,
         "choose_form": ChooseAgenciesForm(),
-        "removed": removed,
+        "removed": removed_rows[:REMOVED_ROWS], "removed_total": removed_total,
         "corrections": corrections if coordinator else [],
         "agency_names": suggestions,
         "form": form, "page": page, "filtering": bool(data),
