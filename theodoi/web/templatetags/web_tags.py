@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import stringfilter
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import formats
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -220,3 +222,77 @@ def get(mapping: Any, key: Any) -> Any:
     if isinstance(mapping, dict):
         return mapping.get(key)
     return getattr(mapping, str(key), None)
+
+
+# -- lists written in one pass ----------------------------------------------------------
+# An agency page lists 150 parts (must report, lead, partner): the template language's
+# twenty-odd nodes per row were a third of the page's Python (~35 of 100 ms at 200k). The
+# rows are the same markup the templates wrote, each written by one function call;
+# tests/web/test_part_rows.py renders the former templates beside them.
+
+
+def _task_cell(context: Any, task: Any, length: int) -> str:
+    """The task's link: `<a href="{% href 'web:task' task.pk %}">` with its name (or its
+    detail) clipped to `length`."""
+    return (f'<a href="{conditional_escape(href(context, "web:task", task.pk))}">'
+            f'{conditional_escape(clip(task.name or task.detail, length))}</a>')
+
+
+@register.simple_tag(takes_context=True)
+def part_rows(context: Any, rows: Any, role_label: str, due_label: str,
+              group_part: str) -> str:
+    """The `<tr>`s of `web/_part_rows.html` (code, task and plan, role with the name the
+    plan printed, deadline and due date, state badge), each after the indent the
+    template's loop wrote; the labels come translated and escaped from `{% trans as %}`."""
+    e = conditional_escape
+    role_attr, due_attr = e(role_label), e(due_label)
+    out = []
+    for row in rows:
+        a, task = row.assignment, row.task
+        plan = task.plan
+        if a.group_name:
+            printed = (f'<br><span class="printed">{e(group_part)} “'
+                       f'{e(clip(a.group_name, 60))}”</span>')
+        elif a.printed_name != a.agency.name:
+            printed = f'<br><span class="printed">“{e(clip(a.printed_name, 60))}”</span>'
+        else:
+            printed = ""
+        due = (f'<br><span class="muted">{e(date_filter(row.due, "SHORT_DATE_FORMAT"))}'
+               f'</span>' if row.due else "")
+        out.append(
+            f'\n      <tr><td class="code">{e(task.code)}</td><td>'
+            f'{_task_cell(context, task, 140)}<br><span class="muted">'
+            f'{e(clip(plan.number or plan.title, 60))}</span></td>\n'
+            f'        <td data-label="{role_attr}">{e(role_in_task(a.role))}{printed}</td>\n'
+            f'        <td data-label="{due_attr}">{e(clip(task.deadline or "—", 50))}{due}</td>\n'
+            f'        <td>{state_badge(row.status, row.progress, row.percent)}</td></tr>\n    ')
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def must_report_rows(context: Any, rows: Any, is_mine: bool, role_label: str,
+                     due_label: str, period_word: str, not_reported: str,
+                     report_label: str) -> str:
+    """The `<tr>`s of an agency's "to report now" table (code, task, role, period or due
+    date, state badge, and the report button on its own agency's page)."""
+    e = conditional_escape
+    role_attr, due_attr = e(role_label), e(due_label)
+    out = []
+    for row in rows:
+        a, task = row.assignment, row.task
+        if row.period:
+            warn = (f' · <span class="agency-warn">{e(not_reported)}</span>'
+                    if row.must_report else "")
+            due = f"{e(period_word)} {e(period_label(row.period))}{warn}"
+        else:
+            due = e(date_filter(row.due, "SHORT_DATE_FORMAT") or "—")
+        button = (f'<a class="button" href="{e(_reversed("web:report", (a.pk,)))}">'
+                  f'{e(report_label)}</a>' if is_mine else "")
+        out.append(
+            f'\n      <tr><td class="code">{e(task.code)}</td><td>'
+            f'{_task_cell(context, task, 120)}</td>\n'
+            f'        <td data-label="{role_attr}">{e(role_in_task(a.role))}</td>\n'
+            f'        <td data-label="{due_attr}">{due}</td>\n'
+            f'        <td>{state_badge(row.status, row.progress, row.percent)}</td>\n'
+            f'        <td>{button}</td></tr>\n    ')
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
