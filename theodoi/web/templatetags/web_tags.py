@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -186,8 +187,6 @@ def period_label(key: str) -> str:
 def indicator_period(key: str) -> str:
     """The period of an indicator value as people write it: "2024-06-30" -> "30/06/2024",
     "2024-Q3" -> "Quý III/2024"."""
-    from datetime import date
-
     try:
         return formats.date_format(date.fromisoformat(key), "SHORT_DATE_FORMAT")
     except (TypeError, ValueError):
@@ -231,6 +230,17 @@ def get(mapping: Any, key: Any) -> Any:
 # tests/web/test_part_rows.py renders the former templates beside them.
 
 
+def _short_date(day: date) -> str:
+    """`{{ day|date:"SHORT_DATE_FORMAT" }}`: a list repeats its due dates, each is written
+    once per language."""
+    return _short_date_in(get_language(), day)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_date_in(language: str | None, day: date) -> str:
+    return date_filter(day, "SHORT_DATE_FORMAT")
+
+
 def _task_cell(context: Any, task: Any, length: int) -> str:
     """The task's link: `<a href="{% href 'web:task' task.pk %}">` with its name (or its
     detail) clipped to `length`."""
@@ -257,8 +267,7 @@ def part_rows(context: Any, rows: Any, role_label: str, due_label: str,
             printed = f'<br><span class="printed">“{e(clip(a.printed_name, 60))}”</span>'
         else:
             printed = ""
-        due = (f'<br><span class="muted">{e(date_filter(row.due, "SHORT_DATE_FORMAT"))}'
-               f'</span>' if row.due else "")
+        due = f'<br><span class="muted">{e(_short_date(row.due))}</span>' if row.due else ""
         out.append(
             f'\n      <tr><td class="code">{e(task.code)}</td><td>'
             f'{_task_cell(context, task, 140)}<br><span class="muted">'
@@ -285,7 +294,7 @@ def must_report_rows(context: Any, rows: Any, is_mine: bool, role_label: str,
                     if row.must_report else "")
             due = f"{e(period_word)} {e(period_label(row.period))}{warn}"
         else:
-            due = e(date_filter(row.due, "SHORT_DATE_FORMAT") or "—")
+            due = e(_short_date(row.due) if row.due else "—")
         button = (f'<a class="button" href="{e(_reversed("web:report", (a.pk,)))}">'
                   f'{e(report_label)}</a>' if is_mine else "")
         out.append(
