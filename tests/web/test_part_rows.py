@@ -1,6 +1,7 @@
-"""The agency page's rows written in one pass (`web_tags.part_rows`, `must_report_rows`)
-and its plan options read without a `Plan` each write what the templates and Django's
-own field wrote: the former templates are kept here and rendered beside them."""
+"""The agency page's rows written in one pass (`web_tags.part_rows`, `must_report_rows`),
+the status bars (`stack_bar`) and the plan options read without a `Plan` each write what
+the templates and Django's own field wrote: the former templates are kept here and
+rendered beside them."""
 
 from __future__ import annotations
 
@@ -45,6 +46,11 @@ FORMER_MUST_REPORT = """{% load i18n web_tags %}{% trans "Vai trò" as role_labe
     {% empty %}<tr><td colspan="6" class="empty">{% trans "Không có gì phải báo cáo lúc này." %}</td></tr>{% endfor %}</tbody>"""  # noqa: E501
 
 NEW_MUST_REPORT = """{% load i18n web_tags %}{% trans "Vai trò" as role_label %}{% trans "Kỳ / hạn" as due_label %}{% trans "kỳ" as period_word %}{% trans "chưa báo cáo" as not_reported %}{% trans "Báo cáo" as report_label %}<tbody>{% must_report_rows must_report is_mine role_label due_label period_word not_reported report_label %}{% if not must_report %}<tr><td colspan="6" class="empty">{% trans "Không có gì phải báo cáo lúc này." %}</td></tr>{% endif %}</tbody>"""  # noqa: E501
+
+
+# web/_stack_bar.html, included by the overview, /plans/, /agencies/ and a public plan.
+FORMER_STACK_BAR = """{% load web_tags %}<div class="stack-bar" title="{% for code, n in counts.items %}{% if n %}{{ code|status_label }}: {{ n }}; {% endif %}{% endfor %}">{% for code, n in counts.items %}{% if n %}<span class="st-{{ code }}" style="flex: {{ n }}"></span>{% endif %}{% endfor %}</div>
+"""  # noqa: E501
 
 
 def former(source: str, context: dict[str, Any]) -> str:
@@ -165,3 +171,15 @@ def test_the_plan_options_are_what_djangos_model_choice_field_wrote(
     assert field.clean(str(plans[1].pk)) == plans[1]
     with pytest.raises(forms.ValidationError):
         field.clean("999999")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("counts", [
+    {}, {"overdue": 0, "done": 0},
+    {"overdue": 3, "due_soon": 0, "in_progress": 12345, "done_late": 1, "done": 7},
+    {"<b>": 2},  # an unknown code is written as itself, escaped
+])
+def test_the_stack_bar_is_what_its_template_wrote(language: str, counts: dict) -> None:
+    with translation.override(language):
+        assert former("{% load web_tags %}{% stack_bar counts %}", {"counts": counts}) == (
+            former(FORMER_STACK_BAR, {"counts": counts}))

@@ -305,3 +305,16 @@ def must_report_rows(context: Any, rows: Any, is_mine: bool, role_label: str,
             f'        <td>{state_badge(row.status, row.progress, row.percent)}</td>\n'
             f'        <td>{button}</td></tr>\n    ')
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def stack_bar(counts: dict[str, int]) -> str:
+    """A bar of the statuses counted (`title`: "Quá hạn: 3; Đúng hạn: 5; "), a segment per
+    status counted, as wide as its count: the overview's 24 section rows included a
+    template each (its two loops over the statuses), a sixth of the overview's Python."""
+    shown = [(code, formats.localize(n)) for code, n in counts.items() if n]
+    title = "".join(f"{conditional_escape(status_label(code))}: {n}; " for code, n in shown)
+    bar = "".join(f'<span class="st-{conditional_escape(code)}" style="flex: {n}"></span>'
+                  for code, n in shown)
+    # The newline the former template's file ended with, so that pages stay byte for byte.
+    return mark_safe(f'<div class="stack-bar" title="{title}">{bar}</div>\n')  # noqa: S308
