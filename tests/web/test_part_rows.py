@@ -183,3 +183,21 @@ def test_the_stack_bar_is_what_its_template_wrote(language: str, counts: dict) -
     with translation.override(language):
         assert former("{% load web_tags %}{% stack_bar counts %}", {"counts": counts}) == (
             former(FORMER_STACK_BAR, {"counts": counts}))
+
+
+def test_the_agency_page_reads_its_lists_returned_reports_in_one_query(
+        client: Any, published_plan: Any, agency_b: Any, reporter_b: Any,
+        coordinator: Any) -> None:
+    # The returned part is in what the agency must report and in its lead list: its
+    # report is read once for both (it was a query per list).
+    part = Assignment.objects.filter(agency=agency_b, role="lead", task__code="III.A.1").first()
+    report = services.submit_report(part, reporter_b, status="in_progress", percent=10)
+    services.review_report(report, coordinator, accept=False, reason="Thiếu số liệu")
+    client.force_login(reporter_b)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("web:agency", args=[agency_b.pk]))
+    assert [r.returned for r in response.context["must_report"] if r.returned] == [report]
+    assert [r.returned for r in response.context["rows"] if r.returned] == [report]
+    read = [q["sql"] for q in queries.captured_queries
+            if 'FROM "tracking_progressreport"' in q["sql"] and "'returned'" in q["sql"]]
+    assert len(read) == 1

@@ -502,21 +502,31 @@ def must_report_filter() -> Q:
 
 def assignment_rows(assignments: Iterable[Assignment], as_of: date) -> list[AssignmentRow]:
     """Rows for a page of parts (their returned report, when the last one was returned)."""
-    items = list(assignments)
-    returned_ids = [a.pk for a in items if a.is_returned]
+    return assignment_row_lists([assignments], as_of)[0]
+
+
+def assignment_row_lists(lists: Iterable[Iterable[Assignment]], as_of: date
+                         ) -> list[list[AssignmentRow]]:
+    """`assignment_rows` of several pages of parts, their returned reports read in one
+    query (an agency's page: what it must report, its lead and its partner parts)."""
+    pages = [list(items) for items in lists]
+    returned_ids = {a.pk for items in pages for a in items if a.is_returned}
     latest: dict[int, ProgressReport] = {}
     for report in ProgressReport.objects.filter(
-        assignment_id__in=returned_ids, review_state=ProgressReport.Review.RETURNED
+        assignment_id__in=sorted(returned_ids), review_state=ProgressReport.Review.RETURNED
     ).order_by("assignment_id", "created_at", "id"):
         latest[report.assignment_id] = report
     out = []
-    for a in items:
-        report = latest.get(a.pk)
-        if report is not None and report.reviewed_at and report.reviewed_at.date() > as_of:
-            report = None
-        out.append(AssignmentRow(
-            a, getattr(a, "state_status", a.status), a.deciding_due or a.task.effective_due(),
-            a.current_period(as_of), report, getattr(a, "state_progress", a.progress),
-            getattr(a, "state_percent", a.percent),
-        ))
+    for items in pages:
+        rows = []
+        for a in items:
+            report = latest.get(a.pk)
+            if report is not None and report.reviewed_at and report.reviewed_at.date() > as_of:
+                report = None
+            rows.append(AssignmentRow(
+                a, getattr(a, "state_status", a.status),
+                a.deciding_due or a.task.effective_due(), a.current_period(as_of), report,
+                getattr(a, "state_progress", a.progress), getattr(a, "state_percent", a.percent),
+            ))
+        out.append(rows)
     return out
