@@ -201,3 +201,59 @@ def test_the_agency_page_reads_its_lists_returned_reports_in_one_query(
     read = [q["sql"] for q in queries.captured_queries
             if 'FROM "tracking_progressreport"' in q["sql"] and "'returned'" in q["sql"]]
     assert len(read) == 1
+
+
+# The overview's loops before `section_rows`, `province_tiles` and `ranking_rows`.
+FORMER_SECTIONS = """{% load i18n web_tags %}{% trans "Số nhiệm vụ" as l_tasks %}{% trans "Hoàn thành" as l_done %}<tbody>{% for s in view.sections %}
+      <tr><td><a href="{% href 'web:plan' s.plan.pk %}">{{ s.plan.number|default:s.plan.title|truncatechars:40 }}</a></td>
+        <td><a href="{% href 'web:search' plan=s.plan.pk section=s.code %}">{{ s.code|default:"—" }}</a> {{ s.title|truncatechars:70 }}</td>
+        <td class="num" data-label="{{ l_tasks }}">{{ s.total }}</td><td>{% stack_bar s.counts %}</td><td class="num" data-label="{{ l_done }}">{{ s.done_percent }}%</td></tr>
+    {% endfor %}</tbody>"""  # noqa: E501
+FORMER_TILES = """{% load i18n web_tags %}{% trans 'chưa có nhiệm vụ đến hạn' as l_nothing_due %}{% trans 'đúng hạn' as l_on_time %}{% trans 'quá hạn' as l_overdue %}{% for t in tiles %}{% if t.agency %}<a{% else %}<span{% endif %} class="tile band-{{ t.band }}" style="grid-row: {{ t.row|add:1 }}; grid-column: {{ t.column|add:1 }}"{% if t.agency %} href="{% href 'web:agency' t.agency.pk %}"{% endif %}
+      title="{{ t.name }}: {% if t.rate_percent is None %}{{ l_nothing_due }}{% else %}{{ l_on_time }} {{ t.rate_percent }}%, {{ l_overdue }} {{ t.overdue }}{% endif %}">
+      <span class="name">{{ t.short_name }}</span><span class="value">{% if t.rate_percent is None %}—{% else %}{{ t.rate_percent }}%{% endif %}</span>
+    {% if t.agency %}</a>{% else %}</span>{% endif %}{% endfor %}"""  # noqa: E501
+FORMER_RANKING = """{% load i18n web_tags %}{% trans "Chủ trì" as l_lead %}{% trans "Quá hạn" as l_overdue %}{% trans "Hoàn thành" as l_done %}{% trans "Đúng hạn" as l_on_time %}{% trans "chưa đến hạn" as l_not_due %}<tbody>{% for r in rows %}
+        <tr><td class="rank">{{ forloop.counter }}</td><td><a href="{% href 'web:agency' r.agency.pk %}">{{ r.agency.name|heading_name }}</a></td><td class="num" data-label="{{ l_lead }}">{{ r.total }}</td>
+          <td class="num" data-label="{{ l_overdue }}">{{ r.counts.overdue }}</td><td class="num" data-label="{{ l_done }}">{{ r.done_percent }}%</td>
+          <td class="num" data-label="{{ l_on_time }}">{% if r.rate_percent is None %}<span class="muted">{{ l_not_due }}</span>{% else %}<span class="rate" style="--p: {{ r.rate_percent }}%">{{ r.rate_percent }}%</span>{% endif %}</td></tr>
+      {% empty %}<tr><td colspan="6" class="empty">{% trans "Chưa có nhiệm vụ." %}</td></tr>{% endfor %}</tbody>"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("query", ["", "?as_of=2024-05-10"])
+def test_the_overviews_rows_are_what_its_loops_wrote(
+        client: Any, coordinator: Any, published_plan: Any, language: str,
+        query: str) -> None:
+    client.force_login(coordinator)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("web:overview") + query)
+    page = response.content.decode()
+    context = {"view": response.context["view"], "tiles": response.context["tiles"],
+               "request": response.wsgi_request}
+    assert context["view"].sections and context["tiles"]
+    with translation.override(language):
+        written = [former(FORMER_SECTIONS, context), former(FORMER_TILES, context)]
+        written += [former(FORMER_RANKING, {**context, "rows": rows})
+                    for _title, rows in response.context["ranking_levels"]]
+    assert any(rows for _title, rows in response.context["ranking_levels"])
+    assert all(html in page for html in written)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_province_tiles_are_what_their_loop_wrote(language: str) -> None:
+    tiles = [SimpleNamespace(agency=SimpleNamespace(pk=7), band="high", row=0, column=3,
+                             name="Thành phố Hà Nội", short_name="Hà Nội", rate_percent=85,
+                             overdue=12),
+             SimpleNamespace(agency=None, band="none", row=11, column=0,
+                             name="Tỉnh <A> & B", short_name="A & B", rate_percent=None,
+                             overdue=0),
+             SimpleNamespace(agency=SimpleNamespace(pk=8), band="low", row=5, column=1,
+                             name="Tỉnh C", short_name="C", rate_percent=0, overdue=3)]
+    request = RequestFactory().get("/?as_of=2024-05-10")
+    with translation.override(language):
+        context = {"tiles": tiles, "request": request}
+        assert former("{% load i18n web_tags %}{% trans 'chưa có nhiệm vụ đến hạn' as "
+                      "l_nothing_due %}{% trans 'đúng hạn' as l_on_time %}{% trans 'quá hạn' "
+                      "as l_overdue %}{% province_tiles tiles l_nothing_due l_on_time "
+                      "l_overdue %}", context) == former(FORMER_TILES, context)
