@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -56,10 +56,11 @@ class PlainSelect(forms.Select):
             option = "" if option is None else str(option)
             selected = not chosen and option in wanted
             chosen |= selected
-            rows.append((option, mark_safe(" selected") if selected else "", label))
-        options = format_html_join("", '<option value="{}"{}>{}</option>', rows)
+            rows.append(f'<option value="{escape(option)}"{" selected" if selected else ""}>'
+                        f'{conditional_escape(label)}</option>')
         # The name first, as Django's own template writes it (flatatt sorts the others).
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final),
+                           mark_safe("".join(rows)))  # noqa: S308 - escaped above
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -124,6 +124,30 @@ def plan_tasks(plan: Plan, data: dict[str, Any], as_of: date) -> QuerySet[Task]:
 # -- an agency's parts -------------------------------------------------------------------
 
 
+def plan_label(pk: int, number: str, title: str) -> str:
+    """"<number> — <title>", or the title, or "Plan <id>" (`Plan.__str__`), in 110 letters."""
+    return (f"{number} — {title}" if number else (title or f"Plan {pk}"))[:110]
+
+
+class _PlanLabels(forms.models.ModelChoiceIterator):
+    """The plan options read as (id, number, title) rows: a ministry's page listed ~245
+    plans as whole `Plan` objects through a server-side cursor (DECLARE, FETCH, CLOSE),
+    ~10 ms of its Python for three columns."""
+
+    def __iter__(self) -> Iterator[tuple[Any, str]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, number, title in self.queryset.values_list("pk", "number", "title"):
+            yield pk, plan_label(pk, number, title)
+
+
+class PlanChoiceField(forms.ModelChoiceField):
+    """A plan chosen by id (validated against `queryset`, the chosen one a `Plan`), its
+    options labelled by `plan_label` without a `Plan` per option."""
+
+    iterator = _PlanLabels
+
+
 class AgencyPartFilter(forms.Form):
     # Every <select> is written in one pass (`PlainSelect`): Django's template per option
     # cost a ministry's page ~16 ms for its plan list alone.
@@ -131,8 +155,8 @@ class AgencyPartFilter(forms.Form):
                              widget=PlainSelect)
     status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=STATUS_CHOICES,
                                widget=PlainSelect)
-    plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.none(),
-                                  required=False, empty_label=_("Tất cả"), widget=PlainSelect)
+    plan = PlanChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.none(),
+                           required=False, empty_label=_("Tất cả"), widget=PlainSelect)
     year = forms.IntegerField(label=_("Năm (thời hạn)"), required=False, min_value=2000,
                               max_value=2100)
     quarter = forms.ChoiceField(label=_("Quý"), required=False, choices=QUARTER_CHOICES,
@@ -146,11 +170,6 @@ class AgencyPartFilter(forms.Form):
         self.fields["plan"].queryset = snapshot.published_plans(user).filter(
             pk__in=Assignment.objects.filter(agency=agency, is_active=True).values("plan_id")
         ).order_by("-date", "-id")
-        self.fields["plan"].label_from_instance = plan_label
-
-
-def plan_label(plan: Plan) -> str:
-    return (f"{plan.number} — {plan.title}" if plan.number else (plan.title or str(plan)))[:110]
 
 
 def agency_parts(user: Any, agency: Agency, data: dict[str, Any], as_of: date,
