@@ -38,7 +38,7 @@ from theodoi.tracking.models import (
     Task,
     today,
 )
-from theodoi.tracking.services import statuses
+from theodoi.tracking.services import past_counts, statuses
 
 STATE_FIELDS = ("state_status", "state_progress", "state_percent")
 
@@ -182,16 +182,9 @@ def task_counts(
         if by == "plan":
             return _count_rows(rows, "plan_id", "status", "progress")
         return _count_rows(rows, "plan_id,section", "status", "progress")
-    qs = with_state(counted_tasks(ids), as_of).filter(state_status__isnull=False)
-    if by == "plan":
-        rows = qs.values("plan_id", "state_status", "state_progress").annotate(n=Count("id"))
-        return _count_rows(rows, "plan_id", "state_status", "state_progress")
-    rows = (qs.values("plan_id", "section__code", "state_status", "state_progress")
-            .annotate(n=Count("id")))
     out: dict[Any, Counts] = defaultdict(Counts)
-    for row in rows:
-        section = (row["section__code"] or "").split(".", 1)[0]
-        out[(row["plan_id"], section)].add(row["state_status"], row["state_progress"], row["n"])
+    for (plan_id, section, status, progress), n in past_counts.task_counts(as_of, ids).items():
+        out[plan_id if by == "plan" else (plan_id, section)].add(status, progress, n)
     return out
 
 
@@ -256,11 +249,10 @@ def total_counts(plans: QuerySet[Plan] | Iterable[int], as_of: date) -> Counts:
         for row in rows:
             out.add(row["status"], row["progress"], row["n"])
         return out
-    rows = (with_state(counted_tasks().filter(chosen), as_of)
-            .filter(state_status__isnull=False)
-            .values("state_status", "state_progress").annotate(n=Count("id")).order_by())
-    for row in rows:
-        out.add(row["state_status"], row["state_progress"], row["n"])
+    chosen_ids = plans.values("pk") if isinstance(plans, QuerySet) else list(plans)
+    for (_plan, _section, status, progress), n in past_counts.task_counts(
+            as_of, chosen_ids).items():
+        out.add(status, progress, n)
     return out
 
 
@@ -277,6 +269,14 @@ def part_counts(
             qs = qs.filter(agency_id__in=agency_ids)
         rows = qs.values("agency_id", "role", "status", "progress", n=F("count"))
         return _count_rows(rows, "agency_id,role", "status", "progress")
+    if plans is None:
+        # A past date, nationally: the stored counts of a day before it and the spans
+        # since (`past_counts`), not every span held on it.
+        out: dict[tuple[int, str], Counts] = defaultdict(Counts)
+        for (agency, role, status, progress), n in past_counts.part_counts(
+                as_of, agency_ids).items():
+            out[(agency, role)].add(status, progress, n)
+        return out
     qs = with_state(counted_parts(plans), as_of).filter(state_status__isnull=False)
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
@@ -337,6 +337,13 @@ def rolled_up_part_counts(
         rows = (AgencyStatusCount.objects.filter(count__gt=0)
                 .annotate(key=_own_or_parent("agency", kinds))
                 .values("key", "role", "status").annotate(n=Sum("count")).order_by())
+        status = "status"
+    elif plans is None:
+        # A past date, nationally: from the stored counts of a day before it and the spans
+        # since (`past_counts`), keyed in the database as today's.
+        rows = [{"key": key, "role": role, "status": state, "n": n}
+                for (key, role, state), n in past_counts.keyed_part_counts(
+                    as_of, lambda path: _own_or_parent(path, kinds)).items()]
         status = "status"
     else:
         rows = (with_state(counted_parts(plans), as_of).filter(state_status__isnull=False)

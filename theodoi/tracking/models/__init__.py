@@ -60,6 +60,9 @@ from theodoi.tracking.models.plans import (
 from theodoi.tracking.models.states import (
     AgencyStatusCount,
     AssignmentHistory,
+    PastAgencyCount,
+    PastCountDay,
+    PastPlanCount,
     PlanStatusCount,
     TaskHistory,
 )
@@ -83,6 +86,9 @@ __all__ = [
     "IndicatorImport",
     "IndicatorMapping",
     "IndicatorValue",
+    "PastAgencyCount",
+    "PastCountDay",
+    "PastPlanCount",
     "Plan",
     "PlanDocument",
     "PlanFile",

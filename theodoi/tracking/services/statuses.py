@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from theodoi.tracking import compiled
 from theodoi.tracking import status as engine
+from theodoi.tracking.services import past_counts
 from theodoi.tracking.status import EPOCH, Deadline, ReportFact, State
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,12 @@ class Models:
         for name in ("Task", "Assignment", "ProgressReport", "TaskHistory",
                      "AssignmentHistory", "PlanStatusCount", "AgencyStatusCount", "Plan"):
             setattr(self, name, source.get_model("tracking", name))
+        # The stored past counts (migration 0020): absent from the migrations before it.
+        for name in ("PastCountDay", "PastPlanCount", "PastAgencyCount"):
+            try:
+                setattr(self, name, source.get_model("tracking", name))
+            except LookupError:
+                setattr(self, name, None)
 
 
 # -- reading what the engine needs ------------------------------------------------------
@@ -231,6 +238,10 @@ def _write_spans(
             ))
     _update_rows(history_model, close, ["valid_to"])
     _insert_rows(history_model, create)
+    if since < _today():
+        # History of a past day written again (a write dated in the past, the daily job
+        # catching up): the counts stored for it and later are counted again when asked.
+        past_counts.forget(since, _past_models(history_model))
 
 
 def _since(since: date, judged_on: date | None) -> date:
@@ -733,12 +744,20 @@ def _apply(table: str, key_fields: tuple[str, ...], deltas: dict[tuple, int]) ->
             cursor.execute(sql, [v for key, delta in chunk for v in (*key, delta)])
 
 
+def _past_models(model: Any) -> Any:
+    """The models of the stored past counts beside `model` (live or a migration's)."""
+    return Models(model._meta.apps)
+
+
 def recount_plans(plan_ids: Iterable[int], m: Models | None = None) -> None:
     """Count the tasks of these plans again (GROUP BY): after publishing or correcting."""
     m = m or Models()
     ids = sorted(set(plan_ids))
     if not ids:
         return
+    # What counts may have changed (a plan published, rows removed): the past days'
+    # stored counts applied the rule as it was.
+    past_counts.forget(m=m)
     m.PlanStatusCount.objects.filter(plan_id__in=ids).delete()
     rows = (m.Task.objects.filter(plan_id__in=ids, plan__status=PUBLISHED,
                                   removed_at__isnull=True, has_children=False)
@@ -757,6 +776,8 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
     """Count these agencies' parts again (GROUP BY)."""
     m = m or Models()
     ids = sorted(set(agency_ids))
+    if ids:
+        past_counts.forget(m=m)  # as in recount_plans
     agency_model = m.AgencyStatusCount._meta.get_field("agency").related_model
     # The migrations before the returned parts were counted apart (0016) run this too.
     apart = any(f.name == "returned" for f in m.AgencyStatusCount._meta.get_fields())
