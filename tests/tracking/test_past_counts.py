@@ -139,3 +139,11 @@ def test_the_national_rolled_up_counts_are_those_of_every_plans_spans(reported: 
         parts = queries.part_counts(day)
         assert {k: dict(v.pairs) for k, v in parts.items()} == {
             k: dict(v.pairs) for k, v in queries.part_counts(day, plans=every).items()}
+
+
+def test_the_daily_job_stores_the_day_before(reported: Any) -> None:
+    for on in (date(2024, 7, 2), date(2024, 7, 3), date(2024, 7, 3)):
+        past_counts.store_yesterday(on)
+    assert list(PastCountDay.objects.order_by("day").values_list("day", flat=True)) == [
+        date(2024, 7, 1), date(2024, 7, 2)]
+    assert past_counts.part_counts(date(2024, 7, 2)) == every_span_parts(date(2024, 7, 2))

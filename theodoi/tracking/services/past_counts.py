@@ -206,3 +206,10 @@ def keyed_part_counts(day: date, key_of: Callable[[str], Any]
             .annotate(key=key_of("agency"))
             .values_list("key", "role", "status").annotate(n=Sum("count")).order_by())
     return {(key, role, status): n for key, role, status, n in rows}
+
+
+def store_yesterday(on: date) -> None:
+    """The daily job's last step: the day before `on` stored (from the day before it, stored
+    the same way, when nothing was counted again since: a day of spans), so that a past
+    date within NEAR days of the last KEEP days is never counted from every span on a page."""
+    stored(on - timedelta(days=1))
