@@ -338,3 +338,18 @@ def test_the_plan_page_offers_the_agencies_leading_its_counted_tasks(
                                        assignments__agency__isnull=False).first()
     type(task).objects.filter(pk=task.pk).update(removed_at=task.plan.published_at)
     assert offered() == leading()
+
+
+def test_the_timelines_plan_chooser_lists_every_plan_escaped_the_chosen_selected(
+        as_leader: Any, published_plan: Any, coordinator: Any, fake_registry: Any,
+        small_plan_json: Any) -> None:
+    small_plan_json["plan"]["number"] = ""
+    small_plan_json["plan"]["title"] = "Kế hoạch <b>" + "rất dài " * 20
+    other = services.publish_plan(services.import_plan(small_plan_json, user=coordinator),
+                                  user=coordinator, on=date(2024, 6, 1), registry=fake_registry)
+    html = as_leader.get(reverse("web:timeline") + f"?plan={other.pk}").content.decode()
+    assert f'<option value="{published_plan.pk}">{published_plan.number}</option>' in html
+    clipped = ("Kế hoạch <b>" + "rất dài " * 20)[:69] + "…"
+    assert (f'<option value="{other.pk}" selected>'
+            f'{clipped.replace("<", "&lt;").replace(">", "&gt;")}</option>') in html
+    assert "<b>" not in html.split('name="plan"')[1].split("</select>")[0]
