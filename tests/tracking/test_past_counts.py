@@ -147,3 +147,15 @@ def test_the_daily_job_stores_the_day_before(reported: Any) -> None:
     assert list(PastCountDay.objects.order_by("day").values_list("day", flat=True)) == [
         date(2024, 7, 1), date(2024, 7, 2)]
     assert past_counts.part_counts(date(2024, 7, 2)) == every_span_parts(date(2024, 7, 2))
+
+
+def test_a_plans_past_counts_are_read_from_its_spans_without_storing_the_day(
+        reported: Any) -> None:
+    day = date(2024, 6, 21)
+    own = queries.task_counts([reported.pk], day, by="section")
+    assert not PastCountDay.objects.exists()
+    assert queries.total_counts([reported.pk], day).total == sum(c.total for c in own.values())
+    assert not PastCountDay.objects.exists()
+    past_counts.stored(day)  # once stored (the national overview), read from there
+    assert {k: dict(v.pairs) for k, v in queries.task_counts(
+        [reported.pk], day, by="section").items()} == {k: dict(v.pairs) for k, v in own.items()}

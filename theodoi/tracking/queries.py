@@ -183,8 +183,28 @@ def task_counts(
             return _count_rows(rows, "plan_id", "status", "progress")
         return _count_rows(rows, "plan_id,section", "status", "progress")
     out: dict[Any, Counts] = defaultdict(Counts)
-    for (plan_id, section, status, progress), n in past_counts.task_counts(as_of, ids).items():
+    for (plan_id, section, status, progress), n in _past_task_counts(ids, as_of).items():
         out[plan_id if by == "plan" else (plan_id, section)].add(status, progress, n)
+    return out
+
+
+FEW_PLANS = 10  # a past date's counts of this many plans or fewer are read from their spans
+
+
+def _past_task_counts(plans: QuerySet[Plan] | list[int], as_of: date
+                      ) -> dict[tuple[int, str, str, str], int]:
+    """Counted tasks of `plans` on the past `as_of` by (plan, top-level section, status,
+    progress): from the day's stored counts (`past_counts`) when they are stored or many
+    plans are asked for (the national overview: every plan), else from the few plans' own
+    spans (a plan's page: its few thousand spans, without counting the country's day)."""
+    if isinstance(plans, QuerySet) or len(plans) > FEW_PLANS or past_counts.is_stored(as_of):
+        return past_counts.task_counts(as_of, plans)
+    rows = (with_state(counted_tasks(plans), as_of).filter(state_status__isnull=False)
+            .values_list("plan_id", "section__code", "state_status", "state_progress")
+            .annotate(n=Count("id")).order_by())
+    out: dict[tuple[int, str, str, str], int] = defaultdict(int)
+    for plan_id, code, status, progress, n in rows:
+        out[(plan_id, (code or "").split(".", 1)[0], status, progress)] += n
     return out
 
 
@@ -249,9 +269,9 @@ def total_counts(plans: QuerySet[Plan] | Iterable[int], as_of: date) -> Counts:
         for row in rows:
             out.add(row["status"], row["progress"], row["n"])
         return out
-    chosen_ids = plans.values("pk") if isinstance(plans, QuerySet) else list(plans)
-    for (_plan, _section, status, progress), n in past_counts.task_counts(
-            as_of, chosen_ids).items():
+    chosen_ids = list(plans.values_list("pk", flat=True) if isinstance(plans, QuerySet)
+                      else plans)
+    for (_plan, _section, status, progress), n in _past_task_counts(chosen_ids, as_of).items():
         out.add(status, progress, n)
     return out
 
@@ -270,8 +290,8 @@ def part_counts(
         rows = qs.values("agency_id", "role", "status", "progress", n=F("count"))
         return _count_rows(rows, "agency_id,role", "status", "progress")
     if plans is None:
-        # A past date, nationally: the stored counts of a day before it and the spans
-        # since (`past_counts`), not every span held on it.
+        # A past date, nationally: the day's stored counts (`past_counts`), not every
+        # span held on it.
         out: dict[tuple[int, str], Counts] = defaultdict(Counts)
         for (agency, role, status, progress), n in past_counts.part_counts(
                 as_of, agency_ids).items():
@@ -339,8 +359,8 @@ def rolled_up_part_counts(
                 .values("key", "role", "status").annotate(n=Sum("count")).order_by())
         status = "status"
     elif plans is None:
-        # A past date, nationally: from the stored counts of a day before it and the spans
-        # since (`past_counts`), keyed in the database as today's.
+        # A past date, nationally: from the day's stored counts (`past_counts`), keyed in
+        # the database as today's.
         rows = [{"key": key, "role": role, "status": state, "n": n}
                 for (key, role, state), n in past_counts.keyed_part_counts(
                     as_of, lambda path: _own_or_parent(path, kinds)).items()]

@@ -150,9 +150,14 @@ def _store(day: date) -> None:
             model.objects.filter(day__in=old).delete()
 
 
+def is_stored(day: date) -> bool:
+    """Whether `day`'s counts are stored."""
+    return _models().PastCountDay.objects.filter(day=day).exists()
+
+
 def stored(day: date) -> date:
     """`day`, its counts stored (counted now when they are not)."""
-    if not _models().PastCountDay.objects.filter(day=day).exists():
+    if not is_stored(day):
         _store(day)
     return day
 
