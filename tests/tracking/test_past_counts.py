@@ -30,6 +30,16 @@ def every_span_tasks(day: date) -> dict[tuple, int]:
     return dict(out)
 
 
+def every_span_done(day: date) -> dict[date, int]:
+    from theodoi.tracking import status as engine
+
+    counted = queries.counted_tasks().exclude(due_kind__in=sorted(engine.PERIODIC_KINDS))
+    rows = (queries.with_state(counted, day)
+            .filter(state_status__in=sorted(engine.CLOSED), done_on__isnull=False,
+                    done_on__lte=day).values_list("done_on").annotate(n=Count("*")).order_by())
+    return dict(rows)
+
+
 def every_span_parts(day: date) -> dict[tuple, int]:
     rows = (queries.with_state(queries.counted_parts(), day).filter(state_status__isnull=False)
             .values_list("agency_id", "role", "state_status", "state_progress")
@@ -39,22 +49,26 @@ def every_span_parts(day: date) -> dict[tuple, int]:
 
 @pytest.fixture
 def reported(published_plan: Any, reporter_a: Any, reporter_b: Any, coordinator: Any) -> Any:
-    """Reports on several days: a part done, one in progress, one returned."""
-    done = assignment_of(published_plan, reporter_b.profile.agency, "III.A.1")
-    with time_machine.travel("2024-06-20 09:00 +0700", tick=False):
-        report = services.submit_report(done, reporter_b, status="done", percent=100,
-                                        text="Đã ban hành báo cáo")
-    with time_machine.travel("2024-06-25 09:00 +0700", tick=False):
-        services.review_report(report, coordinator, accept=True)
+    """Reports on several days, in the order of their days: parts in progress (May), one
+    done (June), reviews accepting or returning the others (July)."""
+    pending = []
     for n, row in enumerate(Assignment.objects.filter(
             task__plan=published_plan, agency=reporter_a.profile.agency, is_active=True)):
         with time_machine.travel(f"2024-05-{10 + n:02d} 09:00 +0700", tick=False):
             report = services.submit_report(row, reporter_a, status="in_progress",
                                             percent=10 * (n + 1))
         if report.is_pending:
-            with time_machine.travel(f"2024-07-{10 + n:02d} 09:00 +0700", tick=False):
-                services.review_report(report, coordinator, accept=n % 2 == 0,
-                                        reason="Thiếu số liệu")
+            pending.append(report)
+    done = assignment_of(published_plan, reporter_b.profile.agency, "III.A.1")
+    with time_machine.travel("2024-06-20 09:00 +0700", tick=False):
+        report = services.submit_report(done, reporter_b, status="done", percent=100,
+                                        text="Đã ban hành báo cáo")
+    with time_machine.travel("2024-06-25 09:00 +0700", tick=False):
+        services.review_report(report, coordinator, accept=True)
+    for n, report in enumerate(pending):
+        with time_machine.travel(f"2024-07-{10 + n:02d} 09:00 +0700", tick=False):
+            services.review_report(report, coordinator, accept=n % 2 == 0,
+                                   reason="Thiếu số liệu")
     return published_plan
 
 
@@ -70,7 +84,9 @@ def test_the_counts_of_every_past_day_are_those_of_every_span(reported: Any, ord
     for day in wanted:
         assert past_counts.task_counts(day) == every_span_tasks(day), day
         assert past_counts.part_counts(day) == every_span_parts(day), day
+        assert past_counts.done_by_day(day) == every_span_done(day), day
     assert PastCountDay.objects.count() == len(wanted)
+    assert any(every_span_done(day) for day in wanted)
     # Read again from the stored day alone: the same.
     assert past_counts.part_counts(wanted[-1]) == every_span_parts(wanted[-1])
 
@@ -159,3 +175,17 @@ def test_a_plans_past_counts_are_read_from_its_spans_without_storing_the_day(
     past_counts.stored(day)  # once stored (the national overview), read from there
     assert {k: dict(v.pairs) for k, v in queries.task_counts(
         [reported.pk], day, by="section").items()} == {k: dict(v.pairs) for k, v in own.items()}
+
+
+def test_the_national_due_and_done_chart_of_a_past_date_is_the_same_from_the_stored_day(
+        reported: Any, monkeypatch: Any) -> None:
+    from theodoi.tracking.models import Plan
+
+    plans = Plan.objects.filter(status="published")
+    for day in (date(2024, 6, 21), date(2024, 6, 26), date(2024, 7, 31)):
+        slow = queries.due_and_done_by_month(plans, day)
+        monkeypatch.setattr(queries, "FEW_PLANS", 0)
+        assert queries.due_and_done_by_month(plans, day) == slow, day
+        assert PastCountDay.objects.filter(day=day).exists()
+        monkeypatch.setattr(queries, "FEW_PLANS", 10)
+    assert any(done for _m, _due, done, *_ in slow)

@@ -428,13 +428,17 @@ def due_and_done_by_month(
     # without reading the tasks, and summed into months here (DATE_TRUNC on each of 110k
     # rows cost more than the scan at 200k; there are a few hundred distinct days).
     chosen = plans.values("pk") if isinstance(plans, QuerySet) else list(plans)
-    every = dict(Plan.objects.annotate(chosen=ExpressionWrapper(
+    read = list(Plan.objects.annotate(chosen=ExpressionWrapper(
         Q(pk__in=chosen, status=Plan.Status.PUBLISHED), output_field=BooleanField()))
-        .values_list("pk", "chosen").order_by())
+        .values_list("pk", "chosen", "status").order_by())
+    every = {pk: yes for pk, yes, _status in read}
     ids = [pk for pk, yes in every.items() if yes]
     if not ids:
         return []
     others = [pk for pk, yes in every.items() if not yes]
+    # Every published plan (the national chart) on a past date: the closed tasks by day
+    # are the day's stored counts (`past_counts`), not every task's span on it.
+    national = not any(not yes and status == Plan.Status.PUBLISHED for _pk, yes, status in read)
     counted = Task.objects.counted().exclude(due_kind__in=sorted(engine.PERIODIC_KINDS))
     if len(others) < len(ids):
         # Most plans (the national overview: all of them): the plans left out named
@@ -447,10 +451,13 @@ def due_and_done_by_month(
         counted = counted.filter(plan_id__in=ids)
     due_rows = (counted.filter(deciding_due__isnull=False).values_list("deciding_due")
                 .annotate(n=Count("*")).order_by())
-    done_rows = (with_state(counted, as_of)
-                 .filter(state_status__in=sorted(engine.CLOSED), done_on__isnull=False,
-                         done_on__lte=as_of)
-                 .values_list("done_on").annotate(n=Count("*")).order_by())
+    if national and not is_today(as_of) and len(ids) > FEW_PLANS:
+        done_rows = list(past_counts.done_by_day(as_of).items())
+    else:
+        done_rows = (with_state(counted, as_of)
+                     .filter(state_status__in=sorted(engine.CLOSED), done_on__isnull=False,
+                             done_on__lte=as_of)
+                     .values_list("done_on").annotate(n=Count("*")).order_by())
     due: dict[str, int] = defaultdict(int)
     for day, n in due_rows:
         due[day.strftime("%Y-%m")] += n

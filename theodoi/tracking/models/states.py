@@ -175,3 +175,21 @@ class PastAgencyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_id} {self.role} {self.status}: {self.count}"
+
+
+class PastDoneCount(models.Model):
+    """The number of the country's counted one-off tasks closed on a stored past day, by the
+    day they were done (`done_on`): the due-and-done chart of that day
+    (`queries.due_and_done_by_month`)."""
+
+    day = models.DateField()
+    done_on = models.DateField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["day", "done_on"], name="tracking_pastdonecount_key"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.done_on}: {self.count}"

@@ -66,25 +66,41 @@ def _part_spans() -> Any:
         assignment__task__plan__status=PUBLISHED)
 
 
+def _done_spans() -> Any:
+    """The spans in which a counted one-off task is closed (what the due-and-done chart
+    counts, by the task's `done_on`)."""
+    from theodoi.tracking import status as engine
+
+    return _task_spans().filter(status__in=sorted(engine.CLOSED), task__done_on__isnull=False
+                                ).exclude(task__due_kind__in=sorted(engine.PERIODIC_KINDS))
+
+
 TASK_KEY = ("task__plan_id", "task__section__code", "status", "progress")
 PART_KEY = ("assignment__agency_id", "assignment__role", "status", "progress")
 
 
-def _add(rows: Any, key: tuple[str, ...], into: dict[Key, int]) -> None:
+DONE_KEY = ("task__done_on",)
+
+
+def _add(rows: Any, key: tuple[str, ...], into: dict[Any, int]) -> None:
+    if key is DONE_KEY:
+        for done_on, n in rows:
+            into[done_on] += n
+        return
     for first, second, status, progress, n in rows:
         if key is TASK_KEY:
             second = _root(second)
         into[(first, second, status, progress)] += n
 
 
-def _held(spans: Any, key: tuple[str, ...], day: date, into: dict[Key, int]) -> None:
+def _held(spans: Any, key: tuple[str, ...], day: date, into: dict[Any, int]) -> None:
     """Add the spans held on `day`."""
     held = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
     _add(spans.filter(held).values_list(*key).annotate(n=Count("id")).order_by(), key, into)
 
 
 def _between(spans: Any, key: tuple[str, ...], start: date, day: date,
-             into: dict[Key, int], sign: int = 1) -> None:
+             into: dict[Any, int], sign: int = 1) -> None:
     """Add (`sign` 1; subtract: -1) the spans that began in (start, day], less those that
     ended in it: one read of both (the two indexes ORed), each span joined to its row once."""
     began = Q(valid_from__gt=start, valid_from__lte=day)
@@ -99,39 +115,44 @@ def _between(spans: Any, key: tuple[str, ...], start: date, day: date,
 # -- the stored days ---------------------------------------------------------------------------
 
 
-def _counted_on(day: date) -> tuple[dict[Key, int], dict[Key, int]]:
-    """The counts of `day`: from the nearest stored day within NEAR days and the spans
-    between, else from every span held on it."""
+Counted = tuple[dict[Key, int], dict[Key, int], dict[date, int]]
+SPANS = ((_task_spans, TASK_KEY), (_part_spans, PART_KEY), (_done_spans, DONE_KEY))
+
+
+def _counted_on(day: date) -> Counted:
+    """The counts of `day` (tasks, parts, closed tasks by their done day): from the nearest
+    stored day within NEAR days and the spans between, else from every span held on it."""
     m = _models()
-    tasks: dict[Key, int] = defaultdict(int)
-    parts: dict[Key, int] = defaultdict(int)
+    out: Counted = (defaultdict(int), defaultdict(int), defaultdict(int))
     window = m.PastCountDay.objects.filter(day__gte=day - timedelta(days=NEAR),
                                            day__lte=day + timedelta(days=NEAR))
     near = min(window.values_list("day", flat=True), key=lambda d: abs((d - day).days),
                default=None)
     if near is None:
-        _held(_task_spans(), TASK_KEY, day, tasks)
-        _held(_part_spans(), PART_KEY, day, parts)
-        return tasks, parts
+        for (spans, key), into in zip(SPANS, out, strict=True):
+            _held(spans(), key, day, into)
+        return out
+    tasks, parts, done = out
     for row in m.PastPlanCount.objects.filter(day=near).values_list(
             "plan_id", "section", "status", "progress", "count"):
         tasks[row[:4]] += row[4]
     for row in m.PastAgencyCount.objects.filter(day=near).values_list(
             "agency_id", "role", "status", "progress", "count"):
         parts[row[:4]] += row[4]
-    if near < day:
-        _between(_task_spans(), TASK_KEY, near, day, tasks)
-        _between(_part_spans(), PART_KEY, near, day, parts)
-    else:
-        _between(_task_spans(), TASK_KEY, day, near, tasks, -1)
-        _between(_part_spans(), PART_KEY, day, near, parts, -1)
-    return tasks, parts
+    for done_on, n in m.PastDoneCount.objects.filter(day=near).values_list("done_on", "count"):
+        done[done_on] += n
+    for (spans, key), into in zip(SPANS, out, strict=True):
+        if near < day:
+            _between(spans(), key, near, day, into)
+        else:
+            _between(spans(), key, day, near, into, -1)
+    return out
 
 
 def _store(day: date) -> None:
     """Count `day` (`_counted_on`) and store its counts."""
     m = _models()
-    tasks, parts = _counted_on(day)
+    tasks, parts, done = _counted_on(day)
     try:
         with transaction.atomic():
             m.PastCountDay.objects.create(day=day)
@@ -142,11 +163,14 @@ def _store(day: date) -> None:
                 m.PastAgencyCount(day=day, agency_id=a, role=r, status=st, progress=pr,
                                   count=n)
                 for (a, r, st, pr), n in parts.items() if n], batch_size=2000)
+            m.PastDoneCount.objects.bulk_create([
+                m.PastDoneCount(day=day, done_on=d, count=n) for d, n in done.items() if n],
+                batch_size=2000)
     except IntegrityError:
         return  # another request stored the same day meanwhile: the same counts
     old = list(m.PastCountDay.objects.order_by("-pk").values_list("day", flat=True)[KEEP:])
     if old:
-        for model in (m.PastPlanCount, m.PastAgencyCount, m.PastCountDay):
+        for model in (m.PastPlanCount, m.PastAgencyCount, m.PastDoneCount, m.PastCountDay):
             model.objects.filter(day__in=old).delete()
 
 
@@ -173,7 +197,7 @@ def forget(since: date | None = None, m: Any = None) -> None:
         days = days.filter(day__gte=since)
     if not days.exists():
         return  # the usual write (today's): nothing stored to drop
-    for model in (m.PastPlanCount, m.PastAgencyCount):
+    for model in (m.PastPlanCount, m.PastAgencyCount, m.PastDoneCount):
         rows = model.objects.all()
         (rows.filter(day__gte=since) if since is not None else rows).delete()
     days.delete()
@@ -200,6 +224,13 @@ def part_counts(day: date, agencies: list[int] | None = None) -> dict[Key, int]:
         rows = rows.filter(agency_id__in=agencies)
     return {key[:4]: key[4] for key in rows.values_list(
         "agency_id", "role", "status", "progress", "count")}
+
+
+def done_by_day(day: date) -> dict[date, int]:
+    """The country's counted one-off tasks closed on the past `day`, by the day they were
+    done (up to `day`)."""
+    rows = _models().PastDoneCount.objects.filter(day=stored(day), done_on__lte=day)
+    return dict(rows.values_list("done_on", "count"))
 
 
 def keyed_part_counts(day: date, key_of: Callable[[str], Any]

@@ -67,7 +67,7 @@ class Models:
                      "AssignmentHistory", "PlanStatusCount", "AgencyStatusCount", "Plan"):
             setattr(self, name, source.get_model("tracking", name))
         # The stored past counts (migration 0020): absent from the migrations before it.
-        for name in ("PastCountDay", "PastPlanCount", "PastAgencyCount"):
+        for name in ("PastCountDay", "PastPlanCount", "PastAgencyCount", "PastDoneCount"):
             try:
                 setattr(self, name, source.get_model("tracking", name))
             except LookupError:
