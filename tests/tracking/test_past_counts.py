@@ -121,12 +121,34 @@ def test_a_recount_forgets_the_stored_days(reported: Any) -> None:
     assert not PastAgencyCount.objects.exists()
 
 
-def test_history_written_again_from_a_day_forgets_the_days_from_it(reported: Any) -> None:
-    past_counts.part_counts(date(2024, 5, 3))
-    past_counts.part_counts(date(2024, 7, 3))
-    ids = list(Assignment.objects.filter(task__plan=reported).values_list("id", flat=True))
-    statuses.refresh_assignments(ids, since=date(2024, 6, 1))
+def test_a_row_judged_again_without_a_change_keeps_the_stored_days(reported: Any) -> None:
+    """A report on a row last judged days ago re-judges it from then: when those days'
+    states stay as they were, no stored day is dropped (else every report would drop them)."""
+    with time_machine.travel("2024-08-10 09:00 +0700", tick=False):
+        statuses.refresh_due()
+        past_counts.part_counts(date(2024, 5, 3))
+        past_counts.part_counts(date(2024, 7, 3))
+        ids = list(Assignment.objects.filter(task__plan=reported).values_list("id", flat=True))
+        statuses.refresh_assignments(ids, since=date(2024, 6, 1))
+    assert list(PastCountDay.objects.order_by("day").values_list("day", flat=True)) == [
+        date(2024, 5, 3), date(2024, 7, 3)]
+
+
+def test_history_written_differently_from_a_day_forgets_the_days_from_it(
+        reported: Any) -> None:
+    from theodoi.tracking.models import Task
+
+    with time_machine.travel("2024-08-10 09:00 +0700", tick=False):
+        statuses.refresh_due()
+        past_counts.part_counts(date(2024, 5, 3))
+        past_counts.part_counts(date(2024, 7, 3))
+        # A deadline corrected from 5 June (a write dated in the past): I.2, overdue since
+        # 30 April, is due at the end of the year from then on.
+        task = Task.objects.get(plan=reported, code="I.2")
+        Task.objects.filter(pk=task.pk).update(due_on=date(2024, 12, 31))
+        statuses.refresh_tasks([task.pk], since=date(2024, 6, 5))
     assert list(PastCountDay.objects.values_list("day", flat=True)) == [date(2024, 5, 3)]
+    assert past_counts.part_counts(date(2024, 7, 3)) == every_span_parts(date(2024, 7, 3))
 
 
 def test_a_part_set_aside_is_left_out_of_the_past_counts_too(

@@ -193,7 +193,8 @@ def _held_spans(history_model: Any, owner_field: str, owners: Sequence[int],
     """The spans of `owners` still held on `since` or after."""
     return history_model.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=since), **{f"{owner_field}__in": owners}
-    ).order_by().values_list("id", owner_field, "valid_from", "status", "progress", "percent")
+    ).order_by().values_list("id", owner_field, "valid_from", "status", "progress", "percent",
+                             "valid_to")
 
 
 def _held_spans_of_one(history_model: Any, owner_field: str, owner: int, since: date) -> Any:
@@ -212,11 +213,11 @@ def _write_spans(
                              statics=(history_model, owner_field))
     else:
         held = list(_held_spans(history_model, owner_field, chunk, since))
-    later = [pk for pk, _owner, start, *_state in held if start >= since]
+    later = [pk for pk, _owner, start, *_rest in held if start >= since]
     if later:
         _delete_rows(history_model, later)
-    covering = {owner: (pk, State(*state))
-                for pk, owner, start, *state in held if start < since}
+    covering = {owner: (pk, State(*rest[:3]))
+                for pk, owner, start, *rest in held if start < since}
     create, close = [], []
     for owner in chunk:
         spans = new[owner]
@@ -238,10 +239,50 @@ def _write_spans(
             ))
     _update_rows(history_model, close, ["valid_to"])
     _insert_rows(history_model, create)
-    if since < _today():
-        # History of a past day written again (a write dated in the past, the daily job
-        # catching up): the counts stored for it and later are counted again when asked.
-        past_counts.forget(since, _past_models(history_model))
+    changed = _first_change(held, new, since)
+    if changed is not None and changed < _today():
+        # A past day's state written differently (a write dated in the past, a report on
+        # a row judged days ago that moves what those days showed): the counts stored for
+        # it and later are counted again when asked. A row judged again from days ago whose
+        # states stay as they were (nothing happened to it meanwhile) drops none.
+        past_counts.forget(changed, _past_models(history_model))
+
+
+def _first_change(held: Sequence[Sequence[Any]], new: dict[int, list[Span]], since: date
+                  ) -> date | None:
+    """The first day from `since` on whose state `_write_spans` changed for any owner:
+    the spans `held` before (id, owner, from, status, progress, percent, to) against the
+    ones written (the covering span kept up to the first new one, then the new ones)."""
+    old: dict[int, list[tuple[date, date | None, tuple]]] = defaultdict(list)
+    for _pk, owner, start, status, progress, percent, end in held:
+        old[owner].append((start, end, (status, progress, percent)))
+    first: date | None = None
+    for owner, spans in new.items():
+        before = old.get(owner, [])
+        # The span covering the day before `since` is kept, closed where the new ones begin
+        # (on `since` when there are none).
+        after = [(start, spans[0].valid_from if spans else since, state)
+                 for start, _end, state in before if start < since]
+        for i, span in enumerate(spans):
+            end = spans[i + 1].valid_from if i + 1 < len(spans) else None
+            after.append((span.valid_from, end, (span.state.status, span.state.progress,
+                                                 span.state.percent)))
+        days = sorted({since, *(d for s, e, _ in [*before, *after] for d in (s, e)
+                                if d is not None and d >= since)})
+        for day in days:
+            if first is not None and day >= first:
+                break
+            if _state_at(before, day) != _state_at(after, day):
+                first = day
+                break
+    return first
+
+
+def _state_at(spans: Sequence[tuple[date, date | None, tuple]], day: date) -> tuple | None:
+    for start, end, state in spans:
+        if start <= day and (end is None or day < end):
+            return state
+    return None
 
 
 def _since(since: date, judged_on: date | None) -> date:
