@@ -63,6 +63,7 @@ from theodoi.tracking.models.states import (
     AssignmentHistory,
     PlanLeadCount,
     PlanStatusCount,
+    RootStatusCount,
     TaskHistory,
 )
 from theodoi.tracking.models.targets import Target, TargetValue, aggregate_target_values
@@ -95,6 +96,7 @@ __all__ = [
     "ProgressReport",
     "ReportWithdrawal",
     "Role",
+    "RootStatusCount",
     "Section",
     "StoredState",
     "Target",
