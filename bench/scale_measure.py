@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -103,10 +104,19 @@ def context() -> dict[str, Any]:
     }
 
 
+PAST_DAYS = 100  # how far back "overview / a past date" looks
+
+
 def operations(ctx: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """name -> (URL, who: coordinator | reporter | bearer)."""
+    from theodoi.tracking.models import today
+
+    # A past date about 100 days back: the overview is counted from the status history
+    # (the spans holding on that day) instead of the stored counts.
+    past = (today() - timedelta(days=PAST_DAYS)).isoformat()
     return {
         "overview /": ("/", "coordinator"),
+        "overview / a past date": (f"/?as_of={past}", "coordinator"),
         "/plans/": ("/plans/", "coordinator"),
         "plan page": (f"/plans/{ctx['national_plan']}/", "coordinator"),
         "province agency page": (f"/agencies/{ctx['province']}/", "coordinator"),
@@ -114,6 +124,8 @@ def operations(ctx: dict[str, Any]) -> dict[str, tuple[str, str]]:
         "reporter's own agency page": (f"/agencies/{ctx['own']}/", "reporter"),
         "/agencies/": ("/agencies/", "coordinator"),
         "search giam sat": ("/search/?q=giam+sat", "coordinator"),
+        # A short (numeric) word has no trigram of its own for the index to narrow by.
+        "search nghi dinh 13": ("/search/?q=nghi+dinh+13", "coordinator"),
         "/timeline/": ("/timeline/", "coordinator"),
         "task page": (f"/tasks/{ctx['task']}/", "coordinator"),
         "api tasks page 1": ("/api/tasks?page=1", "bearer"),

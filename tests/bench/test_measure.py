@@ -64,3 +64,16 @@ def test_the_slowest_queries_of_a_warm_request_are_kept_only_when_asked(
     assert len(slow) == 2
     assert slow[0]["ms"] >= slow[1]["ms"]
     assert all(q["sql"].startswith("SELECT") for q in slow)
+
+
+def test_the_past_date_overview_and_the_short_word_search_are_measured() -> None:
+    from datetime import timedelta
+
+    from theodoi.tracking.models import today
+
+    ctx = {k: 1 for k in ("national_plan", "province", "ministry", "own", "task",
+                          "province_registry_id", "province_plan")}
+    ops = scale_measure.operations(ctx)
+    past = (today() - timedelta(days=scale_measure.PAST_DAYS)).isoformat()
+    assert ops["overview / a past date"] == (f"/?as_of={past}", "coordinator")
+    assert ops["search nghi dinh 13"] == ("/search/?q=nghi+dinh+13", "coordinator")

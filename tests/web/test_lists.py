@@ -353,3 +353,18 @@ def test_the_plan_page_offers_the_agencies_leading_its_counted_tasks(
     services.resolve_printed_name(published_plan, "Bộ Z", [chosen], user=coordinator)
     assert chosen.pk in offered() and offered() == leading()
     assert statuses.check() == []
+
+
+def test_the_timelines_plan_chooser_lists_every_plan_escaped_the_chosen_selected(
+        as_leader: Any, published_plan: Any, coordinator: Any, fake_registry: Any,
+        small_plan_json: Any) -> None:
+    small_plan_json["plan"]["number"] = ""
+    small_plan_json["plan"]["title"] = "Kế hoạch <b>" + "rất dài " * 20
+    other = services.publish_plan(services.import_plan(small_plan_json, user=coordinator),
+                                  user=coordinator, on=date(2024, 6, 1), registry=fake_registry)
+    html = as_leader.get(reverse("web:timeline") + f"?plan={other.pk}").content.decode()
+    assert f'<option value="{published_plan.pk}">{published_plan.number}</option>' in html
+    clipped = ("Kế hoạch <b>" + "rất dài " * 20)[:69] + "…"
+    assert (f'<option value="{other.pk}" selected>'
+            f'{clipped.replace("<", "&lt;").replace(">", "&gt;")}</option>') in html
+    assert "<b>" not in html.split('name="plan"')[1].split("</select>")[0]

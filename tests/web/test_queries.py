@@ -66,6 +66,11 @@ PAGES: dict[str, Callable[[Plan, Any], str]] = {
 }
 
 
+# A past date's counts are stored by its first view (`past_counts`), which costs more
+# queries than the views after it (and publishing a plan drops them).
+STORED_ON_FIRST_VIEW = {"as of a past date"}
+
+
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_a_page_costs_the_same_for_5_and_50_tasks(
         client: Any, coordinator: Any, reporter_a: Any, fake_registry: Any, page: str,
@@ -73,11 +78,24 @@ def test_a_page_costs_the_same_for_5_and_50_tasks(
     client.force_login(coordinator)
     agency = reporter_a.profile.agency
     small = publish(5, "5/QĐ", coordinator, fake_registry, reporter_a)
+    if page in STORED_ON_FIRST_VIEW:
+        client.get(PAGES[page](small, agency))
     few = queries(client, PAGES[page](small, agency))
     large = publish(50, "50/QĐ", coordinator, fake_registry, reporter_a)
+    if page in STORED_ON_FIRST_VIEW:
+        client.get(PAGES[page](large, agency))
     with django_assert_max_num_queries(few):
         client.get(PAGES[page](large, agency))
     assert queries(client, PAGES[page](large, agency)) == few
+
+
+def test_a_past_dates_first_view_stores_its_counts_for_the_next(
+        client: Any, coordinator: Any, reporter_a: Any, fake_registry: Any) -> None:
+    client.force_login(coordinator)
+    plan = publish(5, "5/QĐ", coordinator, fake_registry, reporter_a)
+    url = PAGES["as of a past date"](plan, reporter_a.profile.agency)
+    first = queries(client, url)
+    assert queries(client, url) < first
 
 
 def test_the_task_page_costs_the_same_for_1_and_10_reports(

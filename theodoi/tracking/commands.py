@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
 
     setup_django()
     migrate()
-    from theodoi.tracking.services import statuses
+    from theodoi.tracking.models import today
+    from theodoi.tracking.services import past_counts, statuses
 
     if args.action == "check":
         problems = statuses.check(args.on)
@@ -42,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"đã tính lại {n} kế hoạch trong {time.monotonic() - started:.1f} giây")
             return 0
         n = statuses.refresh_due(args.on)
+        past_counts.store_yesterday(args.on or today())
         print(f"đã cập nhật {n} dòng trong {time.monotonic() - started:.1f} giây", flush=True)
         if not args.loop:
             return 0

@@ -39,7 +39,7 @@ from theodoi.tracking.models import (
     Task,
     today,
 )
-from theodoi.tracking.services import statuses
+from theodoi.tracking.services import past_counts, statuses
 
 STATE_FIELDS = ("state_status", "state_progress", "state_percent")
 
@@ -183,16 +183,29 @@ def task_counts(
         if by == "plan":
             return _count_rows(rows, "plan_id", "status", "progress")
         return _count_rows(rows, "plan_id,section", "status", "progress")
-    qs = with_state(counted_tasks(ids), as_of).filter(state_status__isnull=False)
-    if by == "plan":
-        rows = qs.values("plan_id", "state_status", "state_progress").annotate(n=Count("id"))
-        return _count_rows(rows, "plan_id", "state_status", "state_progress")
-    rows = (qs.values("plan_id", "section__code", "state_status", "state_progress")
-            .annotate(n=Count("id")))
     out: dict[Any, Counts] = defaultdict(Counts)
-    for row in rows:
-        section = (row["section__code"] or "").split(".", 1)[0]
-        out[(row["plan_id"], section)].add(row["state_status"], row["state_progress"], row["n"])
+    for (plan_id, section, status, progress), n in _past_task_counts(ids, as_of).items():
+        out[plan_id if by == "plan" else (plan_id, section)].add(status, progress, n)
+    return out
+
+
+FEW_PLANS = 10  # a past date's counts of this many plans or fewer are read from their spans
+
+
+def _past_task_counts(plans: QuerySet[Plan] | list[int], as_of: date
+                      ) -> dict[tuple[int, str, str, str], int]:
+    """Counted tasks of `plans` on the past `as_of` by (plan, top-level section, status,
+    progress): from the day's stored counts (`past_counts`) when they are stored or many
+    plans are asked for (the national overview: every plan), else from the few plans' own
+    spans (a plan's page: its few thousand spans, without counting the country's day)."""
+    if isinstance(plans, QuerySet) or len(plans) > FEW_PLANS or past_counts.is_stored(as_of):
+        return past_counts.task_counts(as_of, plans)
+    rows = (with_state(counted_tasks(plans), as_of).filter(state_status__isnull=False)
+            .values_list("plan_id", "section__code", "state_status", "state_progress")
+            .annotate(n=Count("id")).order_by())
+    out: dict[tuple[int, str, str, str], int] = defaultdict(int)
+    for plan_id, code, status, progress, n in rows:
+        out[(plan_id, (code or "").split(".", 1)[0], status, progress)] += n
     return out
 
 
@@ -257,11 +270,10 @@ def total_counts(plans: QuerySet[Plan] | Iterable[int], as_of: date) -> Counts:
         for row in rows:
             out.add(row["status"], row["progress"], row["n"])
         return out
-    rows = (with_state(counted_tasks().filter(chosen), as_of)
-            .filter(state_status__isnull=False)
-            .values("state_status", "state_progress").annotate(n=Count("id")).order_by())
-    for row in rows:
-        out.add(row["state_status"], row["state_progress"], row["n"])
+    chosen_ids = list(plans.values_list("pk", flat=True) if isinstance(plans, QuerySet)
+                      else plans)
+    for (_plan, _section, status, progress), n in _past_task_counts(chosen_ids, as_of).items():
+        out.add(status, progress, n)
     return out
 
 
@@ -278,6 +290,14 @@ def part_counts(
             qs = qs.filter(agency_id__in=agency_ids)
         rows = qs.values("agency_id", "role", "status", "progress", n=F("count"))
         return _count_rows(rows, "agency_id,role", "status", "progress")
+    if plans is None:
+        # A past date, nationally: the day's stored counts (`past_counts`), not every
+        # span held on it.
+        out: dict[tuple[int, str], Counts] = defaultdict(Counts)
+        for (agency, role, status, progress), n in past_counts.part_counts(
+                as_of, agency_ids).items():
+            out[(agency, role)].add(status, progress, n)
+        return out
     qs = with_state(counted_parts(plans), as_of).filter(state_status__isnull=False)
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
@@ -343,6 +363,13 @@ def rolled_up_part_counts(
         rows = (AgencyStatusCount.objects.filter(count__gt=0)
                 .annotate(key=_own_or_parent("agency", kinds))
                 .values("key", "role", "status").annotate(n=Sum("count")).order_by())
+        status = "status"
+    elif plans is None:
+        # A past date, nationally: from the day's stored counts (`past_counts`), keyed in
+        # the database as today's.
+        rows = [{"key": key, "role": role, "status": state, "n": n}
+                for (key, role, state), n in past_counts.keyed_part_counts(
+                    as_of, lambda path: _own_or_parent(path, kinds)).items()]
         status = "status"
     else:
         rows = (with_state(counted_parts(plans), as_of).filter(state_status__isnull=False)
@@ -423,13 +450,17 @@ def due_and_done_by_month(
     # without reading the tasks, and summed into months here (DATE_TRUNC on each of 110k
     # rows cost more than the scan at 200k; there are a few hundred distinct days).
     chosen = plans.values("pk") if isinstance(plans, QuerySet) else list(plans)
-    every = dict(Plan.objects.annotate(chosen=ExpressionWrapper(
+    read = list(Plan.objects.annotate(chosen=ExpressionWrapper(
         Q(pk__in=chosen, status=Plan.Status.PUBLISHED), output_field=BooleanField()))
-        .values_list("pk", "chosen").order_by())
+        .values_list("pk", "chosen", "status").order_by())
+    every = {pk: yes for pk, yes, _status in read}
     ids = [pk for pk, yes in every.items() if yes]
     if not ids:
         return []
     others = [pk for pk, yes in every.items() if not yes]
+    # Every published plan (the national chart) on a past date: the closed tasks by day
+    # are the day's stored counts (`past_counts`), not every task's span on it.
+    national = not any(not yes and status == Plan.Status.PUBLISHED for _pk, yes, status in read)
     counted = Task.objects.counted().exclude(due_kind__in=sorted(engine.PERIODIC_KINDS))
     if len(others) < len(ids):
         # Most plans (the national overview: all of them): the plans left out named
@@ -442,10 +473,13 @@ def due_and_done_by_month(
         counted = counted.filter(plan_id__in=ids)
     due_rows = (counted.filter(deciding_due__isnull=False).values_list("deciding_due")
                 .annotate(n=Count("*")).order_by())
-    done_rows = (with_state(counted, as_of)
-                 .filter(state_status__in=sorted(engine.CLOSED), done_on__isnull=False,
-                         done_on__lte=as_of)
-                 .values_list("done_on").annotate(n=Count("*")).order_by())
+    if national and not is_today(as_of) and len(ids) > FEW_PLANS:
+        done_rows = list(past_counts.done_by_day(as_of).items())
+    else:
+        done_rows = (with_state(counted, as_of)
+                     .filter(state_status__in=sorted(engine.CLOSED), done_on__isnull=False,
+                             done_on__lte=as_of)
+                     .values_list("done_on").annotate(n=Count("*")).order_by())
     due: dict[str, int] = defaultdict(int)
     for day, n in due_rows:
         due[day.strftime("%Y-%m")] += n

@@ -18,7 +18,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracking', '0021_plan_leads_and_page_indexes'),
+        ('tracking', '0022_past_counts'),
     ]
 
     operations = [

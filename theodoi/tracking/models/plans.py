@@ -299,6 +299,13 @@ class Task(StoredState):
             # rows out): the few removed rows, not a filter over every task of the plan.
             models.Index(fields=["plan", "order"], condition=models.Q(removed_at__isnull=False),
                          name="tracking_task_removed_plan"),
+            # The national timeline groups a page of plans' counted tasks by kind, due
+            # period and status: from this narrow index alone (an index-only scan: 17.5k
+            # entries for 25 plans at 200k tasks, 16 ms, instead of 65 ms reading their
+            # wide rows).
+            models.Index(fields=["plan", "due_kind", "deciding_due", "status"],
+                         condition=models.Q(removed_at__isnull=True, has_children=False),
+                         name="tracking_task_timeline"),
         )
 
     def __str__(self) -> str:

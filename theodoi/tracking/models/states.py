@@ -45,6 +45,9 @@ class TaskHistory(StateSpan):
         indexes = (
             models.Index(fields=["plan", "valid_from"], name="tracking_taskhist_plan"),
             models.Index(fields=["task", "valid_from"], name="tracking_taskhist_task"),
+            # The spans that began, or ended, within a few days (`past_counts`).
+            models.Index(fields=["valid_from"], name="tracking_taskhist_from"),
+            models.Index(fields=["valid_to"], name="tracking_taskhist_to"),
         )
 
     def __str__(self) -> str:
@@ -67,6 +70,8 @@ class AssignmentHistory(StateSpan):
             models.Index(fields=["agency", "valid_from"], name="tracking_asghist_agency"),
             models.Index(fields=["plan", "valid_from"], name="tracking_asghist_plan"),
             models.Index(fields=["assignment", "valid_from"], name="tracking_asghist_asg"),
+            models.Index(fields=["valid_from"], name="tracking_asghist_from"),
+            models.Index(fields=["valid_to"], name="tracking_asghist_to"),
         )
 
     def __str__(self) -> str:
@@ -211,3 +216,76 @@ class AgencySummary(models.Model):
     def __str__(self) -> str:
         return (f"{self.agency_id}: lead {self.lead_total} (on time {self.on_time}, closed "
                 f"{self.closed}, overdue {self.overdue}), partner {self.partner_total}")
+
+
+class PastCountDay(models.Model):
+    """A day before today whose counts are stored (`PastPlanCount`, `PastAgencyCount`): the
+    counts of a past date are these of the nearest such day before it plus the spans that
+    began or ended between (`theodoi.tracking.services.past_counts`). Derived from the
+    history like the rest of this module, and dropped whenever the history of that day or
+    what counts is written again."""
+
+    day = models.DateField(unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.day}"
+
+
+class PastPlanCount(models.Model):
+    """The number of counted tasks of one top-level section of a published plan in one
+    (status, progress) on a stored past day."""
+
+    day = models.DateField()
+    plan = models.ForeignKey("tracking.Plan", on_delete=models.CASCADE, related_name="+")
+    section = models.CharField(max_length=50, blank=True)
+    status = models.CharField(max_length=20)
+    progress = models.CharField(max_length=20)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["day", "plan", "section", "status", "progress"],
+                                    name="tracking_pastplancount_key"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.plan_id} {self.section} {self.status}: {self.count}"
+
+
+class PastAgencyCount(models.Model):
+    """The number of an agency's counted parts in one (role, status, progress) on a stored
+    past day."""
+
+    day = models.DateField()
+    agency = models.ForeignKey("tracking.Agency", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=10)
+    status = models.CharField(max_length=20)
+    progress = models.CharField(max_length=20)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["day", "agency", "role", "status", "progress"],
+                                    name="tracking_pastagencycount_key"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id} {self.role} {self.status}: {self.count}"
+
+
+class PastDoneCount(models.Model):
+    """The number of the country's counted one-off tasks closed on a stored past day, by the
+    day they were done (`done_on`): the due-and-done chart of that day
+    (`queries.due_and_done_by_month`)."""
+
+    day = models.DateField()
+    done_on = models.DateField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["day", "done_on"], name="tracking_pastdonecount_key"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.done_on}: {self.count}"

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from theodoi.tracking import compiled
 from theodoi.tracking import status as engine
+from theodoi.tracking.services import past_counts
 from theodoi.tracking.status import EPOCH, Deadline, ReportFact, State
 
 log = logging.getLogger(__name__)
@@ -67,22 +68,16 @@ class Models:
         for name in ("Task", "Assignment", "ProgressReport", "TaskHistory",
                      "AssignmentHistory", "PlanStatusCount", "AgencyStatusCount", "Plan"):
             setattr(self, name, source.get_model("tracking", name))
-        # None in the migrations before 0020 and 0021 made them (0004 and 0019 count
-        # agencies): 0020 fills the summaries from the counts they left, 0021 the plans'
-        # lead counts.
-        try:
-            self.AgencySummary: Any = source.get_model("tracking", "AgencySummary")
-        except LookupError:
-            self.AgencySummary = None
-        try:
-            self.PlanLeadCount: Any = source.get_model("tracking", "PlanLeadCount")
-        except LookupError:
-            self.PlanLeadCount = None
-        # None before 0024, which fills it from the agency counts.
-        try:
-            self.RootStatusCount: Any = source.get_model("tracking", "RootStatusCount")
-        except LookupError:
-            self.RootStatusCount = None
+        # Tables later migrations made (AgencySummary 0020, PlanLeadCount 0021, the stored
+        # past counts 0022, the roots' counts 0024): None in the migrations before them
+        # (0004 and 0019 count agencies; 0020, 0021 and 0024 fill theirs from the counts
+        # those left).
+        for name in ("AgencySummary", "PlanLeadCount", "PastCountDay", "PastPlanCount",
+                     "PastAgencyCount", "PastDoneCount", "RootStatusCount"):
+            try:
+                setattr(self, name, source.get_model("tracking", name))
+            except LookupError:
+                setattr(self, name, None)
         self.Agency: Any = source.get_model("tracking", "Agency")
 
 
@@ -205,7 +200,8 @@ def _held_spans(history_model: Any, owner_field: str, owners: Sequence[int],
     """The spans of `owners` still held on `since` or after."""
     return history_model.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=since), **{f"{owner_field}__in": owners}
-    ).order_by().values_list("id", owner_field, "valid_from", "status", "progress", "percent")
+    ).order_by().values_list("id", owner_field, "valid_from", "status", "progress", "percent",
+                             "valid_to")
 
 
 def _held_spans_of_one(history_model: Any, owner_field: str, owner: int, since: date) -> Any:
@@ -224,11 +220,11 @@ def _write_spans(
                              statics=(history_model, owner_field))
     else:
         held = list(_held_spans(history_model, owner_field, chunk, since))
-    later = [pk for pk, _owner, start, *_state in held if start >= since]
+    later = [pk for pk, _owner, start, *_rest in held if start >= since]
     if later:
         _delete_rows(history_model, later)
-    covering = {owner: (pk, State(*state))
-                for pk, owner, start, *state in held if start < since}
+    covering = {owner: (pk, State(*rest[:3]))
+                for pk, owner, start, *rest in held if start < since}
     create, close = [], []
     for owner in chunk:
         spans = new[owner]
@@ -250,6 +246,50 @@ def _write_spans(
             ))
     _update_rows(history_model, close, ["valid_to"])
     _insert_rows(history_model, create)
+    changed = _first_change(held, new, since)
+    if changed is not None and changed < _today():
+        # A past day's state written differently (a write dated in the past, a report on
+        # a row judged days ago that moves what those days showed): the counts stored for
+        # it and later are counted again when asked. A row judged again from days ago whose
+        # states stay as they were (nothing happened to it meanwhile) drops none.
+        past_counts.forget(changed, _past_models(history_model))
+
+
+def _first_change(held: Sequence[Sequence[Any]], new: dict[int, list[Span]], since: date
+                  ) -> date | None:
+    """The first day from `since` on whose state `_write_spans` changed for any owner:
+    the spans `held` before (id, owner, from, status, progress, percent, to) against the
+    ones written (the covering span kept up to the first new one, then the new ones)."""
+    old: dict[int, list[tuple[date, date | None, tuple]]] = defaultdict(list)
+    for _pk, owner, start, status, progress, percent, end in held:
+        old[owner].append((start, end, (status, progress, percent)))
+    first: date | None = None
+    for owner, spans in new.items():
+        before = old.get(owner, [])
+        # The span covering the day before `since` is kept, closed where the new ones begin
+        # (on `since` when there are none).
+        after = [(start, spans[0].valid_from if spans else since, state)
+                 for start, _end, state in before if start < since]
+        for i, span in enumerate(spans):
+            end = spans[i + 1].valid_from if i + 1 < len(spans) else None
+            after.append((span.valid_from, end, (span.state.status, span.state.progress,
+                                                 span.state.percent)))
+        days = sorted({since, *(d for s, e, _ in [*before, *after] for d in (s, e)
+                                if d is not None and d >= since)})
+        for day in days:
+            if first is not None and day >= first:
+                break
+            if _state_at(before, day) != _state_at(after, day):
+                first = day
+                break
+    return first
+
+
+def _state_at(spans: Sequence[tuple[date, date | None, tuple]], day: date) -> tuple | None:
+    for start, end, state in spans:
+        if start <= day and (end is None or day < end):
+            return state
+    return None
 
 
 def _since(since: date, judged_on: date | None) -> date:
@@ -870,12 +910,20 @@ def summary_problems(m: Models | None = None) -> list[str]:
             f"first {wrong[:5]})"]
 
 
+def _past_models(model: Any) -> Any:
+    """The models of the stored past counts beside `model` (live or a migration's)."""
+    return Models(model._meta.apps)
+
+
 def recount_plans(plan_ids: Iterable[int], m: Models | None = None) -> None:
     """Count the tasks of these plans again (GROUP BY): after publishing or correcting."""
     m = m or Models()
     ids = sorted(set(plan_ids))
     if not ids:
         return
+    # What counts may have changed (a plan published, rows removed): the past days'
+    # stored counts applied the rule as it was.
+    past_counts.forget(m=m)
     m.PlanStatusCount.objects.filter(plan_id__in=ids).delete()
     rows = (m.Task.objects.filter(plan_id__in=ids, plan__status=PUBLISHED,
                                   removed_at__isnull=True, has_children=False)
@@ -916,6 +964,8 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
     """Count these agencies' parts again (GROUP BY), and their ranking figures."""
     m = m or Models()
     ids = sorted(set(agency_ids))
+    if ids:
+        past_counts.forget(m=m)  # as in recount_plans
     agency_model = m.AgencyStatusCount._meta.get_field("agency").related_model
     # The migrations before the returned parts were counted apart (0016) run this too.
     apart = any(f.name == "returned" for f in m.AgencyStatusCount._meta.get_fields())
