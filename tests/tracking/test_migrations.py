@@ -130,3 +130,47 @@ def test_existing_counts_fill_the_agency_summaries_and_names_are_folded():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_counts_fill_the_roots_counts():
+    """A database before 0024: its agencies' count rows, rolled up the registry's tree to
+    the nearest ministry or province, give the roots' counts (an agency with no root, or
+    counts all 0, adds nothing)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    target = ("tracking", "0024_root_status_count")
+    executor = MigrationExecutor(connection)
+    before = executor.loader.graph.nodes[target].dependencies
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Agency = old.get_model("tracking", "Agency")
+    Count = old.get_model("tracking", "AgencyStatusCount")
+    province = Agency.objects.create(registry_id="t", name="Tỉnh T", kind="province")
+    ministry = Agency.objects.create(registry_id="b", name="Bộ B", kind="ministry")
+    department = Agency.objects.create(registry_id="s", name="Sở S", kind="province_unit",
+                                       parent=province)
+    commune = Agency.objects.create(registry_id="x", name="Xã X", kind="commune",
+                                    parent=department)
+    orphan = Agency.objects.create(registry_id="o", name="Tổ O", kind="unit")
+    for agency, role, status, returned, n in (
+            (province, "lead", "done", False, 3), (department, "lead", "done", False, 1),
+            (commune, "lead", "overdue", False, 2), (commune, "lead", "overdue", True, 1),
+            (commune, "partner", "in_progress", False, 4),
+            (ministry, "lead", "overdue", False, 0), (orphan, "lead", "overdue", False, 5)):
+        Count.objects.create(agency=agency, role=role, status=status, progress="not_started",
+                             returned=returned, count=n)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+    new = executor.loader.project_state([target]).apps
+    Root = new.get_model("tracking", "RootStatusCount")
+    assert {(r.root_id, r.role, r.status): r.count for r in Root.objects.all()} == {
+        (province.pk, "lead", "done"): 4, (province.pk, "lead", "overdue"): 3,
+        (province.pk, "partner", "in_progress"): 4}
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -80,16 +80,18 @@ def test_a_report_through_the_api_path_reads_the_row_once_under_its_lock(
     assert not [q for q in sql if 'FROM "tracking_assignment"' in q and "JOIN" in q]
 
 
-def test_a_review_costs_twenty_seven_queries(lead_part, coordinator, reporter_b,
+def test_a_review_costs_twenty_eight_queries(lead_part, coordinator, reporter_b,
                                           django_assert_max_num_queries):
     with time_machine.travel(datetime(2024, 5, 12, 10, tzinfo=HCM), tick=False):
         report = submit_report(lead_part, reporter_b, status="done", percent=100)
     with time_machine.travel(datetime(2024, 5, 13, 10, tzinfo=HCM), tick=False), \
-            django_assert_max_num_queries(29) as captured:
+            django_assert_max_num_queries(30) as captured:
         review_report(report, coordinator, accept=True)
     # Of them 6 are the audit log's (the report read again, its assignment, agency and
     # task for its text) and the report's lock; 1 moves the agency's ranking figures (the
-    # part is now done: `AgencySummary`; a report that keeps the status has none).
+    # part is now done: `AgencySummary`; a report that keeps the status has none), 1 its
+    # province's counts (`RootStatusCount`, the root found in the same statement).
     sql = queries(captured)
-    assert len(sql) == 27
+    assert len(sql) == 28
     assert sum("tracking_agencysummary" in q for q in sql) == 1
+    assert sum("tracking_rootstatuscount" in q for q in sql) == 1

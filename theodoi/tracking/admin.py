@@ -24,6 +24,7 @@ from theodoi.tracking.models import (
     Task,
     UserProfile,
 )
+from theodoi.tracking.services import statuses
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -43,6 +44,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ("name", "registry_id", "kind")
     search_fields = ("name", "registry_id")
+
+    def save_model(self, request: Any, obj: Agency, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"kind", "parent"} & set(form.changed_data):
+            # Its parts (and its units') may count in another ministry or province now
+            # (the admin saves in a transaction: the roots' counts move with it).
+            statuses.recount_roots()
 
 
 @admin.register(UserProfile)

@@ -31,6 +31,7 @@ from theodoi.tracking.models import (
     today,
 )
 from theodoi.tracking.queries import Counts
+from theodoi.tracking.services import statuses
 from theodoi.tracking.services.indicators import IndicatorReading, readings_for
 from theodoi.web.labels import PROGRESS_ORDER, STATUS_ORDER
 
@@ -261,7 +262,7 @@ def agency_rows_of(agency_ids: list[int], as_of: date) -> list[AgencyRow]:
 
 CENTRAL_LEVEL = "central"
 PROVINCE_LEVEL = "province"
-CENTRAL_KINDS = ("ministry", "ministry_level", "government_agency", "other_body")
+CENTRAL_KINDS = statuses.CENTRAL_KINDS  # the kinds ranked at the central level
 
 
 def level_ranking(as_of: date, plans: QuerySet[Plan] | None = None
@@ -269,9 +270,10 @@ def level_ranking(as_of: date, plans: QuerySet[Plan] | None = None
     """Ministries and provinces ranked apart, each with what its own units answer for
     rolled up into it (a ministry's departments; a province's departments and communes):
     a leader compares Bộ with Bộ and tỉnh with tỉnh, not a Sở with a Bộ. Rolled up and
-    summed in the database (`queries.rolled_up_part_counts`): the page reads a row per
-    ministry or province and status, not every agency's counts (3,956 agencies and
-    20k count rows at 20k tasks were most of the overview's Python)."""
+    summed in the database (`queries.rolled_up_part_counts`; today's stored so, in
+    `RootStatusCount`): the page reads a row per ministry or province and status, not
+    every agency's counts (3,956 agencies and 20k count rows at 20k tasks were most of
+    the overview's Python)."""
     agencies: dict[int, Agency] = {}
     counts = queries.rolled_up_part_counts(as_of, (*CENTRAL_KINDS, PROVINCE_LEVEL),
                                            plans=plans, roots=agencies)

@@ -67,6 +67,7 @@ from theodoi.tracking.models.states import (
     PastPlanCount,
     PlanLeadCount,
     PlanStatusCount,
+    RootStatusCount,
     TaskHistory,
 )
 from theodoi.tracking.models.targets import Target, TargetValue, aggregate_target_values
@@ -103,6 +104,7 @@ __all__ = [
     "ProgressReport",
     "ReportWithdrawal",
     "Role",
+    "RootStatusCount",
     "Section",
     "StoredState",
     "Target",

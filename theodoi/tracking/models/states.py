@@ -145,6 +145,30 @@ class AgencyStatusCount(models.Model):
         return f"{self.agency_id} {self.role} {self.status}/{self.progress}{mark}: {self.count}"
 
 
+class RootStatusCount(models.Model):
+    """Today's number of counted parts in one (role, status) of a ministry or province
+    (a root: `statuses.ROOT_KINDS`) and every unit under it: the `AgencyStatusCount` rows
+    of each agency summed into its nearest ancestor of those kinds (or itself, at most
+    `statuses.ANCESTOR_STEPS` up), what the national overview ranks (a few hundred rows,
+    instead of grouping the 50k count rows by their agency's parent per request at 200k
+    tasks: issue 11). Moved by the same deltas as the count rows; counted again whenever an
+    agency's kind or parent changes (the registry's mirror, the admin)."""
+
+    root = models.ForeignKey("tracking.Agency", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=10)
+    status = models.CharField(max_length=20)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["root", "role", "status"],
+                                    name="tracking_rootcount_key"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.root_id} {self.role} {self.status}: {self.count}"
+
+
 _REAL = FloatField()
 
 

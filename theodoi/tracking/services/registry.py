@@ -6,7 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
+from django.db import transaction
+
 from theodoi.tracking.models import Agency
+from theodoi.tracking.services import statuses
 
 
 class Registry(Protocol):
@@ -43,7 +46,6 @@ def add_unit(
     """A unit a coordinator adds under `parent` (a registry id), checked by the registry
     (ValidationError with its Vietnamese message otherwise); returns its Agency row."""
     from django.core.exceptions import ValidationError
-    from django.db import transaction
 
     from theodoi.registry import load_registry
     from theodoi.registry.text import fold
@@ -92,8 +94,14 @@ class AgencyMirror:
         if not created and (agency.name, agency.kind, agency.parent_id) != (
             name, kind, parent.pk if parent else None
         ):
+            moved = (agency.kind, agency.parent_id) != (kind, parent.pk if parent else None)
             agency.name, agency.kind, agency.parent = name, kind, parent
-            agency.save(update_fields=["name", "kind", "parent"])
+            with transaction.atomic():
+                agency.save(update_fields=["name", "kind", "parent"])
+                if moved:
+                    # Its parts (and its units') may now count in another ministry or
+                    # province: the roots' counts follow the tree, in the same transaction.
+                    statuses.recount_roots()
         self.cache[registry_id] = agency
         return agency
 

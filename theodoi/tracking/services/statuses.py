@@ -2,7 +2,8 @@
 the report, review or change that moves it, kept over time, and counted.
 
 This module is the only writer of `StoredState` fields, `TaskHistory`, `AssignmentHistory`,
-`PlanStatusCount`, `PlanLeadCount`, `AgencyStatusCount` and `AgencySummary`
+`PlanStatusCount`, `PlanLeadCount`, `AgencyStatusCount`, `AgencySummary` and
+`RootStatusCount`
 (docs/tracking.md, "Stored states"):
 
 - `refresh_assignments(ids, since=day)` re-judges assignments from `since` (the day of the
@@ -27,7 +28,7 @@ from typing import Any
 from django.apps import apps as live_apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from theodoi.tracking import compiled
@@ -68,14 +69,16 @@ class Models:
                      "AssignmentHistory", "PlanStatusCount", "AgencyStatusCount", "Plan"):
             setattr(self, name, source.get_model("tracking", name))
         # Tables later migrations made (AgencySummary 0020, PlanLeadCount 0021, the stored
-        # past counts 0022): None in the migrations before them (0004 and 0019 count
-        # agencies; 0020 and 0021 fill theirs from the counts those left).
+        # past counts 0022, the roots' counts 0024): None in the migrations before them
+        # (0004 and 0019 count agencies; 0020, 0021 and 0024 fill theirs from the counts
+        # those left).
         for name in ("AgencySummary", "PlanLeadCount", "PastCountDay", "PastPlanCount",
-                     "PastAgencyCount", "PastDoneCount"):
+                     "PastAgencyCount", "PastDoneCount", "RootStatusCount"):
             try:
                 setattr(self, name, source.get_model("tracking", name))
             except LookupError:
                 setattr(self, name, None)
+        self.Agency: Any = source.get_model("tracking", "Agency")
 
 
 # -- reading what the engine needs ------------------------------------------------------
@@ -704,6 +707,11 @@ class Refresh:
                                                          "progress", "returned"),
                self.agency_deltas)
         _apply_summary(self.m, self.agency_deltas)
+        root_moves: dict[tuple, int] = defaultdict(int)
+        for (agency_id, role, status, _progress, _returned), delta in (
+                self.agency_deltas.items()):
+            root_moves[(agency_id, role, status)] += delta
+        _apply_roots(self.m, root_moves)
 
 
 @lru_cache(maxsize=64)
@@ -962,13 +970,22 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
     # The migrations before the returned parts were counted apart (0016) run this too.
     apart = any(f.name == "returned" for f in m.AgencyStatusCount._meta.get_fields())
     keys = ("agency_id", "role", "status", "progress", *(("is_returned",) if apart else ()))
+    # What the recount moves, by (agency, role, status): the roots' counts move by it after
+    # every agency's rows (the lock order of a refresh: agencies' rows, then the roots').
+    root_moves: dict[tuple, int] = defaultdict(int)
     for chunk in _chunks(ids, 500):
         if connection.features.has_select_for_update:
             # Two writers counting one agency again (two plans judged at once) queue here
             # instead of colliding on the count rows.
             list(agency_model.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
                  .values_list("pk", flat=True))
-        m.AgencyStatusCount.objects.filter(agency_id__in=chunk).delete()
+        if m.RootStatusCount is None:
+            m.AgencyStatusCount.objects.filter(agency_id__in=chunk).delete()
+        else:
+            # The rows removed as they were when removed (RETURNING: a refresh committing
+            # between a read and the delete would be counted twice in its root).
+            for aid, role, status, n in _delete_agency_counts(m, chunk):
+                root_moves[(aid, role, status)] -= n
         rows = list(m.Assignment.objects.filter(
             agency_id__in=chunk, is_active=True, task__removed_at__isnull=True,
             task__has_children=False, task__plan__status=PUBLISHED,
@@ -982,6 +999,140 @@ def recount_agencies(agency_ids: Iterable[int], m: Models | None = None) -> None
         # Their ranking figures from the same rows (under the same locks): not read again.
         _write_summaries(m, chunk, ((r["agency_id"], r["role"], r["status"], r["n"])
                                     for r in rows))
+        for r in rows:
+            root_moves[(r["agency_id"], r["role"], r["status"])] += r["n"]
+    _apply_roots(m, root_moves)
+
+
+def _delete_agency_counts(m: Models, agency_ids: Sequence[int]) -> list[tuple]:
+    """Delete these agencies' count rows; returns them (agency, role, status, count)."""
+    quote = connection.ops.quote_name
+    table = quote(m.AgencyStatusCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {quote('agency_id')} IN "  # noqa: S608
+            f"({', '.join(['%s'] * len(agency_ids))}) RETURNING {quote('agency_id')}, "
+            f"{quote('role')}, {quote('status')}, {quote('count')}", list(agency_ids))
+        return list(cursor.fetchall())
+
+
+# -- counts rolled up to the ministries and provinces (`RootStatusCount`) ------------------
+
+# The kinds the national overview ranks (`snapshot.level_ranking`): each agency's parts are
+# counted in its nearest agency of these kinds, itself or at most ANCESTOR_STEPS up.
+CENTRAL_KINDS = ("ministry", "ministry_level", "government_agency", "other_body")
+ROOT_KINDS = (*CENTRAL_KINDS, "province")
+ANCESTOR_STEPS = 5  # how far up the registry's tree a unit's work is rolled up
+
+
+def _every_root(m: Models) -> dict[int, int]:
+    """`agency_roots` of every agency, climbed here from one read of the tree."""
+    tree = {pk: (kind, parent) for pk, kind, parent in
+            m.Agency.objects.order_by().values_list("pk", "kind", "parent_id")}
+    out: dict[int, int] = {}
+    for start in tree:
+        at: int | None = start
+        for _step in range(ANCESTOR_STEPS + 1):
+            if at is None or at not in tree:
+                break
+            kind, parent = tree[at]
+            if kind in ROOT_KINDS:
+                out[start] = at
+                break
+            at = parent
+    return out
+
+
+def _apply_roots(m: Models, moves: dict[tuple, int]) -> None:
+    """Move the roots' counts by what the agencies' counts moved ((agency, role, status)
+    -> delta): nothing when nothing moved (a report that keeps its status). One statement
+    (`INSERT … SELECT … ON CONFLICT DO UPDATE`, rows locked in root order) that finds each
+    agency's root in the tree as it reads it: itself or the first of its ANCESTOR_STEPS
+    ancestors whose kind is one of `ROOT_KINDS` (joined), agencies with none left out."""
+    changes = sorted((k, v) for k, v in moves.items() if v)
+    if m.RootStatusCount is None or not changes:
+        return
+    quote = connection.ops.quote_name
+    table = quote(m.RootStatusCount._meta.db_table)
+    agencies = quote(m.Agency._meta.db_table)
+    kinds = ", ".join(["%s"] * len(ROOT_KINDS))
+    joins = [f"JOIN {agencies} a0 ON a0.{quote('id')} = v.column1"]
+    cases = []
+    for step in range(ANCESTOR_STEPS + 1):
+        if step:
+            joins.append(f"LEFT JOIN {agencies} a{step} ON a{step}.{quote('id')} = "
+                         f"a{step - 1}.{quote('parent_id')}")
+        cases.append(f"WHEN a{step}.{quote('kind')} IN ({kinds}) THEN a{step}.{quote('id')}")
+    names = ", ".join(quote(c) for c in ("root_id", "role", "status", "count"))
+    count = quote("count")
+    with connection.cursor() as cursor:
+        for chunk in _chunks(changes, 500):
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            # The table's lock (taken by the INSERT before the tree is read) is what a
+            # recount of every root (`recount_roots`, after a registry change) waits for
+            # and holds off: a writer reads the tree before that change and is counted in
+            # the recount, or after it.
+            sql = (
+                f"INSERT INTO {table} ({names}) "  # noqa: S608
+                f"SELECT r, role, status, SUM(n) FROM (SELECT CASE {' '.join(cases)} END "
+                f"AS r, v.column2 AS role, v.column3 AS status, v.column4 AS n "
+                f"FROM (VALUES {values}) v {' '.join(joins)}) s "
+                f"WHERE r IS NOT NULL GROUP BY r, role, status HAVING SUM(n) <> 0 "
+                f"ORDER BY r, role, status "
+                f"ON CONFLICT ({quote('root_id')}, {quote('role')}, {quote('status')}) "
+                f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}")
+            cursor.execute(sql, [*ROOT_KINDS * (ANCESTOR_STEPS + 1),
+                                 *(v for (aid, role, status), n in chunk
+                                   for v in (aid, role, status, n))])
+
+
+def _rooted_counts(m: Models) -> dict[tuple, int]:
+    """(root, role, status) -> count, summed from the agencies' count rows."""
+    roots = _every_root(m)
+    out: dict[tuple, int] = defaultdict(int)
+    for aid, role, status, n in (m.AgencyStatusCount.objects.filter(count__gt=0)
+                                 .values_list("agency_id", "role", "status")
+                                 .annotate(n=Sum("count")).order_by()):
+        root = roots.get(aid)
+        if root is not None:
+            out[(root, role, status)] += n
+    return {k: n for k, n in out.items() if n}
+
+
+def recount_roots(m: Models | None = None) -> None:
+    """Write every root's counts again from the agencies' count rows: after an agency's
+    kind or parent changed (the registry's mirror, the admin), a rebuild, the migration
+    that made the table."""
+    m = m or Models()
+    if m.RootStatusCount is None:
+        return
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # Writers moving counts (`_apply_roots`: ROW EXCLUSIVE) wait until this commits,
+        # and this for those that have (their agencies' counts are then read here).
+        table = connection.ops.quote_name(m.RootStatusCount._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    counted = _rooted_counts(m)
+    m.RootStatusCount.objects.all().delete()
+    m.RootStatusCount.objects.bulk_create([
+        m.RootStatusCount(root_id=root, role=role, status=status, count=n)
+        for (root, role, status), n in sorted(counted.items())
+    ], batch_size=1000)
+
+
+def root_problems(m: Models | None = None) -> list[str]:
+    """How the stored roots' counts differ from the agencies' counts rolled up the
+    registry's tree now (none expected)."""
+    m = m or Models()
+    stored = {(r.root_id, r.role, r.status): r.count
+              for r in m.RootStatusCount.objects.filter(count__gt=0)}
+    expected = _rooted_counts(m)
+    if stored == expected:
+        return []
+    wrong = sorted({k[0] for k in stored.keys() | expected.keys()
+                    if stored.get(k) != expected.get(k)})
+    return [f"root counts differ from the agency counts rolled up ({len(wrong)} roots, "
+            f"first {wrong[:5]})"]
 
 
 # -- entry points -------------------------------------------------------------------------
@@ -1129,6 +1280,11 @@ def rebuild(
                     plan_id=plan_id, agency__isnull=False).values_list("agency_id", flat=True))
                     | work.agencies, m)
         work.agencies = set()
+    if agencies and not plan_ids:
+        # Every plan judged again: the roots' counts written again too (their deltas kept
+        # them, but a rebuild is also the repair of whatever a registry change left).
+        with transaction.atomic():
+            recount_roots(m)
     return len(ids)
 
 
@@ -1413,6 +1569,7 @@ def check(on: date | None = None) -> list[str]:
     if agency_stored != agency_counted:
         problems.append("agency counts differ from the assignments' stored states")
     problems += summary_problems(m)
+    problems += root_problems(m)
     # The API counts an agency's active rows of current tasks from these counts: those
     # rows are its counted parts (publication and corrections retire the rows of headings).
     active = Assignment.objects.active().filter(agency__isnull=False).count()
