@@ -134,13 +134,13 @@ def test_existing_counts_fill_the_agency_summaries_and_names_are_folded():
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_counts_fill_the_roots_counts():
-    """A database before 0024: its agencies' count rows, rolled up the registry's tree to
+    """A database before 0023: its agencies' count rows, rolled up the registry's tree to
     the nearest ministry or province, give the roots' counts (an agency with no root, or
     counts all 0, adds nothing)."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    target = ("tracking", "0024_root_status_count")
+    target = ("tracking", "0023_root_status_count")
     executor = MigrationExecutor(connection)
     before = executor.loader.graph.nodes[target].dependencies
     executor.migrate(before)

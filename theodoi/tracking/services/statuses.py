@@ -69,8 +69,8 @@ class Models:
                      "AssignmentHistory", "PlanStatusCount", "AgencyStatusCount", "Plan"):
             setattr(self, name, source.get_model("tracking", name))
         # Tables later migrations made (AgencySummary 0020, PlanLeadCount 0021, the stored
-        # past counts 0022, the roots' counts 0024): None in the migrations before them
-        # (0004 and 0019 count agencies; 0020, 0021 and 0024 fill theirs from the counts
+        # past counts 0022, the roots' counts 0023): None in the migrations before them
+        # (0004 and 0019 count agencies; 0020, 0021 and 0023 fill theirs from the counts
         # those left).
         for name in ("AgencySummary", "PlanLeadCount", "PastCountDay", "PastPlanCount",
                      "PastAgencyCount", "PastDoneCount", "RootStatusCount"):
