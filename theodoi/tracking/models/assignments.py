@@ -78,14 +78,19 @@ class Assignment(StoredState):
         CHOSEN = "chosen", _("Agency chosen by a coordinator")
         GROUP = "group", _("Partners as a group: whoever is concerned")
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    # No index of their own on task, plan and agency: the indexes of Meta lead with each
+    # (task+role, plan+role+status, agency+role+status), and every index is written again
+    # on each change of a row's state (a report's write moves indexed columns).
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments",
+                             db_index=False)
     # The task's plan, repeated here so that an agency's or a plan's rows are found by index.
     plan = models.ForeignKey(
         "tracking.Plan", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="assignments",
+        related_name="assignments", db_index=False,
     )
     agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments",
+        db_index=False,
     )
     role = models.CharField(max_length=10, choices=ROLES)
     printed_name = models.CharField(max_length=500)
@@ -234,7 +239,9 @@ class ProgressReport(AppendOnlyModel):
 
     MUTABLE_FIELDS = frozenset({"review_state", "reviewed_by", "reviewed_at", "review_reason"})
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="reports")
+    # Found by the index (assignment, created_at) of Meta: no index of its own.
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="reports",
+                                   db_index=False)
     period = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices)
     percent = models.PositiveSmallIntegerField(
