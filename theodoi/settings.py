@@ -273,25 +273,6 @@ WHITENOISE_MAX_AGE = envint("STATIC_MAX_AGE", "3600")
 # DB_CONN_MAX_AGE (seconds, 0 = per request) is read above; gunicorn_conf.py defaults it to
 # 300. The health check drops a connection the server closed instead of failing a request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("DB_CONN_HEALTH_CHECKS", "True")
-
-# Prepared statements (PostgreSQL): a statement run again on a kept connection skips the
-# planner, which was most of the database's CPU of a report's write (planning the locked
-# read of a row with its task 0.49 ms, running it 0.07 ms). psycopg prepares a statement
-# once it has run `prepare_threshold` times on a connection (its default, 5); that takes
-# server-side binding, as Django's default client-side binding sends literals in the text.
-# DB_PREPARE=False behind a pooler that shares server sessions between clients (PgBouncer
-# in transaction mode without max_prepared_statements).
-DB_PREPARE = envbool("DB_PREPARE", "True")
-
-
-def _prepared(database: dict) -> dict:
-    if DB_PREPARE and database["ENGINE"] == "django.db.backends.postgresql":
-        database.setdefault("OPTIONS", {}).update(
-            {"server_side_binding": True, "prepare_threshold": 5})
-    return database
-
-
-_prepared(DATABASES["default"])
 if os.getenv("DATABASE_TEST_NAME"):  # test runs sharing one server each use their own database
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 
@@ -305,7 +286,6 @@ if DATABASE_REPLICA_URL:
         # Tests run against the primary's test database: the replica mirrors it.
         "TEST": {"MIRROR": "default"},
     }
-    _prepared(DATABASES["replica"])
     DATABASE_ROUTERS = ["theodoi.dbrouter.ReplicaRouter"]
     MIDDLEWARE += ["theodoi.dbrouter.ReplicaMiddleware"]
 # URL names of the pages whose GET requests may read from the replica (a few seconds behind).
