@@ -246,7 +246,9 @@ def _write_spans(
             ))
     _update_rows(history_model, close, ["valid_to"])
     _insert_rows(history_model, create)
-    changed = _first_change(held, new, since)
+    # A write from today on (a report's, the daily job's) changes no stored past day: the
+    # spans are compared only for a write dated earlier.
+    changed = _first_change(held, new, since) if since < _today() else None
     if changed is not None and changed < _today():
         # A past day's state written differently (a write dated in the past, a report on
         # a row judged days ago that moves what those days showed): the counts stored for
