@@ -10,15 +10,15 @@ The small plan (tests/conftest_django.py), published on 1 May 2024: III.A.1 is d
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db.models import Case, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce
 
+from tests.moments import part_of, write_at_once
+from tests.moments import travel as at
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import (
     Agency,
@@ -42,16 +42,14 @@ from theodoi.web import lists, snapshot
 
 pytestmark = pytest.mark.django_db
 
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(y: int, m: int, d: int) -> time_machine.travel:
-    return time_machine.travel(datetime(y, m, d, 10, tzinfo=HCM), tick=False)
-
 
 def stored() -> dict[int, tuple[int, ...]]:
     return {r["agency_id"]: tuple(r[f] for f in statuses.SUMMARY_FIELDS)
             for r in AgencySummary.objects.values("agency_id", *statuses.SUMMARY_FIELDS)}
+
+
+def part(plan: Any, code: str, registry_id: str, role: str = "lead") -> Assignment:
+    return part_of(plan, code, registry_id, role)
 
 
 def summed() -> dict[int, tuple[int, ...]]:
@@ -114,11 +112,6 @@ def plan(coordinator: Any, small_plan_json: Any, fake_registry: Any) -> Iterator
                            on=date(2024, 5, 1), registry=fake_registry)
     statuses.ensure_fresh()
     assert statuses.check() == []
-
-
-def part(plan: Any, code: str, registry_id: str, role: str = "lead") -> Assignment:
-    return Assignment.objects.get(task__plan=plan, task__code=code, role=role,
-                                  agency__registry_id=registry_id)
 
 
 def test_publishing_writes_a_row_per_agency_with_a_part(plan: Any) -> None:
@@ -321,9 +314,7 @@ def test_two_reviews_of_one_agency_at_once_both_move_its_figures(
     other done late) take no lock in common until the agency's summary row: the second
     waits there for the first and adds its change to the first's (a sum read again from
     the count rows would be read before the first commits, and lose it)."""
-    import threading
-
-    from django.db import connection, transaction
+    from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers: nothing runs at once")
@@ -334,29 +325,9 @@ def test_two_reviews_of_one_agency_at_once_both_move_its_figures(
                                 percent=100, links=["https://example.vn/a"])
         late = submit_report(part(plan, "I.2", "tinh-b"), reporter_b, status="done",
                              percent=100, links=["https://example.vn/b"])
-    first_wrote = threading.Event()
-    errors: list[BaseException] = []
-
-    def review(report: Any, hold: bool) -> None:
-        try:
-            with at(2024, 5, 10), transaction.atomic():
-                review_report(report, coordinator, accept=True)
-                if hold:  # keep the first transaction open while the second writes
-                    first_wrote.set()
-                    threading.Event().wait(0.5)
-        except BaseException as exc:  # reported by the assertion below
-            errors.append(exc)
-            first_wrote.set()
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=review, args=(on_time, True))
-    first.start()
-    first_wrote.wait(10)
-    second = threading.Thread(target=review, args=(late, False))
-    second.start()
-    first.join(20)
-    second.join(20)
+    errors = write_at_once(lambda: review_report(on_time, coordinator, accept=True),
+                           lambda: review_report(late, coordinator, accept=True),
+                           (2024, 5, 10))
     assert errors == []
     agrees()
     row = AgencySummary.objects.get(agency__registry_id="tinh-b")

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from tests.conftest_django import make_user
+from tests.moments import part_of, write_at_once
+from tests.moments import travel as at
 from theodoi.tracking import queries
 from theodoi.tracking import status as engine
 from theodoi.tracking.models import (
@@ -46,15 +46,13 @@ from theodoi.web import snapshot
 
 pytestmark = pytest.mark.django_db
 
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(y: int, m: int, d: int) -> time_machine.travel:
-    return time_machine.travel(datetime(y, m, d, 10, tzinfo=HCM), tick=False)
-
 
 def as_dict(counts: dict[tuple[int, str], queries.Counts]) -> dict[tuple[int, str], dict]:
     return {key: {k: n for k, n in c.pairs.items() if n} for key, c in counts.items()}
+
+
+def part(plan: Any, code: str, registry_id: str, role: str = "lead") -> Assignment:
+    return part_of(plan, code, registry_id, role)
 
 
 def rolled_up(stored: bool) -> dict[tuple[int, str], dict]:
@@ -112,11 +110,6 @@ def plan(coordinator: Any, small_plan_json: Any, fake_registry: Any) -> Iterator
                            on=date(2024, 5, 1), registry=fake_registry)
     statuses.ensure_fresh()
     assert statuses.check() == []
-
-
-def part(plan: Any, code: str, registry_id: str, role: str = "lead") -> Assignment:
-    return Assignment.objects.get(task__plan=plan, task__code=code, role=role,
-                                  agency__registry_id=registry_id)
 
 
 def test_publishing_rolls_the_counts_up(plan: Any) -> None:
@@ -259,9 +252,7 @@ def test_two_reviews_under_one_root_at_once_both_move_its_counts(
         coordinator: Any, reporter_b: Any, small_plan_json: Any, fake_registry: Any) -> None:
     """Two writers of two agencies under one province, each moving its own agency's count
     rows: the second waits on the root's row for the first and adds its change to it."""
-    import threading
-
-    from django.db import connection, transaction
+    from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers: nothing runs at once")
@@ -274,29 +265,9 @@ def test_two_reviews_under_one_root_at_once_both_move_its_counts(
                              percent=100, links=["https://example.vn/a"])
         theirs = submit_report(part(plan, "I.2", "bo-cu"), reporter, status="done",
                                percent=100, links=["https://example.vn/b"])
-    first_wrote = threading.Event()
-    errors: list[BaseException] = []
-
-    def review(report: Any, hold: bool) -> None:
-        try:
-            with at(2024, 5, 10), transaction.atomic():
-                review_report(report, coordinator, accept=True)
-                if hold:  # keep the first transaction open while the second writes
-                    first_wrote.set()
-                    threading.Event().wait(0.5)
-        except BaseException as exc:  # reported by the assertion below
-            errors.append(exc)
-            first_wrote.set()
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=review, args=(mine, True))
-    first.start()
-    first_wrote.wait(10)
-    second = threading.Thread(target=review, args=(theirs, False))
-    second.start()
-    first.join(20)
-    second.join(20)
+    errors = write_at_once(lambda: review_report(mine, coordinator, accept=True),
+                           lambda: review_report(theirs, coordinator, accept=True),
+                           (2024, 5, 10))
     assert errors == []
     with at(2024, 5, 10):
         agrees()
