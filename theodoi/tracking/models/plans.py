@@ -224,7 +224,9 @@ class Task(StoredState):
     """One row of a plan's task table, with its cells as printed, its deadline understood and
     its state stored: its lead's (or its lead parts' rolled up)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    # No single-column index: plan+code, plan+order and plan+status lead with it (0025).
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks",
+                             db_index=False)
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
     )

@@ -37,8 +37,11 @@ class StateSpan(models.Model):
 class TaskHistory(StateSpan):
     """A task's status over a span of days (counted tasks only)."""
 
-    task = models.ForeignKey("tracking.Task", on_delete=models.CASCADE, related_name="history")
-    plan = models.ForeignKey("tracking.Plan", on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes: task+valid_from and plan+valid_from lead with them (0025).
+    task = models.ForeignKey("tracking.Task", on_delete=models.CASCADE, related_name="history",
+                             db_index=False)
+    plan = models.ForeignKey("tracking.Plan", on_delete=models.CASCADE, related_name="+",
+                             db_index=False)
 
     class Meta:
         ordering = ("task_id", "valid_from")
@@ -57,11 +60,15 @@ class TaskHistory(StateSpan):
 class AssignmentHistory(StateSpan):
     """An assignment's status over a span of days (rows an agency owes only)."""
 
+    # No single-column indexes: the Meta's indexes (x, valid_from) lead with them (0025).
     assignment = models.ForeignKey(
-        "tracking.Assignment", on_delete=models.CASCADE, related_name="history"
+        "tracking.Assignment", on_delete=models.CASCADE, related_name="history",
+        db_index=False,
     )
-    agency = models.ForeignKey("tracking.Agency", on_delete=models.CASCADE, related_name="+")
-    plan = models.ForeignKey("tracking.Plan", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("tracking.Agency", on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
+    plan = models.ForeignKey("tracking.Plan", on_delete=models.CASCADE, related_name="+",
+                             db_index=False)
     role = models.CharField(max_length=10)
 
     class Meta:
