@@ -346,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     mea.add_argument("--only", help="comma-separated operation names; http-get, http-post: "
                      "only those runs of the HTTP load")
     mea.add_argument("--no-http", action="store_true", help="skip gunicorn and wrk")
+    mea.add_argument("--no-prewarm", action="store_true",
+                     help="measure without first reading the tables into shared buffers")
     mea.add_argument("--http-seconds", type=int, default=15)
     mea.add_argument("--gunicorn-workers", type=int, default=4)
     mea.add_argument("--queries", type=int, default=0, metavar="N",

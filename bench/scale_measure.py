@@ -469,6 +469,44 @@ def http_table(http: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+SETTINGS = ("shared_buffers", "effective_cache_size", "work_mem", "synchronous_commit",
+            "max_wal_size", "random_page_cost")
+
+
+def database_settings() -> dict[str, str]:
+    """The PostgreSQL settings the figures depend on most (DEPLOY.md, PostgreSQL settings)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, current_setting(name) FROM pg_settings "
+                       "WHERE name = ANY(%s) ORDER BY name", [list(SETTINGS)])
+        return dict(cursor.fetchall())
+
+
+def prewarm() -> str:
+    """Read the tables and indexes into PostgreSQL's shared buffers (pg_prewarm), as on a
+    server that has been serving for a while: a freshly generated country is otherwise
+    measured partly from disk, and by how much of it the kernel happened to keep cached.
+    What fits of the database in `shared_buffers` is read; the rest stays cold."""
+    from django.db import connection
+    from django.db.utils import DatabaseError
+
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            cursor.execute(
+                "SELECT coalesce(sum(pg_prewarm(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')")
+            blocks = cursor.fetchone()[0]
+    except DatabaseError as exc:  # not a superuser, or no contrib package: measured cold
+        return f"prewarm skipped ({str(exc).strip().splitlines()[0]})"
+    return f"prewarm: {blocks * 8 / 1024:,.0f} MiB read in {time.perf_counter() - started:.0f} s"
+
+
 def measure(args: argparse.Namespace) -> int:
     if args.op:
         ctx = json.loads(os.environ["BENCH_CONTEXT"])
@@ -483,6 +521,10 @@ def measure(args: argparse.Namespace) -> int:
     rows = table_counts()
     say("rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
     say(f"reporter's agency: {ctx['own_registry_id']} ({ctx['own_assignments']:,} assignments)")
+    settings = database_settings()
+    say("postgresql: " + ", ".join(f"{k} {v}" for k, v in settings.items()))
+    if not args.no_prewarm:
+        say(prewarm())
     # --only "" runs no operation (the HTTP load alone); "http-get" / "http-post" in it run
     # only those wrk runs of the HTTP load (and no operation unless named).
     wanted = ([n.strip() for n in args.only.split(",") if n.strip()] if args.only is not None
@@ -501,7 +543,7 @@ def measure(args: argparse.Namespace) -> int:
         say(http_table(http))
     if args.json:
         Path(args.json).write_text(json.dumps(
-            {"rows": rows, "context": {k: v for k, v in ctx.items()
+            {"rows": rows, "postgresql": settings, "context": {k: v for k, v in ctx.items()
                                        if "key" not in k and k != "submitters"},
              "operations": results, "http": http}, indent=2, default=str), encoding="utf-8")
     return 0

@@ -65,3 +65,17 @@ def test_small_country_loads_and_judges_consistently() -> None:
     assert snapshot(judged_on=True) == rebuilt
     counted = Task.objects.counted().filter(plan__status="published").count()
     assert sum(PlanStatusCount.objects.values_list("count", flat=True)) == counted
+
+
+@pytest.mark.django_db
+def test_the_measure_reads_the_settings_and_prewarms_the_tables() -> None:
+    """The figures name the PostgreSQL settings they were taken with, and are taken with
+    the tables read into shared buffers first (a freshly generated country is cold)."""
+    from bench.scale_measure import database_settings, prewarm
+
+    settings = database_settings()
+    assert set(settings) == {"shared_buffers", "effective_cache_size", "work_mem",
+                             "synchronous_commit", "max_wal_size", "random_page_cost"}
+    said = prewarm()
+    assert said.startswith("prewarm: "), said
+    assert not said.startswith("prewarm: 0 MiB"), said
