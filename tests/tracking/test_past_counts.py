@@ -114,11 +114,14 @@ def test_the_overviews_queries_count_as_before(reported: Any) -> None:
 
 
 def test_a_recount_forgets_the_stored_days(reported: Any) -> None:
-    past_counts.part_counts(date(2024, 6, 21))
-    assert PastCountDay.objects.exists()
+    from theodoi.tracking.models import PastRootCount
+
+    queries.rolled_up_part_counts(date(2024, 6, 21), statuses.ROOT_KINDS)
+    assert PastCountDay.objects.exists() and PastRootCount.objects.exists()
     statuses.refresh_plan(reported.pk)
     assert not PastCountDay.objects.exists()
     assert not PastAgencyCount.objects.exists()
+    assert not PastRootCount.objects.exists()
 
 
 def test_a_row_judged_again_without_a_change_keeps_the_stored_days(reported: Any) -> None:

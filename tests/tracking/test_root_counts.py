@@ -195,6 +195,37 @@ def test_a_registry_change_moves_an_agencys_parts_to_its_new_root(
     assert figures("tinh-b") == b_before and figures("bo-a") == a_before
 
 
+def test_a_past_days_roll_up_is_stored_and_climbed_again_after_a_registry_change(
+        plan: Any) -> None:
+    """The national overview of a past date ranks the day's counts rolled up as stored
+    (`PastRootCount`, written on the day's first read), the same as climbing the tree;
+    a registry change drops them, and they are climbed again in the new tree."""
+    from django.db.models import F
+
+    from theodoi.tracking.models import PastCountDay, PastRootCount
+
+    day = date(2024, 5, 20)
+
+    def past(stored: bool) -> dict[tuple[int, str], dict]:
+        return as_dict(queries.rolled_up_part_counts(day, statuses.ROOT_KINDS, stored=stored))
+
+    with at(2024, 6, 10):
+        first = past(True)
+        old = Agency.objects.get(registry_id="bo-cu")
+        assert (old.pk, "lead") in first and first == past(False)
+        assert PastCountDay.objects.get(day=day).roots_counted
+        assert PastRootCount.objects.filter(day=day, root=old).exists()
+        # Read from the stored rows (not climbed again): a stored figure shows.
+        PastRootCount.objects.filter(day=day, root=old).update(count=F("count") + 5)
+        assert past(True) != past(False)
+        move_old_ministry("unit", BO_A)
+        assert not PastRootCount.objects.exists()
+        assert not PastCountDay.objects.filter(roots_counted=True).exists()
+        moved = past(True)
+        assert moved == past(False) and (old.pk, "lead") not in moved
+        assert PastCountDay.objects.get(day=day).roots_counted
+
+
 def test_the_admin_moving_an_agency_counts_the_roots_again(plan: Any) -> None:
     from django.contrib import admin
 

@@ -348,13 +348,25 @@ def rolled_up_part_counts(
     """Counted parts on `as_of` by (agency id, role), each agency's parts counted in its
     nearest ancestor (or itself, at most ANCESTOR_STEPS up) of `kinds` (a department's in
     its ministry or province); parts of no such agency are left out. `roots`, when given,
-    receives the agencies the counts are keyed by (read anyway). Today's national figures
-    of the overview's kinds are read as stored (`RootStatusCount`); `stored=False` sums
-    them from the agencies' counts instead (what `statuses.check` and the tests compare)."""
+    receives the agencies the counts are keyed by (read anyway). The national figures of
+    the overview's kinds are read as stored: today's (`RootStatusCount`), a past day's
+    (`PastRootCount`, rolled up on the day's first read); `stored=False` sums them from the
+    agencies' counts instead (what `statuses.check` and the tests compare)."""
     kinds = tuple(kinds)
-    if (stored and is_today(as_of) and plans is None
-            and set(kinds) == set(statuses.ROOT_KINDS)):
-        return _stored_rolled_up_part_counts(roots)
+    if stored and plans is None and set(kinds) == set(statuses.ROOT_KINDS):
+        if is_today(as_of):
+            return _stored_rolled_up_part_counts(roots)
+        # A past date: the day's roll-up as stored, else climbed now (below) and stored.
+        climbed = past_counts.root_counts(
+            as_of, lambda: _climbed(as_of, kinds, None, None))
+        return _root_counts(climbed.items(), roots)
+    return _root_counts(_climbed(as_of, kinds, plans, roots).items(), None)
+
+
+def _climbed(as_of: date, kinds: tuple[str, ...], plans: QuerySet[Plan] | Iterable[int] | None,
+             roots: dict[int, Agency] | None) -> dict[tuple[int, str, str], int]:
+    """`rolled_up_part_counts` as (root id, role, status) -> count, each agency's counts
+    climbed to its root from the counts of `as_of` (`roots` receives the roots read)."""
     # Summed in the database by the agency itself or its parent (one join: a row per
     # (agency or parent, role, status), a few hundred), then the parents climbed here by
     # id. The whole climb in SQL (a CASE over six joins of the agencies, per count row)
@@ -384,11 +396,23 @@ def rolled_up_part_counts(
     found = _roots({row["key"] for row in rows}, kinds, ANCESTOR_STEPS - 1)
     if roots is not None:
         roots.update({agency.pk: agency for agency in found.values()})
-    out: dict[tuple[int, str], Counts] = defaultdict(Counts)
+    out: dict[tuple[int, str, str], int] = defaultdict(int)
     for row in rows:
         root = found.get(row["key"])
-        if root is not None:
-            out[(root.pk, row["role"])].add(row[status], None, row["n"])
+        if root is not None and row[status] is not None:
+            out[(root.pk, row["role"], row[status])] += row["n"]
+    return out
+
+
+def _root_counts(rows: Iterable[tuple[tuple[int, str, str], int]],
+                 roots: dict[int, Agency] | None) -> dict[tuple[int, str], Counts]:
+    """((root, role, status), count) rows as `rolled_up_part_counts` gives them, and the
+    roots read by id into `roots` when asked for (None: the caller's climb read them)."""
+    out: dict[tuple[int, str], Counts] = defaultdict(Counts)
+    for (root, role, status), n in rows:
+        out[(root, role)].add(status, None, n)
+    if roots is not None and out:
+        roots.update(Agency.objects.in_bulk({root for root, _role in out}))
     return out
 
 
@@ -400,12 +424,7 @@ def _stored_rolled_up_part_counts(roots: dict[int, Agency] | None
     id when asked for."""
     rows = RootStatusCount.objects.filter(count__gt=0).values_list(
         "root_id", "role", "status", "count").order_by()
-    out: dict[tuple[int, str], Counts] = defaultdict(Counts)
-    for root, role, status, n in rows:
-        out[(root, role)].add(status, None, n)
-    if roots is not None and out:
-        roots.update(Agency.objects.in_bulk({root for root, _role in out}))
-    return out
+    return _root_counts((((root, role, status), n) for root, role, status, n in rows), roots)
 
 
 MUST_REPORT = (engine.DUE_SOON, engine.OVERDUE)  # open and due: the agency owes a report

@@ -170,8 +170,16 @@ def _store(day: date) -> None:
         return  # another request stored the same day meanwhile: the same counts
     old = list(m.PastCountDay.objects.order_by("-pk").values_list("day", flat=True)[KEEP:])
     if old:
-        for model in (m.PastPlanCount, m.PastAgencyCount, m.PastDoneCount, m.PastCountDay):
+        for model in (*_counts_of_days(m), m.PastCountDay):
             model.objects.filter(day__in=old).delete()
+
+
+def _counts_of_days(m: Any) -> tuple[Any, ...]:
+    """The tables of a stored day's counts (`m`: the models, or a migration's without the
+    roots' table before 0026)."""
+    roots = getattr(m, "PastRootCount", None)
+    return (m.PastPlanCount, m.PastAgencyCount, m.PastDoneCount,
+            *((roots,) if roots is not None else ()))
 
 
 def is_stored(day: date) -> bool:
@@ -197,10 +205,21 @@ def forget(since: date | None = None, m: Any = None) -> None:
         days = days.filter(day__gte=since)
     if not days.exists():
         return  # the usual write (today's): nothing stored to drop
-    for model in (m.PastPlanCount, m.PastAgencyCount, m.PastDoneCount):
+    for model in _counts_of_days(m):
         rows = model.objects.all()
         (rows.filter(day__gte=since) if since is not None else rows).delete()
     days.delete()
+
+
+def forget_roots(m: Any = None) -> None:
+    """Drop every stored day's roots' counts (`PastRootCount`), kept the agencies' own: an
+    agency's kind or parent changed (`statuses.recount_roots`), so the tree they were
+    rolled up in is not today's. Each day's are rolled up again when next read."""
+    m = m or _models()
+    if getattr(m, "PastRootCount", None) is None:
+        return
+    m.PastRootCount.objects.all().delete()
+    m.PastCountDay.objects.filter(roots_counted=True).update(roots_counted=False)
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -242,6 +261,34 @@ def keyed_part_counts(day: date, key_of: Callable[[str], Any]
             .annotate(key=key_of("agency"))
             .values_list("key", "role", "status").annotate(n=Sum("count")).order_by())
     return {(key, role, status): n for key, role, status, n in rows}
+
+
+RootKey = tuple[int, str, str]  # (root agency id, role, status)
+
+
+def root_counts(day: date, roll_up: Callable[[], dict[RootKey, int]]) -> dict[RootKey, int]:
+    """Counted parts on the past `day` by (root, role, status): the day's agency counts
+    rolled up to the ministries and provinces, as stored for the day, else rolled up now by
+    `roll_up()` (the caller's climb of the registry's tree, from `keyed_part_counts`) and
+    stored."""
+    m = _models()
+    day = stored(day)
+    if m.PastCountDay.objects.filter(day=day, roots_counted=True).exists():
+        return {(root, role, status): n for root, role, status, n in
+                m.PastRootCount.objects.filter(day=day).values_list(
+                    "root_id", "role", "status", "count").order_by()}
+    counted = roll_up()
+    with transaction.atomic():
+        # The mark is taken under the day's row lock: of two requests rolling the same day
+        # up at once, the second finds it set and writes nothing (a day forgotten
+        # meanwhile has no row: nothing is written for it).
+        if m.PastCountDay.objects.filter(day=day, roots_counted=False).update(
+                roots_counted=True):
+            m.PastRootCount.objects.bulk_create([
+                m.PastRootCount(day=day, root_id=root, role=role, status=status, count=n)
+                for (root, role, status), n in sorted(counted.items()) if n],
+                batch_size=2000)
+    return counted
 
 
 def store_yesterday(on: date) -> None:

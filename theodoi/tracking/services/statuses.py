@@ -69,11 +69,11 @@ class Models:
                      "AssignmentHistory", "PlanStatusCount", "AgencyStatusCount", "Plan"):
             setattr(self, name, source.get_model("tracking", name))
         # Tables later migrations made (AgencySummary 0020, PlanLeadCount 0021, the stored
-        # past counts 0022, the roots' counts 0023): None in the migrations before them
-        # (0004 and 0019 count agencies; 0020, 0021 and 0023 fill theirs from the counts
-        # those left).
+        # past counts 0022, the roots' counts 0023, the past days' roots' 0026): None in the
+        # migrations before them (0004 and 0019 count agencies; 0020, 0021 and 0023 fill
+        # theirs from the counts those left).
         for name in ("AgencySummary", "PlanLeadCount", "PastCountDay", "PastPlanCount",
-                     "PastAgencyCount", "PastDoneCount", "RootStatusCount"):
+                     "PastAgencyCount", "PastDoneCount", "RootStatusCount", "PastRootCount"):
             try:
                 setattr(self, name, source.get_model("tracking", name))
             except LookupError:
@@ -1115,6 +1115,7 @@ def recount_roots(m: Models | None = None) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
     counted = _rooted_counts(m)
+    past_counts.forget_roots(m)  # the past days' roll-ups climbed the tree before the change
     m.RootStatusCount.objects.all().delete()
     m.RootStatusCount.objects.bulk_create([
         m.RootStatusCount(root_id=root, role=role, status=status, count=n)
