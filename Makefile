@@ -90,6 +90,10 @@ bench-scale: $(STAMP)
 		DATABASE_URL=$(BENCH_DATABASE_URL)_$$n $(BIN)/python -m bench.scale measure \
 			--json var/bench-scale-$$n.json || exit 1; \
 	done
+	# The ratio goal: each operation on the smallest and the largest country back to back.
+	set -- $(BENCH_SCALE_TASKS); [ $$# -lt 2 ] || { eval last=\$${$$#}; \
+		$(BIN)/python -m bench.scale_ratio $(BENCH_DATABASE_URL)_$$1 \
+			$(BENCH_DATABASE_URL)_$$last --json var/bench-scale-ratio.json; }
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
