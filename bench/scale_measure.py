@@ -485,6 +485,30 @@ def database_settings() -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
+def buffers_warning() -> str | None:
+    """A warning when the database is larger than PostgreSQL's shared buffers: its pages are
+    then read through the kernel's cache, and the figures follow what it kept (DEPLOY.md,
+    PostgreSQL settings)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database()), "
+                       "pg_size_bytes(current_setting('shared_buffers'))")
+        size, buffers = cursor.fetchone()
+    return too_big_for_buffers(size, buffers)
+
+
+def too_big_for_buffers(size: int, buffers: int) -> str | None:
+    """`buffers_warning` for a database of `size` bytes and `buffers` bytes of buffers."""
+    if size <= buffers:
+        return None
+    return (f"warning: the database ({size / 2**30:.1f} GiB) is larger than shared_buffers "
+            f"({buffers / 2**30:.1f} GiB): pages come through the kernel's cache, and the "
+            "figures with them (DEPLOY.md, PostgreSQL settings)")
+
+
 def prewarm() -> str:
     """Read the tables and indexes into PostgreSQL's shared buffers (pg_prewarm), as on a
     server that has been serving for a while: a freshly generated country is otherwise
@@ -523,6 +547,9 @@ def measure(args: argparse.Namespace) -> int:
     say(f"reporter's agency: {ctx['own_registry_id']} ({ctx['own_assignments']:,} assignments)")
     settings = database_settings()
     say("postgresql: " + ", ".join(f"{k} {v}" for k, v in settings.items()))
+    warning = buffers_warning()
+    if warning:
+        say(warning)
     if not args.no_prewarm:
         say(prewarm())
     # --only "" runs no operation (the HTTP load alone); "http-get" / "http-post" in it run

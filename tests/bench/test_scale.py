@@ -79,3 +79,19 @@ def test_the_measure_reads_the_settings_and_prewarms_the_tables() -> None:
     said = prewarm()
     assert said.startswith("prewarm: "), said
     assert not said.startswith("prewarm: 0 MiB"), said
+
+
+@pytest.mark.django_db
+def test_the_measure_warns_when_the_database_is_larger_than_the_buffers() -> None:
+    from django.db import connection
+
+    from bench.scale_measure import buffers_warning, too_big_for_buffers
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database()), "
+                       "pg_size_bytes(current_setting('shared_buffers'))")
+        size, buffers = cursor.fetchone()
+    assert (buffers_warning() is None) == (size <= buffers)
+    assert too_big_for_buffers(6 * 2**30, 6 * 2**30) is None
+    said = too_big_for_buffers(7 * 2**30, 2**27)
+    assert said is not None and "7.0 GiB" in said and "0.1 GiB" in said
