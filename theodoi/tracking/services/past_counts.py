@@ -218,8 +218,10 @@ def forget_roots(m: Any = None) -> None:
     m = m or _models()
     if getattr(m, "PastRootCount", None) is None:
         return
-    m.PastRootCount.objects.all().delete()
-    m.PastCountDay.objects.filter(roots_counted=True).update(roots_counted=False)
+    # Roll-ups are written with their day's mark, in one transaction (`root_counts`), and
+    # dropped with it: none to drop (the usual case, a rebuild's) when no day is marked.
+    if m.PastCountDay.objects.filter(roots_counted=True).update(roots_counted=False):
+        m.PastRootCount.objects.all().delete()
 
 
 # -- reading -----------------------------------------------------------------------------------
