@@ -274,12 +274,14 @@ def root_counts(day: date, roll_up: Callable[[], dict[RootKey, int]]) -> dict[Ro
     `roll_up()` (the caller's climb of the registry's tree, from `keyed_part_counts`) and
     stored."""
     m = _models()
-    day = stored(day)
-    if m.PastCountDay.objects.filter(day=day, roots_counted=True).exists():
+    # One read says both whether the day is stored and whether its roll-up is (None: the
+    # day is not stored; `stored()` would ask the first again).
+    marked = m.PastCountDay.objects.filter(day=day).values_list("roots_counted", flat=True)
+    if next(iter(marked), None):
         return {(root, role, status): n for root, role, status, n in
                 m.PastRootCount.objects.filter(day=day).values_list(
                     "root_id", "role", "status", "count").order_by()}
-    counted = roll_up()
+    counted = roll_up()  # its read of the day's agency counts stores the day when it is not
     with transaction.atomic():
         # The mark is taken under the day's row lock: of two requests rolling the same day
         # up at once, the second finds it set and writes nothing (a day forgotten
